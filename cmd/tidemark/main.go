@@ -1,0 +1,52 @@
+// Command tidemark is the headless CLI of Tidemark: the same engine as the desktop
+// app, for terminals and CI. It must never import Wails.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := newRootCmd()
+	err := cmd.ExecuteContext(ctx)
+	os.Exit(exitCode(err, cmd.ErrOrStderr()))
+}
+
+// exitError carries a specific exit code (e.g. review: 1 = error-level advice, 2 = usage/parse failure).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// withExit wraps err so the process exits with code.
+func withExit(code int, err error) error { return &exitError{code: code, err: err} }
+
+func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "tidemark:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "tidemark:", err)
+	return 1
+}
