@@ -161,7 +161,7 @@ short:line
 	}{
 		{Target{Host: "localhost", Port: 5432, Database: "db", User: "alice"}, "pw1"},
 		{Target{Host: "/var/run/postgresql", Port: 5432, Database: "db", User: "alice"}, "pw1"}, // socket = localhost
-		{Target{Host: "", Port: 0, Database: "db", User: "alice"}, "pw1"},                      // defaults
+		{Target{Host: "", Port: 0, Database: "db", User: "alice"}, "pw1"},                       // defaults
 		{Target{Host: "anything", Port: 1, Database: "x", User: "bob"}, "pw:with:colons"},
 		{Target{Host: "db.example.com", Port: 6432, Database: "shop", User: "carol"}, `back\slash`},
 		{Target{Host: "db.example.com", Port: 5432, Database: "shop", User: "carol"}, "fallback"},
