@@ -1,0 +1,15 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+  { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue') },
+  { path: '/databases', name: 'databases', component: () => import('./views/DatabasesView.vue') },
+  { path: '/instances', name: 'instances', component: () => import('./views/InstancesView.vue') },
+  { path: '/environments', name: 'environments', component: () => import('./views/EnvironmentsView.vue') },
+  { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+]
+
+// Hash history: the desktop asset server and the dev server both serve only "/".
+export function makeRouter() {
+  return createRouter({ history: createWebHashHistory(), routes })
+}
