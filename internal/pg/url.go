@@ -1,0 +1,344 @@
+package pg
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ConnInfo is everything needed to reach one PostgreSQL server as one user.
+type ConnInfo struct {
+	Host     string
+	Port     int
+	User     string
+	Password string // never printed; see Redacted
+	Database string // empty: same as User (libpq's default)
+	SSLMode  string // empty: prefer
+}
+
+// SSLModes are the sslmode values libpq (and pgx) accept.
+var SSLModes = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+
+func validSSLMode(m string) bool {
+	for _, v := range SSLModes {
+		if v == m {
+			return true
+		}
+	}
+	return false
+}
+
+// URL renders ci as a postgres:// URL without the password.
+func (ci ConnInfo) URL() string {
+	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(ci.Host, strconv.Itoa(ci.Port)),
+		Path: "/" + ci.Database, RawPath: "/" + url.PathEscape(ci.Database)}
+	if ci.User != "" {
+		u.User = url.User(ci.User)
+	}
+	if ci.SSLMode != "" {
+		u.RawQuery = "sslmode=" + url.QueryEscape(ci.SSLMode)
+	}
+	return u.String()
+}
+
+func fieldErr(field, format string, args ...any) *UserError {
+	return &UserError{Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// ParseURL reads a postgres:// or postgresql:// URL, or a libpq key=value
+// connection string, into a ConnInfo (port defaults to 5432, sslmode to prefer).
+// A malformed input gives a *UserError whose message says which part is wrong and
+// whose Field names it (url, host, port, user, password, database, sslmode).
+// Messages never repeat the password.
+func ParseURL(s string) (ConnInfo, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ConnInfo{}, fieldErr("url", "the connection URL is empty; expected postgres://user:password@host:5432/database")
+	}
+	var ci ConnInfo
+	var err *UserError
+	if scheme, _, ok := strings.Cut(s, "://"); ok {
+		ls := strings.ToLower(scheme)
+		if ls != "postgres" && ls != "postgresql" {
+			return ConnInfo{}, fieldErr("url", "unsupported URL scheme %q: use postgres:// or postgresql://", scheme)
+		}
+		ci, err = parseURL(s[len(scheme)+3:])
+	} else if strings.Contains(s, "=") {
+		ci, err = parseDSN(s)
+	} else {
+		return ConnInfo{}, fieldErr("url", "not a connection URL: expected postgres://user:password@host:5432/database or key=value pairs such as host=... port=...")
+	}
+	if err != nil {
+		return ConnInfo{}, err
+	}
+	if ci.Port == 0 {
+		ci.Port = 5432
+	}
+	if ci.SSLMode == "" {
+		ci.SSLMode = "prefer"
+	}
+	if ci.Host == "" {
+		return ConnInfo{}, fieldErr("host", "the connection URL names no host")
+	}
+	if strings.HasPrefix(ci.Host, "/") {
+		return ConnInfo{}, fieldErr("host", "Unix-socket hosts (%s) are not supported: give a TCP host name or address", ci.Host)
+	}
+	return ci, nil
+}
+
+func setPort(ci *ConnInfo, p string) *UserError {
+	if p == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return fieldErr("port", "port %q is not a number", p)
+	}
+	if n < 1 || n > 65535 {
+		return fieldErr("port", "port %d is out of range (1-65535)", n)
+	}
+	ci.Port = n
+	return nil
+}
+
+func setSSLMode(ci *ConnInfo, m string) *UserError {
+	if !validSSLMode(m) {
+		return fieldErr("sslmode", "unknown sslmode %q (use one of %s)", m, strings.Join(SSLModes, ", "))
+	}
+	ci.SSLMode = m
+	return nil
+}
+
+// ignoredParams are libpq parameters Tidemark accepts and sets itself.
+var ignoredParams = map[string]bool{"application_name": true, "connect_timeout": true}
+
+func setParam(ci *ConnInfo, k, v string) *UserError {
+	switch k {
+	case "host", "hostaddr":
+		if strings.Contains(v, ",") {
+			return fieldErr("host", "several hosts (%s) are not supported: give one host", v)
+		}
+		if !strings.HasPrefix(v, "/") {
+			if uerr := checkHost(v); uerr != nil {
+				return uerr
+			}
+			if strings.Contains(v, ":") && net.ParseIP(strings.SplitN(v, "%", 2)[0]) == nil {
+				return fieldErr("host", "the host %q is neither a host name nor an IP address", v)
+			}
+		}
+		ci.Host = v
+	case "port":
+		if strings.Contains(v, ",") {
+			return fieldErr("port", "several ports (%s) are not supported: give one port", v)
+		}
+		return setPort(ci, v)
+	case "user":
+		ci.User = v
+	case "password":
+		ci.Password = v
+	case "dbname":
+		ci.Database = v
+	case "sslmode":
+		return setSSLMode(ci, v)
+	default:
+		if ignoredParams[k] {
+			return nil
+		}
+		known := []string{"host", "port", "user", "password", "dbname", "sslmode"}
+		sort.Strings(known)
+		return fieldErr("url", "unsupported connection parameter %q (supported: %s)", k, strings.Join(known, ", "))
+	}
+	return nil
+}
+
+// checkHost rejects characters no host name or address contains.
+func checkHost(h string) *UserError {
+	for _, r := range h {
+		if r <= ' ' || r == 0x7f || strings.ContainsRune("[]@/?#\\,'\"", r) {
+			return fieldErr("host", "the host %q is not a valid host name or address", h)
+		}
+	}
+	return nil
+}
+
+// parseURL parses what follows "scheme://" by hand, so that each part gets its
+// own message (net/url reports a bad port with the whole URL, password included).
+func parseURL(rest string) (ConnInfo, *UserError) {
+	var ci ConnInfo
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	query := ""
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest, query = rest[:i], rest[i+1:]
+	}
+	authority, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		authority, path = rest[:i], rest[i+1:]
+	}
+	hostport := authority
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		userinfo := authority[:i]
+		hostport = authority[i+1:]
+		u, p, hasPw := strings.Cut(userinfo, ":")
+		user, err := url.PathUnescape(u)
+		if err != nil {
+			return ci, fieldErr("user", "the user name has a bad %%-escape")
+		}
+		ci.User = user
+		if hasPw {
+			pw, err := url.PathUnescape(p)
+			if err != nil {
+				return ci, fieldErr("password", "the password has a bad %%-escape (encode special characters, e.g. %%40 for @)")
+			}
+			ci.Password = pw
+		}
+	}
+	if strings.Contains(hostport, ",") {
+		return ci, fieldErr("host", "several hosts (%s) are not supported: give one host", hostport)
+	}
+	host, port := hostport, ""
+	if strings.HasPrefix(hostport, "[") {
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 {
+			return ci, fieldErr("host", "the IPv6 host %q lacks its closing ]", hostport)
+		}
+		host = hostport[1:end]
+		after := hostport[end+1:]
+		if after != "" {
+			if !strings.HasPrefix(after, ":") {
+				return ci, fieldErr("host", "unexpected %q after the IPv6 host", after)
+			}
+			port = after[1:]
+			if port == "" {
+				return ci, fieldErr("port", "the port after %q is empty", hostport[:end+1])
+			}
+		}
+	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+		host, port = hostport[:i], hostport[i+1:]
+		if port == "" {
+			return ci, fieldErr("port", "the port after %q is empty", host)
+		}
+	}
+	h, err := url.PathUnescape(host)
+	if err != nil {
+		return ci, fieldErr("host", "the host %q has a bad %%-escape", host)
+	}
+	bracketed := strings.HasPrefix(hostport, "[")
+	if bracketed && net.ParseIP(strings.SplitN(h, "%", 2)[0]) == nil {
+		return ci, fieldErr("host", "%q in brackets is not an IPv6 address", h)
+	}
+	if !bracketed && strings.Contains(h, ":") {
+		return ci, fieldErr("host", "the host %q contains a colon: write IPv6 addresses in brackets, e.g. [::1]:5432", h)
+	}
+	if uerr := checkHost(h); uerr != nil {
+		return ci, uerr
+	}
+	ci.Host = h
+	if uerr := setPort(&ci, port); uerr != nil {
+		return ci, uerr
+	}
+	if path != "" {
+		db, err := url.PathUnescape(path)
+		if err != nil {
+			return ci, fieldErr("database", "the database name has a bad %%-escape")
+		}
+		ci.Database = db
+	}
+	if query != "" {
+		vals, err := url.ParseQuery(query)
+		if err != nil {
+			return ci, fieldErr("url", "the query string after ? is malformed")
+		}
+		keys := make([]string, 0, len(vals))
+		for k := range vals {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if uerr := setParam(&ci, k, vals[k][len(vals[k])-1]); uerr != nil {
+				return ci, uerr
+			}
+		}
+	}
+	return ci, nil
+}
+
+// parseDSN reads libpq key=value pairs: values may be single-quoted, and a
+// backslash escapes the next character.
+func parseDSN(s string) (ConnInfo, *UserError) {
+	var ci ConnInfo
+	i := 0
+	skip := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++
+		}
+	}
+	for {
+		skip()
+		if i >= len(s) {
+			return ci, nil
+		}
+		start := i
+		for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '\t' {
+			i++
+		}
+		key := s[start:i]
+		skip()
+		if i >= len(s) || s[i] != '=' {
+			return ci, fieldErr("url", "connection string: %q is not followed by =value", key)
+		}
+		if key == "" {
+			return ci, fieldErr("url", "connection string: a value without a key")
+		}
+		i++ // '='
+		skip()
+		var b strings.Builder
+		if i < len(s) && s[i] == '\'' {
+			i++
+			closed := false
+			for i < len(s) {
+				c := s[i]
+				if c == '\\' && i+1 < len(s) {
+					b.WriteByte(s[i+1])
+					i += 2
+					continue
+				}
+				if c == '\'' {
+					closed = true
+					i++
+					break
+				}
+				b.WriteByte(c)
+				i++
+			}
+			if !closed {
+				return ci, fieldErr(fieldOf(key), "connection string: the quoted value of %s lacks its closing quote", key)
+			}
+		} else {
+			for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+				i++
+			}
+		}
+		if uerr := setParam(&ci, key, b.String()); uerr != nil {
+			return ci, uerr
+		}
+	}
+}
+
+func fieldOf(key string) string {
+	switch key {
+	case "dbname":
+		return "database"
+	case "host", "port", "user", "password", "sslmode":
+		return key
+	}
+	return "url"
+}
