@@ -124,3 +124,8 @@ func (q *Sequence) Ref() ObjectRef {
 func (f *Function) Ref() ObjectRef {
 	return ObjectRef{Kind: KindFunction, Schema: f.Schema, Name: f.Name, Args: f.Args}
 }
+
+// Ref returns the reference of the operator (operand types as Args).
+func (o *Operator) Ref() ObjectRef {
+	return ObjectRef{Kind: KindOperator, Schema: o.Schema, Name: o.Name, Args: o.Left + ", " + o.Right}
+}

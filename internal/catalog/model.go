@@ -137,6 +137,8 @@ type Extension struct {
 	Schema  string  `json:"schema"`
 	Version string  `json:"version"`
 	Comment *string `json:"comment,omitempty"`
+	// DependsOn lists the extensions this one requires.
+	DependsOn []ObjectRef `json:"depends_on,omitempty"`
 }
 
 // Collation is a user-defined collation.
@@ -386,6 +388,9 @@ type IndexKey struct {
 	// NullsFirst/NullsLast are set only when they differ from the ordering's default.
 	NullsFirst bool `json:"nulls_first,omitempty"`
 	NullsLast  bool `json:"nulls_last,omitempty"`
+	// StatsTarget is the statistics target of an expression key when set
+	// (ALTER INDEX ... ALTER COLUMN n SET STATISTICS).
+	StatsTarget *int `json:"stats_target,omitempty"`
 }
 
 // Trigger is a trigger on a table or view (constraint triggers included;

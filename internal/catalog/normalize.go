@@ -18,6 +18,9 @@ func (s *Schema) Normalize() {
 		sortGrants(s.Namespaces[i].ACL)
 	}
 	sort.Slice(s.Extensions, func(i, j int) bool { return s.Extensions[i].Name < s.Extensions[j].Name })
+	for i := range s.Extensions {
+		s.Extensions[i].DependsOn = sortRefs(s.Extensions[i].DependsOn)
+	}
 	sort.Slice(s.Collations, func(i, j int) bool { return s.Collations[i].QualifiedName.Less(s.Collations[j].QualifiedName) })
 	sort.Slice(s.Types, func(i, j int) bool { return s.Types[i].QualifiedName.Less(s.Types[j].QualifiedName) })
 	for i := range s.Types {

@@ -1,0 +1,898 @@
+package catalog
+
+import (
+	"bytes"
+	"container/heap"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// DumpOptions tune Dump. The zero value dumps everything the model holds.
+type DumpOptions struct {
+	// NoPrivileges leaves out OWNER TO, GRANT/REVOKE and ALTER DEFAULT
+	// PRIVILEGES even when the model holds them.
+	NoPrivileges bool
+	// NoComments leaves out COMMENT ON statements.
+	NoComments bool
+	// NoHeader leaves out the leading SET statements.
+	NoHeader bool
+}
+
+// Dump renders s as DDL that loads into an empty database (with psql or as
+// one multi-statement string). The output depends only on the schema, not
+// on the order objects were created in: statements are ordered by a
+// topological sort of the dependencies (pg_depend edges captured by Inspect
+// plus references in the model), ties broken by a fixed rank per statement
+// kind and then by name. Schemas, extensions, types, functions, sequences,
+// tables and views come first; foreign keys, triggers, policies, event
+// triggers and privileges after everything they could use.
+func Dump(s Schema, opts DumpOptions) []byte {
+	s = s.Clone()
+	s.Normalize()
+	d := &dumper{s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
+	d.build()
+	var b bytes.Buffer
+	if !opts.NoHeader {
+		b.WriteString("-- Schema dump by Tidemark. Load with psql or as one script into an empty database.\n\n")
+		b.WriteString("SET check_function_bodies = false;\n")
+		b.WriteString("SET client_min_messages = warning;\n")
+		b.WriteString("SELECT pg_catalog.set_config('search_path', '', false);\n\n")
+	}
+	for _, n := range d.order() {
+		for _, st := range n.stmts {
+			b.WriteString(st)
+			b.WriteString(";\n\n")
+		}
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
+// Statement ranks: the tie-break between statements whose dependencies are
+// all met, so the script reads like pg_dump's (and does not depend on
+// creation order).
+const (
+	rankSchema = iota
+	rankExtension
+	rankCollation
+	rankType
+	rankFunction
+	rankOperator
+	rankSequence
+	rankTable
+	rankView
+	rankOwnedBy
+	rankAttach
+	rankConstraint
+	rankIndex
+	rankIndexAttach
+	rankBarrier
+	rankForeignKey
+	rankTrigger
+	rankPolicy
+	rankEventTrigger
+	rankACL
+	rankDefaultACL
+)
+
+type node struct {
+	key   string
+	rank  int
+	stmts []string
+	deps  []string
+	// post marks statements placed after every schema object (behind the barrier).
+	post    bool
+	pending int
+	users   []*node
+	done    bool
+}
+
+type dumper struct {
+	s     *Schema
+	opts  DumpOptions
+	priv  bool
+	nodes map[string]*node
+	// post collects the keys of nodes that wait for the barrier.
+	pre []string
+}
+
+const barrierKey = "~barrier"
+
+func (d *dumper) add(key string, rank int, stmts []string, deps ...string) *node {
+	n, ok := d.nodes[key]
+	if !ok {
+		n = &node{key: key, rank: rank}
+		d.nodes[key] = n
+	}
+	n.stmts = append(n.stmts, stmts...)
+	n.deps = append(n.deps, deps...)
+	if rank >= rankBarrier {
+		n.post = true
+	} else {
+		d.pre = append(d.pre, key)
+	}
+	return n
+}
+
+// refKey maps a dependency reference to the node that creates the object.
+func (d *dumper) refKey(r ObjectRef) string {
+	switch r.Kind {
+	case KindIndex:
+		// An index may be created by a constraint: find its table.
+		return "index:" + QuoteQualified(r.Schema, r.Name)
+	case KindConstraint:
+		return "constraint:" + QuoteQualified(r.Schema, r.Table) + "." + QuoteIdent(r.Name)
+	}
+	return r.Key()
+}
+
+func (d *dumper) refKeys(rs []ObjectRef) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, d.refKey(r))
+	}
+	return out
+}
+
+func schemaKey(name string) string { return ObjectRef{Kind: KindSchema, Name: name}.Key() }
+
+func (d *dumper) comment(stmts *[]string, what string, c *string) {
+	if c == nil || d.opts.NoComments {
+		return
+	}
+	*stmts = append(*stmts, "COMMENT ON "+what+" IS "+QuoteLiteral(*c))
+}
+
+func (d *dumper) owner(stmts *[]string, what, owner string) {
+	if !d.priv || owner == "" {
+		return
+	}
+	*stmts = append(*stmts, "ALTER "+what+" OWNER TO "+QuoteIdent(owner))
+}
+
+func (d *dumper) build() {
+	s := d.s
+	d.add(barrierKey, rankBarrier, nil)
+	for _, n := range s.Namespaces {
+		var st []string
+		if n.Name == "public" {
+			st = append(st, "CREATE SCHEMA IF NOT EXISTS public")
+		} else {
+			st = append(st, "CREATE SCHEMA "+QuoteIdent(n.Name))
+		}
+		d.owner(&st, "SCHEMA "+QuoteIdent(n.Name), n.Owner)
+		d.comment(&st, "SCHEMA "+QuoteIdent(n.Name), n.Comment)
+		d.add(schemaKey(n.Name), rankSchema, st)
+		d.acl(schemaKey(n.Name), "SCHEMA", QuoteIdent(n.Name), aclSchema, n.Owner, n.ACL)
+	}
+	for _, e := range s.Extensions {
+		st := []string{fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s VERSION %s",
+			QuoteIdent(e.Name), QuoteIdent(e.Schema), QuoteLiteral(e.Version))}
+		d.comment(&st, "EXTENSION "+QuoteIdent(e.Name), e.Comment)
+		d.add(ObjectRef{Kind: KindExtension, Name: e.Name}.Key(), rankExtension, st,
+			append(d.refKeys(e.DependsOn), schemaKey(e.Schema))...)
+	}
+	for _, c := range s.Collations {
+		d.collation(c)
+	}
+	for i := range s.Types {
+		d.typ(&s.Types[i])
+	}
+	for i := range s.Functions {
+		d.function(&s.Functions[i])
+	}
+	for i := range s.Operators {
+		d.operator(&s.Operators[i])
+	}
+	for i := range s.Sequences {
+		d.sequence(&s.Sequences[i])
+	}
+	for i := range s.Tables {
+		d.table(&s.Tables[i])
+	}
+	for i := range s.Views {
+		d.view(&s.Views[i])
+	}
+	for _, e := range s.EventTriggers {
+		d.eventTrigger(e)
+	}
+	if d.priv {
+		for _, p := range s.DefaultPrivileges {
+			d.defaultPrivilege(p)
+		}
+	}
+}
+
+func (d *dumper) collation(c Collation) {
+	var opts []string
+	switch c.Provider {
+	case "icu":
+		opts = append(opts, "provider = icu", "locale = "+QuoteLiteral(c.Locale))
+	case "builtin":
+		opts = append(opts, "provider = builtin", "locale = "+QuoteLiteral(c.Locale))
+	default:
+		opts = append(opts, "provider = libc")
+		if c.LcCollate == c.LcCtype {
+			opts = append(opts, "locale = "+QuoteLiteral(c.LcCollate))
+		} else {
+			opts = append(opts, "lc_collate = "+QuoteLiteral(c.LcCollate), "lc_ctype = "+QuoteLiteral(c.LcCtype))
+		}
+	}
+	if !c.Deterministic {
+		opts = append(opts, "deterministic = false")
+	}
+	name := c.QualifiedName.String()
+	st := []string{"CREATE COLLATION " + name + " (" + strings.Join(opts, ", ") + ")"}
+	d.owner(&st, "COLLATION "+name, c.Owner)
+	d.comment(&st, "COLLATION "+name, c.Comment)
+	d.add(ObjectRef{Kind: KindCollation, Schema: c.Schema, Name: c.Name}.Key(), rankCollation, st, schemaKey(c.Schema))
+}
+
+func (d *dumper) typ(t *Type) {
+	name := t.QualifiedName.String()
+	word := "TYPE"
+	var st []string
+	switch t.Kind {
+	case TypeEnum:
+		labels := make([]string, len(t.Labels))
+		for i, l := range t.Labels {
+			labels[i] = "\n    " + QuoteLiteral(l)
+		}
+		st = append(st, "CREATE TYPE "+name+" AS ENUM ("+strings.Join(labels, ",")+"\n)")
+	case TypeComposite:
+		attrs := make([]string, len(t.Attributes))
+		for i, a := range t.Attributes {
+			attrs[i] = "\n    " + QuoteIdent(a.Name) + " " + a.Type
+			if a.Collation != "" {
+				attrs[i] += " COLLATE " + a.Collation
+			}
+		}
+		st = append(st, "CREATE TYPE "+name+" AS ("+strings.Join(attrs, ",")+"\n)")
+		for _, a := range t.Attributes {
+			d.comment(&st, "COLUMN "+name+"."+QuoteIdent(a.Name), a.Comment)
+		}
+	case TypeRange:
+		opts := []string{"SUBTYPE = " + t.Subtype}
+		if t.SubtypeOpClass != "" {
+			opts = append(opts, "SUBTYPE_OPCLASS = "+t.SubtypeOpClass)
+		}
+		if t.RangeCollation != "" {
+			opts = append(opts, "COLLATION = "+t.RangeCollation)
+		}
+		if t.Canonical != "" {
+			opts = append(opts, "CANONICAL = "+t.Canonical)
+		}
+		if t.SubtypeDiff != "" {
+			opts = append(opts, "SUBTYPE_DIFF = "+t.SubtypeDiff)
+		}
+		if t.MultirangeName != "" {
+			opts = append(opts, "MULTIRANGE_TYPE_NAME = "+QuoteQualified(t.Schema, t.MultirangeName))
+		}
+		st = append(st, "CREATE TYPE "+name+" AS RANGE (\n    "+strings.Join(opts, ",\n    ")+"\n)")
+	case TypeDomain:
+		word = "DOMAIN"
+		var b strings.Builder
+		b.WriteString("CREATE DOMAIN " + name + " AS " + t.BaseType)
+		if t.Collation != "" {
+			b.WriteString(" COLLATE " + t.Collation)
+		}
+		if t.Default != nil {
+			b.WriteString(" DEFAULT " + *t.Default)
+		}
+		if t.NotNull {
+			b.WriteString(" NOT NULL")
+		}
+		for _, c := range t.Constraints {
+			if !c.NotValid {
+				b.WriteString("\n    CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition)
+			}
+		}
+		st = append(st, b.String())
+		for _, c := range t.Constraints {
+			if c.NotValid {
+				st = append(st, "ALTER DOMAIN "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition+" NOT VALID")
+			}
+			d.comment(&st, "CONSTRAINT "+QuoteIdent(c.Name)+" ON DOMAIN "+name, c.Comment)
+		}
+	}
+	d.owner(&st, word+" "+name, t.Owner)
+	d.comment(&st, word+" "+name, t.Comment)
+	d.add(t.Ref().Key(), rankType, st, append(d.refKeys(t.DependsOn), schemaKey(t.Schema))...)
+	d.acl(t.Ref().Key(), "TYPE", name, aclType, t.Owner, t.ACL)
+}
+
+func funcWord(k FunctionKind) string {
+	switch k {
+	case FunctionProcedure:
+		return "PROCEDURE"
+	case FunctionAggregate:
+		return "AGGREGATE"
+	}
+	return "FUNCTION"
+}
+
+// signature renders name(args) for ALTER/COMMENT/GRANT on a routine.
+func (f *Function) signature() string {
+	args := f.Args
+	if f.Kind == FunctionAggregate && args == "" {
+		args = "*"
+	}
+	return f.QualifiedName.String() + "(" + args + ")"
+}
+
+func (d *dumper) function(f *Function) {
+	word := funcWord(f.Kind)
+	var st []string
+	if f.Kind == FunctionAggregate {
+		args := f.ArgsFull
+		if args == "" {
+			args = "*"
+		}
+		st = append(st, "CREATE AGGREGATE "+f.QualifiedName.String()+"("+args+") (\n    "+
+			strings.ReplaceAll(f.Aggregate, "\n", "\n    ")+"\n)")
+	} else {
+		st = append(st, strings.Replace(f.Definition, "CREATE OR REPLACE ", "CREATE ", 1))
+	}
+	sig := f.signature()
+	d.owner(&st, word+" "+sig, f.Owner)
+	d.comment(&st, word+" "+sig, f.Comment)
+	d.add(f.Ref().Key(), rankFunction, st, append(d.refKeys(f.DependsOn), schemaKey(f.Schema))...)
+	d.acl(f.Ref().Key(), aclWordFunction(f.Kind), sig, aclFunction, f.Owner, f.ACL)
+}
+
+func aclWordFunction(k FunctionKind) string {
+	if k == FunctionProcedure {
+		return "PROCEDURE"
+	}
+	return "FUNCTION"
+}
+
+func (o *Operator) signature() string {
+	l, r := o.Left, o.Right
+	if l == "" {
+		l = "NONE"
+	}
+	return QuoteIdent(o.Schema) + "." + o.Name + " (" + l + ", " + r + ")"
+}
+
+func (d *dumper) operator(o *Operator) {
+	opts := []string{"FUNCTION = " + o.Function}
+	if o.Left != "" {
+		opts = append(opts, "LEFTARG = "+o.Left)
+	}
+	opts = append(opts, "RIGHTARG = "+o.Right)
+	if o.Commutator != "" {
+		opts = append(opts, "COMMUTATOR = "+operatorRef(o.Commutator))
+	}
+	if o.Negator != "" {
+		opts = append(opts, "NEGATOR = "+operatorRef(o.Negator))
+	}
+	if o.Restrict != "" {
+		opts = append(opts, "RESTRICT = "+o.Restrict)
+	}
+	if o.Join != "" {
+		opts = append(opts, "JOIN = "+o.Join)
+	}
+	if o.Hashes {
+		opts = append(opts, "HASHES")
+	}
+	if o.Merges {
+		opts = append(opts, "MERGES")
+	}
+	st := []string{"CREATE OPERATOR " + QuoteIdent(o.Schema) + "." + o.Name + " (\n    " + strings.Join(opts, ",\n    ") + "\n)"}
+	d.owner(&st, "OPERATOR "+o.signature(), o.Owner)
+	d.comment(&st, "OPERATOR "+o.signature(), o.Comment)
+	d.add(o.Ref().Key(), rankOperator, st, append(d.refKeys(o.DependsOn), schemaKey(o.Schema))...)
+}
+
+// sequenceOptions renders the options of a sequence, all explicit.
+func sequenceOptions(q *Sequence, withType bool) string {
+	var o []string
+	if withType {
+		o = append(o, "AS "+q.DataType)
+	}
+	o = append(o, fmt.Sprintf("START WITH %d", q.Start), fmt.Sprintf("INCREMENT BY %d", q.Increment),
+		fmt.Sprintf("MINVALUE %d", q.Min), fmt.Sprintf("MAXVALUE %d", q.Max), fmt.Sprintf("CACHE %d", q.Cache))
+	if q.Cycle {
+		o = append(o, "CYCLE")
+	} else {
+		o = append(o, "NO CYCLE")
+	}
+	return strings.Join(o, "\n    ")
+}
+
+func (d *dumper) sequence(q *Sequence) {
+	name := q.QualifiedName.String()
+	create := "CREATE SEQUENCE "
+	if q.Unlogged {
+		create = "CREATE UNLOGGED SEQUENCE "
+	}
+	st := []string{create + name + "\n    " + sequenceOptions(q, true)}
+	d.owner(&st, "SEQUENCE "+name, q.Owner)
+	d.comment(&st, "SEQUENCE "+name, q.Comment)
+	d.add(q.Ref().Key(), rankSequence, st, schemaKey(q.Schema))
+	if q.OwnedBy != nil {
+		tk := ObjectRef{Kind: KindTable, Schema: q.OwnedBy.Table.Schema, Name: q.OwnedBy.Table.Name}.Key()
+		if d.s.Table(q.OwnedBy.Table) == nil {
+			tk = ObjectRef{Kind: KindView, Schema: q.OwnedBy.Table.Schema, Name: q.OwnedBy.Table.Name}.Key()
+		}
+		d.add("owned:"+q.Ref().Key(), rankOwnedBy,
+			[]string{"ALTER SEQUENCE " + name + " OWNED BY " + q.OwnedBy.Table.String() + "." + QuoteIdent(q.OwnedBy.Column)},
+			q.Ref().Key(), tk)
+	}
+	d.acl(q.Ref().Key(), "SEQUENCE", name, aclSequence, q.Owner, q.ACL)
+}
+
+func (d *dumper) columnDef(c *Column) string {
+	var b strings.Builder
+	b.WriteString(QuoteIdent(c.Name) + " " + c.Type)
+	if c.Collation != "" {
+		b.WriteString(" COLLATE " + c.Collation)
+	}
+	if c.Generated != "" {
+		b.WriteString(" GENERATED ALWAYS AS (" + c.Generated + ") STORED")
+	}
+	if c.Default != nil {
+		b.WriteString(" DEFAULT " + *c.Default)
+	}
+	if c.NotNull {
+		b.WriteString(" NOT NULL")
+	}
+	if c.Identity != "" {
+		if c.Identity == "always" {
+			b.WriteString(" GENERATED ALWAYS AS IDENTITY")
+		} else {
+			b.WriteString(" GENERATED BY DEFAULT AS IDENTITY")
+		}
+		if q := c.IdentitySequence; q != nil {
+			b.WriteString(" (\n        SEQUENCE NAME " + q.QualifiedName.String() + "\n        " +
+				strings.ReplaceAll(sequenceOptions(q, false), "\n    ", "\n        ") + "\n    )")
+		}
+	}
+	return b.String()
+}
+
+func (d *dumper) table(t *Table) {
+	s := d.s
+	name := t.QualifiedName.String()
+	key := t.Ref().Key()
+	deps := append(d.refKeys(t.DependsOn), schemaKey(t.Schema))
+	isPartition := t.PartitionOf != nil
+	var elems []string
+	var after []string
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Inherited && !isPartition && len(t.Inherits) > 0 {
+			// Comes from a parent: only properties set on the child itself.
+			var pc *Column
+			for _, p := range t.Inherits {
+				if pt := s.Table(p); pt != nil {
+					if pc = pt.Column(c.Name); pc != nil {
+						break
+					}
+				}
+			}
+			if pc != nil {
+				if c.Default != nil && (pc.Default == nil || *pc.Default != *c.Default) {
+					after = append(after, "ALTER TABLE ONLY "+name+" ALTER COLUMN "+QuoteIdent(c.Name)+" SET DEFAULT "+*c.Default)
+				}
+				if c.NotNull && !pc.NotNull {
+					after = append(after, "ALTER TABLE ONLY "+name+" ALTER COLUMN "+QuoteIdent(c.Name)+" SET NOT NULL")
+				}
+			}
+		} else {
+			elems = append(elems, d.columnDef(c))
+		}
+		alter := "ALTER TABLE ONLY " + name + " ALTER COLUMN " + QuoteIdent(c.Name)
+		if c.StatsTarget != nil {
+			after = append(after, fmt.Sprintf("%s SET STATISTICS %d", alter, *c.StatsTarget))
+		}
+		if c.Storage != "" {
+			after = append(after, alter+" SET STORAGE "+strings.ToUpper(c.Storage))
+		}
+		if c.Compression != "" {
+			after = append(after, alter+" SET COMPRESSION "+c.Compression)
+		}
+		if len(c.Options) > 0 {
+			after = append(after, alter+" SET ("+strings.Join(c.Options, ", ")+")")
+		}
+	}
+	// CHECK constraints go inline so inheritance children (created later)
+	// inherit them, and partitions carry them before ATTACH PARTITION, which
+	// requires them. NOT VALID ones are added afterwards.
+	for i := range t.Constraints {
+		c := &t.Constraints[i]
+		if c.Type != ConstraintCheck || c.NotValid {
+			continue
+		}
+		if c.Inherited && !isPartition {
+			continue
+		}
+		elems = append(elems, "CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		deps = append(deps, d.refKeys(c.DependsOn)...)
+	}
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if t.Unlogged {
+		b.WriteString("UNLOGGED ")
+	}
+	b.WriteString("TABLE " + name + " (")
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    " + e)
+	}
+	if len(elems) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString(")")
+	if len(t.Inherits) > 0 && !isPartition {
+		ps := make([]string, len(t.Inherits))
+		for i, p := range t.Inherits {
+			ps[i] = p.String()
+			deps = append(deps, ObjectRef{Kind: KindTable, Schema: p.Schema, Name: p.Name}.Key())
+		}
+		b.WriteString("\nINHERITS (" + strings.Join(ps, ", ") + ")")
+	}
+	if t.Kind == TablePartitioned {
+		b.WriteString("\nPARTITION BY " + t.PartitionKey)
+	}
+	if t.AccessMethod != "" {
+		b.WriteString("\nUSING " + QuoteIdent(t.AccessMethod))
+	}
+	if len(t.Options) > 0 {
+		b.WriteString("\nWITH (" + strings.Join(t.Options, ", ") + ")")
+	}
+	st := []string{b.String()}
+	st = append(st, after...)
+	switch t.ReplicaIdentity {
+	case "full", "nothing":
+		st = append(st, "ALTER TABLE ONLY "+name+" REPLICA IDENTITY "+strings.ToUpper(t.ReplicaIdentity))
+	}
+	if t.RLSEnabled {
+		st = append(st, "ALTER TABLE "+name+" ENABLE ROW LEVEL SECURITY")
+	}
+	if t.RLSForced {
+		st = append(st, "ALTER TABLE "+name+" FORCE ROW LEVEL SECURITY")
+	}
+	d.owner(&st, "TABLE "+name, t.Owner)
+	d.comment(&st, "TABLE "+name, t.Comment)
+	for _, c := range t.Columns {
+		d.comment(&st, "COLUMN "+name+"."+QuoteIdent(c.Name), c.Comment)
+	}
+	d.add(key, rankTable, st, deps...)
+
+	var attachKeys []string
+	if isPartition {
+		ak := "attach:" + key
+		d.add(ak, rankAttach, []string{"ALTER TABLE ONLY " + t.PartitionOf.String() + " ATTACH PARTITION " + name + " " + t.PartitionBound},
+			key, ObjectRef{Kind: KindTable, Schema: t.PartitionOf.Schema, Name: t.PartitionOf.Name}.Key())
+	}
+	if t.Kind == TablePartitioned {
+		// The partitioned table's own indexes and constraints are created
+		// after every partition is attached (so attaching creates nothing).
+		for _, o := range s.Tables {
+			if o.PartitionOf != nil && *o.PartitionOf == t.QualifiedName {
+				attachKeys = append(attachKeys, "attach:"+o.Ref().Key())
+			}
+		}
+	}
+
+	for i := range t.Constraints {
+		d.constraint(t, &t.Constraints[i], attachKeys)
+	}
+	for i := range t.Indexes {
+		d.index(t.QualifiedName, key, &t.Indexes[i], attachKeys)
+	}
+	for i := range t.Triggers {
+		d.trigger(t.QualifiedName, key, "TABLE", &t.Triggers[i])
+	}
+	for i := range t.Policies {
+		p := &t.Policies[i]
+		var pb strings.Builder
+		pb.WriteString("CREATE POLICY " + QuoteIdent(p.Name) + " ON " + name)
+		if p.Permissive {
+			pb.WriteString(" AS PERMISSIVE")
+		} else {
+			pb.WriteString(" AS RESTRICTIVE")
+		}
+		pb.WriteString(" FOR " + p.Command)
+		roles := make([]string, len(p.Roles))
+		for i, r := range p.Roles {
+			if r == "PUBLIC" {
+				roles[i] = "PUBLIC"
+			} else {
+				roles[i] = QuoteIdent(r)
+			}
+		}
+		pb.WriteString(" TO " + strings.Join(roles, ", "))
+		if p.Using != "" {
+			pb.WriteString("\n    USING (" + p.Using + ")")
+		}
+		if p.WithCheck != "" {
+			pb.WriteString("\n    WITH CHECK (" + p.WithCheck + ")")
+		}
+		pst := []string{pb.String()}
+		d.comment(&pst, "POLICY "+QuoteIdent(p.Name)+" ON "+name, p.Comment)
+		d.add("policy:"+key+"."+QuoteIdent(p.Name), rankPolicy, pst, key, barrierKey)
+	}
+	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
+	d.columnACLs(name, t.Columns)
+}
+
+func (d *dumper) columnACLs(name string, cols []Column) {
+	if !d.priv {
+		return
+	}
+	var st []string
+	for _, c := range cols {
+		for _, g := range groupGrants(c.ACL) {
+			st = append(st, "GRANT "+strings.Join(g.privs, ", ")+" ("+QuoteIdent(c.Name)+") ON TABLE "+name+" TO "+grantee(g.grantee)+g.option())
+		}
+	}
+	if len(st) > 0 {
+		d.add("colacl:"+name, rankACL, st, barrierKey)
+	}
+}
+
+func constraintKey(t QualifiedName, name string) string {
+	return "constraint:" + QuoteQualified(t.Schema, t.Name) + "." + QuoteIdent(name)
+}
+
+func (d *dumper) constraint(t *Table, c *Constraint, attachKeys []string) {
+	name := t.QualifiedName.String()
+	key := constraintKey(t.QualifiedName, c.Name)
+	tkey := t.Ref().Key()
+	deps := append([]string{tkey}, d.refKeys(c.DependsOn)...)
+	var st []string
+	rank := rankConstraint
+	switch c.Type {
+	case ConstraintCheck:
+		if !c.NotValid || c.Inherited {
+			// Inline in CREATE TABLE (or inherited): only its comment here.
+			if c.Comment != nil && !d.opts.NoComments && !(c.Inherited && t.PartitionOf == nil) {
+				d.comment(&st, "CONSTRAINT "+QuoteIdent(c.Name)+" ON "+name, c.Comment)
+				d.add(key, rankConstraint, st, deps...)
+			}
+			return
+		}
+		st = append(st, "ALTER TABLE "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+	case ConstraintForeignKey:
+		if c.Inherited {
+			return // cloned from the partitioned parent's foreign key
+		}
+		rank = rankForeignKey
+		only := "ONLY "
+		if t.Kind == TablePartitioned {
+			only = ""
+		}
+		st = append(st, "ALTER TABLE "+only+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		deps = append(deps, barrierKey)
+		if c.RefTable != nil {
+			deps = append(deps, ObjectRef{Kind: KindTable, Schema: c.RefTable.Schema, Name: c.RefTable.Name}.Key())
+		}
+	default:
+		st = append(st, "ALTER TABLE ONLY "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		deps = append(deps, attachKeys...)
+	}
+	d.comment(&st, "CONSTRAINT "+QuoteIdent(c.Name)+" ON "+name, c.Comment)
+	n := d.add(key, rank, st, deps...)
+	if c.Index != "" {
+		// Other objects refer to the index (foreign keys, attach): alias it.
+		d.nodes["index:"+QuoteQualified(t.Schema, c.Index)] = n
+	}
+}
+
+func (d *dumper) index(table QualifiedName, tkey string, x *Index, attachKeys []string) {
+	ikey := "index:" + QuoteQualified(table.Schema, x.Name)
+	qname := QuoteQualified(table.Schema, x.Name)
+	var st []string
+	if x.Constraint == "" {
+		st = append(st, x.Definition)
+		d.comment(&st, "INDEX "+qname, x.Comment)
+	} else if x.Comment != nil && !d.opts.NoComments {
+		st = append(st, "COMMENT ON INDEX "+qname+" IS "+QuoteLiteral(*x.Comment))
+	}
+	for i, k := range x.Keys {
+		if k.StatsTarget != nil {
+			st = append(st, fmt.Sprintf("ALTER INDEX %s ALTER COLUMN %d SET STATISTICS %d", qname, i+1, *k.StatsTarget))
+		}
+	}
+	if x.ReplicaIdentity {
+		st = append(st, "ALTER TABLE ONLY "+table.String()+" REPLICA IDENTITY USING INDEX "+QuoteIdent(x.Name))
+	}
+	if x.Clustered {
+		st = append(st, "ALTER TABLE "+table.String()+" CLUSTER ON "+QuoteIdent(x.Name))
+	}
+	deps := append([]string{tkey}, d.refKeys(x.DependsOn)...)
+	deps = append(deps, attachKeys...)
+	if x.Constraint != "" {
+		ck := constraintKey(table, x.Constraint)
+		deps = append(deps, ck)
+		if len(st) > 0 {
+			d.add("indexextra:"+ikey, rankIndex, st, deps...)
+		}
+	} else {
+		d.add(ikey, rankIndex, st, deps...)
+	}
+	if x.ParentIndex != nil {
+		pkey := "index:" + QuoteQualified(x.ParentIndex.Schema, x.ParentIndex.Name)
+		d.add("attach:"+ikey, rankIndexAttach,
+			[]string{"ALTER INDEX " + x.ParentIndex.String() + " ATTACH PARTITION " + qname},
+			ikey, pkey, "attach:"+tkey)
+	}
+}
+
+func (d *dumper) trigger(table QualifiedName, tkey, word string, tr *Trigger) {
+	st := []string{tr.Definition}
+	switch tr.Enabled {
+	case "D":
+		st = append(st, "ALTER "+word+" "+table.String()+" DISABLE TRIGGER "+QuoteIdent(tr.Name))
+	case "R":
+		st = append(st, "ALTER "+word+" "+table.String()+" ENABLE REPLICA TRIGGER "+QuoteIdent(tr.Name))
+	case "A":
+		st = append(st, "ALTER "+word+" "+table.String()+" ENABLE ALWAYS TRIGGER "+QuoteIdent(tr.Name))
+	}
+	d.comment(&st, "TRIGGER "+QuoteIdent(tr.Name)+" ON "+table.String(), tr.Comment)
+	d.add("trigger:"+tkey+"."+QuoteIdent(tr.Name), rankTrigger, st, tkey, barrierKey)
+}
+
+func (d *dumper) view(v *View) {
+	name := v.QualifiedName.String()
+	key := v.Ref().Key()
+	var b strings.Builder
+	word := "VIEW"
+	if v.Materialized {
+		word = "MATERIALIZED VIEW"
+		b.WriteString("CREATE MATERIALIZED VIEW " + name)
+		if v.AccessMethod != "" && v.AccessMethod != "heap" {
+			b.WriteString(" USING " + QuoteIdent(v.AccessMethod))
+		}
+	} else {
+		b.WriteString("CREATE VIEW " + name)
+	}
+	if len(v.Options) > 0 {
+		b.WriteString(" WITH (" + strings.Join(v.Options, ", ") + ")")
+	}
+	b.WriteString(" AS\n" + v.Definition)
+	if v.Materialized {
+		if v.WithNoData {
+			b.WriteString("\n  WITH NO DATA")
+		} else {
+			b.WriteString("\n  WITH DATA")
+		}
+	}
+	st := []string{b.String()}
+	for _, c := range v.Columns {
+		if c.Default != nil {
+			st = append(st, "ALTER VIEW "+name+" ALTER COLUMN "+QuoteIdent(c.Name)+" SET DEFAULT "+*c.Default)
+		}
+	}
+	d.owner(&st, word+" "+name, v.Owner)
+	d.comment(&st, word+" "+name, v.Comment)
+	for _, c := range v.Columns {
+		d.comment(&st, "COLUMN "+name+"."+QuoteIdent(c.Name), c.Comment)
+	}
+	d.add(key, rankView, st, append(d.refKeys(v.DependsOn), schemaKey(v.Schema))...)
+	for i := range v.Indexes {
+		d.index(v.QualifiedName, key, &v.Indexes[i], nil)
+	}
+	for i := range v.Triggers {
+		d.trigger(v.QualifiedName, key, word, &v.Triggers[i])
+	}
+	d.acl(key, "TABLE", name, aclTable, v.Owner, v.ACL)
+	cols := make([]Column, len(v.Columns))
+	for i, c := range v.Columns {
+		cols[i] = Column{Name: c.Name, ACL: c.ACL}
+	}
+	d.columnACLs(name, cols)
+}
+
+func (d *dumper) eventTrigger(e EventTrigger) {
+	var b strings.Builder
+	b.WriteString("CREATE EVENT TRIGGER " + QuoteIdent(e.Name) + " ON " + QuoteIdent(e.Event))
+	if len(e.Tags) > 0 {
+		tags := make([]string, len(e.Tags))
+		for i, t := range e.Tags {
+			tags[i] = QuoteLiteral(t)
+		}
+		b.WriteString("\n    WHEN TAG IN (" + strings.Join(tags, ", ") + ")")
+	}
+	b.WriteString("\n    EXECUTE FUNCTION " + e.Function.String() + "()")
+	st := []string{b.String()}
+	switch e.Enabled {
+	case "D":
+		st = append(st, "ALTER EVENT TRIGGER "+QuoteIdent(e.Name)+" DISABLE")
+	case "R":
+		st = append(st, "ALTER EVENT TRIGGER "+QuoteIdent(e.Name)+" ENABLE REPLICA")
+	case "A":
+		st = append(st, "ALTER EVENT TRIGGER "+QuoteIdent(e.Name)+" ENABLE ALWAYS")
+	}
+	d.owner(&st, "EVENT TRIGGER "+QuoteIdent(e.Name), e.Owner)
+	d.comment(&st, "EVENT TRIGGER "+QuoteIdent(e.Name), e.Comment)
+	d.add("event_trigger:"+QuoteIdent(e.Name), rankEventTrigger, st, barrierKey)
+}
+
+// order sorts the nodes topologically; among ready nodes the lowest (rank,
+// key) goes first. A dependency cycle (which a valid catalog should not
+// produce) is broken at its lowest node, so Dump always terminates.
+func (d *dumper) order() []*node {
+	// The barrier waits for every pre-data node.
+	bar := d.nodes[barrierKey]
+	bar.deps = append(bar.deps, d.pre...)
+	seen := map[*node]bool{}
+	var all []*node
+	for _, n := range d.nodes {
+		if !seen[n] {
+			seen[n] = true
+			all = append(all, n)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].key < all[j].key })
+	for _, n := range all {
+		uniq := map[*node]bool{}
+		for _, k := range n.deps {
+			m, ok := d.nodes[k]
+			if !ok || m == n || uniq[m] {
+				continue
+			}
+			uniq[m] = true
+			n.pending++
+			m.users = append(m.users, n)
+		}
+	}
+	h := &nodeHeap{}
+	for _, n := range all {
+		if n.pending == 0 {
+			heap.Push(h, n)
+		}
+	}
+	out := make([]*node, 0, len(all))
+	for len(out) < len(all) {
+		if h.Len() == 0 {
+			// Cycle: release the lowest remaining node.
+			var best *node
+			for _, n := range all {
+				if !n.done && (best == nil || less(n, best)) {
+					best = n
+				}
+			}
+			best.pending = 0
+			heap.Push(h, best)
+		}
+		n := heap.Pop(h).(*node)
+		if n.done {
+			continue
+		}
+		n.done = true
+		out = append(out, n)
+		for _, u := range n.users {
+			u.pending--
+			if u.pending == 0 && !u.done {
+				heap.Push(h, u)
+			}
+		}
+	}
+	return out
+}
+
+func less(a, b *node) bool {
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return a.key < b.key
+}
+
+type nodeHeap []*node
+
+func (h nodeHeap) Len() int           { return len(h) }
+func (h nodeHeap) Less(i, j int) bool { return less(h[i], h[j]) }
+func (h nodeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *nodeHeap) Push(x any)        { *h = append(*h, x.(*node)) }
+func (h *nodeHeap) Pop() any {
+	old := *h
+	n := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return n
+}

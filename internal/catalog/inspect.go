@@ -1,0 +1,1113 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Querier is what Inspect needs from a connection. *pgx.Conn, *pgxpool.Pool
+// and pgx.Tx all satisfy it.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, arguments ...any) (pgconn.CommandTag, error)
+}
+
+// txBeginner is implemented by *pgx.Conn and *pgxpool.Pool (not by pgx.Tx).
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
+}
+
+// Options select what Inspect reads. The zero value reads every non-system
+// schema, with owners and privileges.
+type Options struct {
+	// Schemas, when not empty, limits inspection to these schemas.
+	Schemas []string
+	// ExcludeSchemas are left out (applied after Schemas).
+	ExcludeSchemas []string
+	// NoPrivileges leaves owners, ACLs and default privileges out of the model
+	// (and so out of dumps and comparisons).
+	NoPrivileges bool
+}
+
+// MinServerVersion is the oldest PostgreSQL release Inspect supports (13).
+const MinServerVersion = 130000
+
+// Inspect reads the schema of the database q is connected to.
+//
+// When q can begin transactions (*pgx.Conn, *pgxpool.Pool), all catalog
+// queries run in one READ ONLY REPEATABLE READ transaction, so they see one
+// consistent snapshot; when q is a pgx.Tx, they run in it as they are, and
+// its search_path is set to empty for the rest of that transaction (so every
+// name PostgreSQL renders is schema-qualified). Only catalogs are read: no
+// lock is taken on user tables. ctx governs every query.
+func Inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
+	if b, ok := q.(txBeginner); ok {
+		tx, err := b.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return nil, fmt.Errorf("inspect: begin: %w", err)
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+		return inspect(ctx, tx, opts)
+	}
+	return inspect(ctx, q, opts)
+}
+
+type inspector struct {
+	ctx  context.Context
+	q    Querier
+	sql  map[string]string
+	nsp  []uint32
+	opts Options
+	res  *Result
+
+	// oid -> position, to attach sub-objects and resolve dependencies.
+	tables    map[uint32]int
+	views     map[uint32]int
+	types     map[uint32]int
+	compRel   map[uint32]int // composite relation oid -> type index
+	funcs     map[uint32]int
+	operators map[uint32]int
+	exts      map[uint32]int
+	colls     map[uint32]ObjectRef
+	seqs      map[uint32]ObjectRef
+	domCon    map[uint32]int // domain constraint oid -> type index
+	indexOf   map[uint32]indexPos
+	conOf     map[uint32]conPos
+}
+
+type indexPos struct {
+	rel  uint32
+	name string
+	view bool
+}
+
+type conPos struct {
+	rel  uint32
+	name string
+}
+
+func inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
+	var ver int
+	if err := q.QueryRow(ctx, "SELECT pg_catalog.current_setting('server_version_num')::int").Scan(&ver); err != nil {
+		return nil, fmt.Errorf("inspect: server version: %w", err)
+	}
+	if ver < MinServerVersion {
+		return nil, fmt.Errorf("inspect: PostgreSQL %d.%d is not supported (13 or later is needed)", ver/10000, ver%10000)
+	}
+	if _, err := q.Exec(ctx, "SELECT pg_catalog.set_config('search_path', '', true)"); err != nil {
+		return nil, fmt.Errorf("inspect: set search_path: %w", err)
+	}
+	sqls, err := loadQueries(queryData{V: ver, Priv: !opts.NoPrivileges})
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	in := &inspector{
+		ctx: ctx, q: q, sql: sqls, opts: opts,
+		res:       &Result{ServerVersion: ver, Unsupported: []Object{}},
+		tables:    map[uint32]int{},
+		views:     map[uint32]int{},
+		types:     map[uint32]int{},
+		compRel:   map[uint32]int{},
+		funcs:     map[uint32]int{},
+		operators: map[uint32]int{},
+		exts:      map[uint32]int{},
+		colls:     map[uint32]ObjectRef{},
+		seqs:      map[uint32]ObjectRef{},
+		domCon:    map[uint32]int{},
+		indexOf:   map[uint32]indexPos{},
+		conOf:     map[uint32]conPos{},
+	}
+	in.res.Schema.Privileges = !opts.NoPrivileges
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{"schemas", in.namespaces},
+		{"extensions", in.extensions},
+		{"collations", in.collations},
+		{"types", in.typesQ},
+		{"domain constraints", in.domainConstraints},
+		{"relations", in.relations},
+		{"columns", in.columns},
+		{"sequences", in.sequences},
+		{"constraints", in.constraints},
+		{"indexes", in.indexes},
+		{"triggers", in.triggers},
+		{"policies", in.policies},
+		{"functions", in.functions},
+		{"operators", in.operatorsQ},
+		{"event triggers", in.eventTriggers},
+		{"default privileges", in.defaultPrivileges},
+		{"dependencies", in.depend},
+		{"unsupported objects", in.unsupported},
+	}
+	for _, s := range steps {
+		if err := s.fn(); err != nil {
+			return nil, fmt.Errorf("inspect %s: %w", s.name, err)
+		}
+	}
+	in.res.Schema.Normalize()
+	sortObjects(in.res.Unsupported)
+	sortObjects(in.res.Skipped)
+	in.res.Fingerprint = in.res.Schema.Fingerprint()
+	return in.res, nil
+}
+
+// each runs the named query and calls scan for every row.
+func (in *inspector) each(name string, scan func(pgx.Rows) error, args ...any) error {
+	sql, ok := in.sql[name]
+	if !ok {
+		return fmt.Errorf("no query named %q", name)
+	}
+	rows, err := in.q.Query(in.ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (in *inspector) included(name string) bool {
+	if len(in.opts.Schemas) > 0 && !slices.Contains(in.opts.Schemas, name) {
+		return false
+	}
+	return !slices.Contains(in.opts.ExcludeSchemas, name)
+}
+
+func (in *inspector) owner(o string) string {
+	if in.opts.NoPrivileges {
+		return ""
+	}
+	return o
+}
+
+func grants(b []byte) ([]Grant, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	var g []Grant
+	if err := json.Unmarshal(b, &g); err != nil {
+		return nil, fmt.Errorf("decode acl: %w", err)
+	}
+	return g, nil
+}
+
+func (in *inspector) namespaces() error {
+	sch := &in.res.Schema
+	err := in.each("namespaces", func(r pgx.Rows) error {
+		var (
+			oid         uint32
+			name, owner string
+			acl         []byte
+			comment     *string
+			usable      bool
+		)
+		if err := r.Scan(&oid, &name, &owner, &acl, &comment, &usable); err != nil {
+			return err
+		}
+		if !in.included(name) {
+			return nil
+		}
+		if !usable {
+			in.res.Skipped = append(in.res.Skipped, Object{Kind: KindSchema, Name: name,
+				Detail: "no USAGE privilege on the schema for the connecting role"})
+			return nil
+		}
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		in.nsp = append(in.nsp, oid)
+		sch.Namespaces = append(sch.Namespaces, Namespace{Name: name, Owner: in.owner(owner), ACL: g, Comment: comment})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range in.opts.Schemas {
+		if sch.Namespace(s) == nil && !slices.ContainsFunc(in.res.Skipped, func(o Object) bool { return o.Name == s }) {
+			in.res.Skipped = append(in.res.Skipped, Object{Kind: KindSchema, Name: s, Detail: "schema does not exist (or is a system or extension schema)"})
+		}
+	}
+	if in.nsp == nil {
+		in.nsp = []uint32{}
+	}
+	return nil
+}
+
+func (in *inspector) extensions() error {
+	return in.each("extensions", func(r pgx.Rows) error {
+		var e Extension
+		var oid uint32
+		if err := r.Scan(&oid, &e.Name, &e.Schema, &e.Version, &e.Comment); err != nil {
+			return err
+		}
+		in.exts[oid] = len(in.res.Schema.Extensions)
+		in.res.Schema.Extensions = append(in.res.Schema.Extensions, e)
+		return nil
+	})
+}
+
+func (in *inspector) collations() error {
+	return in.each("collations", func(r pgx.Rows) error {
+		var c Collation
+		var owner string
+		var oid uint32
+		if err := r.Scan(&oid, &c.Schema, &c.Name, &c.Provider, &c.Deterministic, &c.LcCollate, &c.LcCtype, &c.Locale, &owner, &c.Comment); err != nil {
+			return err
+		}
+		c.Owner = in.owner(owner)
+		in.colls[oid] = ObjectRef{Kind: KindCollation, Schema: c.Schema, Name: c.Name}
+		in.res.Schema.Collations = append(in.res.Schema.Collations, c)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) typesQ() error {
+	return in.each("types", func(r pgx.Rows) error {
+		var (
+			oid, relid                     uint32
+			t                              Type
+			typtype                        string
+			labels                         []string
+			base, coll, subtype, subopc    *string
+			rngcoll, canon, subdiff, multi *string
+			owner                          string
+			acl                            []byte
+		)
+		if err := r.Scan(&oid, &t.Schema, &t.Name, &typtype, &relid, &labels, &base, &coll, &t.Default, &t.NotNull,
+			&subtype, &subopc, &rngcoll, &canon, &subdiff, &multi, &owner, &acl, &t.Comment); err != nil {
+			return err
+		}
+		switch typtype {
+		case "e":
+			t.Kind = TypeEnum
+			t.Labels = labels
+			if t.Labels == nil {
+				t.Labels = []string{}
+			}
+		case "d":
+			t.Kind = TypeDomain
+			t.BaseType = deref(base)
+			t.Collation = deref(coll)
+		case "c":
+			t.Kind = TypeComposite
+			t.Attributes = []Attribute{}
+		case "r":
+			t.Kind = TypeRange
+			t.Subtype = deref(subtype)
+			t.SubtypeOpClass = deref(subopc)
+			t.RangeCollation = deref(rngcoll)
+			t.Canonical = deref(canon)
+			t.SubtypeDiff = deref(subdiff)
+			if m := deref(multi); m != "" && m != defaultMultirangeName(t.Name) {
+				t.MultirangeName = m
+			}
+		}
+		if typtype != "d" {
+			t.Default = nil
+			t.NotNull = false
+		}
+		t.Owner = in.owner(owner)
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		t.ACL = g
+		in.types[oid] = len(in.res.Schema.Types)
+		if relid != 0 {
+			in.compRel[relid] = len(in.res.Schema.Types)
+		}
+		in.res.Schema.Types = append(in.res.Schema.Types, t)
+		return nil
+	}, in.nsp)
+}
+
+// defaultMultirangeName mirrors makeMultirangeTypeName: "range" in the name
+// becomes "multirange", otherwise "_multirange" is appended.
+func defaultMultirangeName(rng string) string {
+	if i := strings.Index(rng, "range"); i >= 0 {
+		return rng[:i] + "multirange" + rng[i+len("range"):]
+	}
+	return rng + "_multirange"
+}
+
+func (in *inspector) domainConstraints() error {
+	return in.each("domain_constraints", func(r pgx.Rows) error {
+		var coid, oid uint32
+		var c DomainConstraint
+		if err := r.Scan(&coid, &oid, &c.Name, &c.Definition, &c.NotValid, &c.Comment); err != nil {
+			return err
+		}
+		i, ok := in.types[oid]
+		if !ok {
+			return nil // a domain we do not model (extension member)
+		}
+		c.Definition = strings.TrimSuffix(c.Definition, " NOT VALID")
+		in.domCon[coid] = i
+		in.res.Schema.Types[i].Constraints = append(in.res.Schema.Types[i].Constraints, c)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) relations() error {
+	sch := &in.res.Schema
+	return in.each("relations", func(r pgx.Rows) error {
+		var (
+			oid                uint32
+			schema, name, kind string
+			unlogged           bool
+			am                 string
+			partkey            *string
+			ispart             bool
+			bound              *string
+			parents            []byte
+			rls, force         bool
+			replident          string
+			options            []string
+			viewdef            *string
+			populated          bool
+			owner              string
+			acl                []byte
+			comment            *string
+		)
+		if err := r.Scan(&oid, &schema, &name, &kind, &unlogged, &am, &partkey, &ispart, &bound, &parents,
+			&rls, &force, &replident, &options, &viewdef, &populated, &owner, &acl, &comment); err != nil {
+			return err
+		}
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		qn := QualifiedName{Schema: schema, Name: name}
+		switch kind {
+		case "r", "p":
+			t := Table{QualifiedName: qn, Kind: TableRegular, Unlogged: unlogged, AccessMethod: am,
+				RLSEnabled: rls, RLSForced: force, Options: options, Owner: in.owner(owner), ACL: g, Comment: comment,
+				Columns: []Column{}}
+			if kind == "p" {
+				t.Kind = TablePartitioned
+				t.PartitionKey = deref(partkey)
+				t.AccessMethod = ""
+			}
+			t.ReplicaIdentity = map[string]string{"d": "", "n": "nothing", "f": "full", "i": "index"}[replident]
+			var ps []QualifiedName
+			if len(parents) > 0 {
+				if err := json.Unmarshal(parents, &ps); err != nil {
+					return fmt.Errorf("decode parents of %s: %w", qn, err)
+				}
+			}
+			if ispart && len(ps) == 1 {
+				t.PartitionOf = &ps[0]
+				t.PartitionBound = deref(bound)
+			} else {
+				t.Inherits = ps
+			}
+			in.tables[oid] = len(sch.Tables)
+			sch.Tables = append(sch.Tables, t)
+		case "v", "m":
+			v := View{QualifiedName: qn, Materialized: kind == "m", Definition: trimViewDef(deref(viewdef)),
+				Owner: in.owner(owner), ACL: g, Comment: comment, Columns: []ViewColumn{}}
+			for _, o := range options {
+				k, val, _ := strings.Cut(o, "=")
+				switch k {
+				case "check_option":
+					v.CheckOption = val
+				case "security_barrier":
+					v.SecurityBarrier = val == "true" || val == "on"
+				case "security_invoker":
+					v.SecurityInvoker = val == "true" || val == "on"
+				}
+			}
+			v.Options = options
+			if v.Materialized {
+				v.WithNoData = !populated
+				v.AccessMethod = am
+			}
+			in.views[oid] = len(sch.Views)
+			sch.Views = append(sch.Views, v)
+		case "c":
+			if i, ok := in.compRel[oid]; ok && comment != nil && sch.Types[i].Comment == nil {
+				sch.Types[i].Comment = comment
+			}
+		}
+		return nil
+	}, in.nsp)
+}
+
+// trimViewDef drops the trailing semicolon pg_get_viewdef adds.
+func trimViewDef(s string) string {
+	return strings.TrimSuffix(strings.TrimRight(s, " \n"), ";")
+}
+
+func (in *inspector) columns() error {
+	sch := &in.res.Schema
+	return in.each("columns", func(r pgx.Rows) error {
+		var (
+			rel                 uint32
+			c                   Column
+			coll, def           *string
+			identity, generated string
+			stat                *int32
+			storage             *string
+			local               bool
+			acl                 []byte
+		)
+		if err := r.Scan(&rel, &c.Name, &c.Type, &c.TypeRef.Schema, &c.TypeRef.Name, &coll, &def, &c.NotNull,
+			&identity, &generated, &stat, &storage, &c.Compression, &local, &c.Options, &acl, &c.Comment); err != nil {
+			return err
+		}
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		c.ACL = g
+		c.Collation = deref(coll)
+		if generated == "s" {
+			c.Generated = deref(def)
+		} else {
+			c.Default = def
+		}
+		switch identity {
+		case "a":
+			c.Identity = "always"
+		case "d":
+			c.Identity = "by_default"
+		}
+		if stat != nil {
+			v := int(*stat)
+			c.StatsTarget = &v
+		}
+		c.Storage = deref(storage)
+		c.Inherited = !local
+		if i, ok := in.tables[rel]; ok {
+			sch.Tables[i].Columns = append(sch.Tables[i].Columns, c)
+		} else if i, ok := in.views[rel]; ok {
+			sch.Views[i].Columns = append(sch.Views[i].Columns, ViewColumn{Name: c.Name, Type: c.Type, Default: c.Default, ACL: c.ACL, Comment: c.Comment})
+		} else if i, ok := in.compRel[rel]; ok {
+			sch.Types[i].Attributes = append(sch.Types[i].Attributes, Attribute{Name: c.Name, Type: c.Type, Collation: c.Collation, Comment: c.Comment})
+		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) sequences() error {
+	sch := &in.res.Schema
+	return in.each("sequences", func(r pgx.Rows) error {
+		var (
+			oid                 uint32
+			s                   Sequence
+			deptype             string
+			oschema, otab, ocol *string
+			owner               string
+			acl                 []byte
+		)
+		if err := r.Scan(&oid, &s.Schema, &s.Name, &s.DataType, &s.Start, &s.Increment, &s.Min, &s.Max, &s.Cache, &s.Cycle,
+			&s.Unlogged, &deptype, &oschema, &otab, &ocol, &owner, &acl, &s.Comment); err != nil {
+			return err
+		}
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		s.Owner = in.owner(owner)
+		s.ACL = g
+		if otab != nil && ocol != nil {
+			s.OwnedBy = &ColumnRef{Table: QualifiedName{Schema: deref(oschema), Name: *otab}, Column: *ocol}
+		}
+		if deptype != "i" {
+			in.seqs[oid] = s.Ref()
+		}
+		if deptype == "i" && s.OwnedBy != nil {
+			if t := sch.Table(s.OwnedBy.Table); t != nil {
+				if c := t.Column(s.OwnedBy.Column); c != nil {
+					id := s
+					id.OwnedBy = nil
+					c.IdentitySequence = &id
+					return nil
+				}
+			}
+		}
+		sch.Sequences = append(sch.Sequences, s)
+		return nil
+	}, in.nsp)
+}
+
+func fkAction(c string) string {
+	switch c {
+	case "r":
+		return "restrict"
+	case "c":
+		return "cascade"
+	case "n":
+		return "set_null"
+	case "d":
+		return "set_default"
+	}
+	return "no_action"
+}
+
+func (in *inspector) constraints() error {
+	sch := &in.res.Schema
+	return in.each("constraints", func(r pgx.Rows) error {
+		var (
+			oid, rel                    uint32
+			c                           Constraint
+			contype                     string
+			cols, refcols               []string
+			validated, local, hasParent bool
+			refSchema, refTable         *string
+			match, upd, del             string
+		)
+		if err := r.Scan(&oid, &rel, &c.Name, &contype, &c.Definition, &cols, &c.Index, &c.NullsNotDistinct,
+			&c.Deferrable, &c.InitiallyDeferred, &validated, &c.NoInherit, &local, &hasParent,
+			&refSchema, &refTable, &refcols, &match, &upd, &del, &c.Comment); err != nil {
+			return err
+		}
+		ti, ok := in.tables[rel]
+		if !ok {
+			return nil
+		}
+		c.Columns = cols
+		c.NotValid = !validated
+		switch contype {
+		case "p":
+			c.Type = ConstraintPrimaryKey
+		case "u":
+			c.Type = ConstraintUnique
+		case "f":
+			c.Type = ConstraintForeignKey
+			c.RefTable = &QualifiedName{Schema: deref(refSchema), Name: deref(refTable)}
+			c.RefColumns = refcols
+			c.MatchType = map[string]string{"s": "simple", "f": "full", "p": "partial"}[match]
+			c.OnUpdate = fkAction(upd)
+			c.OnDelete = fkAction(del)
+			c.Inherited = hasParent
+		case "c":
+			c.Type = ConstraintCheck
+			c.Inherited = !local
+		case "x":
+			c.Type = ConstraintExclusion
+		}
+		if c.Type != ConstraintForeignKey {
+			c.RefColumns = nil
+		}
+		if c.Type != ConstraintCheck {
+			c.NoInherit = false // only meaningful for CHECK
+		}
+		in.conOf[oid] = conPos{rel: rel, name: c.Name}
+		sch.Tables[ti].Constraints = append(sch.Tables[ti].Constraints, c)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) indexes() error {
+	sch := &in.res.Schema
+	return in.each("indexes", func(r pgx.Rows) error {
+		var (
+			oid, rel       uint32
+			x              Index
+			pschema, pname *string
+			nkey           int16
+			keys           []byte
+			pred           *string
+		)
+		if err := r.Scan(&oid, &rel, &x.Name, &x.Definition, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
+			&x.Valid, &x.ReplicaIdentity, &x.Clustered, &x.Options, &x.Partitioned, &pschema, &pname, &x.Constraint,
+			&nkey, &keys, &pred, &x.Comment); err != nil {
+			return err
+		}
+		var all []IndexKey
+		if err := json.Unmarshal(keys, &all); err != nil {
+			return fmt.Errorf("decode keys of index %s: %w", x.Name, err)
+		}
+		if int(nkey) <= len(all) {
+			x.Keys = all[:nkey]
+			for _, k := range all[nkey:] {
+				x.Include = append(x.Include, k.Column)
+			}
+		} else {
+			x.Keys = all
+		}
+		x.Predicate = deref(pred)
+		if pname != nil {
+			x.ParentIndex = &QualifiedName{Schema: deref(pschema), Name: *pname}
+		}
+		if ti, ok := in.tables[rel]; ok {
+			in.indexOf[oid] = indexPos{rel: rel, name: x.Name}
+			sch.Tables[ti].Indexes = append(sch.Tables[ti].Indexes, x)
+		} else if vi, ok := in.views[rel]; ok {
+			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, view: true}
+			sch.Views[vi].Indexes = append(sch.Views[vi].Indexes, x)
+		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) triggers() error {
+	sch := &in.res.Schema
+	return in.each("triggers", func(r pgx.Rows) error {
+		var (
+			rel    uint32
+			t      Trigger
+			tgtype int
+		)
+		if err := r.Scan(&rel, &t.Name, &t.Definition, &t.Function.Schema, &t.Function.Name, &tgtype, &t.Enabled,
+			&t.Constraint, &t.Deferrable, &t.InitiallyDeferred, &t.UpdateOf, &t.Comment); err != nil {
+			return err
+		}
+		const (
+			tgRow      = 1 << 0
+			tgBefore   = 1 << 1
+			tgInsert   = 1 << 2
+			tgDelete   = 1 << 3
+			tgUpdate   = 1 << 4
+			tgTruncate = 1 << 5
+			tgInstead  = 1 << 6
+		)
+		t.ForEachRow = tgtype&tgRow != 0
+		switch {
+		case tgtype&tgInstead != 0:
+			t.Timing = "INSTEAD OF"
+		case tgtype&tgBefore != 0:
+			t.Timing = "BEFORE"
+		default:
+			t.Timing = "AFTER"
+		}
+		for _, e := range []struct {
+			bit  int
+			name string
+		}{{tgInsert, "INSERT"}, {tgDelete, "DELETE"}, {tgUpdate, "UPDATE"}, {tgTruncate, "TRUNCATE"}} {
+			if tgtype&e.bit != 0 {
+				t.Events = append(t.Events, e.name)
+			}
+		}
+		if len(t.UpdateOf) == 0 {
+			t.UpdateOf = nil
+		}
+		t.When = triggerWhen(t.Definition)
+		if ti, ok := in.tables[rel]; ok {
+			sch.Tables[ti].Triggers = append(sch.Tables[ti].Triggers, t)
+		} else if vi, ok := in.views[rel]; ok {
+			sch.Views[vi].Triggers = append(sch.Views[vi].Triggers, t)
+		}
+		return nil
+	}, in.nsp)
+}
+
+// triggerWhen extracts the WHEN condition from pg_get_triggerdef output.
+func triggerWhen(def string) string {
+	i := strings.Index(def, " WHEN (")
+	j := strings.LastIndex(def, " EXECUTE ")
+	if i < 0 || j < i {
+		return ""
+	}
+	w := def[i+len(" WHEN ") : j]
+	if strings.HasPrefix(w, "(") && strings.HasSuffix(w, ")") {
+		w = w[1 : len(w)-1]
+	}
+	return w
+}
+
+func (in *inspector) policies() error {
+	sch := &in.res.Schema
+	return in.each("policies", func(r pgx.Rows) error {
+		var (
+			rel         uint32
+			p           Policy
+			qual, check *string
+		)
+		if err := r.Scan(&rel, &p.Name, &p.Permissive, &p.Command, &p.Roles, &qual, &check, &p.Comment); err != nil {
+			return err
+		}
+		p.Using, p.WithCheck = deref(qual), deref(check)
+		if ti, ok := in.tables[rel]; ok {
+			sch.Tables[ti].Policies = append(sch.Tables[ti].Policies, p)
+		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) functions() error {
+	sch := &in.res.Schema
+	return in.each("functions", func(r pgx.Rows) error {
+		var (
+			oid                                       uint32
+			f                                         Function
+			prokind, vol, par                         string
+			strict, secdef, leak                      bool
+			owner                                     string
+			acl                                       []byte
+			aggkind, sfunc, stype                     *string
+			sspace                                    *int32
+			finalfn                                   *string
+			finalextra                                *bool
+			finalmod, combine, serial, deserial, init *string
+			msfunc, minvfunc, mstype                  *string
+			msspace                                   *int32
+			mfinal                                    *string
+			mfinalextra                               *bool
+			mfinalmod, minit, sortop                  *string
+		)
+		if err := r.Scan(&oid, &f.Schema, &f.Name, &prokind, &f.Args, &f.ArgsFull, &f.Result, &f.Language, &f.Definition,
+			&f.Body, &vol, &strict, &secdef, &leak, &par, &f.Cost, &f.Rows, &f.Config, &owner, &acl, &f.Comment,
+			&aggkind, &sfunc, &stype, &sspace, &finalfn, &finalextra, &finalmod, &combine, &serial, &deserial, &init,
+			&msfunc, &minvfunc, &mstype, &msspace, &mfinal, &mfinalextra, &mfinalmod, &minit, &sortop); err != nil {
+			return err
+		}
+		f.Kind = map[string]FunctionKind{"f": FunctionPlain, "p": FunctionProcedure, "a": FunctionAggregate, "w": FunctionWindow}[prokind]
+		f.Volatility = map[string]string{"i": "immutable", "s": "stable", "v": "volatile"}[vol]
+		f.Parallel = map[string]string{"s": "safe", "r": "restricted", "u": "unsafe"}[par]
+		f.Strict, f.Leakproof = strict, leak
+		if secdef {
+			f.Security = "definer"
+		}
+		if len(f.Config) == 0 {
+			f.Config = nil
+		}
+		if f.Kind == FunctionProcedure {
+			f.Volatility, f.Parallel, f.Cost, f.Rows = "", "", 0, 0
+		}
+		f.Definition = strings.TrimRight(f.Definition, "\n")
+		f.Owner = in.owner(owner)
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		f.ACL = g
+		if f.Kind == FunctionAggregate {
+			f.Body = ""
+			f.Aggregate = aggregateBody(aggregateParts{
+				kind: deref(aggkind), sfunc: deref(sfunc), stype: deref(stype), sspace: sspace,
+				finalfn: deref(finalfn), finalextra: finalextra != nil && *finalextra, finalmod: deref(finalmod),
+				combine: deref(combine), serial: deref(serial), deserial: deref(deserial), init: init,
+				msfunc: deref(msfunc), minvfunc: deref(minvfunc), mstype: deref(mstype), msspace: msspace,
+				mfinal: deref(mfinal), mfinalextra: mfinalextra != nil && *mfinalextra, mfinalmod: deref(mfinalmod),
+				minit: minit, sortop: deref(sortop), parallel: par,
+			})
+		}
+		in.funcs[oid] = len(sch.Functions)
+		sch.Functions = append(sch.Functions, f)
+		return nil
+	}, in.nsp)
+}
+
+type aggregateParts struct {
+	kind, sfunc, stype        string
+	sspace                    *int32
+	finalfn                   string
+	finalextra                bool
+	finalmod                  string
+	combine, serial, deserial string
+	init                      *string
+	msfunc, minvfunc, mstype  string
+	msspace                   *int32
+	mfinal                    string
+	mfinalextra               bool
+	mfinalmod                 string
+	minit                     *string
+	sortop, parallel          string
+}
+
+// aggregateBody renders the option list of CREATE AGGREGATE, one option a
+// line, omitting defaults (the way pg_dump does).
+func aggregateBody(a aggregateParts) string {
+	var opts []string
+	add := func(k, v string) { opts = append(opts, k+" = "+v) }
+	add("SFUNC", a.sfunc)
+	add("STYPE", a.stype)
+	if a.sspace != nil && *a.sspace != 0 {
+		add("SSPACE", fmt.Sprint(*a.sspace))
+	}
+	if a.finalfn != "" {
+		add("FINALFUNC", a.finalfn)
+		if a.finalextra {
+			opts = append(opts, "FINALFUNC_EXTRA")
+		}
+	}
+	defMod := "r"
+	if a.kind == "o" || a.kind == "h" {
+		defMod = "w"
+	}
+	modName := map[string]string{"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}
+	if a.finalmod != "" && a.finalmod != defMod {
+		add("FINALFUNC_MODIFY", modName[a.finalmod])
+	}
+	if a.combine != "" {
+		add("COMBINEFUNC", a.combine)
+	}
+	if a.serial != "" {
+		add("SERIALFUNC", a.serial)
+	}
+	if a.deserial != "" {
+		add("DESERIALFUNC", a.deserial)
+	}
+	if a.init != nil {
+		add("INITCOND", QuoteLiteral(*a.init))
+	}
+	if a.msfunc != "" {
+		add("MSFUNC", a.msfunc)
+		add("MINVFUNC", a.minvfunc)
+		add("MSTYPE", a.mstype)
+		if a.msspace != nil && *a.msspace != 0 {
+			add("MSSPACE", fmt.Sprint(*a.msspace))
+		}
+		if a.mfinal != "" {
+			add("MFINALFUNC", a.mfinal)
+			if a.mfinalextra {
+				opts = append(opts, "MFINALFUNC_EXTRA")
+			}
+		}
+		if a.mfinalmod != "" && a.mfinalmod != defMod {
+			add("MFINALFUNC_MODIFY", modName[a.mfinalmod])
+		}
+		if a.minit != nil {
+			add("MINITCOND", QuoteLiteral(*a.minit))
+		}
+	}
+	if a.sortop != "" {
+		add("SORTOP", operatorRef(a.sortop))
+	}
+	switch a.parallel {
+	case "s":
+		add("PARALLEL", "SAFE")
+	case "r":
+		add("PARALLEL", "RESTRICTED")
+	}
+	if a.kind == "h" {
+		opts = append(opts, "HYPOTHETICAL")
+	}
+	return strings.Join(opts, ",\n")
+}
+
+// operatorRef renders an operator name (regoper output) for use in an option:
+// a schema-qualified name needs the OPERATOR() syntax.
+func operatorRef(op string) string {
+	if strings.Contains(op, ".") {
+		return "OPERATOR(" + op + ")"
+	}
+	return op
+}
+
+func (in *inspector) operatorsQ() error {
+	sch := &in.res.Schema
+	return in.each("operators", func(r pgx.Rows) error {
+		var (
+			oid   uint32
+			o     Operator
+			owner string
+		)
+		if err := r.Scan(&oid, &o.Schema, &o.Name, &o.Left, &o.Right, &o.Function, &o.Commutator, &o.Negator,
+			&o.Restrict, &o.Join, &o.Hashes, &o.Merges, &owner, &o.Comment); err != nil {
+			return err
+		}
+		o.Owner = in.owner(owner)
+		in.operators[oid] = len(sch.Operators)
+		sch.Operators = append(sch.Operators, o)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) eventTriggers() error {
+	return in.each("event_triggers", func(r pgx.Rows) error {
+		var e EventTrigger
+		var owner string
+		if err := r.Scan(&e.Name, &e.Event, &e.Tags, &e.Function.Schema, &e.Function.Name, &e.Enabled, &owner, &e.Comment); err != nil {
+			return err
+		}
+		if len(e.Tags) == 0 {
+			e.Tags = nil
+		}
+		e.Owner = in.owner(owner)
+		in.res.Schema.EventTriggers = append(in.res.Schema.EventTriggers, e)
+		return nil
+	})
+}
+
+func (in *inspector) defaultPrivileges() error {
+	if in.opts.NoPrivileges {
+		return nil
+	}
+	return in.each("default_privileges", func(r pgx.Rows) error {
+		var d DefaultPrivilege
+		var acl []byte
+		if err := r.Scan(&d.Role, &d.Schema, &d.ObjectType, &acl); err != nil {
+			return err
+		}
+		g, err := grants(acl)
+		if err != nil {
+			return err
+		}
+		d.Grants = g
+		if d.Grants == nil {
+			d.Grants = []Grant{}
+		}
+		in.res.Schema.DefaultPrivileges = append(in.res.Schema.DefaultPrivileges, d)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) unsupported() error {
+	return in.each("unsupported", func(r pgx.Rows) error {
+		var o Object
+		var kind string
+		if err := r.Scan(&kind, &o.Schema, &o.Name, &o.Detail); err != nil {
+			return err
+		}
+		o.Kind = ObjectKind(kind)
+		in.res.Unsupported = append(in.res.Unsupported, o)
+		return nil
+	}, in.nsp)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func sortObjects(o []Object) {
+	slices.SortFunc(o, func(a, b Object) int {
+		return strings.Compare(string(a.Kind)+"\x00"+a.Schema+"\x00"+a.Name+"\x00"+a.Detail,
+			string(b.Kind)+"\x00"+b.Schema+"\x00"+b.Name+"\x00"+b.Detail)
+	})
+}
+
+// refOf resolves a (catalog, oid) pair from the depend query to the model
+// object it names.
+func (in *inspector) refOf(class string, oid uint32) (ObjectRef, bool) {
+	sch := &in.res.Schema
+	switch class {
+	case "pg_class":
+		if i, ok := in.tables[oid]; ok {
+			return sch.Tables[i].Ref(), true
+		}
+		if i, ok := in.views[oid]; ok {
+			return sch.Views[i].Ref(), true
+		}
+		if p, ok := in.indexOf[oid]; ok {
+			var s string
+			if p.view {
+				s = sch.Views[in.views[p.rel]].Schema
+			} else {
+				s = sch.Tables[in.tables[p.rel]].Schema
+			}
+			return ObjectRef{Kind: KindIndex, Schema: s, Name: p.name}, true
+		}
+		if r, ok := in.seqs[oid]; ok {
+			return r, true
+		}
+	case "pg_type":
+		if i, ok := in.types[oid]; ok {
+			return sch.Types[i].Ref(), true
+		}
+	case "pg_proc":
+		if i, ok := in.funcs[oid]; ok {
+			return sch.Functions[i].Ref(), true
+		}
+	case "pg_operator":
+		if i, ok := in.operators[oid]; ok {
+			return sch.Operators[i].Ref(), true
+		}
+	case "pg_extension":
+		if i, ok := in.exts[oid]; ok {
+			return ObjectRef{Kind: KindExtension, Name: sch.Extensions[i].Name}, true
+		}
+	case "pg_collation":
+		if r, ok := in.colls[oid]; ok {
+			return r, true
+		}
+	case "pg_constraint":
+		if p, ok := in.conOf[oid]; ok {
+			t := sch.Tables[in.tables[p.rel]]
+			return ObjectRef{Kind: KindConstraint, Schema: t.Schema, Name: p.name, Table: t.Name}, true
+		}
+	}
+	return ObjectRef{}, false
+}
+
+// depend reads dependency edges and records them on the dependent objects.
+func (in *inspector) depend() error {
+	sch := &in.res.Schema
+	return in.each("depend", func(r pgx.Rows) error {
+		var dc, rc string
+		var do, ro uint32
+		if err := r.Scan(&dc, &do, &rc, &ro); err != nil {
+			return err
+		}
+		ref, ok := in.refOf(rc, ro)
+		if !ok {
+			return nil
+		}
+		switch dc {
+		case "pg_class":
+			if i, ok := in.tables[do]; ok {
+				if ref != sch.Tables[i].Ref() {
+					sch.Tables[i].DependsOn = append(sch.Tables[i].DependsOn, ref)
+				}
+			} else if i, ok := in.views[do]; ok {
+				if ref != sch.Views[i].Ref() {
+					sch.Views[i].DependsOn = append(sch.Views[i].DependsOn, ref)
+				}
+			} else if p, ok := in.indexOf[do]; ok {
+				var ix []Index
+				var own ObjectRef
+				if p.view {
+					ix, own = sch.Views[in.views[p.rel]].Indexes, sch.Views[in.views[p.rel]].Ref()
+				} else {
+					ix, own = sch.Tables[in.tables[p.rel]].Indexes, sch.Tables[in.tables[p.rel]].Ref()
+				}
+				if ref == own || ref.Kind == KindConstraint {
+					return nil
+				}
+				for k := range ix {
+					if ix[k].Name == p.name {
+						ix[k].DependsOn = append(ix[k].DependsOn, ref)
+					}
+				}
+			}
+		case "pg_type":
+			if i, ok := in.types[do]; ok && ref != sch.Types[i].Ref() {
+				sch.Types[i].DependsOn = append(sch.Types[i].DependsOn, ref)
+			}
+		case "pg_proc":
+			if i, ok := in.funcs[do]; ok && ref != sch.Functions[i].Ref() {
+				sch.Functions[i].DependsOn = append(sch.Functions[i].DependsOn, ref)
+			}
+		case "pg_operator":
+			if i, ok := in.operators[do]; ok && ref != sch.Operators[i].Ref() {
+				sch.Operators[i].DependsOn = append(sch.Operators[i].DependsOn, ref)
+			}
+		case "pg_extension":
+			if i, ok := in.exts[do]; ok && ref.Kind == KindExtension && ref.Name != sch.Extensions[i].Name {
+				sch.Extensions[i].DependsOn = append(sch.Extensions[i].DependsOn, ref)
+			}
+		case "pg_constraint":
+			if p, ok := in.conOf[do]; ok {
+				t := &sch.Tables[in.tables[p.rel]]
+				if ref == t.Ref() || (ref.Kind == KindIndex && ref.Schema == t.Schema && t.Index(ref.Name) != nil) {
+					return nil
+				}
+				if c := t.Constraint(p.name); c != nil {
+					c.DependsOn = append(c.DependsOn, ref)
+				}
+			} else if i, ok := in.domCon[do]; ok && ref != sch.Types[i].Ref() {
+				sch.Types[i].DependsOn = append(sch.Types[i].DependsOn, ref)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,96 @@
+-- name: unsupported
+-- Objects of kinds the model does not represent, so Inspect can report them by
+-- name instead of dropping them silently. Same exclusions as everywhere:
+-- system schemas (only the included schemas are looked at), built-in objects
+-- (oid < 16384) and extension members.
+SELECT 'operator_class' AS kind, n.nspname::text AS schema, o.opcname::text AS name,
+       'operator class for ' || am.amname AS detail
+FROM pg_catalog.pg_opclass o
+JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
+JOIN pg_catalog.pg_am am ON am.oid = o.opcmethod
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_opclass" "o.oid"}}
+UNION ALL
+SELECT 'operator_family', n.nspname, f.opfname, 'operator family for ' || am.amname
+FROM pg_catalog.pg_opfamily f
+JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
+JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_opfamily" "f.oid"}}
+  -- CREATE OPERATOR CLASS makes a family of the same name implicitly
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass o WHERE o.opcfamily = f.oid AND o.opcname = f.opfname)
+UNION ALL
+SELECT 'cast', '', pg_catalog.format_type(c.castsource, NULL) || ' AS ' || pg_catalog.format_type(c.casttarget, NULL), 'cast'
+FROM pg_catalog.pg_cast c
+WHERE c.oid >= 16384 AND {{notext "pg_cast" "c.oid"}}
+UNION ALL
+SELECT 'conversion', n.nspname, c.conname, 'conversion'
+FROM pg_catalog.pg_conversion c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_conversion" "c.oid"}}
+UNION ALL
+SELECT 'rule', n.nspname, r.rulename, 'rule on ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND r.rulename <> '_RETURN' AND {{notext "pg_class" "c.oid"}}
+UNION ALL
+SELECT 'text_search', n.nspname, x.cfgname, 'text search configuration'
+FROM pg_catalog.pg_ts_config x JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_config" "x.oid"}}
+UNION ALL
+SELECT 'text_search', n.nspname, x.dictname, 'text search dictionary'
+FROM pg_catalog.pg_ts_dict x JOIN pg_catalog.pg_namespace n ON n.oid = x.dictnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_dict" "x.oid"}}
+UNION ALL
+SELECT 'text_search', n.nspname, x.prsname, 'text search parser'
+FROM pg_catalog.pg_ts_parser x JOIN pg_catalog.pg_namespace n ON n.oid = x.prsnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_parser" "x.oid"}}
+UNION ALL
+SELECT 'text_search', n.nspname, x.tmplname, 'text search template'
+FROM pg_catalog.pg_ts_template x JOIN pg_catalog.pg_namespace n ON n.oid = x.tmplnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_template" "x.oid"}}
+UNION ALL
+SELECT CASE c.relkind WHEN 'f' THEN 'foreign_table' ELSE 'table' END, n.nspname, c.relname,
+       CASE WHEN c.relkind = 'f' THEN 'foreign table' ELSE 'typed table (OF ' || pg_catalog.format_type(c.reloftype, NULL) || ')' END
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND (c.relkind = 'f' OR (c.relkind IN ('r', 'p') AND c.reloftype <> 0))
+  AND {{notext "pg_class" "c.oid"}}
+UNION ALL
+SELECT 'tablespace', n.nspname, c.relname, 'stored in tablespace ' || t.spcname
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND c.reltablespace <> 0 AND {{notext "pg_class" "c.oid"}}
+UNION ALL
+SELECT 'foreign_server', '', s.srvname, 'foreign server'
+FROM pg_catalog.pg_foreign_server s WHERE {{notext "pg_foreign_server" "s.oid"}}
+UNION ALL
+SELECT 'foreign_data_wrapper', '', w.fdwname, 'foreign-data wrapper'
+FROM pg_catalog.pg_foreign_data_wrapper w WHERE {{notext "pg_foreign_data_wrapper" "w.oid"}}
+UNION ALL
+SELECT 'publication', '', p.pubname, 'publication'
+FROM pg_catalog.pg_publication p
+UNION ALL
+SELECT 'statistics', n.nspname, s.stxname, 'extended statistics'
+FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_statistic_ext" "s.oid"}}
+UNION ALL
+SELECT 'language', '', l.lanname, 'procedural language'
+FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND {{notext "pg_language" "l.oid"}}
+UNION ALL
+SELECT 'transform', '', pg_catalog.format_type(t.trftype, NULL) || ' LANGUAGE ' || l.lanname, 'transform'
+FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang
+WHERE t.oid >= 16384 AND {{notext "pg_transform" "t.oid"}}
+UNION ALL
+SELECT 'access_method', '', a.amname, 'access method'
+FROM pg_catalog.pg_am a WHERE a.oid >= 16384 AND {{notext "pg_am" "a.oid"}}
+UNION ALL
+SELECT 'type_other', n.nspname, t.typname,
+       CASE t.typtype WHEN 'b' THEN 'base type' WHEN 'p' THEN 'pseudo-type (shell)' ELSE 'type' END
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND t.typtype IN ('b', 'p')
+  AND NOT (t.typcategory = 'A' AND t.typelem <> 0)
+  AND {{notext "pg_type" "t.oid"}}
+UNION ALL
+SELECT 'security_label', '', l.provider || ': ' || l.label, 'security label on ' || l.classoid::pg_catalog.regclass::text
+FROM pg_catalog.pg_seclabel l
+WHERE l.objoid >= 16384

@@ -1,0 +1,236 @@
+package catalog_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/testcorpus"
+)
+
+// psql runs a psql script (file or stdin) against url with ON_ERROR_STOP, the
+// way the corpus (psql-format files) must be loaded.
+func psql(t testing.TB, url string, file string, stdin []byte) error {
+	t.Helper()
+	args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url}
+	if file != "" {
+		args = append(args, "-f", file)
+	} else {
+		args = append(args, "-f", "-")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(pg.BinDir, "psql"), args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	if file != "" {
+		cmd.Dir = filepath.Dir(file)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("psql: %v\n%s", err, out)
+	}
+	return nil
+}
+
+func inspectURL(t testing.TB, url string, opts catalog.Options) *catalog.Result {
+	t.Helper()
+	c := pgtest.Conn(t, url)
+	res, err := catalog.Inspect(context.Background(), c, opts)
+	if err != nil {
+		t.Fatalf("inspect: %v", err)
+	}
+	return res
+}
+
+// pgDump runs pg_dump --schema-only with extra args; the \restrict key is
+// fixed so two dumps of equal schemas are equal.
+func pgDump(t testing.TB, url string, extra ...string) string {
+	t.Helper()
+	args := append([]string{"--schema-only", "--restrict-key=tidemark", "-d", url}, extra...)
+	out, err := exec.Command(filepath.Join(pg.BinDir, "pg_dump"), args...).Output()
+	if err != nil {
+		t.Fatalf("pg_dump: %v", err)
+	}
+	return string(out)
+}
+
+var aclLine = regexp.MustCompile(`^(GRANT|REVOKE|ALTER DEFAULT PRIVILEGES) `)
+
+// normPgDump drops comments and blank lines of a pg_dump script.
+func normPgDump(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l == "" || strings.HasPrefix(l, "--") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// aclLines extracts the privilege statements of a pg_dump script, sorted
+// (PostgreSQL keeps ACL items in grant order, which a load may not preserve).
+func aclLines(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if aclLine.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+// roundTrip is the oracle: A (loaded by setup) -> D1 = Dump(Inspect(A)) ->
+// load into empty B -> Dump(Inspect(B)) == D1 byte for byte, and pg_dump of
+// A and B equal (privileges compared separately, as sorted sets).
+func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) error {
+	t.Helper()
+	a := pg.NewDB(t)
+	if err := setup(t, a); err != nil {
+		return fmt.Errorf("load into A: %w", err)
+	}
+	ra := inspectURL(t, a, catalog.Options{})
+	d1 := catalog.Dump(ra.Schema, catalog.DumpOptions{})
+	if d := os.Getenv("TIDEMARK_DEBUG_DIR"); d != "" {
+		os.WriteFile(filepath.Join(d, "d1.sql"), d1, 0o644)
+	}
+	b := pg.NewDB(t)
+	if err := psql(t, b, "", d1); err != nil {
+		os.WriteFile(filepath.Join(t.TempDir(), "d1.sql"), d1, 0o644)
+		return fmt.Errorf("load our dump into B: %w", err)
+	}
+	rb := inspectURL(t, b, catalog.Options{})
+	d2 := catalog.Dump(rb.Schema, catalog.DumpOptions{})
+	if !bytes.Equal(d1, d2) {
+		return fmt.Errorf("second dump differs from the first:\n%s", lineDiff(string(d1), string(d2)))
+	}
+	if ra.Fingerprint != rb.Fingerprint {
+		if d := os.Getenv("TIDEMARK_DEBUG_DIR"); d != "" {
+			ja, _ := json.MarshalIndent(ra.Schema, "", " ")
+			jb, _ := json.MarshalIndent(rb.Schema, "", " ")
+			os.WriteFile(filepath.Join(d, "a.json"), ja, 0o644)
+			os.WriteFile(filepath.Join(d, "b.json"), jb, 0o644)
+		}
+		return fmt.Errorf("fingerprints differ: %s vs %s", ra.Fingerprint, rb.Fingerprint)
+	}
+	pa, pb := pgDump(t, a, "-x"), pgDump(t, b, "-x")
+	if na, nb := normPgDump(pa), normPgDump(pb); na != nb {
+		return fmt.Errorf("pg_dump -s -x of A and B differ:\n%s", lineDiff(na, nb))
+	}
+	fa, fb := aclLines(pgDump(t, a)), aclLines(pgDump(t, b))
+	if fa != fb {
+		return fmt.Errorf("privileges differ:\n%s", lineDiff(fa, fb))
+	}
+	return nil
+}
+
+// lineDiff shows the lines only in one side (enough to locate a mismatch).
+func lineDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	ca, cb := map[string]int{}, map[string]int{}
+	for _, l := range la {
+		ca[l]++
+	}
+	for _, l := range lb {
+		cb[l]++
+	}
+	var out []string
+	for _, l := range la {
+		if cb[l] > 0 {
+			cb[l]--
+			continue
+		}
+		out = append(out, "- "+l)
+	}
+	for k := range ca {
+		ca[k] = 0
+	}
+	for _, l := range la {
+		ca[l]++
+	}
+	for _, l := range lb {
+		if ca[l] > 0 {
+			ca[l]--
+			continue
+		}
+		out = append(out, "+ "+l)
+	}
+	if len(out) == 0 {
+		// Same lines, different order: show where they first diverge.
+		for i := range la {
+			if i >= len(lb) || la[i] != lb[i] {
+				lo := max(0, i-3)
+				return fmt.Sprintf("order differs at line %d:\n  A: %s\n  B: %s", i+1,
+					strings.Join(la[lo:min(len(la), i+4)], "\n     "), strings.Join(lb[lo:min(len(lb), i+4)], "\n     "))
+			}
+		}
+	}
+	if len(out) > 60 {
+		out = append(out[:60], fmt.Sprintf("... %d more", len(out)-60))
+	}
+	return strings.Join(out, "\n")
+}
+
+// corpusFiles lists the corpus schemas: schemas/*.sql and every a.sql/b.sql
+// of the migra fixtures.
+func corpusFiles(t *testing.T) []string {
+	dir := testcorpus.Dir(t)
+	var files []string
+	s, _ := filepath.Glob(filepath.Join(dir, "schemas", "*.sql"))
+	files = append(files, s...)
+	for _, ab := range []string{"a.sql", "b.sql"} {
+		m, _ := filepath.Glob(filepath.Join(dir, "migra-fixtures", "*", ab))
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// corpusRoles creates the roles the corpus refers to (cluster-wide).
+func corpusRoles(t *testing.T) {
+	if err := pg.Exec(context.Background(), `DO $$ BEGIN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'schemainspect_test_role') THEN
+			CREATE ROLE schemainspect_test_role;
+		END IF; END $$`); err != nil {
+		t.Fatalf("create corpus role: %v", err)
+	}
+}
+
+func TestRoundTripCorpus(t *testing.T) {
+	files := corpusFiles(t)
+	if len(files) == 0 {
+		t.Skip("no corpus files")
+	}
+	pg.NewDB(t) // skip early without PostgreSQL
+	corpusRoles(t)
+	dir := testcorpus.Dir(t)
+	var failed []string
+	for _, f := range files {
+		name, _ := filepath.Rel(dir, f)
+		ok := t.Run(name, func(t *testing.T) {
+			err := roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, f, nil) })
+			if err != nil {
+				t.Error(err)
+			}
+		})
+		if !ok {
+			failed = append(failed, name)
+		}
+	}
+	t.Logf("ROUNDTRIP corpus score: %d/%d round-trip exactly", len(files)-len(failed), len(files))
+	if len(failed) > 0 {
+		t.Logf("ROUNDTRIP failures: %s", strings.Join(failed, ", "))
+	}
+}
