@@ -1,0 +1,149 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// applyNonTx runs a unit statement by statement outside a transaction block:
+// the "started" row is committed first, each statement runs alone (a
+// non-transactional statement must not share a message, which would make it
+// an implicit transaction) under session-level timeouts, and the count of
+// applied statements is committed after each. retry continues a unit
+// resolved for retry at statement resume+1, after dropping an INVALID index a
+// failed concurrent build of that statement left behind.
+func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resume int, retry bool, opts ApplyOptions) (Applied, error) {
+	n := len(m.Statements)
+	runID := newRunID()
+	start := time.Now()
+	fail := &Failure{Version: m.Version.String(), Path: m.Path, Statements: n, StatementsApplied: resume, RunID: runID}
+	msg := "(statement by statement: " + m.NonTransactionalReason(ws.serverVersion) + ")"
+	if retry {
+		msg = fmt.Sprintf("(resuming at statement %d of %d)", resume+1, n)
+	}
+	emit(opts.Progress, Progress{Event: EventUnitStart, Version: m.Version.String(), Path: m.Path, Description: m.Description,
+		Statements: n, Attempt: 1, Message: msg}, false)
+	failNow := func(i int, err error) (Applied, error) {
+		if i < n {
+			fail.Statement, fail.Line, fail.SQL = i+1, m.Statements[i].Line, m.Statements[i].SQL
+		}
+		fail.SQLState = sqlState(err)
+		r.recordNonTxFailure(ctx, ws, runID, fail, err)
+		emit(opts.Progress, Progress{Event: EventUnitFailed, Version: fail.Version, Path: m.Path, Line: fail.Line, Message: err.Error()}, false)
+		return Applied{}, &RunError{Failed: fail, Err: err}
+	}
+	if _, err := ws.conn.Exec(ctx, "SET lock_timeout = "+durationSetting(opts.LockTimeout)+"; SET statement_timeout = "+durationSetting(opts.StatementTimeout)); err != nil {
+		return Applied{}, &RunError{Failed: fail, Err: fmt.Errorf("set session timeouts: %w", err)}
+	}
+	defer func() {
+		if !ws.conn.IsClosed() {
+			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_, _ = ws.conn.Exec(bg, "RESET lock_timeout; RESET statement_timeout")
+		}
+	}()
+	if retry {
+		if err := r.dropInvalidIndex(ctx, ws, m, &m.Statements[resume], opts); err != nil {
+			return Applied{}, &RunError{Failed: fail, Err: err}
+		}
+	}
+	var pid string
+	if err := ws.conn.QueryRow(ctx, r.insertSQL(m, runID, StatusStarted, false, resume, "clock_timestamp()")+" RETURNING pg_backend_pid()::text").Scan(&pid); err != nil {
+		return Applied{}, &RunError{Failed: fail, Err: fmt.Errorf("record the start: %w", err)}
+	}
+	if pid != fmt.Sprint(ws.pid) {
+		return failNow(resume, fmt.Errorf("%w: the work session's backend pid changed from %d to %s; connect directly or through a session-mode pooler", ErrTransactionPooler, ws.pid, pid))
+	}
+	for i := resume; i < n; i++ {
+		st := &m.Statements[i]
+		if err := ctx.Err(); err != nil {
+			return failNow(i, fmt.Errorf("cancelled before statement %d: %w", i+1, err))
+		}
+		var err error
+		if st.HasCopyData {
+			_, err = ws.conn.PgConn().CopyFrom(ctx, strings.NewReader(st.CopyData), st.SQL)
+		} else {
+			_, err = ws.conn.PgConn().Exec(ctx, st.SQL).ReadAll()
+		}
+		if err != nil {
+			return failNow(i, err)
+		}
+		fail.StatementsApplied = i + 1
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		var next any
+		if i+1 < n {
+			next = m.Statements[i+1].Line
+		}
+		_, err = ws.conn.Exec(bg, `UPDATE `+historyTable+` SET statements_applied = $2, next_statement_line = $3 WHERE run_id = $1`, runID, i+1, next)
+		cancel()
+		if err != nil {
+			return failNow(i+1, fmt.Errorf("record progress after statement %d: %w", i+1, err))
+		}
+		emit(opts.Progress, Progress{Event: EventStatement, Version: fail.Version, Path: m.Path, Statement: i + 1, Statements: n, Line: st.Line, Elapsed: time.Since(start)}, false)
+	}
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, err := ws.conn.Exec(bg, `UPDATE `+historyTable+` SET status = 'done', finished_at = clock_timestamp(),
+		duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint WHERE run_id = $1`, runID); err != nil {
+		return failNow(n, fmt.Errorf("record completion: %w", err))
+	}
+	a := Applied{Version: m.Version.String(), Path: m.Path, Description: m.Description, Type: m.Type, Statements: n, RunID: runID, Duration: time.Since(start)}
+	emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: n, Elapsed: a.Duration}, false)
+	return a, nil
+}
+
+// recordNonTxFailure marks the unit's row failed with the error and the
+// failing statement; statements_applied already says how far it got. When
+// the connection was lost, it reconnects to write it. If even that fails the
+// row keeps status "started", which also blocks further runs.
+func (r *Runner) recordNonTxFailure(ctx context.Context, ws *session, runID string, fail *Failure, cause error) {
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if r.ensureConn(bg, ws) != nil {
+		return
+	}
+	_, _ = ws.conn.Exec(bg, `UPDATE `+historyTable+` SET status = 'failed', error = $2, error_sqlstate = nullif($3, ''),
+		failed_statement = nullif($4, ''), failed_line = nullif($5, 0), finished_at = clock_timestamp(),
+		duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint
+		WHERE run_id = $1 AND status = 'started'`, runID, cause.Error(), fail.SQLState, fail.SQL, fail.Line)
+}
+
+// dropInvalidIndex drops, concurrently, the INVALID index a failed
+// CREATE INDEX CONCURRENTLY of st left behind, so the retry builds it afresh
+// (with IF NOT EXISTS the invalid index would otherwise be kept silently).
+// Only an index named in the statement is touched.
+func (r *Runner) dropInvalidIndex(ctx context.Context, ws *session, m *Migration, st *Statement, opts ApplyOptions) error {
+	if st.node == nil {
+		return nil
+	}
+	is := st.node.GetIndexStmt()
+	if is == nil || !is.Concurrent || is.Idxname == "" || is.Relation == nil {
+		return nil
+	}
+	table := quoteIdent(is.Relation.Relname)
+	if is.Relation.Schemaname != "" {
+		table = quoteIdent(is.Relation.Schemaname) + "." + table
+	}
+	var schema string
+	err := ws.conn.QueryRow(ctx, `SELECT n.nspname FROM pg_catalog.pg_index i
+		JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE i.indrelid = to_regclass($1) AND c.relname = $2 AND NOT i.indisvalid`, table, is.Idxname).Scan(&schema)
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return fmt.Errorf("look for an INVALID index %s: %w", is.Idxname, err)
+	}
+	name := quoteIdent(schema) + "." + quoteIdent(is.Idxname)
+	if _, err := ws.conn.PgConn().Exec(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name).ReadAll(); err != nil {
+		return fmt.Errorf("drop the INVALID index %s left by the failed build: %w", name, err)
+	}
+	emit(opts.Progress, Progress{Event: EventIndexDrop, Version: m.Version.String(), Path: m.Path, Line: st.Line,
+		Message: "dropped INVALID index " + name + " left by the failed concurrent build, before retrying"}, false)
+	return nil
+}
