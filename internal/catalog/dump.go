@@ -37,7 +37,7 @@ func Dump(s Schema, opts DumpOptions) []byte {
 		b.WriteString("-- Schema dump by Tidemark. Load with psql or as one script into an empty database.\n\n")
 		b.WriteString("SET check_function_bodies = false;\n")
 		b.WriteString("SET client_min_messages = warning;\n")
-		b.WriteString("SELECT pg_catalog.set_config('search_path', '', false);\n\n")
+		b.WriteString("SET search_path = '';\n\n")
 	}
 	for _, n := range d.order() {
 		for _, st := range n.stmts {

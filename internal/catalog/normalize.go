@@ -40,7 +40,6 @@ func (s *Schema) Normalize() {
 	sort.Slice(s.Views, func(i, j int) bool { return s.Views[i].QualifiedName.Less(s.Views[j].QualifiedName) })
 	for i := range s.Views {
 		v := &s.Views[i]
-		sort.Strings(v.Options)
 		normalizeIndexes(v.Indexes)
 		sort.Slice(v.Triggers, func(a, b int) bool { return v.Triggers[a].Name < v.Triggers[b].Name })
 		sortGrants(v.ACL)
@@ -76,9 +75,6 @@ func (s *Schema) Normalize() {
 		s.Operators[i].DependsOn = sortRefs(s.Operators[i].DependsOn)
 	}
 	sort.Slice(s.EventTriggers, func(i, j int) bool { return s.EventTriggers[i].Name < s.EventTriggers[j].Name })
-	for i := range s.EventTriggers {
-		sort.Strings(s.EventTriggers[i].Tags)
-	}
 	sort.Slice(s.DefaultPrivileges, func(i, j int) bool {
 		a, b := s.DefaultPrivileges[i], s.DefaultPrivileges[j]
 		if a.Role != b.Role {
@@ -95,10 +91,8 @@ func (s *Schema) Normalize() {
 }
 
 func normalizeTable(t *Table) {
-	sort.Strings(t.Options)
 	for c := range t.Columns {
 		col := &t.Columns[c]
-		sort.Strings(col.Options)
 		sortGrants(col.ACL)
 	}
 	sort.Slice(t.Constraints, func(a, b int) bool { return t.Constraints[a].Name < t.Constraints[b].Name })
@@ -118,7 +112,6 @@ func normalizeTable(t *Table) {
 func normalizeIndexes(ix []Index) {
 	sort.Slice(ix, func(a, b int) bool { return ix[a].Name < ix[b].Name })
 	for i := range ix {
-		sort.Strings(ix[i].Options)
 		ix[i].DependsOn = sortRefs(ix[i].DependsOn)
 	}
 }

@@ -40,6 +40,9 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objoid = p.oid AND d.objsubid = 0
 WHERE n.oid = ANY($1::pg_catalog.oid[])
   AND {{notext "pg_proc" "p.oid"}}
+  -- constructors a range or multirange type creates for itself (deptype 'i')
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i
+                   WHERE i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid AND i.deptype = 'i')
 
 -- name: operators
 -- User-defined operators in the included schemas, extension members excluded.

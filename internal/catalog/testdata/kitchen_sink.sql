@@ -1,0 +1,167 @@
+-- Every object kind and property the catalog model covers, for the round-trip
+-- oracle (load -> Dump(Inspect) -> load -> Dump identical, pg_dump equal).
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE SCHEMA app;
+CREATE SCHEMA "Mixed Case";
+COMMENT ON SCHEMA app IS 'application objects';
+
+CREATE COLLATION app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE COLLATION app.posix_c (locale = 'C');
+COMMENT ON COLLATION app.ci IS 'case-insensitive';
+
+CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TYPE app.pair AS (a integer, b text COLLATE "C");
+COMMENT ON COLUMN app.pair.a IS 'first';
+CREATE TYPE app.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE DOMAIN app.posint AS integer DEFAULT 1 NOT NULL CONSTRAINT posint_check CHECK (VALUE > 0);
+CREATE DOMAIN app.email AS citext;
+ALTER DOMAIN app.email ADD CONSTRAINT email_at CHECK (VALUE ~ '@') NOT VALID;
+COMMENT ON DOMAIN app.posint IS 'positive';
+COMMENT ON CONSTRAINT posint_check ON DOMAIN app.posint IS 'must be positive';
+COMMENT ON TYPE app.mood IS 'feelings';
+
+CREATE FUNCTION app.slugify(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT lower(regexp_replace(t, '[^a-z0-9]+', '-', 'gi')) $$;
+CREATE FUNCTION app.add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC SELECT i + 1; END;
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    COST 5 AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE FUNCTION app.noop_event() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE PROCEDURE app.do_nothing(IN a integer, INOUT b text DEFAULT 'x') LANGUAGE plpgsql AS $$ BEGIN b := b || a; END $$;
+CREATE FUNCTION app.sum_sfunc(state bigint, v integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT state + v $$;
+CREATE AGGREGATE app.my_sum(integer) (SFUNC = app.sum_sfunc, STYPE = bigint, INITCOND = '0', PARALLEL = SAFE);
+CREATE FUNCTION app.gen_rows(n integer) RETURNS TABLE(i integer, sq bigint) LANGUAGE sql STABLE ROWS 50
+    AS $$ SELECT g, g::bigint * g FROM generate_series(1, n) g $$;
+COMMENT ON FUNCTION app.slugify(text) IS 'url-safe text';
+COMMENT ON PROCEDURE app.do_nothing(integer, text) IS 'does nothing';
+COMMENT ON AGGREGATE app.my_sum(integer) IS 'sum';
+CREATE FUNCTION app.text_eq_rev(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT $1 = reverse($2) $$;
+CREATE OPERATOR app.=~= (FUNCTION = app.text_eq_rev, LEFTARG = text, RIGHTARG = text);
+COMMENT ON OPERATOR app.=~= (text, text) IS 'equal when reversed';
+
+CREATE SEQUENCE app.ticket_seq AS integer START WITH 100 INCREMENT BY 5 MINVALUE 100 MAXVALUE 100000 CACHE 10 CYCLE;
+COMMENT ON SEQUENCE app.ticket_seq IS 'tickets';
+
+CREATE TABLE app.account (
+    id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000 INCREMENT BY 2) PRIMARY KEY,
+    email app.email NOT NULL,
+    name text COLLATE app.ci,
+    slug text GENERATED ALWAYS AS (app.slugify(name)) STORED,
+    mood app.mood DEFAULT 'ok',
+    score app.posint,
+    tags text[] DEFAULT '{}'::text[],
+    size varchar(40)[],
+    amount numeric(12,2) CHECK (amount >= 0),
+    ticket integer DEFAULT nextval('app.ticket_seq'),
+    doc jsonb,
+    updated_at timestamptz,
+    CONSTRAINT account_email_key UNIQUE NULLS NOT DISTINCT (email),
+    CONSTRAINT account_name_check CHECK (name <> '') NO INHERIT
+) WITH (fillfactor = 80, autovacuum_enabled = false);
+ALTER TABLE app.account ALTER COLUMN doc SET STATISTICS 500;
+ALTER TABLE app.account ALTER COLUMN doc SET STORAGE EXTERNAL;
+ALTER TABLE app.account ALTER COLUMN name SET (n_distinct = -0.5);
+ALTER TABLE app.account ALTER COLUMN doc SET COMPRESSION pglz;
+ALTER SEQUENCE app.ticket_seq OWNED BY app.account.ticket;
+COMMENT ON TABLE app.account IS 'accounts';
+COMMENT ON COLUMN app.account.email IS 'login';
+COMMENT ON CONSTRAINT account_email_key ON app.account IS 'one per email';
+CREATE INDEX account_lower_name ON app.account (lower(name COLLATE "C") text_pattern_ops DESC NULLS LAST) INCLUDE (mood) WHERE score > 1;
+ALTER INDEX app.account_lower_name ALTER COLUMN 1 SET STATISTICS 200;
+CREATE INDEX account_doc ON app.account USING gin (doc jsonb_path_ops) WITH (fastupdate = off);
+CREATE INDEX account_name_c ON app.account (name COLLATE "C", id NULLS FIRST);
+COMMENT ON INDEX app.account_doc IS 'json search';
+ALTER TABLE app.account CLUSTER ON account_name_c;
+CREATE TRIGGER account_touch BEFORE INSERT OR UPDATE OF name, email ON app.account
+    FOR EACH ROW WHEN (NEW.name IS DISTINCT FROM 'x') EXECUTE FUNCTION app.touch();
+CREATE TRIGGER account_disabled AFTER DELETE ON app.account FOR EACH STATEMENT EXECUTE FUNCTION app.touch();
+ALTER TABLE app.account DISABLE TRIGGER account_disabled;
+COMMENT ON TRIGGER account_touch ON app.account IS 'keep updated_at fresh';
+
+CREATE TABLE app.booking (
+    id integer GENERATED BY DEFAULT AS IDENTITY,
+    account_id bigint NOT NULL,
+    room int4range NOT NULL,
+    during tstzrange NOT NULL,
+    CONSTRAINT booking_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT booking_no_overlap EXCLUDE USING gist (room WITH &&, during WITH &&)
+);
+ALTER TABLE app.booking ADD CONSTRAINT booking_account_fk FOREIGN KEY (account_id) REFERENCES app.account (id)
+    MATCH FULL ON UPDATE CASCADE ON DELETE SET NULL DEFERRABLE;
+ALTER TABLE app.booking ADD CONSTRAINT booking_room_check CHECK (NOT isempty(room)) NOT VALID;
+ALTER TABLE app.booking REPLICA IDENTITY FULL;
+CREATE CONSTRAINT TRIGGER booking_check AFTER INSERT ON app.booking DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+CREATE UNLOGGED TABLE app.cache (k text PRIMARY KEY, v bytea);
+ALTER TABLE app.cache REPLICA IDENTITY NOTHING;
+
+-- Inheritance with a local column, a merged one and an inherited default override.
+CREATE TABLE app.animal (id serial PRIMARY KEY, name text NOT NULL DEFAULT 'x', legs int CHECK (legs >= 0));
+CREATE TABLE app.dog (breed text, name text) INHERITS (app.animal);
+ALTER TABLE app.dog ALTER COLUMN legs SET DEFAULT 4;
+
+-- Partitioning: range with sub-partitions and a default, list, hash.
+CREATE TABLE app.event (
+    id bigint NOT NULL,
+    at timestamptz NOT NULL,
+    kind text NOT NULL,
+    payload jsonb,
+    CHECK (id > 0),
+    PRIMARY KEY (id, at, kind)
+) PARTITION BY RANGE (at);
+CREATE TABLE app.event_2024 PARTITION OF app.event FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (kind);
+CREATE TABLE app.event_2024_click PARTITION OF app.event_2024 FOR VALUES IN ('click', 'tap');
+CREATE TABLE app.event_2024_other PARTITION OF app.event_2024 DEFAULT;
+CREATE TABLE app.event_default PARTITION OF app.event DEFAULT;
+CREATE INDEX event_kind ON app.event (kind);
+CREATE INDEX event_2024_payload ON app.event_2024_click USING gin (payload);
+ALTER TABLE app.event ADD CONSTRAINT event_account_fk FOREIGN KEY (id) REFERENCES app.account (id);
+ALTER TABLE app.dog ADD CONSTRAINT dog_account_fk FOREIGN KEY (id) REFERENCES app.account (id) NOT VALID;
+CREATE TRIGGER event_touch BEFORE UPDATE ON app.event FOR EACH ROW EXECUTE FUNCTION app.touch();
+CREATE TABLE app.shard (id int NOT NULL, v text) PARTITION BY HASH (id);
+CREATE TABLE app.shard_0 PARTITION OF app.shard FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE app.shard_1 (v text, id int NOT NULL);
+ALTER TABLE app.shard ATTACH PARTITION app.shard_1 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+
+-- Row-level security.
+ALTER TABLE app.account ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.account FORCE ROW LEVEL SECURITY;
+CREATE POLICY account_self ON app.account FOR SELECT TO PUBLIC USING (email = current_user::text);
+CREATE POLICY account_write ON app.account AS RESTRICTIVE FOR UPDATE TO tidemark_reader
+    USING (true) WITH CHECK (score > 0);
+COMMENT ON POLICY account_self ON app.account IS 'see yourself';
+
+-- Views.
+CREATE VIEW app.active_account WITH (security_barrier = true) AS
+    SELECT id, email, name FROM app.account WHERE score > 1 WITH LOCAL CHECK OPTION;
+CREATE VIEW app.account_count AS SELECT count(*) AS n, app.my_sum(score) AS total FROM app.account;
+CREATE VIEW app.nested AS SELECT n * 2 AS doubled FROM app.account_count;
+CREATE VIEW "Mixed Case"."View" WITH (security_invoker = true) AS SELECT 1 AS "Col", 'a'::text AS "select";
+ALTER VIEW app.active_account ALTER COLUMN name SET DEFAULT 'anon';
+COMMENT ON VIEW app.active_account IS 'active ones';
+COMMENT ON COLUMN app.active_account.email IS 'login';
+CREATE FUNCTION app.view_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER nested_insert INSTEAD OF INSERT ON app.nested FOR EACH ROW EXECUTE FUNCTION app.view_insert();
+CREATE MATERIALIZED VIEW app.mood_stats AS SELECT mood, count(*) AS n FROM app.account GROUP BY mood WITH NO DATA;
+CREATE UNIQUE INDEX mood_stats_mood ON app.mood_stats (mood);
+COMMENT ON MATERIALIZED VIEW app.mood_stats IS 'stats';
+
+-- Event trigger.
+CREATE EVENT TRIGGER noop_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION app.noop_event();
+ALTER EVENT TRIGGER noop_ddl DISABLE;
+COMMENT ON EVENT TRIGGER noop_ddl IS 'does nothing';
+
+-- Owners and privileges.
+ALTER TABLE app.cache OWNER TO tidemark_owner;
+GRANT USAGE ON SCHEMA app TO tidemark_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA app TO tidemark_reader;
+GRANT SELECT (id, email), UPDATE (name) ON app.account TO tidemark_writer;
+GRANT INSERT ON app.booking TO tidemark_writer WITH GRANT OPTION;
+REVOKE EXECUTE ON FUNCTION app.slugify(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.slugify(text) TO tidemark_reader;
+GRANT USAGE ON SEQUENCE app.ticket_seq TO tidemark_writer;
+GRANT USAGE ON TYPE app.mood TO tidemark_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO tidemark_reader;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
