@@ -11,7 +11,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   pkgs+=(postgresql)
 fi
 if [ "$profile" = test ]; then
-  pkgs+=(xvfb xauth chromium imagemagick git)
+  pkgs+=(xvfb xauth chromium imagemagick git pgbouncer)
 fi
 
 missing=()

@@ -114,9 +114,6 @@ func (r *Runner) connect(ctx context.Context, app string) (*session, error) {
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = app
 	}
-	cfg.RuntimeParams["tcp_keepalives_idle"] = fmt.Sprint(int(keepAliveIdle.Seconds()))
-	cfg.RuntimeParams["tcp_keepalives_interval"] = fmt.Sprint(int(keepAliveInterval.Seconds()))
-	cfg.RuntimeParams["tcp_keepalives_count"] = fmt.Sprint(keepAliveCount)
 	timeout := cfg.ConnectTimeout
 	if timeout == 0 {
 		timeout = 15 * time.Second
@@ -125,6 +122,10 @@ func (r *Runner) connect(ctx context.Context, app string) (*session, error) {
 		Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount,
 	}}
 	cfg.DialFunc = d.DialContext
+	// No prepared statements: the runner's few queries gain nothing from them,
+	// and through a pooler they fail with confusing errors before the pooler
+	// check can explain what is wrong.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	// Cancelling ctx sends a cancel request, so the server stops the running
 	// statement and the session stays usable to record what happened.
 	cfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
@@ -143,11 +144,16 @@ func (r *Runner) connect(ctx context.Context, app string) (*session, error) {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, errors.New("connect: standard_conforming_strings is off; Tidemark needs it on (the default since PostgreSQL 9.1)")
 	}
+	// Set after connecting rather than as startup parameters, which poolers
+	// such as PgBouncer reject.
+	set := fmt.Sprintf("SET tcp_keepalives_idle = %d; SET tcp_keepalives_interval = %d; SET tcp_keepalives_count = %d",
+		int(keepAliveIdle.Seconds()), int(keepAliveInterval.Seconds()), keepAliveCount)
 	if s.serverVersion >= 140000 {
-		if _, err := conn.Exec(ctx, `SET client_connection_check_interval = '`+connCheckInterval+`'; SET idle_session_timeout = 0`); err != nil {
-			conn.Close(context.WithoutCancel(ctx))
-			return nil, fmt.Errorf("connect: session settings: %w", err)
-		}
+		set += "; SET client_connection_check_interval = '" + connCheckInterval + "'; SET idle_session_timeout = 0"
+	}
+	if _, err := conn.Exec(ctx, set); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("connect: session settings: %w", err)
 	}
 	return s, nil
 }
@@ -188,6 +194,9 @@ func (r *Runner) locked(ctx context.Context, progress func(Progress), fn func(wo
 		return err
 	}
 	defer func() { err = errors.Join(err, ws.close(ctx)) }()
+	if err := verifySessions(ctx, lock, ws); err != nil {
+		return err
+	}
 	if err := upgradeHistory(ctx, ws.conn); err != nil {
 		return err
 	}
@@ -226,3 +235,35 @@ func durationSetting(d time.Duration) string {
 }
 
 func (r *Runner) toolVersion() string { return "tidemark " + version.Version }
+
+// verifySessions proves the two connections are two fixed server sessions.
+// While the work connection holds a transaction open (through a transaction
+// pooler that pins one server connection to it, most likely the one the lock
+// was just taken on), the lock connection must still see its own backend pid
+// holding the lock, and the work session must be a different backend with
+// the pid it had at connect.
+func verifySessions(ctx context.Context, lock *sessionLock, ws *session) error {
+	tx, err := ws.conn.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("check the sessions: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var wpid uint32
+	if err := tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&wpid); err != nil {
+		return fmt.Errorf("check the sessions: %w", err)
+	}
+	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	lockPID := lock.pid
+	if err := lock.verify(vctx); err != nil {
+		if vctx.Err() != nil && ctx.Err() == nil {
+			return fmt.Errorf("%w: the lock connection could not run a query while the work connection held a transaction open", ErrTransactionPooler)
+		}
+		return err
+	}
+	if lock.pid != lockPID || wpid != ws.pid || wpid == lock.pid {
+		return fmt.Errorf("%w: backend pids changed between transactions (lock session %d then %d, work session %d then %d); connect directly or through a session-mode pooler",
+			ErrTransactionPooler, lockPID, lock.pid, ws.pid, wpid)
+	}
+	return nil
+}
