@@ -26,7 +26,7 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, "", sql) })
+	_, err = roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, "", sql) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,11 +95,11 @@ func aclLines(s string) string {
 // roundTrip is the oracle: A (loaded by setup) -> D1 = Dump(Inspect(A)) ->
 // load into empty B -> Dump(Inspect(B)) == D1 byte for byte, and pg_dump of
 // A and B equal (privileges compared separately, as sorted sets).
-func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) error {
+func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) (*catalog.Result, error) {
 	t.Helper()
 	a := pg.NewDB(t)
 	if err := setup(t, a); err != nil {
-		return fmt.Errorf("load into A: %w", err)
+		return nil, fmt.Errorf("load into A: %w", err)
 	}
 	ra := inspectURL(t, a, catalog.Options{})
 	d1 := catalog.Dump(ra.Schema, catalog.DumpOptions{})
@@ -109,12 +109,12 @@ func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) error {
 	b := pg.NewDB(t)
 	if err := psql(t, b, "", d1); err != nil {
 		os.WriteFile(filepath.Join(t.TempDir(), "d1.sql"), d1, 0o644)
-		return fmt.Errorf("load our dump into B: %w", err)
+		return nil, fmt.Errorf("load our dump into B: %w", err)
 	}
 	rb := inspectURL(t, b, catalog.Options{})
 	d2 := catalog.Dump(rb.Schema, catalog.DumpOptions{})
 	if !bytes.Equal(d1, d2) {
-		return fmt.Errorf("second dump differs from the first:\n%s", lineDiff(string(d1), string(d2)))
+		return nil, fmt.Errorf("second dump differs from the first:\n%s", lineDiff(string(d1), string(d2)))
 	}
 	if ra.Fingerprint != rb.Fingerprint {
 		if d := os.Getenv("TIDEMARK_DEBUG_DIR"); d != "" {
@@ -123,17 +123,17 @@ func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) error {
 			os.WriteFile(filepath.Join(d, "a.json"), ja, 0o644)
 			os.WriteFile(filepath.Join(d, "b.json"), jb, 0o644)
 		}
-		return fmt.Errorf("fingerprints differ: %s vs %s", ra.Fingerprint, rb.Fingerprint)
+		return nil, fmt.Errorf("fingerprints differ: %s vs %s", ra.Fingerprint, rb.Fingerprint)
 	}
 	pa, pb := pgDump(t, a, "-x"), pgDump(t, b, "-x")
 	if na, nb := normPgDump(pa), normPgDump(pb); na != nb {
-		return fmt.Errorf("pg_dump -s -x of A and B differ:\n%s", lineDiff(na, nb))
+		return nil, fmt.Errorf("pg_dump -s -x of A and B differ:\n%s", lineDiff(na, nb))
 	}
 	fa, fb := aclLines(pgDump(t, a)), aclLines(pgDump(t, b))
 	if fa != fb {
-		return fmt.Errorf("privileges differ:\n%s", lineDiff(fa, fb))
+		return nil, fmt.Errorf("privileges differ:\n%s", lineDiff(fa, fb))
 	}
-	return nil
+	return ra, nil
 }
 
 // lineDiff shows the lines only in one side (enough to locate a mismatch).
@@ -220,7 +220,7 @@ func TestRoundTripCorpus(t *testing.T) {
 	for _, f := range files {
 		name, _ := filepath.Rel(dir, f)
 		ok := t.Run(name, func(t *testing.T) {
-			err := roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, f, nil) })
+			_, err := roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, f, nil) })
 			if err != nil {
 				t.Error(err)
 			}
