@@ -1,0 +1,159 @@
+package catalog_test
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+)
+
+func hasObject(list []catalog.Object, kind catalog.ObjectKind, name string) bool {
+	return slices.ContainsFunc(list, func(o catalog.Object) bool { return o.Kind == kind && o.Name == name })
+}
+
+// Objects of kinds the model does not cover are listed by name; extension
+// members and system objects are not modelled at all.
+func TestInspectReportsUnsupported(t *testing.T) {
+	u := pg.NewDB(t)
+	pgtest.MustExec(t, u, `
+		CREATE EXTENSION citext;
+		CREATE TYPE public.pair AS (a int, b text);
+		CREATE TEXT SEARCH CONFIGURATION public.my_ts (COPY = pg_catalog.english);
+		CREATE FUNCTION public.int_to_pair(int) RETURNS public.pair LANGUAGE sql AS 'SELECT ROW($1, NULL)::public.pair';
+		CREATE CAST (int AS public.pair) WITH FUNCTION public.int_to_pair(int);
+		CREATE TABLE public.t (a int, b int);
+		CREATE RULE t_ignore AS ON DELETE TO public.t DO INSTEAD NOTHING;
+		CREATE STATISTICS public.t_stats ON a, b FROM public.t;
+		CREATE FOREIGN DATA WRAPPER dummy_fdw;
+		CREATE SERVER dummy_srv FOREIGN DATA WRAPPER dummy_fdw;
+		CREATE FOREIGN TABLE public.ft (a int) SERVER dummy_srv;
+		CREATE PUBLICATION pub_all FOR TABLE public.t;
+		CREATE OPERATOR CLASS public.my_int_ops FOR TYPE int4 USING btree AS
+			OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4);
+		CREATE TABLE public.typed OF public.pair;
+		CREATE CONVERSION public.my_conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+	`)
+	res := inspectURL(t, u, catalog.Options{})
+	for _, w := range []struct {
+		kind catalog.ObjectKind
+		name string
+	}{
+		{catalog.KindTextSearch, "my_ts"}, {catalog.KindCast, "integer AS public.pair"}, {catalog.KindRule, "t_ignore"},
+		{catalog.KindStatistics, "t_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
+		{catalog.KindForeignTable, "ft"}, {catalog.KindPublication, "pub_all"}, {catalog.KindOperatorClass, "my_int_ops"},
+		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
+	} {
+		if !hasObject(res.Unsupported, w.kind, w.name) {
+			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
+		}
+	}
+	if hasObject(res.Unsupported, catalog.KindOperatorFamily, "my_int_ops") {
+		t.Errorf("the operator family implied by CREATE OPERATOR CLASS is reported separately")
+	}
+	s := res.Schema
+	if len(s.Extensions) != 1 || s.Extensions[0].Name != "citext" || s.Extensions[0].Version == "" {
+		t.Errorf("extensions = %+v", s.Extensions)
+	}
+	for _, f := range s.Functions {
+		if f.Name != "int_to_pair" {
+			t.Errorf("function %s.%s(%s) is an extension member or system function and must not be modelled", f.Schema, f.Name, f.Args)
+		}
+	}
+	for _, n := range s.Namespaces {
+		if n.Name != "public" {
+			t.Errorf("unexpected schema %q (system schemas must be excluded)", n.Name)
+		}
+	}
+	if s.Table(catalog.QualifiedName{Schema: "public", Name: "typed"}) != nil || s.Table(catalog.QualifiedName{Schema: "public", Name: "ft"}) != nil {
+		t.Errorf("typed and foreign tables must not be modelled as tables")
+	}
+}
+
+func TestInspectSchemaFiltersAndPrivileges(t *testing.T) {
+	u := pg.NewDB(t)
+	pgtest.MustExec(t, u, `
+		CREATE SCHEMA keep; CREATE SCHEMA drop_me; CREATE SCHEMA secret;
+		CREATE TABLE keep.a (id int); CREATE TABLE drop_me.b (id int); CREATE TABLE secret.c (id int);
+		DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tidemark_limited') THEN
+			CREATE ROLE tidemark_limited LOGIN; END IF; END $$;
+		GRANT USAGE ON SCHEMA keep, drop_me TO tidemark_limited;
+	`)
+	res := inspectURL(t, u, catalog.Options{Schemas: []string{"keep", "drop_me", "nope"}, ExcludeSchemas: []string{"drop_me"}})
+	if len(res.Schema.Tables) != 1 || res.Schema.Tables[0].Name != "a" {
+		t.Errorf("tables = %+v, want only keep.a", res.Schema.Tables)
+	}
+	if !hasObject(res.Skipped, catalog.KindSchema, "nope") {
+		t.Errorf("a requested schema that does not exist must be reported as skipped: %+v", res.Skipped)
+	}
+	// Without privileges: no owners or ACLs anywhere, and Dump prints none.
+	res = inspectURL(t, u, catalog.Options{NoPrivileges: true})
+	if res.Schema.Privileges || res.Schema.Tables[0].Owner != "" || res.Schema.Tables[0].ACL != nil || res.Schema.Namespaces[0].ACL != nil {
+		t.Errorf("NoPrivileges still captured owners or ACLs: %+v", res.Schema.Tables[0])
+	}
+	if d := string(catalog.Dump(res.Schema, catalog.DumpOptions{})); strings.Contains(d, "OWNER TO") || strings.Contains(d, "GRANT") {
+		t.Errorf("dump without privileges holds OWNER/GRANT:\n%s", d)
+	}
+	// A role without USAGE on a schema: the schema is skipped with the reason.
+	lu, _ := url.Parse(u)
+	lu.User = url.User("tidemark_limited")
+	res = inspectURL(t, lu.String(), catalog.Options{})
+	if !hasObject(res.Skipped, catalog.KindSchema, "secret") {
+		t.Errorf("schema without USAGE not reported as skipped: %+v", res.Skipped)
+	}
+	if res.Schema.Table(catalog.QualifiedName{Schema: "keep", Name: "a"}) == nil {
+		t.Errorf("readable schema missing for the limited role")
+	}
+}
+
+// Inspect runs the same on a connection, a pool and inside a caller's transaction.
+func TestInspectQueriers(t *testing.T) {
+	u := pg.NewDB(t)
+	pgtest.MustExec(t, u, `CREATE TABLE public.t (id int PRIMARY KEY, v text DEFAULT 'x')`)
+	ctx := context.Background()
+	conn := pgtest.Conn(t, u)
+	r1, err := catalog.Inspect(ctx, conn, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	r2, err := catalog.Inspect(ctx, pool, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	r3, err := catalog.Inspect(ctx, tx, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Fingerprint != r2.Fingerprint || r1.Fingerprint != r3.Fingerprint {
+		t.Errorf("fingerprints differ by querier: %s %s %s", r1.Fingerprint, r2.Fingerprint, r3.Fingerprint)
+	}
+	if r1.ServerVersion < 130000 || len(r1.Fingerprint) != 64 {
+		t.Errorf("version %d fingerprint %q", r1.ServerVersion, r1.Fingerprint)
+	}
+	col := r1.Schema.Tables[0].Column("v")
+	if col == nil || col.Default == nil || *col.Default != "'x'::text" {
+		t.Errorf("column v = %+v", col)
+	}
+	// A cancelled context is an error, not a partial model.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := catalog.Inspect(cctx, pool, catalog.Options{}); err == nil {
+		t.Errorf("Inspect with a cancelled context succeeded")
+	}
+}
