@@ -76,11 +76,11 @@ func TestMigrateCLI(t *testing.T) {
 	url := srv.NewDB(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"shop##1##ddl##create_items.sql":  "CREATE TABLE items (id int PRIMARY KEY, name text);\n",
-		"shop##1.1##dml##seed_items.sql":  "INSERT INTO items VALUES (1, 'one');\n",
-		"shop##2##ddl##index_items.sql":   "CREATE INDEX CONCURRENTLY items_name ON items (name);\n",
-		".shop##LATEST.sql":               "-- written back after rollout; not a migration\n",
-		"README.md":                       "not a migration",
+		"shop##1##ddl##create_items.sql": "CREATE TABLE items (id int PRIMARY KEY, name text);\n",
+		"shop##1.1##dml##seed_items.sql": "INSERT INTO items VALUES (1, 'one');\n",
+		"shop##2##ddl##index_items.sql":  "CREATE INDEX CONCURRENTLY items_name ON items (name);\n",
+		".shop##LATEST.sql":              "-- written back after rollout; not a migration\n",
+		"README.md":                      "not a migration",
 	})
 
 	// status before anything: all pending, exit 0.
