@@ -48,6 +48,7 @@ func newRootCmd() *cobra.Command {
 	// Each area adds its commands here; one constructor per file (instance.go, dump.go, ...).
 	root.AddCommand(
 		newVersionCmd(),
+		newDumpCmd(g),
 		newMigrateCmd(g),
 	)
 	_ = g

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/pg"
+)
+
+type dumpFlags struct {
+	url          string
+	schemas      []string
+	exclude      []string
+	noPrivileges bool
+	format       string
+}
+
+// newDumpCmd builds `tidemark dump`: inspect a database and print its schema
+// as deterministic DDL (or the model as JSON). Objects the model does not
+// cover and schemas that could not be read are warned about on stderr.
+func newDumpCmd(_ *globals) *cobra.Command {
+	f := &dumpFlags{}
+	c := &cobra.Command{
+		Use:   "dump --url URL [--schema S]... [--no-privileges] [--format sql|json]",
+		Short: "Print a database's schema as deterministic DDL (or its model as JSON)",
+		Long: `Print the schema of the database at --url.
+
+The SQL output loads into an empty database and is the same bytes for the same
+schema, whatever order its objects were created in. --format json prints the
+inspection result (the model, server version, fingerprint and the objects the
+model does not cover). Objects Tidemark does not model yet are listed on stderr
+as warnings; they are not in the output.
+
+Pass the password with PGPASSWORD or ~/.pgpass, never in --url.`,
+		Args: func(c *cobra.Command, args []string) error {
+			if err := cobra.NoArgs(c, args); err != nil {
+				return withExit(2, err)
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return runDump(c, f) },
+	}
+	c.Flags().StringVar(&f.url, "url", "", "database URL, without the password (use PGPASSWORD or ~/.pgpass)")
+	c.Flags().StringArrayVar(&f.schemas, "schema", nil, "only this schema (repeatable)")
+	c.Flags().StringArrayVar(&f.exclude, "exclude-schema", nil, "leave this schema out (repeatable)")
+	c.Flags().BoolVar(&f.noPrivileges, "no-privileges", false, "leave out owners, GRANT/REVOKE and default privileges")
+	c.Flags().StringVar(&f.format, "format", "sql", "output format: sql or json")
+	return c
+}
+
+func runDump(c *cobra.Command, f *dumpFlags) error {
+	if f.url == "" {
+		return withExit(2, fmt.Errorf("--url is required\nrun '%s --help' for usage", c.CommandPath()))
+	}
+	if f.format != "sql" && f.format != "json" {
+		return withExit(2, fmt.Errorf("--format must be sql or json, not %q", f.format))
+	}
+	cfg, err := pgx.ParseConfig(f.url)
+	if err != nil {
+		return withExit(2, fmt.Errorf("parse --url: %w", err)) // pgconn redacts the password
+	}
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = pg.ApplicationName
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = pg.ConnectTimeout
+	}
+	ci := pg.ConnInfo{Host: cfg.Host, Port: int(cfg.Port), User: cfg.User, Password: cfg.Password, Database: cfg.Database}
+	ctx := c.Context()
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci))
+	}
+	defer conn.Close(ctx)
+	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges})
+	if err != nil {
+		return fmt.Errorf("dump %s: %w", ci.URL(), pg.Convert(err, ci))
+	}
+	stderr := c.ErrOrStderr()
+	for _, s := range res.Skipped {
+		fmt.Fprintf(stderr, "warning: schema %s skipped: %s\n", catalog.QuoteIdent(s.Name), s.Detail)
+	}
+	if n := len(res.Unsupported); n > 0 {
+		fmt.Fprintf(stderr, "warning: %d object(s) of kinds Tidemark does not model are not in the dump:\n", n)
+		for _, o := range res.Unsupported {
+			name := o.Name
+			if o.Schema != "" {
+				name = o.Schema + "." + o.Name
+			}
+			fmt.Fprintf(stderr, "  %s %s (%s)\n", o.Kind, name, strings.TrimSpace(o.Detail))
+		}
+	}
+	out := c.OutOrStdout()
+	if f.format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	b := catalog.Dump(res.Schema, catalog.DumpOptions{NoPrivileges: f.noPrivileges})
+	if _, err := out.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write dump: %w", err)
+	}
+	return nil
+}
