@@ -387,3 +387,52 @@ func tokenBounds(src string, a, b int) (first, last int, ok bool) {
 	}
 	return first, last, first >= 0
 }
+
+// Comment is a SQL comment found in a script.
+type Comment struct {
+	Start, End int    // byte span, including the comment markers
+	Text       string // the comment text without -- or /* */
+}
+
+// Comments returns the comments in src[start:end] (outside string literals,
+// quoted identifiers and dollar-quoted bodies), in order.
+func Comments(src string, start, end int) []Comment {
+	var out []Comment
+	start = max(start, 0)
+	end = min(end, len(src))
+	i := start
+	for i < end {
+		c := src[i]
+		switch {
+		case c == '-' && i+1 < end && src[i+1] == '-':
+			j := i
+			for j < end && src[j] != '\n' {
+				j++
+			}
+			out = append(out, Comment{Start: i, End: j, Text: strings.TrimSuffix(src[i+2:j], "\r")})
+			i = j
+		case c == '/' && i+1 < end && src[i+1] == '*':
+			j := min(skipBlockComment(src[:end], i), end)
+			body := src[i+2 : j]
+			body = strings.TrimSuffix(body, "*/")
+			out = append(out, Comment{Start: i, End: j, Text: body})
+			i = j
+		case c == '\'':
+			e := i > start && (src[i-1] == 'E' || src[i-1] == 'e') && (i-1 == start || !isIdentCont(src[i-2]))
+			i = skipQuoted(src[:end], i, '\'', e)
+		case c == '"':
+			i = skipQuoted(src[:end], i, '"', false)
+		case c == '$':
+			sc := scanner{src: src[:end]}
+			i = sc.dollar(i)
+		case isIdentStart(c) || c >= '0' && c <= '9':
+			i++
+			for i < end && isIdentCont(src[i]) {
+				i++
+			}
+		default:
+			i++
+		}
+	}
+	return out
+}

@@ -1,0 +1,345 @@
+package review
+
+import (
+	"strconv"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// strVal returns the string of a String node ("" otherwise).
+func strVal(n *pg_query.Node) string {
+	if n == nil {
+		return ""
+	}
+	if s := n.GetString_(); s != nil {
+		return s.Sval
+	}
+	return ""
+}
+
+// nameList joins a list of String nodes with dots.
+func nameList(nodes []*pg_query.Node) string {
+	parts := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		parts = append(parts, strVal(n))
+	}
+	return strings.Join(parts, ".")
+}
+
+// lastName returns the last String of a list (the object name without schema).
+func lastName(nodes []*pg_query.Node) string {
+	if len(nodes) == 0 {
+		return ""
+	}
+	return strVal(nodes[len(nodes)-1])
+}
+
+// schemaOf returns the schema part of a qualified name list ("" when unqualified).
+func schemaOf(nodes []*pg_query.Node) string {
+	if len(nodes) < 2 {
+		return ""
+	}
+	return strVal(nodes[len(nodes)-2])
+}
+
+// typeBase returns a type's canonical base name: lower case, without
+// pg_catalog, aliases resolved ("int" and "int4" -> "integer").
+func typeBase(tn *pg_query.TypeName) string {
+	if tn == nil || len(tn.Names) == 0 {
+		return ""
+	}
+	names := tn.Names
+	if len(names) == 2 && strVal(names[0]) == "pg_catalog" {
+		return canonicalType(strVal(names[1]))
+	}
+	if len(names) == 1 {
+		return canonicalType(strVal(names[0]))
+	}
+	return nameList(names)
+}
+
+var typeAliases = map[string]string{
+	"int": "integer", "int4": "integer", "integer": "integer",
+	"int8": "bigint", "bigint": "bigint",
+	"int2": "smallint", "smallint": "smallint",
+	"serial": "serial", "serial4": "serial",
+	"bigserial": "bigserial", "serial8": "bigserial",
+	"smallserial": "smallserial", "serial2": "smallserial",
+	"float8": "double precision", "double precision": "double precision",
+	"float4": "real", "real": "real",
+	"bool": "boolean", "boolean": "boolean",
+	"varchar": "character varying", "character varying": "character varying",
+	"bpchar": "character", "char": "character", "character": "character",
+	"timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
+	"time": "time without time zone", "timetz": "time with time zone",
+	"decimal": "numeric", "numeric": "numeric",
+	"varbit": "bit varying", "bit": "bit",
+}
+
+// canonicalType resolves aliases of a lower-case type name.
+func canonicalType(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if c, ok := typeAliases[s]; ok {
+		return c
+	}
+	return s
+}
+
+// typeMods returns integer type modifiers (varchar(20) -> [20]).
+func typeMods(tn *pg_query.TypeName) []int {
+	var out []int
+	for _, m := range tn.Typmods {
+		if c := m.GetAConst(); c != nil {
+			if iv := c.GetIval(); iv != nil {
+				out = append(out, int(iv.Ival))
+			}
+		}
+	}
+	return out
+}
+
+// typeDisplay renders a type the way format_type does ("character varying(20)", "integer[]").
+func typeDisplay(tn *pg_query.TypeName) string {
+	if tn == nil {
+		return ""
+	}
+	base := typeBase(tn)
+	mods := typeMods(tn)
+	s := base
+	if len(mods) > 0 && !strings.HasPrefix(base, "timestamp") && !strings.HasPrefix(base, "time ") {
+		parts := make([]string, len(mods))
+		for i, m := range mods {
+			parts[i] = strconv.Itoa(m)
+		}
+		s += "(" + strings.Join(parts, ",") + ")"
+	} else if base == "character" && len(tn.Typmods) == 0 {
+		s = "character(1)"
+	}
+	for range tn.ArrayBounds {
+		s += "[]"
+	}
+	return s
+}
+
+// isSerial reports whether the type is a serial pseudo-type.
+func isSerial(tn *pg_query.TypeName) bool {
+	switch typeBase(tn) {
+	case "serial", "bigserial", "smallserial":
+		return true
+	}
+	return false
+}
+
+// rel returns a RangeVar's schema and name.
+func rel(rv *pg_query.RangeVar) (schema, name string) {
+	if rv == nil {
+		return "", ""
+	}
+	return rv.Schemaname, rv.Relname
+}
+
+// relDisplay renders a RangeVar as written ("public.t" or "t").
+func relDisplay(rv *pg_query.RangeVar) string {
+	if rv.Schemaname != "" {
+		return rv.Schemaname + "." + rv.Relname
+	}
+	return rv.Relname
+}
+
+// constCString returns the string value of an A_Const string node.
+func constString(n *pg_query.Node) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if c := n.GetAConst(); c != nil {
+		if s := c.GetSval(); s != nil {
+			return s.Sval, true
+		}
+	}
+	if tc := n.GetTypeCast(); tc != nil {
+		return constString(tc.Arg)
+	}
+	return "", false
+}
+
+// stripCasts removes type casts and COLLATE wrappers around an expression.
+func stripCasts(n *pg_query.Node) *pg_query.Node {
+	for n != nil {
+		switch {
+		case n.GetTypeCast() != nil:
+			n = n.GetTypeCast().Arg
+		case n.GetCollateClause() != nil:
+			n = n.GetCollateClause().Arg
+		default:
+			return n
+		}
+	}
+	return nil
+}
+
+// funcName returns a FuncCall's name without schema.
+func funcName(fc *pg_query.FuncCall) string { return lastName(fc.Funcname) }
+
+// walk visits every Node in the tree of msg depth-first (pre-order); fn
+// returning false skips the node's children.
+func walk(msg proto.Message, fn func(n *pg_query.Node) bool) {
+	if msg == nil {
+		return
+	}
+	walkReflect(msg.ProtoReflect(), fn)
+}
+
+func walkReflect(m protoreflect.Message, fn func(n *pg_query.Node) bool) {
+	walkMessages(m, func(pm proto.Message) bool {
+		if n, ok := pm.(*pg_query.Node); ok {
+			if n == nil || n.Node == nil {
+				return false
+			}
+			return fn(n)
+		}
+		return true
+	})
+}
+
+// walkMessages visits every message (nodes and plain structs such as the
+// RangeVar of an INSERT) depth-first; fn returning false skips children.
+func walkMessages(m protoreflect.Message, fn func(m proto.Message) bool) {
+	if !m.IsValid() {
+		return
+	}
+	if !fn(m.Interface()) {
+		return
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind {
+			return true
+		}
+		if fd.IsList() {
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				walkMessages(l.Get(i).Message(), fn)
+			}
+			return true
+		}
+		if fd.IsMap() {
+			return true
+		}
+		walkMessages(v.Message(), fn)
+		return true
+	})
+}
+
+// nodeLocation returns the location field of common expression nodes (-1 unknown).
+func nodeLocation(n *pg_query.Node) int {
+	switch v := n.Node.(type) {
+	case *pg_query.Node_FuncCall:
+		return int(v.FuncCall.Location)
+	case *pg_query.Node_AExpr:
+		return int(v.AExpr.Location)
+	case *pg_query.Node_ColumnRef:
+		return int(v.ColumnRef.Location)
+	case *pg_query.Node_Constraint:
+		return int(v.Constraint.Location)
+	case *pg_query.Node_ColumnDef:
+		return int(v.ColumnDef.Location)
+	case *pg_query.Node_RangeVar:
+		return int(v.RangeVar.Location)
+	case *pg_query.Node_TypeCast:
+		return int(v.TypeCast.Location)
+	case *pg_query.Node_AConst:
+		return int(v.AConst.Location)
+	case *pg_query.Node_SubLink:
+		return int(v.SubLink.Location)
+	case *pg_query.Node_ResTarget:
+		return int(v.ResTarget.Location)
+	case *pg_query.Node_IndexElem:
+		return -1
+	}
+	return -1
+}
+
+// tableElts splits CREATE TABLE elements into column definitions and table constraints.
+func tableElts(cs *pg_query.CreateStmt) (cols []*pg_query.ColumnDef, cons []*pg_query.Constraint) {
+	for _, e := range cs.TableElts {
+		if cd := e.GetColumnDef(); cd != nil {
+			cols = append(cols, cd)
+		} else if c := e.GetConstraint(); c != nil {
+			cons = append(cons, c)
+		}
+	}
+	return cols, cons
+}
+
+// colConstraints returns the constraints written on a column definition.
+func colConstraints(cd *pg_query.ColumnDef) []*pg_query.Constraint {
+	var out []*pg_query.Constraint
+	for _, n := range cd.Constraints {
+		if c := n.GetConstraint(); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// keyNames returns the column names of a constraint key list.
+func keyNames(nodes []*pg_query.Node) []string {
+	out := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		out = append(out, strVal(n))
+	}
+	return out
+}
+
+// indexColumns returns the key columns of an index ("" for expressions).
+func indexColumns(is *pg_query.IndexStmt) []string {
+	out := make([]string, 0, len(is.IndexParams))
+	for _, p := range is.IndexParams {
+		if ie := p.GetIndexElem(); ie != nil {
+			out = append(out, ie.Name)
+		}
+	}
+	return out
+}
+
+// alterCmds returns the AlterTableCmds of an ALTER TABLE statement.
+func alterCmds(at *pg_query.AlterTableStmt) []*pg_query.AlterTableCmd {
+	out := make([]*pg_query.AlterTableCmd, 0, len(at.Cmds))
+	for _, c := range at.Cmds {
+		if cmd := c.GetAlterTableCmd(); cmd != nil {
+			out = append(out, cmd)
+		}
+	}
+	return out
+}
+
+// hasNotNull reports whether constraints make a column NOT NULL (NOT NULL or PRIMARY KEY).
+func hasNotNull(cons []*pg_query.Constraint) bool {
+	for _, c := range cons {
+		if c.Contype == pg_query.ConstrType_CONSTR_NOTNULL || c.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultExpr returns the DEFAULT expression among constraints, or nil.
+func defaultExpr(cons []*pg_query.Constraint) *pg_query.Node {
+	for _, c := range cons {
+		if c.Contype == pg_query.ConstrType_CONSTR_DEFAULT {
+			return c.RawExpr
+		}
+	}
+	return nil
+}
+
+func hasConstraint(cons []*pg_query.Constraint, t pg_query.ConstrType) *pg_query.Constraint {
+	for _, c := range cons {
+		if c.Contype == t {
+			return c
+		}
+	}
+	return nil
+}

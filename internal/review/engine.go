@@ -1,0 +1,368 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+)
+
+// Advice is one finding of a review.
+type Advice struct {
+	Rule    string `json:"rule"`
+	Level   Level  `json:"level"`
+	Title   string `json:"title"`
+	Message string `json:"message"`
+	File    string `json:"file,omitempty"`
+	// Line and Column (1-based; Column counts characters) point at the
+	// offending element: the statement start, a column definition, a
+	// function call...
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	// Statement is the span of the statement the advice belongs to (empty
+	// for advice about the file as a whole).
+	Statement Span `json:"statement"`
+}
+
+// Span is a statement's position in the source.
+type Span struct {
+	Start   int `json:"start"` // byte offsets, [Start, End)
+	End     int `json:"end"`
+	Line    int `json:"line"`
+	Column  int `json:"column"`
+	EndLine int `json:"endLine"`
+}
+
+// Options tune one review.
+type Options struct {
+	// File names the script in advice (optional).
+	File string
+	// Policy selects rules, levels and payloads; nil = the advanced template.
+	Policy *Policy
+	// Catalog is the target's schema the script is simulated against; nil =
+	// an empty catalog with unknown contents.
+	Catalog *Catalog
+	// Live gives rules that need the database (EXPLAIN-based row estimates,
+	// dry runs, ownership) a connection; nil = those rules stay silent.
+	Live Live
+	// ServerVersion is the target's server_version_num (0 = latest).
+	ServerVersion int
+}
+
+// Result is the outcome of a review.
+type Result struct {
+	Advice     []Advice               `json:"advice"`
+	Statements []sqlparse.Statement   `json:"-"`
+	Catalog    *Catalog               `json:"-"` // the simulated final state
+	Counts     map[Level]int          `json:"counts"`
+}
+
+// HasErrors reports whether any advice is error-level.
+func (r *Result) HasErrors() bool { return r.Counts[Error] > 0 }
+
+// run is the state of one review.
+type run struct {
+	gctx   context.Context
+	reg    *Registry
+	src    string
+	opts   Options
+	stmts  []sqlparse.Statement
+	cat    *Catalog
+	lines  []int
+	advice []pendingAdvice
+	state  map[string]any
+}
+
+type pendingAdvice struct {
+	Advice
+	stmt int // statement index, -1 = file
+}
+
+// ctx is what a rule's check sees.
+type ctx struct {
+	*run
+	rule    *rule
+	level   Level
+	payload Payload
+	i       int                 // statement index; -1 in finish hooks
+	st      *sqlparse.Statement // nil in finish hooks
+	node    *pg_query.Node
+}
+
+// Review checks src (a SQL script) against the policy. A script the parser
+// rejects returns a *sqlparse.SyntaxError.
+func (r *Registry) Review(gctx context.Context, src string, o Options) (*Result, error) {
+	stmts, err := sqlparse.Split(src)
+	if err != nil {
+		return nil, err
+	}
+	return r.ReviewStatements(gctx, src, stmts, o)
+}
+
+type activeRule struct {
+	r       *rule
+	level   Level
+	payload Payload
+}
+
+// ReviewStatements reviews an already split script (stmts from sqlparse.Split(src)).
+func (r *Registry) ReviewStatements(gctx context.Context, src string, stmts []sqlparse.Statement, o Options) (*Result, error) {
+	pol := o.Policy
+	if pol == nil {
+		var err error
+		if pol, err = r.Template(TemplateAdvanced); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.Validate(pol); err != nil {
+		return nil, fmt.Errorf("invalid policy: %w", err)
+	}
+	var active []activeRule
+	for _, rc := range pol.Rules {
+		if rc.Level == Off {
+			continue
+		}
+		x := r.byID[rc.ID]
+		pl := x.Default.clone()
+		if rc.Payload != nil {
+			pl = rc.Payload.clone()
+		}
+		active = append(active, activeRule{r: x, level: rc.Level, payload: pl})
+	}
+	rn := &run{gctx: gctx, reg: r, src: src, opts: o, stmts: stmts, cat: o.Catalog.clone(), state: map[string]any{}}
+	rn.lines = lineStarts(src)
+	for i := range stmts {
+		if err := gctx.Err(); err != nil {
+			return nil, err
+		}
+		st := &stmts[i]
+		for _, a := range active {
+			if a.r.stmt == nil {
+				continue
+			}
+			c := &ctx{run: rn, rule: a.r, level: a.level, payload: a.payload, i: i, st: st, node: st.Node}
+			a.r.stmt(c)
+		}
+		rn.cat.apply(st.Node, i)
+	}
+	for _, a := range active {
+		if a.r.finish != nil {
+			a.r.finish(&ctx{run: rn, rule: a.r, level: a.level, payload: a.payload, i: -1})
+		}
+	}
+	res := &Result{Statements: stmts, Catalog: rn.cat, Counts: map[Level]int{}}
+	res.Advice = rn.suppress(active)
+	sort.SliceStable(res.Advice, func(i, j int) bool {
+		a, b := res.Advice[i], res.Advice[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Rule < b.Rule
+	})
+	for _, a := range res.Advice {
+		res.Counts[a.Level]++
+	}
+	return res, nil
+}
+
+func lineStarts(src string) []int {
+	idx := []int{0}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+// pos returns the 1-based line and character column of byte offset off.
+func (rn *run) pos(off int) (int, int) {
+	off = min(max(off, 0), len(rn.src))
+	k := sort.Search(len(rn.lines), func(i int) bool { return rn.lines[i] > off }) - 1
+	return k + 1, utf8.RuneCountInString(rn.src[rn.lines[k]:off]) + 1
+}
+
+func (rn *run) span(i int) Span {
+	if i < 0 || i >= len(rn.stmts) {
+		return Span{}
+	}
+	st := &rn.stmts[i]
+	return Span{Start: st.Start, End: st.End, Line: st.Line, Column: st.Column, EndLine: st.EndLine}
+}
+
+// add records an advice of c's rule at byte offset off of statement i.
+func (c *ctx) add(i, off int, msg string) {
+	line, col := 1, 1
+	if off >= 0 {
+		line, col = c.pos(off)
+	}
+	c.advice = append(c.advice, pendingAdvice{Advice: Advice{
+		Rule: c.rule.ID, Level: c.level, Title: c.rule.Title, Message: msg, File: c.opts.File,
+		Line: line, Column: col, Statement: c.span(i),
+	}, stmt: i})
+}
+
+// report flags the current statement at its first token.
+func (c *ctx) report(format string, args ...any) {
+	c.add(c.i, c.st.Start, fmt.Sprintf(format, args...))
+}
+
+// reportAt flags the current statement at a parse-tree location (-1 = statement start).
+func (c *ctx) reportAt(loc int, format string, args ...any) {
+	if loc < c.st.Start || loc > c.st.End {
+		loc = c.st.Start
+	}
+	c.add(c.i, loc, fmt.Sprintf(format, args...))
+}
+
+// reportStmt flags statement i (finish hooks) at its start, or at the start
+// of its last line when atEnd.
+func (c *ctx) reportStmt(i int, atEnd bool, format string, args ...any) {
+	if i < 0 || i >= len(c.stmts) {
+		c.add(-1, 0, fmt.Sprintf(format, args...))
+		return
+	}
+	off := c.stmts[i].Start
+	if atEnd {
+		if l := c.stmts[i].EndLine; l-1 < len(c.lines) {
+			off = max(c.lines[l-1], off)
+		}
+	}
+	c.add(i, off, fmt.Sprintf(format, args...))
+}
+
+// text returns the current statement's source.
+func (c *ctx) text() string { return c.st.Text }
+
+// ruleState returns per-review state for the current rule, creating it with mk.
+func ruleState[T any](c *ctx, mk func() *T) *T {
+	if v, ok := c.state[c.rule.ID]; ok {
+		return v.(*T)
+	}
+	v := mk()
+	c.state[c.rule.ID] = v
+	return v
+}
+
+// ---- suppression ----
+
+const ignoreDirective = "tidemark:ignore"
+
+type directive struct {
+	rules []string
+	stmt  int // -1 = whole file
+	off   int
+	used  map[string]bool
+}
+
+// directives finds `-- tidemark:ignore rule ...` comments. A directive in
+// the comments before the first statement that is separated from it by a
+// blank line (or `tidemark:ignore-file` anywhere) covers the file; otherwise
+// it covers the statement it precedes or is written in, or the statement
+// that ends on its line.
+func (rn *run) directives() []*directive {
+	var out []*directive
+	prevEnd := 0
+	for i := 0; i <= len(rn.stmts); i++ {
+		start, end := prevEnd, len(rn.src)
+		if i < len(rn.stmts) {
+			end = rn.stmts[i].End
+		}
+		if end <= start {
+			continue
+		}
+		if !strings.Contains(rn.src[start:end], ignoreDirective) {
+			if i < len(rn.stmts) {
+				prevEnd = rn.stmts[i].End
+			}
+			continue
+		}
+		for _, cm := range sqlparse.Comments(rn.src, start, end) {
+			text := strings.TrimSpace(cm.Text)
+			fileLevel := false
+			switch {
+			case strings.HasPrefix(text, ignoreDirective+"-file"):
+				text = strings.TrimPrefix(text, ignoreDirective+"-file")
+				fileLevel = true
+			case strings.HasPrefix(text, ignoreDirective):
+				text = strings.TrimPrefix(text, ignoreDirective)
+			default:
+				continue
+			}
+			ids := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+			d := &directive{rules: ids, stmt: i, off: cm.Start, used: map[string]bool{}}
+			switch {
+			case fileLevel || i >= len(rn.stmts):
+				d.stmt = -1
+			case i == 0 && cm.End < rn.stmts[0].Start && strings.Contains(rn.src[cm.End:rn.stmts[0].Start], "\n\n"):
+				d.stmt = -1
+			case i > 0 && cm.End <= rn.stmts[i].Start:
+				// a trailing comment on the line where the previous statement ends
+				if l, _ := rn.pos(cm.Start); l == rn.stmts[i-1].EndLine {
+					d.stmt = i - 1
+				}
+			}
+			out = append(out, d)
+		}
+		if i < len(rn.stmts) {
+			prevEnd = rn.stmts[i].End
+		}
+	}
+	return out
+}
+
+// suppress drops advice covered by directives and reports directives that
+// suppress nothing (rule review.unused-ignore).
+func (rn *run) suppress(active []activeRule) []Advice {
+	dirs := rn.directives()
+	out := make([]Advice, 0, len(rn.advice))
+	for _, a := range rn.advice {
+		hidden := false
+		for _, d := range dirs {
+			if (d.stmt == -1 || d.stmt == a.stmt) && containsString(d.rules, a.Rule) {
+				d.used[a.Rule] = true
+				hidden = true
+			}
+		}
+		if !hidden {
+			out = append(out, a.Advice)
+		}
+	}
+	var unused *activeRule
+	for k := range active {
+		if active[k].r.ID == ruleUnusedIgnore {
+			unused = &active[k]
+		}
+	}
+	if unused == nil {
+		return out
+	}
+	c := &ctx{run: rn, rule: unused.r, level: unused.level, payload: unused.payload}
+	rn.advice = nil
+	for _, d := range dirs {
+		if len(d.rules) == 0 {
+			c.add(d.stmt, d.off, "tidemark:ignore names no rule; write the rule ids to ignore, e.g. -- tidemark:ignore table.require-pk")
+			continue
+		}
+		for _, id := range d.rules {
+			switch {
+			case rn.reg.byID[id] == nil:
+				c.add(d.stmt, d.off, fmt.Sprintf("tidemark:ignore names unknown rule %q", id))
+			case !d.used[id]:
+				c.add(d.stmt, d.off, fmt.Sprintf("tidemark:ignore %s suppresses nothing here; remove it", id))
+			}
+		}
+	}
+	for _, a := range rn.advice {
+		out = append(out, a.Advice)
+	}
+	return out
+}
