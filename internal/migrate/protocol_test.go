@@ -23,7 +23,9 @@ const helperEnv = "TIDEMARK_MIGRATE_HELPER"
 
 // runHelper is the runner as a separate process, so a test can SIGKILL it
 // mid-run: it applies the files in $TIDEMARK_MIGRATE_DIR to $TIDEMARK_MIGRATE_URL
-// and prints each progress event as a JSON line.
+// and prints each progress event as a JSON line. $TIDEMARK_MIGRATE_FAULT makes
+// it print {"event":"fault"} and hang at one boundary of the second unit (or
+// right after taking the lock), for the parent to kill it there.
 func runHelper() int {
 	ms, err := LoadDir(os.DirFS(os.Getenv("TIDEMARK_MIGRATE_DIR")), LoadOptions{})
 	if err != nil {
@@ -36,7 +38,26 @@ func runHelper() int {
 		return 2
 	}
 	enc := json.NewEncoder(os.Stdout)
-	_, err = r.Apply(context.Background(), ms, ApplyOptions{Progress: func(p Progress) { _ = enc.Encode(p) }})
+	fault := os.Getenv("TIDEMARK_MIGRATE_FAULT")
+	hang := func() { _ = enc.Encode(Progress{Event: "fault"}); select {} }
+	commits := 0
+	r.commit = func(ctx context.Context, conn *pgx.Conn) error {
+		commits++
+		if fault == "before-commit" && commits == 2 {
+			hang()
+		}
+		_, err := conn.Exec(ctx, "COMMIT")
+		if fault == "after-commit" && commits == 2 {
+			hang()
+		}
+		return err
+	}
+	_, err = r.Apply(context.Background(), ms, ApplyOptions{LockTimeout: time.Minute, Progress: func(p Progress) {
+		_ = enc.Encode(p)
+		if fault == "after-lock" && p.Event == EventLocked {
+			hang()
+		}
+	}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

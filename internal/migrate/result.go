@@ -141,9 +141,12 @@ func (e *RunError) Error() string {
 		b.WriteString(e.Err.Error())
 	}
 	if f := e.Failed; f != nil {
-		if f.Transactional {
+		switch {
+		case f.Transactional:
 			b.WriteString("; rolled back, nothing of it was applied")
-		} else {
+		case f.Statement == 0 && f.StatementsApplied == 0:
+			b.WriteString("; none of its statements ran")
+		default:
 			fmt.Fprintf(&b, "; %d of %d statements stay applied — inspect the database, then run: tidemark migrate resolve --version %s --as retry|done|rolled-back", f.StatementsApplied, f.Statements, f.Version)
 		}
 	}

@@ -1,0 +1,199 @@
+package migrate
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+)
+
+// Fault injection. Three files, each creating one table (V2 also waits on a
+// lock the test holds, so it can be caught mid-statement; V3 holds a
+// concurrent index build, so it runs statement by statement). The runner is
+// stopped at each boundary — its process SIGKILLed, or its session ended with
+// pg_terminate_backend. After each: status matches the catalog exactly (a
+// version is applied if and only if its table exists), and a re-run finishes
+// with every version applied exactly once, or refuses with instructions.
+var faultFiles = map[string]string{
+	"V1__one.sql":   "CREATE TABLE t1 (id int);\n",
+	"V2__two.sql":   "CREATE TABLE t2 (id int);\nLOCK TABLE gate IN SHARE MODE;\nINSERT INTO t2 VALUES (2);\n",
+	"V3__three.sql": "CREATE TABLE t3 (id int);\nCREATE INDEX CONCURRENTLY t3_id ON t3 (id);\n",
+}
+
+// checkMatchesCatalog compares Status with the tables that exist.
+func checkMatchesCatalog(t *testing.T, url string, ms []Migration) {
+	t.Helper()
+	rep, err := newRunner(t, url).Status(context.Background(), ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pgtest.Conn(t, url)
+	for i, f := range rep.Files {
+		exists := queryInt(t, c, `SELECT count(*) FROM pg_tables WHERE tablename = $1`, fmt.Sprintf("t%d", i+1)) == 1
+		switch {
+		case f.State == StateApplied && !exists:
+			t.Errorf("%s is applied in the history but t%d does not exist", f.Path, i+1)
+		case f.State == StatePending && exists:
+			t.Errorf("%s is pending in the history but t%d exists", f.Path, i+1)
+		case f.State == StateFailed && i != 2:
+			t.Errorf("%s failed, but only V3 runs statement by statement", f.Path)
+		}
+	}
+}
+
+// rerun applies again (the gate released) and checks the outcome: everything
+// applied once, or a refusal that names the unit to resolve.
+func rerun(t *testing.T, url string, ms []Migration) {
+	t.Helper()
+	_, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{})
+	c := pgtest.Conn(t, url)
+	if errors.Is(err, ErrNeedsResolve) {
+		if _, rerr := newRunner(t, url).Resolve(context.Background(), ResolveOptions{Version: "3", As: ResolveRetry}); rerr != nil {
+			t.Fatalf("refused (%v), then resolve: %v", err, rerr)
+		}
+		_, err = newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{})
+	}
+	if err != nil {
+		t.Fatalf("re-run: %v", err)
+	}
+	for v := 1; v <= 3; v++ {
+		if n := queryInt(t, c, `SELECT count(*) FROM tidemark.migration_history WHERE version = $1 AND status = 'done'`, fmt.Sprint(v)); n != 1 {
+			t.Errorf("version %d has %d done rows", v, n)
+		}
+	}
+	if n := queryInt(t, c, `SELECT count(*) FROM t2`); n != 1 {
+		t.Errorf("V2's insert ran %d times", n)
+	}
+	if n := queryInt(t, c, `SELECT count(*) FROM pg_index WHERE indexrelid = 't3_id'::regclass AND indisvalid`); n != 1 {
+		t.Error("t3_id is not valid")
+	}
+}
+
+func waitNoRunnerSessions(t *testing.T, c *pgx.Conn) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for queryInt(t, c, `SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark migrate%' AND datname = current_database()`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the stopped runner's sessions are still there after 20s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestFaultInjectionSIGKILL(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range faultFiles {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	ms := load(t, faultFiles)
+	for _, point := range []string{"after-lock", "mid-statement", "before-commit", "after-commit", "mid-non-transactional"} {
+		t.Run(point, func(t *testing.T) {
+			url := pg.NewDB(t)
+			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
+			gate := pgtest.Conn(t, url)
+			tx, _ := gate.Begin(context.Background())
+			if point == "mid-statement" {
+				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			fault := point
+			if point == "mid-statement" || point == "mid-non-transactional" {
+				fault = ""
+			}
+			cmd.Env = append(os.Environ(), helperEnv+"=1", "TIDEMARK_MIGRATE_DIR="+dir, "TIDEMARK_MIGRATE_URL="+url, "TIDEMARK_MIGRATE_FAULT="+fault)
+			out, _ := cmd.StdoutPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(out)
+			killed := false
+			for sc.Scan() && !killed {
+				var p Progress
+				_ = json.Unmarshal(sc.Bytes(), &p)
+				switch {
+				case p.Event == "fault",
+					point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql",
+					point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
+					if point == "mid-statement" {
+						time.Sleep(300 * time.Millisecond) // waiting on the gate by now
+					}
+					_ = cmd.Process.Kill()
+					killed = true
+				}
+			}
+			_ = cmd.Wait()
+			if !killed {
+				t.Fatal("the runner finished before the fault point")
+			}
+			_ = tx.Rollback(context.Background())
+			waitNoRunnerSessions(t, gate)
+			checkMatchesCatalog(t, url, ms)
+			rerun(t, url, ms)
+		})
+	}
+}
+
+func TestFaultInjectionTerminateBackend(t *testing.T) {
+	ms := load(t, faultFiles)
+	terminate := func(t *testing.T, c *pgx.Conn, app string) {
+		if _, err := c.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, app); err != nil {
+			t.Errorf("terminate %s: %v", app, err)
+		}
+	}
+	for _, point := range []string{"after-lock", "mid-statement", "before-commit", "after-commit", "mid-non-transactional"} {
+		t.Run(point, func(t *testing.T) {
+			url := pg.NewDB(t)
+			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
+			mon := pgtest.Conn(t, url)
+			gate := pgtest.Conn(t, url)
+			tx, _ := gate.Begin(context.Background())
+			if point == "mid-statement" {
+				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+			}
+			r := newRunner(t, url)
+			commits := 0
+			r.commit = func(ctx context.Context, conn *pgx.Conn) error {
+				commits++
+				if point == "before-commit" && commits == 2 {
+					terminate(t, mon, "tidemark migrate")
+				}
+				_, err := conn.Exec(ctx, "COMMIT")
+				if point == "after-commit" && commits == 2 {
+					terminate(t, mon, "tidemark migrate")
+				}
+				return err
+			}
+			_, err := r.Apply(context.Background(), ms, ApplyOptions{LockTimeout: time.Minute, Progress: func(p Progress) {
+				switch {
+				case point == "after-lock" && p.Event == EventLocked:
+					terminate(t, mon, "tidemark migrate (lock)")
+				case point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql":
+					go func() {
+						time.Sleep(300 * time.Millisecond)
+						terminate(t, mon, "tidemark migrate")
+					}()
+				case point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
+					terminate(t, mon, "tidemark migrate")
+				}
+			}})
+			_ = tx.Rollback(context.Background())
+			if err == nil && point != "after-commit" {
+				t.Fatalf("the run survived its session being terminated %s", point)
+			}
+			t.Logf("%s: %v", point, err)
+			waitNoRunnerSessions(t, mon)
+			checkMatchesCatalog(t, url, ms)
+			rerun(t, url, ms)
+		})
+	}
+}
