@@ -1,0 +1,260 @@
+// Package app is the desktop adapter: the services bound to the Vue frontend
+// through Wails (see notes in docs/workspace.md and the binding contract). It
+// holds no business rules; every method converts between JSON-friendly types
+// and the internal packages (workspace, pg, secret, sample).
+//
+// Wails exposes every exported method of a bound struct, so the lifecycle
+// (Startup, Shutdown) lives on App, which is not bound; Services returns the
+// bound service pointers.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/sample"
+	"github.com/tidemark-dev/tidemark/internal/secret"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// KeychainName is the service name Tidemark's passwords are stored under.
+const KeychainName = "tidemark"
+
+// Keychain is the OS keychain as the app uses it (secret.Keychain satisfies it).
+type Keychain interface {
+	secret.Store
+	Probe(ctx context.Context) secret.Availability
+}
+
+// Options configure New.
+type Options struct {
+	// WorkspaceDir is the workspace directory (created when absent).
+	WorkspaceDir string
+	// Keychain overrides the OS keychain (tests); nil: secret.NewKeychain("tidemark").
+	Keychain Keychain
+	// Getenv reads PGPASSWORD, PGPASSFILE and HOME; nil: os.Getenv.
+	Getenv func(string) string
+	// Emit receives events instead of the Wails runtime (tests); nil: Wails,
+	// once Startup has given the app its context.
+	Emit func(name string, payload any)
+	// SampleFallbackBase overrides where the sample cluster goes when root cannot
+	// hand the workspace to the postgres user (tests); empty: /var/lib/tidemark.
+	SampleFallbackBase string
+}
+
+// StartupError is returned by New when the app cannot open its workspace: another
+// window holds it, it was written by a newer Tidemark, or the file is unreadable.
+// Its Error() is a plain sentence for a dialog or stderr.
+type StartupError struct {
+	Message string
+	Err     error
+}
+
+func (e *StartupError) Error() string { return e.Message }
+func (e *StartupError) Unwrap() error { return e.Err }
+
+// App owns the workspace, the secret stores, the connection pools and the
+// sample instance for one desktop window.
+type App struct {
+	ws       *workspace.Store
+	keychain Keychain // nil when unavailable
+	kcState  secret.Availability
+	session  *secret.Session
+	resolver *secret.Resolver
+	pools    *pg.Pools
+	sample   *sample.Manager
+	emitHook func(string, any)
+
+	mu       sync.Mutex
+	ctx      context.Context // the Wails context, set by Startup
+	shutdown sync.Once
+
+	system       *SystemService
+	environments *EnvironmentService
+	instances    *InstanceService
+	databases    *DatabaseService
+	projects     *ProjectService
+	samples      *SampleService
+}
+
+// New opens the workspace with the single-instance lock and probes the keychain.
+func New(o Options) (*App, error) {
+	ctx := context.Background()
+	ws, err := workspace.Open(ctx, o.WorkspaceDir, workspace.OpenOptions{Exclusive: true})
+	if err != nil {
+		return nil, &StartupError{Message: err.Error(), Err: err}
+	}
+	a := &App{ws: ws, session: secret.NewSession(), pools: pg.NewPools(), emitHook: o.Emit}
+	kc := o.Keychain
+	if kc == nil {
+		kc = secret.NewKeychain(KeychainName)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	a.kcState = kc.Probe(pctx)
+	cancel()
+	if a.kcState.Available {
+		a.keychain = kc
+	} else {
+		a.kcState.Message += "; passwords you enter are kept in memory for this session only — or put them in ~/.pgpass or PGPASSWORD"
+	}
+	a.resolver = &secret.Resolver{Session: a.session, Getenv: o.Getenv}
+	if a.keychain != nil {
+		a.resolver.Keychain = a.keychain
+	}
+	so := sample.Options{Workspace: ws, Secrets: a.session, PasswordMode: workspace.PasswordSession, FallbackBase: o.SampleFallbackBase}
+	if a.keychain != nil {
+		so.Secrets, so.PasswordMode = a.keychain, workspace.PasswordKeychain
+	}
+	a.sample = sample.New(so)
+	a.system = &SystemService{a: a}
+	a.environments = &EnvironmentService{a: a}
+	a.instances = &InstanceService{a: a}
+	a.databases = &DatabaseService{a: a}
+	a.projects = &ProjectService{a: a}
+	a.samples = &SampleService{a: a}
+	return a, nil
+}
+
+// Startup keeps the Wails context for events. Wire it to options.App.OnStartup.
+func (a *App) Startup(ctx context.Context) {
+	a.mu.Lock()
+	a.ctx = ctx
+	a.mu.Unlock()
+}
+
+// Shutdown stops the sample server, closes the pools and the workspace, and
+// releases the single-instance lock. Wire it to options.App.OnShutdown.
+// Later calls do nothing.
+func (a *App) Shutdown(ctx context.Context) {
+	a.shutdown.Do(func() { a.close(ctx) })
+}
+
+func (a *App) close(ctx context.Context) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if a.sample.Running(sctx) {
+		if _, err := a.sample.Stop(sctx); err != nil {
+			fmt.Fprintln(os.Stderr, "tidemark: stop the sample instance:", err)
+		}
+	}
+	a.pools.CloseAll()
+	if err := a.ws.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "tidemark: close the workspace:", err)
+	}
+}
+
+// Services returns the structs to bind (options.App.Bind).
+func (a *App) Services() []any {
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples}
+}
+
+// System, Environments, ... give Go callers (tests, other adapters) the services.
+func (a *App) System() *SystemService            { return a.system }
+func (a *App) Environments() *EnvironmentService { return a.environments }
+func (a *App) Instances() *InstanceService       { return a.instances }
+func (a *App) Databases() *DatabaseService       { return a.databases }
+func (a *App) Projects() *ProjectService         { return a.projects }
+func (a *App) Sample() *SampleService            { return a.samples }
+
+// base is the context service calls derive from: the Wails one when running.
+func (a *App) base() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ctx != nil {
+		return a.ctx
+	}
+	return context.Background()
+}
+
+func (a *App) call(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(a.base(), d)
+}
+
+// emit sends an event to the UI: through the hook when set, through the Wails
+// runtime when Startup gave us a Wails context, otherwise nowhere (so services
+// run in plain Go tests without Wails).
+func (a *App) emit(name string, payload any) {
+	if a.emitHook != nil {
+		a.emitHook(name, payload)
+		return
+	}
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx == nil || ctx.Value("events") == nil {
+		return
+	}
+	runtime.EventsEmit(ctx, name, payload)
+}
+
+// Progress is the payload of the "progress" event.
+type Progress struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Step     string `json:"step"`
+	Done     int    `json:"done"`
+	Total    int    `json:"total"`
+	Finished bool   `json:"finished"`
+	Error    string `json:"error"`
+}
+
+func (a *App) progress(p Progress) { a.emit("progress", p) }
+
+// UserError is every error the services return. Its Error() is JSON:
+// {"message":"...","sqlstate":"28P01","detail":"...","hint":"...","field":"port"}
+// with empty fields omitted; the frontend parses it back.
+type UserError struct {
+	Message  string `json:"message"`
+	SQLState string `json:"sqlstate,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+	Field    string `json:"field,omitempty"`
+}
+
+func (e *UserError) Error() string {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return e.Message
+	}
+	return string(b)
+}
+
+// toUserError converts any error from the internal packages.
+func toUserError(err error) *UserError {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	var pe *pg.UserError
+	if errors.As(err, &pe) {
+		return &UserError{Message: pe.Message, SQLState: pe.SQLState, Detail: pe.Detail, Hint: pe.Hint, Field: pe.Field}
+	}
+	out := &UserError{Message: err.Error()}
+	if errors.Is(err, workspace.ErrDuplicate) {
+		out.Field = "name"
+	}
+	return out
+}
+
+// fail returns err as a *UserError (as the error interface; nil stays nil).
+func fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	return toUserError(err)
+}
+
+func invalid(field, format string, args ...any) error {
+	return &UserError{Message: fmt.Sprintf(format, args...), Field: field}
+}
