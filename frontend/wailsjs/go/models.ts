@@ -1,11 +1,11 @@
 export namespace app {
 	
-	export class KeychainStatus {
+	export class KeychainInfo {
 	    available: boolean;
 	    message: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new KeychainStatus(source);
+	        return new KeychainInfo(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -17,7 +17,7 @@ export namespace app {
 	export class AppInfo {
 	    version: string;
 	    workspacePath: string;
-	    keychain: KeychainStatus;
+	    keychain: KeychainInfo;
 	    firstRun: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -28,7 +28,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.version = source["version"];
 	        this.workspacePath = source["workspacePath"];
-	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
+	        this.keychain = this.convertValues(source["keychain"], KeychainInfo);
 	        this.firstRun = source["firstRun"];
 	    }
 	
@@ -151,6 +151,7 @@ export namespace app {
 	    }
 	}
 	export class InstanceInput {
+	    id?: string;
 	    name: string;
 	    environmentId: string;
 	    host: string;
@@ -168,6 +169,7 @@ export namespace app {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.environmentId = source["environmentId"];
 	        this.host = source["host"];
