@@ -15,9 +15,11 @@ if (!url) throw new Error('E2E_URL is not set')
 mkdirSync(out, { recursive: true })
 
 const profile = mkdtempSync(join(tmpdir(), 'tidemark-e2e-chromium-'))
-const browser = await chromium.launch({
+// A fresh profile every run (Playwright wants it as launchPersistentContext's userDataDir).
+const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
   headless: true,
+  viewport: { width: 1360, height: 860 },
   args: [
     '--headless',
     '--no-sandbox',
@@ -27,10 +29,9 @@ const browser = await chromium.launch({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    `--user-data-dir=${profile}`,
   ],
 })
-const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+const page = context.pages()[0] ?? (await context.newPage())
 page.setDefaultTimeout(20_000)
 const consoleErrors = []
 page.on('console', (m) => {
@@ -199,7 +200,7 @@ for (const [name, fn] of steps) {
   }
 }
 if (consoleErrors.length) console.log(`browser console errors:\n  ${consoleErrors.join('\n  ')}`)
-await browser.close()
+await context.close()
 rmSync(profile, { recursive: true, force: true })
 const skipped = steps.length - passed - failed
 console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

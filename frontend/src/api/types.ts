@@ -39,6 +39,8 @@ export interface Instance {
 }
 
 export interface InstanceInput {
+  /** the instance being edited: lets TestConnection with keepPassword use its stored password */
+  id?: string
   name: string
   environmentId: string
   host: string

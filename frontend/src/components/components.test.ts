@@ -171,6 +171,26 @@ describe('instance drawer', () => {
     w.unmount()
   })
 
+  it('editing sends the id and keeps the stored password when the field is left empty', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useEnvironmentsStore().items = [env('test', 'Test', 1)]
+    const inst = instance('i1', 'alpha', { hasPassword: true, passwordMode: 'keychain', host: 'db1' })
+    const w = mountWithProviders(InstanceDrawer, { show: true, instance: inst }, pinia)
+    await flushPromises()
+    expect(input('instance-form-password').placeholder).toContain('leave empty to keep it')
+    mocked.testConnection.mockResolvedValueOnce({ serverVersion: 'PostgreSQL 16.4', serverVersionNum: 160004, latencyMs: 2 })
+    ;(q('instance-test') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(mocked.testConnection).toHaveBeenCalledWith(expect.objectContaining({ id: 'i1', keepPassword: true, password: '', host: 'db1' }))
+
+    await type('instance-form-password', 'new-secret')
+    ;(q('instance-test') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(mocked.testConnection).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'i1', keepPassword: false, password: 'new-secret' }))
+    w.unmount()
+  })
+
   it('saves a valid form and reports a field error from Go at the field', async () => {
     const w = open()
     await flushPromises()
