@@ -271,7 +271,7 @@ func FromSchema(s *catalog.Schema) *Catalog {
 		for _, col := range st.Columns {
 			t.Columns = append(t.Columns, &Column{Name: col.Name, Type: col.Type, NotNull: col.NotNull,
 				HasDefault: col.Default != nil || col.Identity != "" || col.Generated != "",
-				Identity: col.Identity != "", Collation: col.Collation, Comment: col.Comment})
+				Identity:   col.Identity != "", Collation: col.Collation, Comment: col.Comment})
 		}
 		for _, k := range st.Constraints {
 			kc := &Constraint{Name: k.Name, Columns: append([]string(nil), k.Columns...), Index: k.Index, NotValid: k.NotValid,
@@ -308,7 +308,18 @@ func FromSchema(s *catalog.Schema) *Catalog {
 		if v.Materialized {
 			kind = "matview"
 		}
-		c.AddTable(&Table{Schema: v.Schema, Name: v.Name, Kind: kind, Comment: v.Comment, Owner: v.Owner, Rows: -1})
+		t := &Table{Schema: v.Schema, Name: v.Name, Kind: kind, Comment: v.Comment, Owner: v.Owner, Rows: -1}
+		for _, col := range v.Columns {
+			t.Columns = append(t.Columns, &Column{Name: col.Name, Type: col.Type, Comment: col.Comment})
+		}
+		for _, ix := range v.Indexes {
+			ri := &Index{Name: ix.Name, Unique: ix.Unique}
+			for _, k := range ix.Keys {
+				ri.Columns = append(ri.Columns, k.Column)
+			}
+			t.Indexes = append(t.Indexes, ri)
+		}
+		c.AddTable(t)
 	}
 	return c
 }

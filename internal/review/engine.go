@@ -56,10 +56,10 @@ type Options struct {
 
 // Result is the outcome of a review.
 type Result struct {
-	Advice     []Advice               `json:"advice"`
-	Statements []sqlparse.Statement   `json:"-"`
-	Catalog    *Catalog               `json:"-"` // the simulated final state
-	Counts     map[Level]int          `json:"counts"`
+	Advice     []Advice             `json:"advice"`
+	Statements []sqlparse.Statement `json:"-"`
+	Catalog    *Catalog             `json:"-"` // the simulated final state
+	Counts     map[Level]int        `json:"counts"`
 }
 
 // HasErrors reports whether any advice is error-level.
@@ -300,6 +300,11 @@ func (rn *run) directives() []*directive {
 			ids := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 			d := &directive{rules: ids, stmt: i, off: cm.Start, used: map[string]bool{}}
 			switch {
+			case i >= len(rn.stmts) && i > 0:
+				d.stmt = -1
+				if l, _ := rn.pos(cm.Start); l == rn.stmts[i-1].EndLine && !fileLevel {
+					d.stmt = i - 1
+				}
 			case fileLevel || i >= len(rn.stmts):
 				d.stmt = -1
 			case i == 0 && cm.End < rn.stmts[0].Start && strings.Contains(rn.src[cm.End:rn.stmts[0].Start], "\n\n"):
@@ -348,6 +353,9 @@ func (rn *run) suppress(active []activeRule) []Advice {
 	c := &ctx{run: rn, rule: unused.r, level: unused.level, payload: unused.payload}
 	rn.advice = nil
 	for _, d := range dirs {
+		if containsString(d.rules, ruleUnusedIgnore) {
+			continue // the author silenced this check for the directive itself
+		}
 		if len(d.rules) == 0 {
 			c.add(d.stmt, d.off, "tidemark:ignore names no rule; write the rule ids to ignore, e.g. -- tidemark:ignore table.require-pk")
 			continue

@@ -112,6 +112,7 @@ func namingRules() []*rule {
 				Example: "CREATE TABLE customer_subscription_billing_address_history_archive_2024_q1 (id bigint);"},
 			stmt: func(c *ctx) {
 				for _, id := range newIdentifiers(c.node) {
+					id.name = fullIdent(c, id.name)
 					if len(id.name) > c.payload.Number {
 						c.reportAt(id.loc, "identifier %q is %d bytes long; PostgreSQL truncates names to %d bytes", id.name, len(id.name), c.payload.Number)
 					}
@@ -121,8 +122,43 @@ func namingRules() []*rule {
 	}
 }
 
+// fullIdent undoes the parser's truncation of identifiers to 63 bytes by
+// finding the identifier in the statement's source.
+func fullIdent(c *ctx, name string) string {
+	if len(name) < 63 {
+		return name
+	}
+	text := c.st.Text
+	lower := strings.ToLower(text)
+	for from := 0; ; {
+		k := strings.Index(lower[from:], strings.ToLower(name))
+		if k < 0 {
+			return name
+		}
+		k += from
+		if k > 0 && isIdentByte(text[k-1]) {
+			from = k + 1
+			continue
+		}
+		e := k + len(name)
+		for e < len(text) && isIdentByte(text[e]) {
+			e++
+		}
+		full := text[k:e]
+		if k > 0 && text[k-1] == '"' {
+			return full
+		}
+		return strings.ToLower(full)
+	}
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b == '$' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
+}
+
 // checkName matches a name against the rule's regex and max length.
 func checkName(c *ctx, loc int, name, what, display string) {
+	name = fullIdent(c, name)
 	re, err := regexp.Compile(c.payload.Format)
 	if err != nil {
 		return

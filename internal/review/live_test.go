@@ -1,0 +1,100 @@
+package review
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+)
+
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &pg)) }
+
+// TestLiveReview reviews a migration against a real database: the catalog
+// comes from catalog.Inspect plus row estimates, and EXPLAIN answers the
+// database-backed rules.
+func TestLiveReview(t *testing.T) {
+	url := pg.NewDB(t)
+	pgtest.MustExec(t, url, `
+		CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);
+		CREATE INDEX accounts_email_idx ON accounts (email);
+		INSERT INTO accounts SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 5000) g;
+		ANALYZE accounts;
+		CREATE TABLE audit (id bigint PRIMARY KEY);
+		CREATE TABLE fresh (id bigint PRIMARY KEY);
+		INSERT INTO fresh VALUES (1);
+		CREATE ROLE other_owner;
+		ALTER TABLE audit OWNER TO other_owner;
+		CREATE ROLE reviewer LOGIN;
+	`)
+	ctx := context.Background()
+	conn := pgtest.Conn(t, url)
+	cat, version, err := LoadCatalog(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version < 130000 || cat.Database == "" || !cat.Known {
+		t.Fatalf("catalog metadata: version %d db %q known %v", version, cat.Database, cat.Known)
+	}
+	if a := cat.Table("public", "accounts"); a == nil || a.Rows < 4000 || len(a.Indexes) != 2 {
+		t.Fatalf("accounts in catalog: %+v", a)
+	}
+	if f := cat.Table("public", "fresh"); f == nil || f.Rows != 1 {
+		t.Fatalf("fresh (never analyzed, one row) should be probed to have rows: %+v", f)
+	}
+	if a := cat.Table("public", "audit"); a == nil || a.Rows != 0 || a.Owner != "other_owner" {
+		t.Fatalf("audit should be empty and owned by other_owner: %+v", a)
+	}
+	src := strings.Join([]string{
+		"ALTER TABLE accounts ADD COLUMN tenant bigint NOT NULL;",        // 1: table has rows
+		"ALTER TABLE audit ADD COLUMN tenant bigint NOT NULL;",           // 2: empty table: fine
+		"UPDATE accounts SET email = lower(email) WHERE id > 10;",        // 3: ~5000 rows
+		"UPDATE accounts SET emial = 'x' WHERE id = 1;",                  // 4: dry run fails
+		"ALTER TABLE accounts ALTER COLUMN nope SET NOT NULL;",           // 5: no such column
+		"CREATE INDEX accounts_email_idx2 ON accounts (email);",          // 6: redundant
+		"ALTER TABLE audit ADD COLUMN note text;",                        // 7: owned by other_owner
+	}, "\n")
+	reg := NewRegistry()
+	pol := &Policy{Rules: []RuleConfig{
+		{ID: "column.add-not-null-require-default", Level: Error},
+		{ID: "statement.affected-row-limit", Level: Warning, Payload: &Payload{Number: 1000}},
+		{ID: "statement.dml-dry-run", Level: Error},
+		{ID: "column.must-exist", Level: Error},
+		{ID: "index.no-redundant", Level: Warning},
+		{ID: "statement.object-owner-check", Level: Warning},
+	}}
+	// Review as a role that owns nothing, so ownership matters.
+	pgtest.MustExec(t, url, "GRANT SELECT, UPDATE ON accounts TO reviewer")
+	if _, err := conn.Exec(ctx, "SET ROLE reviewer"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := reg.Review(ctx, src, Options{Policy: pol, Catalog: cat, Live: &PGLive{Conn: conn}, ServerVersion: version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]int{}
+	for _, a := range res.Advice {
+		got[a.Rule] = append(got[a.Rule], a.Line)
+	}
+	want := map[string][]int{
+		"column.add-not-null-require-default": {1},
+		"statement.affected-row-limit":        {3},
+		"statement.dml-dry-run":               {4},
+		"column.must-exist":                   {4, 5},
+		"index.no-redundant":                  {6},
+		"statement.object-owner-check":        {1, 2, 5, 6, 7},
+	}
+	for rule, lines := range want {
+		if !equalInts(got[rule], lines) {
+			t.Errorf("%s: lines %v, want %v (all: %v)", rule, got[rule], lines, res.Advice)
+		}
+	}
+	for _, a := range res.Advice {
+		if a.Rule == "statement.dml-dry-run" && !strings.Contains(a.Message, "emial") {
+			t.Errorf("dry run message should carry the server error: %s", a.Message)
+		}
+	}
+}
