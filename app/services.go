@@ -166,25 +166,10 @@ func connInfo(in InstanceInput) (pg.ConnInfo, error) {
 	return ci, nil
 }
 
-// newMode decides where a password goes (or comes from): a typed password goes
-// to the OS keychain, or to memory for this session when there is none; with
-// no password, ~/.pgpass is used when it has a matching line, else PGPASSWORD
-// when set, else none.
+// newMode decides where a password goes (or comes from); see secret.Resolver.Choose.
 func (s *InstanceService) newMode(ci pg.ConnInfo) (workspace.PasswordMode, secret.Store) {
-	if ci.Password != "" {
-		if s.a.keychain != nil {
-			return workspace.PasswordKeychain, s.a.keychain
-		}
-		return workspace.PasswordSession, s.a.session
-	}
-	t := target(ci.Host, ci.Port, ci.Database, ci.User)
-	if _, ok, _ := s.a.resolver.Password(context.Background(), secret.ModePgpass, "", t); ok {
-		return workspace.PasswordPgpass, nil
-	}
-	if _, ok, _ := s.a.resolver.Password(context.Background(), secret.ModeEnv, "", t); ok {
-		return workspace.PasswordEnv, nil
-	}
-	return workspace.PasswordNone, nil
+	mode, store := s.a.resolver.Choose(context.Background(), ci.Password, target(ci.Host, ci.Port, ci.Database, ci.User), true)
+	return workspace.PasswordMode(mode), store
 }
 
 func (s *InstanceService) forget(ctx context.Context, id string) error {

@@ -285,3 +285,31 @@ func Redact(s string, secrets ...string) string {
 	}
 	return s
 }
+
+// Choose decides where a new or edited instance's password lives:
+//   - a typed password goes to the OS keychain when there is one (Keychain set);
+//     otherwise to memory for this session when keepInSession (the desktop app),
+//     otherwise nowhere — the mode is then pgpass, where the user is told to put it;
+//   - no password: ~/.pgpass when it has a matching line, else PGPASSWORD when
+//     set, else none.
+//
+// store is where to Set the password (nil: nothing to store).
+func (r *Resolver) Choose(ctx context.Context, password string, t Target, keepInSession bool) (mode string, store Store) {
+	if password != "" {
+		switch {
+		case r.Keychain != nil:
+			return ModeKeychain, r.Keychain
+		case keepInSession && r.Session != nil:
+			return ModeSession, r.Session
+		default:
+			return ModePgpass, nil
+		}
+	}
+	if _, ok, _ := r.Password(ctx, ModePgpass, "", t); ok {
+		return ModePgpass, nil
+	}
+	if _, ok, _ := r.Password(ctx, ModeEnv, "", t); ok {
+		return ModeEnv, nil
+	}
+	return ModeNone, nil
+}

@@ -253,3 +253,35 @@ func TestRedact(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestChoose(t *testing.T) {
+	ctx := context.Background()
+	keyring.MockInit()
+	dir := t.TempDir()
+	env := map[string]string{"HOME": dir}
+	getenv := func(k string) string { return env[k] }
+	tg := Target{Host: "h", Port: 5432, Database: "d", User: "u"}
+	kc := &Keychain{Service: "t", Getenv: fakeDBus}
+	with := &Resolver{Keychain: kc, Session: NewSession(), Getenv: getenv}
+	without := &Resolver{Session: NewSession(), Getenv: getenv}
+	if m, st := with.Choose(ctx, "pw", tg, true); m != ModeKeychain || st != Store(kc) {
+		t.Fatalf("keychain: %s", m)
+	}
+	if m, st := without.Choose(ctx, "pw", tg, true); m != ModeSession || st == nil {
+		t.Fatalf("session: %s", m)
+	}
+	if m, st := without.Choose(ctx, "pw", tg, false); m != ModePgpass || st != nil {
+		t.Fatalf("cli without keychain: %s", m)
+	}
+	if m, _ := without.Choose(ctx, "", tg, true); m != ModeNone {
+		t.Fatalf("nothing: %s", m)
+	}
+	env["PGPASSWORD"] = "x"
+	if m, _ := without.Choose(ctx, "", tg, true); m != ModeEnv {
+		t.Fatalf("env: %s", m)
+	}
+	os.WriteFile(filepath.Join(dir, ".pgpass"), []byte("h:5432:d:u:p\n"), 0o600)
+	if m, _ := without.Choose(ctx, "", tg, true); m != ModePgpass {
+		t.Fatalf("pgpass: %s", m)
+	}
+}
