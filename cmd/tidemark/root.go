@@ -50,6 +50,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newDumpCmd(g),
 		newMigrateCmd(g),
+		newInstanceCmd(g),
 	)
 	_ = g
 	return root
