@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -237,26 +238,37 @@ func txPieces(m *Migration, opts ApplyOptions, insert string) []piece {
 // execPieces sends the pieces with as few round trips as possible: runs of
 // ordinary statements go in one simple-query message (results are counted to
 // know which statement failed); COPY ... FROM STDIN goes alone with its data.
-// It returns the first column of the last row the last piece returned.
-func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte, failed int, err error) {
+// It returns the first column of the last row the last piece returned; on
+// failure, the failing piece and the file line of the error.
+func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte, failed, line int, err error) {
+	fail := func(k int, msg string, offset int, err error) ([]byte, int, int, error) {
+		line := 0
+		if k < len(ps) && ps[k].st != nil {
+			line = errorLine(ps[k].st, msg, offset, err)
+		}
+		return nil, k, line, err
+	}
 	for i := 0; i < len(ps); {
 		if st := ps[i].st; st != nil && st.HasCopyData {
 			if _, err := pc.CopyFrom(ctx, strings.NewReader(st.CopyData), st.SQL); err != nil {
-				return nil, i, err
+				return fail(i, st.SQL, 0, err)
 			}
 			i++
 			continue
 		}
 		j := i
 		var b strings.Builder
+		var offsets []int
 		for j < len(ps) && (ps[j].st == nil || !ps[j].st.HasCopyData) {
 			if j > i {
 				b.WriteString("\n;\n")
 			}
+			offsets = append(offsets, b.Len())
 			b.WriteString(ps[j].sql)
 			j++
 		}
-		mrr := pc.Exec(ctx, b.String())
+		msg := b.String()
+		mrr := pc.Exec(ctx, msg)
 		done := 0
 		for mrr.NextResult() {
 			rr := mrr.ResultReader()
@@ -267,19 +279,40 @@ func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte
 			}
 			if _, err := rr.Close(); err != nil {
 				mrr.Close()
-				return nil, i + done, err
+				return fail(i+done, msg, offsets[min(done, len(offsets)-1)], err)
 			}
 			done++
 		}
 		if err := mrr.Close(); err != nil {
-			return nil, i + done, err
+			return fail(i+done, msg, offsets[min(done, len(offsets)-1)], err)
 		}
 		if done != j-i {
-			return nil, i + done, fmt.Errorf("expected %d results from the server, got %d", j-i, done)
+			return nil, i + done, 0, fmt.Errorf("expected %d results from the server, got %d", j-i, done)
 		}
 		i = j
 	}
-	return last, -1, nil
+	return last, -1, 0, nil
+}
+
+// errorLine is the file line of a statement's error: the line of the error
+// position PostgreSQL reported (a character position in the message sent,
+// where the statement starts at byte offset) when it falls inside the
+// statement, else the statement's first line.
+func errorLine(st *Statement, msg string, offset int, err error) int {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Position <= 0 {
+		return st.Line
+	}
+	pos := 0 // byte offset of character Position-1
+	for n := int(pe.Position) - 1; n > 0 && pos < len(msg); n-- {
+		_, size := utf8.DecodeRuneInString(msg[pos:])
+		pos += size
+	}
+	in := pos - offset
+	if in < 0 || in > len(st.SQL) {
+		return st.Line
+	}
+	return st.Line + strings.Count(st.SQL[:in], "\n")
 }
 
 // applyTx applies a transactional unit, retrying it after a lock timeout,
@@ -287,23 +320,23 @@ func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte
 func (r *Runner) applyTx(ctx context.Context, ws *session, m *Migration, opts ApplyOptions) (Applied, error) {
 	for attempt := 1; ; attempt++ {
 		emit(opts.Progress, Progress{Event: EventUnitStart, Version: m.Version.String(), Path: m.Path, Description: m.Description,
-			Statements: len(m.Statements), Attempt: attempt, Message: "(transactional)"}, false)
+			Statements: len(m.Statements), Attempt: attempt, Message: "(transactional)"})
 		start := time.Now()
 		a, fail, err := r.runTx(ctx, ws, m, opts)
 		if err == nil {
 			a.Duration = time.Since(start)
-			emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration}, false)
+			emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration})
 			return a, nil
 		}
 		if fail.Transactional && retryable(err) && attempt < opts.MaxAttempts && ctx.Err() == nil {
 			d := backoff(attempt, opts)
-			emit(opts.Progress, Progress{Event: EventRetry, Version: m.Version.String(), Path: m.Path, Attempt: attempt + 1, Delay: d, Message: err.Error()}, false)
+			emit(opts.Progress, Progress{Event: EventRetry, Version: m.Version.String(), Path: m.Path, Attempt: attempt + 1, Delay: d, Message: err.Error()})
 			if serr := sleepCtx(ctx, d); serr == nil {
 				continue
 			}
 		}
 		r.recordTxFailure(ctx, ws, m, fail, err)
-		emit(opts.Progress, Progress{Event: EventUnitFailed, Version: m.Version.String(), Path: m.Path, Line: fail.Line, Message: err.Error()}, false)
+		emit(opts.Progress, Progress{Event: EventUnitFailed, Version: m.Version.String(), Path: m.Path, Line: fail.Line, Message: err.Error()})
 		return Applied{}, &RunError{Failed: fail, Err: err}
 	}
 }
@@ -316,12 +349,12 @@ func (r *Runner) runTx(ctx context.Context, ws *session, m *Migration, opts Appl
 	fail := &Failure{Version: m.Version.String(), Path: m.Path, Transactional: true, Statements: n, RunID: runID}
 	insert := r.insertSQL(m, runID, StatusDone, true, n, "now()") + " RETURNING pg_backend_pid()"
 	ps := txPieces(m, opts, insert)
-	last, failed, err := execPieces(ctx, ws.conn.PgConn(), ps)
+	last, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps)
 	if err != nil {
 		r.rollback(ctx, ws)
 		if failed >= 0 && failed < len(ps) && ps[failed].st != nil {
 			st := ps[failed].st
-			fail.Statement, fail.Line, fail.SQL = ps[failed].stmt+1, st.Line, st.SQL
+			fail.Statement, fail.Line, fail.SQL = ps[failed].stmt+1, line, st.SQL
 		}
 		fail.SQLState = sqlState(err)
 		return Applied{}, fail, err
@@ -350,7 +383,7 @@ func (r *Runner) runTx(ctx context.Context, ws *session, m *Migration, opts Appl
 			return Applied{}, fail, fmt.Errorf("connection lost during COMMIT (%v); the history shows run %s did not commit, so nothing was applied: %w", err, runID, errCommitLost)
 		}
 		a.Recovered = true
-		emit(opts.Progress, Progress{Event: EventReconnect, Version: a.Version, Path: a.Path, Message: "connection lost during COMMIT; run " + runID + " is in the history, so it committed"}, false)
+		emit(opts.Progress, Progress{Event: EventReconnect, Version: a.Version, Path: a.Path, Message: "connection lost during COMMIT; run " + runID + " is in the history, so it committed"})
 	}
 	return a, nil, nil
 }

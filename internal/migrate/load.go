@@ -204,12 +204,16 @@ var (
 func NewMigration(fn FileName, content []byte) (Migration, error) {
 	norm := string(Normalize(content))
 	m := Migration{FileName: fn, Source: SourceFile, Checksum: Checksum(content)}
+	name := fn.Path
+	if name == "" {
+		name = "version " + fn.Version.String()
+	}
 	body, noTx, err := upSection(norm)
 	if err != nil {
-		return Migration{}, fmt.Errorf("%s: %w", fn.Path, err)
+		return Migration{}, fmt.Errorf("%s: %w", name, err)
 	}
 	m.SQL, m.NoTransaction = body, noTx
-	stmts, err := splitStatements(fn.Path, body)
+	stmts, err := splitStatements(name, body)
 	if err != nil {
 		return Migration{}, err
 	}

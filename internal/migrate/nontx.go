@@ -27,14 +27,15 @@ func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resu
 		msg = fmt.Sprintf("(resuming at statement %d of %d)", resume+1, n)
 	}
 	emit(opts.Progress, Progress{Event: EventUnitStart, Version: m.Version.String(), Path: m.Path, Description: m.Description,
-		Statements: n, Attempt: 1, Message: msg}, false)
+		Statements: n, Attempt: 1, Message: msg})
 	failNow := func(i int, err error) (Applied, error) {
 		if i < n {
-			fail.Statement, fail.Line, fail.SQL = i+1, m.Statements[i].Line, m.Statements[i].SQL
+			st := &m.Statements[i]
+			fail.Statement, fail.Line, fail.SQL = i+1, errorLine(st, st.SQL, 0, err), st.SQL
 		}
 		fail.SQLState = sqlState(err)
 		r.recordNonTxFailure(ctx, ws, runID, fail, err)
-		emit(opts.Progress, Progress{Event: EventUnitFailed, Version: fail.Version, Path: m.Path, Line: fail.Line, Message: err.Error()}, false)
+		emit(opts.Progress, Progress{Event: EventUnitFailed, Version: fail.Version, Path: m.Path, Line: fail.Line, Message: err.Error()})
 		return Applied{}, &RunError{Failed: fail, Err: err}
 	}
 	if _, err := ws.conn.Exec(ctx, "SET lock_timeout = "+durationSetting(opts.LockTimeout)+"; SET statement_timeout = "+durationSetting(opts.StatementTimeout)); err != nil {
@@ -84,7 +85,7 @@ func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resu
 		if err != nil {
 			return failNow(i+1, fmt.Errorf("record progress after statement %d: %w", i+1, err))
 		}
-		emit(opts.Progress, Progress{Event: EventStatement, Version: fail.Version, Path: m.Path, Statement: i + 1, Statements: n, Line: st.Line, Elapsed: time.Since(start)}, false)
+		emit(opts.Progress, Progress{Event: EventStatement, Version: fail.Version, Path: m.Path, Statement: i + 1, Statements: n, Line: st.Line, Elapsed: time.Since(start)})
 	}
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -93,7 +94,7 @@ func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resu
 		return failNow(n, fmt.Errorf("record completion: %w", err))
 	}
 	a := Applied{Version: m.Version.String(), Path: m.Path, Description: m.Description, Type: m.Type, Statements: n, RunID: runID, Duration: time.Since(start)}
-	emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: n, Elapsed: a.Duration}, false)
+	emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: n, Elapsed: a.Duration})
 	return a, nil
 }
 
@@ -144,6 +145,6 @@ func (r *Runner) dropInvalidIndex(ctx context.Context, ws *session, m *Migration
 		return fmt.Errorf("drop the INVALID index %s left by the failed build: %w", name, err)
 	}
 	emit(opts.Progress, Progress{Event: EventIndexDrop, Version: m.Version.String(), Path: m.Path, Line: st.Line,
-		Message: "dropped INVALID index " + name + " left by the failed concurrent build, before retrying"}, false)
+		Message: "dropped INVALID index " + name + " left by the failed concurrent build, before retrying"})
 	return nil
 }

@@ -35,25 +35,25 @@ func (r *Runner) dryRun(ctx context.Context, migs []Migration, opts ApplyOptions
 		if why := m.NonTransactionalReason(ws.serverVersion); why != "" {
 			res.NotDryRun = append(res.NotDryRun, DryRunSkip{Version: m.Version.String(), Path: m.Path, Reason: why})
 			emit(opts.Progress, Progress{Event: EventDryRunSkip, Version: m.Version.String(), Path: m.Path,
-				Message: "cannot be dry-run: " + why + " (later units that depend on it may fail in the dry run)"}, false)
+				Message: "cannot be dry-run: " + why + " (later units that depend on it may fail in the dry run)"})
 			continue
 		}
 		emit(opts.Progress, Progress{Event: EventUnitStart, Version: m.Version.String(), Path: m.Path, Description: m.Description,
-			Statements: len(m.Statements), Attempt: 1, Message: "(dry run)"}, false)
+			Statements: len(m.Statements), Attempt: 1, Message: "(dry run)"})
 		start := time.Now()
 		ps := txPieces(m, opts, "")
-		if _, failed, err := execPieces(ctx, ws.conn.PgConn(), ps); err != nil {
+		if _, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps); err != nil {
 			fail := &Failure{Version: m.Version.String(), Path: m.Path, Transactional: true, Statements: len(m.Statements)}
 			if failed >= 0 && failed < len(ps) && ps[failed].st != nil {
-				fail.Statement, fail.Line, fail.SQL = ps[failed].stmt+1, ps[failed].st.Line, ps[failed].st.SQL
+				fail.Statement, fail.Line, fail.SQL = ps[failed].stmt+1, line, ps[failed].st.SQL
 			}
 			fail.SQLState = sqlState(err)
-			emit(opts.Progress, Progress{Event: EventUnitFailed, Version: fail.Version, Path: m.Path, Line: fail.Line, Message: err.Error()}, false)
+			emit(opts.Progress, Progress{Event: EventUnitFailed, Version: fail.Version, Path: m.Path, Line: fail.Line, Message: err.Error()})
 			return res, &RunError{Applied: res.Applied, Failed: fail, Err: fmt.Errorf("dry run: %w", err)}
 		}
 		a := Applied{Version: m.Version.String(), Path: m.Path, Description: m.Description, Type: m.Type, Statements: len(m.Statements), Duration: time.Since(start)}
 		res.Applied = append(res.Applied, a)
-		emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration}, false)
+		emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration})
 	}
 	return res, nil
 }
@@ -199,7 +199,7 @@ func NewChangeMigration(ch Change) (Migration, error) {
 func (r *Runner) ApplyChange(ctx context.Context, ch Change, opts ApplyOptions) (*Result, error) {
 	m, err := NewChangeMigration(ch)
 	if err != nil {
-		return nil, fmt.Errorf("change %s: %w", ch.Version, err)
+		return nil, fmt.Errorf("change: %w", err)
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err

@@ -173,9 +173,8 @@ func (r *Runner) locked(ctx context.Context, progress func(Progress), fn func(wo
 		return err
 	}
 	defer func() { err = errors.Join(err, ls.close(ctx)) }()
-	emit(progress, Progress{Event: EventLockWait, Message: "waiting for the migration lock"}, true)
 	lock, err := acquireLock(ctx, ls.conn, r.opts.LockWait, r.poll, func(holder string) {
-		emit(progress, Progress{Event: EventLockWait, Message: "migration lock held by " + holder + "; waiting"}, false)
+		emit(progress, Progress{Event: EventLockWait, Message: "migration lock held by " + holder + "; waiting"})
 	})
 	if err != nil {
 		return err
@@ -186,9 +185,9 @@ func (r *Runner) locked(ctx context.Context, progress func(Progress), fn func(wo
 			rerr = nil // the session ended, and with it the lock
 		}
 		err = errors.Join(err, rerr)
-		emit(progress, Progress{Event: EventUnlocked, Message: "migration lock released"}, false)
+		emit(progress, Progress{Event: EventUnlocked, Message: "migration lock released"})
 	}()
-	emit(progress, Progress{Event: EventLocked, Message: "migration lock taken"}, false)
+	emit(progress, Progress{Event: EventLocked, Message: "migration lock taken"})
 	ws, err := r.connect(ctx, "tidemark migrate")
 	if err != nil {
 		return err
@@ -203,10 +202,9 @@ func (r *Runner) locked(ctx context.Context, progress func(Progress), fn func(wo
 	return fn(ws, lock)
 }
 
-// emit calls progress when set. quiet events are not sent (reserved for
-// events that would only repeat another).
-func emit(progress func(Progress), p Progress, quiet bool) {
-	if progress != nil && !quiet {
+// emit calls progress when set.
+func emit(progress func(Progress), p Progress) {
+	if progress != nil {
 		progress(p)
 	}
 }

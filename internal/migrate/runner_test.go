@@ -434,3 +434,17 @@ func TestRetryDeadlock(t *testing.T) {
 		t.Errorf("a.id = %d, want %d (other: %v, retries %v)", got, want, otherErr, retried)
 	}
 }
+
+// The failing line is where PostgreSQL points inside a multi-line statement,
+// even with multi-byte characters before it in the same message.
+func TestErrorNamesTheExactLine(t *testing.T) {
+	url := pg.NewDB(t)
+	ms := load(t, map[string]string{"V1__lines.sql": "COMMENT ON SCHEMA public IS 'été';\nCREATE TABLE b (\n  id int,\n  x nosuchtype\n);\n"})
+	for _, dry := range []bool{true, false} {
+		_, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{DryRun: dry})
+		var re *RunError
+		if !errors.As(err, &re) || re.Failed.Line != 4 || re.Failed.Statement != 2 || !strings.Contains(err.Error(), "V1__lines.sql:4") {
+			t.Errorf("dry run %v: %v (%+v)", dry, err, re)
+		}
+	}
+}
