@@ -34,10 +34,18 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] ?? (await context.newPage())
 page.setDefaultTimeout(20_000)
 const consoleErrors = []
+let current = 'start'
 page.on('console', (m) => {
-  if (m.type() === 'error') consoleErrors.push(m.text())
+  if (m.type() === 'error') consoleErrors.push(`[${current}] ${m.text()}`)
 })
-page.on('pageerror', (e) => consoleErrors.push(String(e)))
+const pageErrors = []
+page.on('pageerror', (e) => {
+  const text = `[${current}] ${e.stack ?? e}`
+  // Wails' dev-server IPC script (injected into <head>) mounts its connection badge before
+  // <body> exists and throws on every page load; it is not the app's code.
+  if (String(e.stack).includes('/wails/ipc.js')) consoleErrors.push(`${text.split('\n')[0]} (Wails dev IPC script, ignored)`)
+  else pageErrors.push(text)
+})
 
 const tid = (id) => page.locator(`[data-testid="${id}"]`)
 const field = (id) => tid(id).locator('input').first()
@@ -186,6 +194,7 @@ let passed = 0
 let failed = 0
 for (const [name, fn] of steps) {
   const started = Date.now()
+  current = name
   try {
     await fn()
     passed++
@@ -199,9 +208,14 @@ for (const [name, fn] of steps) {
     break // later steps build on earlier ones
   }
 }
+const skipped = steps.length - passed - failed
 if (consoleErrors.length) console.log(`browser console errors:\n  ${consoleErrors.join('\n  ')}`)
+if (pageErrors.length) {
+  // an uncaught exception in the app is a failure even when every step passed
+  console.log(`not ok - uncaught exceptions in the app:\n  ${pageErrors.join('\n  ')}`)
+  failed++
+}
 await context.close()
 rmSync(profile, { recursive: true, force: true })
-const skipped = steps.length - passed - failed
 console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(failed || skipped ? 1 : 0)
