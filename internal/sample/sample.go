@@ -299,6 +299,9 @@ func portFree(port int) bool {
 
 const startSteps = 7
 
+// maxSocketPath is sizeof(sockaddr_un.sun_path) - 1 on Linux.
+const maxSocketPath = 107
+
 // Start creates the cluster on first use (initdb), starts it on a free loopback
 // port (the last one when still free), makes sure the superuser has a password
 // in the secret store, creates and fills hr_test and hr_prod when missing, and
@@ -324,6 +327,12 @@ func (m *Manager) Start(ctx context.Context, progress func(Progress)) (Status, e
 	}
 	if err := m.checkRunner(p); err != nil {
 		return unavailable(err), err
+	}
+	// The server's Unix socket lives in the data directory, and socket paths
+	// are limited to 107 bytes on Linux.
+	if n := len(filepath.Join(p.dataDir, ".s.PGSQL.65535")); n > maxSocketPath {
+		err := fmt.Errorf("the sample data directory %s is too deep for the server's Unix socket (%d bytes, at most %d); use a workspace with a shorter path (--workspace or TIDEMARK_HOME)", p.dataDir, n, maxSocketPath)
+		return Status{Reason: err.Error()}, err
 	}
 	if !p.stored {
 		if err := m.o.Workspace.SetSetting(ctx, settingDataDir, p.dataDir); err != nil {

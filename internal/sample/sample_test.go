@@ -274,3 +274,25 @@ func TestReachable(t *testing.T) {
 		}
 	}
 }
+
+func TestSocketPathTooLong(t *testing.T) {
+	ctx := context.Background()
+	deep := filepath.Join(t.TempDir(), strings.Repeat("d", 60), strings.Repeat("e", 60))
+	ws, err := workspace.Open(ctx, deep, workspace.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if os.Geteuid() == 0 {
+		// Keep the data directory inside the (deep) workspace rather than the fallback.
+		ws.SetSetting(ctx, settingDataDir, filepath.Join(deep, "sample", "data"))
+	}
+	m := New(Options{Workspace: ws, Secrets: secret.NewSession()})
+	_, err = m.Start(ctx, nil)
+	if _, ferr := pgcluster.FindBinDir(ctx); ferr != nil {
+		t.Skip("no PostgreSQL binaries")
+	}
+	if err == nil || !strings.Contains(err.Error(), "too deep for the server's Unix socket") {
+		t.Fatalf("err = %v", err)
+	}
+}
