@@ -328,7 +328,7 @@ func (r *Runner) applyTx(ctx context.Context, ws *session, m *Migration, opts Ap
 			emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration})
 			return a, nil
 		}
-		if fail.Transactional && retryable(err) && attempt < opts.MaxAttempts && ctx.Err() == nil {
+		if fail.Transactional && !fail.OutcomeUnknown && retryable(err) && attempt < opts.MaxAttempts && ctx.Err() == nil {
 			d := backoff(attempt, opts)
 			emit(opts.Progress, Progress{Event: EventRetry, Version: m.Version.String(), Path: m.Path, Attempt: attempt + 1, Delay: d, Message: err.Error()})
 			if serr := sleepCtx(ctx, d); serr == nil {
@@ -375,8 +375,8 @@ func (r *Runner) runTx(ctx context.Context, ws *session, m *Migration, opts Appl
 		// No answer: the COMMIT may or may not have happened.
 		committed, rerr := r.recoverCommit(ctx, ws, runID, opts)
 		if rerr != nil {
-			fail.Transactional = false // unknown outcome: never retry blindly
-			return Applied{}, fail, fmt.Errorf("connection lost during COMMIT (%v), and the outcome could not be determined: %w; run `tidemark migrate status` before anything else", err, rerr)
+			fail.OutcomeUnknown = true // never retried
+			return Applied{}, fail, fmt.Errorf("connection lost during COMMIT (%v), and the outcome could not be determined: %w", err, rerr)
 		}
 		if !committed {
 			fail.Transactional = true
@@ -465,7 +465,7 @@ func (r *Runner) ensureConn(ctx context.Context, ws *session) error {
 // rolled back, so the history shows the attempt. Best effort: the run's
 // error is what matters.
 func (r *Runner) recordTxFailure(ctx context.Context, ws *session, m *Migration, fail *Failure, cause error) {
-	if errors.Is(cause, ErrTransactionPooler) {
+	if errors.Is(cause, ErrTransactionPooler) || fail.OutcomeUnknown {
 		return
 	}
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
@@ -474,7 +474,7 @@ func (r *Runner) recordTxFailure(ctx context.Context, ws *session, m *Migration,
 		return
 	}
 	runID := fail.RunID
-	if fail.Transactional && errors.Is(cause, errCommitLost) || !fail.Transactional {
+	if errors.Is(cause, errCommitLost) {
 		runID = newRunID() // the lost run id must stay absent from the history
 	}
 	_, _ = ws.conn.Exec(bg, r.insertSQL(m, runID, StatusFailed, true, 0, "clock_timestamp()"))

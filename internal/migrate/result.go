@@ -94,6 +94,9 @@ type Failure struct {
 	StatementsApplied int    `json:"statementsApplied"`
 	Statements        int    `json:"statements"`
 	RunID             string `json:"runId,omitempty"`
+	// OutcomeUnknown is set when the connection was lost during COMMIT and
+	// the history could not be read afterwards: check `migrate status`.
+	OutcomeUnknown bool `json:"outcomeUnknown,omitempty"`
 }
 
 // Result is what a run did.
@@ -142,6 +145,8 @@ func (e *RunError) Error() string {
 	}
 	if f := e.Failed; f != nil {
 		switch {
+		case f.OutcomeUnknown:
+			b.WriteString("; whether it committed is unknown — run `tidemark migrate status` (its run id is " + f.RunID + ") before anything else")
 		case f.Transactional:
 			b.WriteString("; rolled back, nothing of it was applied")
 		case f.Statement == 0 && f.StatementsApplied == 0:

@@ -241,6 +241,42 @@ func TestConcurrentRunners(t *testing.T) {
 			ms := load(t, files)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
+			// A monitor samples pg_locks and pg_stat_activity while they run: at
+			// most one session ever holds the lock, and no lock session (holder
+			// or waiter) ever sits in an open transaction.
+			mon := pgtest.Conn(t, url)
+			stop := make(chan struct{})
+			monDone := make(chan string, 1)
+			go func() {
+				var problem string
+				samples := 0
+				for {
+					select {
+					case <-stop:
+						if problem == "" && samples == 0 {
+							problem = "the monitor took no sample"
+						}
+						monDone <- problem
+						return
+					default:
+					}
+					var holders, idleInTx int
+					err := mon.QueryRow(context.Background(), `SELECT
+						(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = $2 AND objsubid = 1),
+						(SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tidemark migrate (lock)' AND state = 'idle in transaction')`,
+						lockClassID, lockObjID).Scan(&holders, &idleInTx)
+					if err == nil {
+						samples++
+						if holders > 1 && problem == "" {
+							problem = fmt.Sprintf("%d sessions hold the migration lock at once", holders)
+						}
+						if idleInTx > 0 && problem == "" {
+							problem = fmt.Sprintf("%d lock sessions idle in transaction", idleInTx)
+						}
+					}
+					time.Sleep(2 * time.Millisecond)
+				}
+			}()
 			var wg sync.WaitGroup
 			errs := make([]error, n)
 			applied := make([]int, n)
@@ -256,6 +292,10 @@ func TestConcurrentRunners(t *testing.T) {
 				}(i)
 			}
 			wg.Wait()
+			close(stop)
+			if p := <-monDone; p != "" {
+				t.Error(p)
+			}
 			total := 0
 			for i := range errs {
 				if errs[i] != nil {
