@@ -93,7 +93,7 @@ fi
 
 step "driving the UI with Playwright"
 rm -rf frontend/e2e/out
-TMPDIR="$tmp" E2E_URL="http://127.0.0.1:$port/" E2E_PG_INFO="$tmp/pg.json" E2E_OUT="$root/frontend/e2e/out" \
+E2E_DOCS_SHOT="${E2E_DOCS_SHOT:-}" TMPDIR="$tmp" E2E_URL="http://127.0.0.1:$port/" E2E_PG_INFO="$tmp/pg.json" E2E_OUT="$root/frontend/e2e/out" \
   node frontend/e2e/run.mjs
 
 kill -0 $app_pid 2>/dev/null || { echo "e2e: tidemark-dev died during the run" >&2; exit 1; }

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 min_colours=${SMOKE_MIN_COLOURS:-64}
 timeout=${SMOKE_TIMEOUT:-60}
 tmp=$(mktemp -d -t tidemark-smoke-XXXXXX)
+chmod 755 "$tmp" # as root, the sample server user must be able to reach the workspace
 pids=()
 cleanup() {
   local code=$?

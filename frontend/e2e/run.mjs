@@ -117,21 +117,21 @@ const steps = [
     await shot('01-home')
   }],
   ['add an instance from a URL and test the connection', async () => {
-    await openInstanceForm('e2e-local', pg.password)
+    await openInstanceForm('local-pg', pg.password)
     await tid('instance-test').click()
     const major = pg.serverVersion.split(' ')[0]
     await expectText(tid('instance-test-result'), major, 'Test connection')
     await shot('02-instance-test-ok')
     await tid('instance-save').click()
-    await tid('instance-row-e2e-local').waitFor()
+    await tid('instance-row-local-pg').waitFor()
   }],
   ['sync the instance and see its databases', async () => {
-    await tid('instance-row-e2e-local').locator('[data-testid="instance-row-sync"]').click()
+    await tid('instance-row-local-pg').locator('[data-testid="instance-row-sync"]').click()
     await sleep(500)
     await shot('03-instances')
     await nav('databases')
     for (const db of pg.databases) await tid(`db-row-${db}`).waitFor()
-    await expectText(tid(`db-row-${pg.databases[0]}`), 'e2e-local', 'database row instance')
+    await expectText(tid(`db-row-${pg.databases[0]}`), 'local-pg', 'database row instance')
     await expectText(tid(`db-row-${pg.databases[0]}`), pg.user, 'database row owner')
     await shot('04-databases')
   }],
@@ -209,6 +209,14 @@ for (const [name, fn] of steps) {
   }
 }
 const skipped = steps.length - passed - failed
+if (!failed && !skipped && process.env.E2E_DOCS_SHOT) {
+  // the picture for the README: the databases of both instances, once toasts and progress are gone
+  await nav('databases')
+  await page.locator('.n-message, [data-testid="progress-panel"]').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {})
+  await page.mouse.move(700, 840)
+  await page.screenshot({ path: process.env.E2E_DOCS_SHOT, clip: { x: 0, y: 0, width: 1360, height: 560 } })
+  console.log(`docs screenshot: ${process.env.E2E_DOCS_SHOT}`)
+}
 if (consoleErrors.length) console.log(`browser console errors:\n  ${consoleErrors.join('\n  ')}`)
 if (pageErrors.length) {
   // an uncaught exception in the app is a failure even when every step passed
