@@ -2,12 +2,14 @@ package migrate
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 )
 
 // applyNonTx runs a unit statement by statement outside a transaction block:
@@ -114,37 +116,67 @@ func (r *Runner) recordNonTxFailure(ctx context.Context, ws *session, runID stri
 		WHERE run_id = $1 AND status = 'started'`, runID, cause.Error(), fail.SQLState, fail.SQL, fail.Line)
 }
 
-// dropInvalidIndex drops, concurrently, the INVALID index a failed
-// CREATE INDEX CONCURRENTLY of st left behind, so the retry builds it afresh
-// (with IF NOT EXISTS the invalid index would otherwise be kept silently).
-// Only an index named in the statement is touched.
+// dropInvalidIndex drops, concurrently, the INVALID indexes a failed
+// concurrent build of st left behind, so the retry builds afresh (with
+// IF NOT EXISTS an invalid index would otherwise be kept silently): for
+// CREATE INDEX CONCURRENTLY the index it names; for REINDEX ... CONCURRENTLY
+// of an index or a table, the invalid "<index>_ccnew"/"_ccold" copies on that
+// table. Nothing else is touched.
 func (r *Runner) dropInvalidIndex(ctx context.Context, ws *session, m *Migration, st *Statement, opts ApplyOptions) error {
 	if st.node == nil {
 		return nil
 	}
-	is := st.node.GetIndexStmt()
-	if is == nil || !is.Concurrent || is.Idxname == "" || is.Relation == nil {
+	relName := func(rv *pg_query.RangeVar) string {
+		name := quoteIdent(rv.Relname)
+		if rv.Schemaname != "" {
+			name = quoteIdent(rv.Schemaname) + "." + name
+		}
+		return name
+	}
+	var (
+		query string
+		args  []any
+	)
+	const base = `SELECT n.nspname, c.relname FROM pg_catalog.pg_index i
+		JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE NOT i.indisvalid AND `
+	if is := st.node.GetIndexStmt(); is != nil && is.Concurrent && is.Idxname != "" && is.Relation != nil {
+		query, args = base+`i.indrelid = to_regclass($1) AND c.relname = $2`, []any{relName(is.Relation), is.Idxname}
+	} else if rs := st.node.GetReindexStmt(); rs != nil && rs.Relation != nil && sqlparse.IsNonTransactional(st.node, ws.serverVersion) {
+		switch rs.Kind {
+		case pg_query.ReindexObjectType_REINDEX_OBJECT_INDEX:
+			query = base + `i.indrelid = (SELECT indrelid FROM pg_catalog.pg_index WHERE indexrelid = to_regclass($1)) AND c.relname ~ $2`
+			args = []any{relName(rs.Relation), "^" + regexp.QuoteMeta(rs.Relation.Relname) + "_cc(new|old)[0-9]*$"}
+		case pg_query.ReindexObjectType_REINDEX_OBJECT_TABLE:
+			query, args = base+`i.indrelid = to_regclass($1) AND c.relname ~ '_cc(new|old)[0-9]*$'`, []any{relName(rs.Relation)}
+		}
+	}
+	if query == "" {
 		return nil
 	}
-	table := quoteIdent(is.Relation.Relname)
-	if is.Relation.Schemaname != "" {
-		table = quoteIdent(is.Relation.Schemaname) + "." + table
-	}
-	var schema string
-	err := ws.conn.QueryRow(ctx, `SELECT n.nspname FROM pg_catalog.pg_index i
-		JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-		WHERE i.indrelid = to_regclass($1) AND c.relname = $2 AND NOT i.indisvalid`, table, is.Idxname).Scan(&schema)
+	rows, err := ws.conn.Query(ctx, query, args...)
 	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
+		return fmt.Errorf("look for INVALID indexes left by the failed build: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var schema, name string
+		if err := rows.Scan(&schema, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("look for INVALID indexes left by the failed build: %w", err)
 		}
-		return fmt.Errorf("look for an INVALID index %s: %w", is.Idxname, err)
+		names = append(names, quoteIdent(schema)+"."+quoteIdent(name))
 	}
-	name := quoteIdent(schema) + "." + quoteIdent(is.Idxname)
-	if _, err := ws.conn.PgConn().Exec(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name).ReadAll(); err != nil {
-		return fmt.Errorf("drop the INVALID index %s left by the failed build: %w", name, err)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look for INVALID indexes left by the failed build: %w", err)
 	}
-	emit(opts.Progress, Progress{Event: EventIndexDrop, Version: m.Version.String(), Path: m.Path, Line: st.Line,
-		Message: "dropped INVALID index " + name + " left by the failed concurrent build, before retrying"})
+	for _, name := range names {
+		if _, err := ws.conn.PgConn().Exec(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name).ReadAll(); err != nil {
+			return fmt.Errorf("drop the INVALID index %s left by the failed build: %w", name, err)
+		}
+		emit(opts.Progress, Progress{Event: EventIndexDrop, Version: m.Version.String(), Path: m.Path, Line: st.Line,
+			Message: "dropped INVALID index " + name + " left by the failed concurrent build, before retrying"})
+	}
 	return nil
 }

@@ -547,3 +547,49 @@ func TestSessionSettings(t *testing.T) {
 		}
 	}
 }
+
+// A failed REINDEX ... CONCURRENTLY leaves an INVALID "<index>_ccnew" copy;
+// the retry drops it first. The index's function fails while a control row
+// exists, so the failure happens in the build phase, deterministically.
+func TestRetryDropsReindexLeftovers(t *testing.T) {
+	url := pg.NewDB(t)
+	c := pgtest.Conn(t, url)
+	pgtest.MustExec(t, url, `CREATE TABLE ctl (fail bool);
+		CREATE FUNCTION f(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+		BEGIN
+			IF EXISTS (SELECT 1 FROM public.ctl) THEN RAISE EXCEPTION 'index build fails on purpose'; END IF;
+			RETURN x;
+		END $$;
+		CREATE TABLE t (x int); INSERT INTO t SELECT generate_series(1, 100);
+		CREATE INDEX t_f ON t (f(x));
+		INSERT INTO ctl VALUES (true);`)
+	for _, stmt := range []string{"REINDEX INDEX CONCURRENTLY t_f;", "REINDEX TABLE CONCURRENTLY t;"} {
+		ms := load(t, map[string]string{"V1__reindex.sql": stmt + "\n"})
+		if _, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{}); err == nil || !strings.Contains(err.Error(), "fails on purpose") {
+			t.Fatalf("%s: err = %v", stmt, err)
+		}
+		if n := queryInt(t, c, `SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname LIKE 't_f_ccnew%'`); n != 1 {
+			t.Fatalf("%s: %d invalid _ccnew indexes, want 1", stmt, n)
+		}
+		pgtest.MustExec(t, url, "DELETE FROM ctl")
+		if _, err := newRunner(t, url).Resolve(context.Background(), ResolveOptions{Version: "1", As: ResolveRetry}); err != nil {
+			t.Fatal(err)
+		}
+		var dropped []string
+		if _, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{Progress: func(p Progress) {
+			if p.Event == EventIndexDrop {
+				dropped = append(dropped, p.Message)
+			}
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		if len(dropped) != 1 || !strings.Contains(dropped[0], `"t_f_ccnew"`) {
+			t.Errorf("%s: dropped %v", stmt, dropped)
+		}
+		if n := queryInt(t, c, `SELECT count(*) FROM pg_index WHERE NOT indisvalid`); n != 0 {
+			t.Errorf("%s: %d invalid indexes left", stmt, n)
+		}
+		// Next round on a fresh history.
+		pgtest.MustExec(t, url, "DROP SCHEMA tidemark CASCADE; INSERT INTO ctl VALUES (true);")
+	}
+}
