@@ -269,8 +269,10 @@ func columnRules() []*rule {
 						return
 					case t != nil && (t.created || t.Rows == 0):
 						return
-					case t != nil && t.Rows > 0:
+					case t != nil && t.Rows > 1:
 						c.reportAt(int(d.cd.Location), "Adding NOT NULL column %q without a DEFAULT fails: table %s has about %d rows", d.cd.Colname, t.qualified(), t.Rows)
+					case t != nil && t.Rows == 1:
+						c.reportAt(int(d.cd.Location), "Adding NOT NULL column %q without a DEFAULT fails: table %s has rows", d.cd.Colname, t.qualified())
 					default:
 						c.reportAt(int(d.cd.Location), "Adding NOT NULL column %q without a DEFAULT fails if table %s has any rows", d.cd.Colname, displayTable(d.rv))
 					}

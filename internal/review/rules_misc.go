@@ -213,8 +213,8 @@ func migrationRules() []*rule {
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.require-lock-timeout", Family: "migration", Title: "Set lock_timeout before taking locks",
-				Rationale: "A DDL statement waiting for its lock (behind a long query) blocks every later query on the table, so a harmless migration can take an application down. SET lock_timeout first so it fails fast and can be retried.",
-				Level:     Warning, Basic: Warning, Example: "ALTER TABLE users ADD COLUMN x int; -- no SET lock_timeout before"},
+				Rationale: "A DDL statement waiting for its lock (behind a long query) blocks every later query on the table, so a harmless migration can take an application down. SET lock_timeout first so it fails fast and can be retried. Tidemark's own runner sets lock and statement timeouts on every session, so the basic template leaves this off; enable it for scripts that other tools run.",
+				Level:     Warning, Example: "ALTER TABLE users ADD COLUMN x int; -- no SET lock_timeout before"},
 			stmt: func(c *ctx) { requireSetting(c, "lock_timeout") },
 		},
 		{

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/review"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/version"
+)
+
+type reviewFlags struct {
+	policy string
+	format string
+	url    string
+}
+
+// newReviewCmd builds `tidemark review`: SQL review of migration files.
+func newReviewCmd(_ *globals) *cobra.Command {
+	f := &reviewFlags{}
+	c := &cobra.Command{
+		Use:   "review [--policy basic|advanced|FILE] [--format text|json|sarif|github] [--url URL] FILE...",
+		Short: "Review SQL migration files against a policy of PostgreSQL rules",
+		Long: `Review SQL migration files with Tidemark's PostgreSQL rules.
+
+Files are reviewed in the order given, each simulated on the schema the
+previous ones leave behind, so a later file sees tables and indexes earlier
+files create. "-" reads standard input.
+
+--policy is a built-in template (basic, advanced; default advanced) or a YAML
+policy file. --url reviews against a live database: the catalog is read from
+it (tables, indexes, row estimates) and rules that need the database
+(EXPLAIN row estimates, dry runs, ownership) run. Pass the password with
+PGPASSWORD or ~/.pgpass, never in --url.
+
+Exit status: 0 clean or warnings only, 1 when any advice is error-level (or
+the database cannot be reached), 2 on usage errors or a file that does not
+parse.`,
+		RunE: func(c *cobra.Command, args []string) error { return runReview(c, f, args) },
+	}
+	c.Flags().StringVar(&f.policy, "policy", review.TemplateAdvanced, "policy template (basic, advanced) or YAML policy file")
+	c.Flags().StringVar(&f.format, "format", "text", "output format: text, json, sarif or github")
+	c.Flags().StringVar(&f.url, "url", "", "database URL for catalog-aware review, without the password")
+	return c
+}
+
+// reviewEntry is one line of the JSON output (documented in docs/cli.md).
+type reviewEntry struct {
+	File      string       `json:"file"`
+	Line      int          `json:"line"`
+	Column    int          `json:"column"`
+	Level     review.Level `json:"level"`
+	Rule      string       `json:"rule"`
+	Title     string       `json:"title"`
+	Message   string       `json:"message"`
+	Statement *review.Span `json:"statement,omitempty"`
+}
+
+// syntaxRule is the rule id syntax errors carry in machine-readable output.
+const syntaxRule = "syntax-error"
+
+func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
+	if len(files) == 0 {
+		return withExit(2, fmt.Errorf("no files to review\nrun '%s --help' for usage", c.CommandPath()))
+	}
+	switch f.format {
+	case "text", "json", "sarif", "github":
+	default:
+		return withExit(2, fmt.Errorf("--format must be text, json, sarif or github, not %q", f.format))
+	}
+	reg := review.NewRegistry()
+	pol, err := reg.LoadPolicy(f.policy)
+	if err != nil {
+		return withExit(2, err)
+	}
+	ctx := c.Context()
+	opts := review.Options{Policy: pol}
+	if f.url != "" {
+		cfg, err := pgx.ParseConfig(f.url)
+		if err != nil {
+			return withExit(2, fmt.Errorf("parse --url: %w", err)) // pgconn redacts the password
+		}
+		if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+			cfg.RuntimeParams["application_name"] = pg.ApplicationName
+		}
+		if cfg.ConnectTimeout == 0 {
+			cfg.ConnectTimeout = pg.ConnectTimeout
+		}
+		ci := pg.ConnInfo{Host: cfg.Host, Port: int(cfg.Port), User: cfg.User, Password: cfg.Password, Database: cfg.Database}
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			return withExit(1, fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci)))
+		}
+		defer conn.Close(ctx)
+		cat, ver, err := review.LoadCatalog(ctx, conn)
+		if err != nil {
+			return withExit(1, fmt.Errorf("review against %s: %w", ci.URL(), pg.Convert(err, ci)))
+		}
+		opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
+	}
+
+	var entries []reviewEntry
+	syntaxFailed, hasErrors := false, false
+	for _, file := range files {
+		src, err := readReviewFile(c, file)
+		if err != nil {
+			return withExit(2, err)
+		}
+		opts.File = file
+		res, err := reg.Review(ctx, src, opts)
+		var se *sqlparse.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			syntaxFailed = true
+			entries = append(entries, reviewEntry{File: file, Line: se.Line, Column: se.Column, Level: review.Error,
+				Rule: syntaxRule, Title: "SQL does not parse", Message: se.Message})
+			continue
+		case err != nil:
+			return fmt.Errorf("review %s: %w", file, err)
+		}
+		for i := range res.Advice {
+			a := res.Advice[i]
+			e := reviewEntry{File: file, Line: a.Line, Column: a.Column, Level: a.Level, Rule: a.Rule, Title: a.Title, Message: a.Message}
+			if a.Statement.End > 0 {
+				sp := a.Statement
+				e.Statement = &sp
+			}
+			entries = append(entries, e)
+		}
+		hasErrors = hasErrors || res.HasErrors()
+		opts.Catalog = res.Catalog // the next file runs on this file's result
+	}
+	if entries == nil {
+		entries = []reviewEntry{}
+	}
+	out := c.OutOrStdout()
+	switch f.format {
+	case "text":
+		writeReviewText(out, entries)
+		errs, warns := 0, 0
+		for _, e := range entries {
+			if e.Level == review.Error {
+				errs++
+			} else {
+				warns++
+			}
+		}
+		fmt.Fprintf(c.ErrOrStderr(), "%d error(s), %d warning(s) in %d file(s)\n", errs, warns, len(files))
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(entries); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+	case "sarif":
+		if err := writeSARIF(out, reg, entries); err != nil {
+			return err
+		}
+	case "github":
+		writeGitHub(out, entries)
+	}
+	switch {
+	case syntaxFailed:
+		return withExit(2, nil)
+	case hasErrors:
+		return withExit(1, nil)
+	}
+	return nil
+}
+
+func readReviewFile(c *cobra.Command, file string) (string, error) {
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(c.InOrStdin())
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", file, err)
+	}
+	return string(b), nil
+}
+
+// writeReviewText prints compiler-style lines: file:line:col: level rule-id: message.
+func writeReviewText(w io.Writer, entries []reviewEntry) {
+	for _, e := range entries {
+		fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", e.File, e.Line, e.Column, e.Level, e.Rule, oneLine(e.Message))
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// writeGitHub prints GitHub Actions workflow annotations.
+func writeGitHub(w io.Writer, entries []reviewEntry) {
+	for _, e := range entries {
+		cmd := "warning"
+		if e.Level == review.Error {
+			cmd = "error"
+		}
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd,
+			ghProperty(e.File), e.Line, e.Column, ghProperty(e.Rule+": "+e.Title), ghData(e.Message))
+	}
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// SARIF 2.1.0 output (the subset code-scanning tools read).
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	Help                 sarifText         `json:"help"`
+	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+}
+
+type sarifResult struct {
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine,omitempty"`
+}
+
+func writeSARIF(w io.Writer, reg *review.Registry, entries []reviewEntry) error {
+	drv := sarifDriver{Name: "tidemark", Version: version.Version, InformationURI: "https://github.com/tidemark-dev/tidemark/blob/main/docs/rules.md"}
+	index := map[string]int{}
+	addRule := func(id, title, rationale string, level review.Level) int {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		index[id] = len(drv.Rules)
+		drv.Rules = append(drv.Rules, sarifRule{ID: id, Name: id, ShortDescription: sarifText{title}, FullDescription: sarifText{rationale},
+			Help: sarifText{rationale}, DefaultConfiguration: map[string]string{"level": string(level)}})
+		return index[id]
+	}
+	results := []sarifResult{}
+	for _, e := range entries {
+		var i int
+		if info, ok := reg.Rule(e.Rule); ok {
+			i = addRule(info.ID, info.Title, info.Rationale, info.Level)
+		} else {
+			i = addRule(e.Rule, e.Title, "The file must be valid PostgreSQL SQL.", review.Error)
+		}
+		region := sarifRegion{StartLine: e.Line, StartColumn: e.Column}
+		if e.Statement != nil && e.Statement.EndLine > e.Line {
+			region.EndLine = e.Statement.EndLine
+		}
+		results = append(results, sarifResult{RuleID: e.Rule, RuleIndex: i, Level: string(e.Level), Message: sarifText{e.Message},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: sarifURI(e.File)}, Region: region}}}})
+	}
+	if drv.Rules == nil {
+		drv.Rules = []sarifRule{}
+	}
+	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0",
+		Runs: []sarifRun{{Tool: sarifTool{Driver: drv}, Results: results}}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(log); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	return nil
+}
+
+// sarifURI turns a file argument into a relative URI reference.
+func sarifURI(file string) string {
+	if file == "-" {
+		return "stdin"
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(file, "./"), "\\", "/")
+}

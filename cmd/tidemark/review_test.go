@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+)
+
+func writeSQL(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReviewText(t *testing.T) {
+	f := writeSQL(t, "001.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\nDELETE FROM t;\n")
+	out, errs, code := runCLI(t, "review", "--policy", "basic", f)
+	want := f + ":2:1: error statement.where.require.update-delete: \"DELETE FROM t\" requires WHERE clause\n"
+	if code != 1 || out != want {
+		t.Fatalf("code %d\nout %q\nwant %q\nerr %s", code, out, want, errs)
+	}
+	if !strings.Contains(errs, "1 error(s), 0 warning(s) in 1 file(s)") {
+		t.Errorf("summary: %s", errs)
+	}
+}
+
+func TestReviewExitCodes(t *testing.T) {
+	clean := writeSQL(t, "clean.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n")
+	warn := writeSQL(t, "warn.sql", "ALTER TABLE t ALTER COLUMN id TYPE int;\n")
+	bad := writeSQL(t, "bad.sql", "SELECT 1;\nCREATE TABEL x (a int);\n")
+	pol := writeSQL(t, "p.yaml", "name: mine\nrules:\n- id: tabel.require-pk\n  level: error\n")
+	cases := []struct {
+		args []string
+		code int
+		out  string // substring of stdout
+		err  string // substring of stderr
+	}{
+		{[]string{"review", "--policy", "basic", clean}, 0, "", "0 error(s), 0 warning(s)"},
+		{[]string{"review", "--policy", "basic", warn}, 0, "warning column.disallow-change-type", ""},
+		{[]string{"review", bad}, 2, bad + ":2:8: error syntax-error: syntax error at or near \"TABEL\"", ""},
+		{[]string{"review"}, 2, "", "no files to review"},
+		{[]string{"review", "--format", "xml", clean}, 2, "", "--format must be text, json, sarif or github"},
+		{[]string{"review", "--policy", pol, clean}, 2, "", `unknown rule "tabel.require-pk" (did you mean "table.require-pk"?)`},
+		{[]string{"review", filepath.Join(t.TempDir(), "missing.sql")}, 2, "", "read "},
+		{[]string{"review", "--url", "postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=1", clean}, 1, "", "connect to"},
+	}
+	for _, tc := range cases {
+		out, errs, code := runCLI(t, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errs, tc.err) {
+			t.Errorf("%v: code %d (want %d)\nout %s\nerr %s", tc.args, code, tc.code, out, errs)
+		}
+		if strings.Contains(out+errs, "s3cret") {
+			t.Errorf("%v: password leaked", tc.args)
+		}
+	}
+}
+
+func TestReviewFilesChain(t *testing.T) {
+	// The second file sees the table the first creates: no CREATE INDEX CONCURRENTLY advice for it.
+	a := writeSQL(t, "001.sql", "CREATE TABLE items (id bigint PRIMARY KEY, sku text NOT NULL);\n")
+	b := writeSQL(t, "002.sql", "CREATE INDEX items_sku_idx ON items (sku);\nCREATE INDEX other_idx ON other (x);\n")
+	out, _, code := runCLI(t, "review", "--policy", "basic", "--format", "json", a, b)
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(out), &entries); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var conc []float64
+	for _, e := range entries {
+		if e["rule"] == "index.create-concurrently" {
+			conc = append(conc, e["line"].(float64))
+			if e["file"] != b {
+				t.Errorf("wrong file: %v", e)
+			}
+		}
+	}
+	if len(conc) != 1 || conc[0] != 2 || code != 1 {
+		t.Errorf("concurrently advice lines %v, code %d\n%s", conc, code, out)
+	}
+}
+
+func TestReviewJSONShape(t *testing.T) {
+	f := writeSQL(t, "m.sql", "SELECT 1;\nDELETE FROM t;\n")
+	out, _, code := runCLI(t, "review", "--format", "json", "--policy", "basic", f)
+	var entries []struct {
+		File, Level, Rule, Title, Message string
+		Line, Column                      int
+		Statement                         struct{ Start, End, Line, Column, EndLine int }
+	}
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || code != 1 || len(entries) != 1 {
+		t.Fatalf("code %d err %v\n%s", code, err, out)
+	}
+	e := entries[0]
+	if e.File != f || e.Line != 2 || e.Column != 1 || e.Level != "error" || e.Rule != "statement.where.require.update-delete" ||
+		e.Title == "" || e.Statement.Start != 10 || e.Statement.End != 23 || e.Statement.EndLine != 2 {
+		t.Errorf("entry %+v", e)
+	}
+	clean := writeSQL(t, "c.sql", "SELECT 1;")
+	out, _, _ = runCLI(t, "review", "--format", "json", "--policy", "basic", clean)
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("clean JSON must be an empty array, got %s", out)
+	}
+}
+
+func TestReviewSARIF(t *testing.T) {
+	f := writeSQL(t, "m.sql", "DELETE FROM t;\nSELECT (;\n")
+	g := writeSQL(t, "n.sql", "CREATE TABLE t (\n  id int\n);\n")
+	out, _, code := runCLI(t, "review", "--format", "sarif", "--policy", "basic", f, g)
+	if code != 2 {
+		t.Errorf("a syntax error must exit 2, got %d", code)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string
+					Rules []struct {
+						ID                   string `json:"id"`
+						ShortDescription     struct{ Text string }
+						DefaultConfiguration struct{ Level string }
+					}
+				}
+			}
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn, EndLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif-2.1.0") || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "tidemark" {
+		t.Fatalf("envelope: %+v", log)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != 2 {
+		t.Fatalf("results: %+v", run.Results)
+	}
+	for _, r := range run.Results {
+		if r.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("ruleIndex does not point at its rule: %+v", r)
+		}
+		if r.Level != "error" && r.Level != "warning" || r.Message.Text == "" || len(r.Locations) != 1 ||
+			r.Locations[0].PhysicalLocation.Region.StartLine < 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+			t.Errorf("result shape: %+v", r)
+		}
+	}
+	for _, rule := range run.Tool.Driver.Rules {
+		if rule.ShortDescription.Text == "" || rule.DefaultConfiguration.Level == "" {
+			t.Errorf("rule metadata: %+v", rule)
+		}
+	}
+	if run.Results[0].RuleID != "syntax-error" || run.Results[0].Locations[0].PhysicalLocation.Region.StartLine != 2 ||
+		run.Results[1].RuleID != "table.require-pk" || run.Results[1].Locations[0].PhysicalLocation.Region.EndLine != 3 {
+		t.Errorf("results: %+v", run.Results)
+	}
+}
+
+func TestReviewGitHub(t *testing.T) {
+	f := writeSQL(t, "a,b.sql", "DELETE FROM t;\n")
+	out, _, code := runCLI(t, "review", "--format", "github", "--policy", "basic", f)
+	esc := strings.NewReplacer(",", "%2C", ":", "%3A").Replace(f)
+	want := "::error file=" + esc + ",line=1,col=1,title=statement.where.require.update-delete%3A UPDATE and DELETE have a WHERE clause::\"DELETE FROM t\" requires WHERE clause\n"
+	if code != 1 || out != want {
+		t.Errorf("code %d\n got %q\nwant %q", code, out, want)
+	}
+}
+
+func TestReviewStdinAndIgnore(t *testing.T) {
+	cmd := newRootCmd()
+	var out, errb strings.Builder
+	cmd.SetArgs([]string{"review", "--policy", "basic", "-"})
+	cmd.SetIn(strings.NewReader("-- tidemark:ignore statement.where.require.update-delete\nDELETE FROM t;\n"))
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	code := exitCode(cmd.ExecuteContext(context.Background()), &errb)
+	if code != 0 || out.String() != "" {
+		t.Errorf("code %d out %q err %q", code, out.String(), errb.String())
+	}
+}
+
+func TestReviewLive(t *testing.T) {
+	srv := pgtest.Start(context.Background())
+	t.Cleanup(func() { srv.Close() })
+	if err := srv.Available(); err != nil {
+		t.Skip(err)
+	}
+	url := srv.NewDB(t)
+	pgtest.MustExec(t, url, `CREATE TABLE accounts (id bigint PRIMARY KEY);
+		INSERT INTO accounts SELECT generate_series(1, 10);
+		CREATE TABLE empty_accounts (id bigint PRIMARY KEY);`)
+	f := writeSQL(t, "m.sql", "ALTER TABLE accounts ADD COLUMN tenant bigint NOT NULL;\nALTER TABLE empty_accounts ADD COLUMN tenant bigint NOT NULL;\nALTER TABLE nope ADD COLUMN x int;\n")
+	out, errs, code := runCLI(t, "review", "--policy", "basic", "--url", url, f)
+	if code != 1 {
+		t.Fatalf("code %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		f + ":1:33: error column.add-not-null-require-default: Adding NOT NULL column \"tenant\" without a DEFAULT fails: table \"public\".\"accounts\" has rows",
+		f + ":3:13: error table.must-exist: relation \"nope\" does not exist",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, ":2:") {
+		t.Errorf("the empty table must not be flagged:\n%s", out)
+	}
+}
