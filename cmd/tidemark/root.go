@@ -51,6 +51,7 @@ func newRootCmd() *cobra.Command {
 		newDumpCmd(g),
 		newMigrateCmd(g),
 		newInstanceCmd(g),
+		newReviewCmd(g),
 	)
 	_ = g
 	return root
