@@ -496,10 +496,18 @@ func TestApplyChange(t *testing.T) {
 func TestCancelMidStatement(t *testing.T) {
 	url := pg.NewDB(t)
 	ms := load(t, map[string]string{"V1__tx.sql": "CREATE TABLE a (id int);\nSELECT pg_sleep(30);\n"})
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// Cancel 300ms into the unit (pg_sleep is running by then).
+	cancelDuring := func(cancel context.CancelFunc) ApplyOptions {
+		return ApplyOptions{Progress: func(p Progress) {
+			if p.Event == EventUnitStart {
+				time.AfterFunc(300*time.Millisecond, cancel)
+			}
+		}}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()
-	_, err := newRunner(t, url).Apply(ctx, ms, ApplyOptions{})
+	_, err := newRunner(t, url).Apply(ctx, ms, cancelDuring(cancel))
 	if el := time.Since(start); el > 10*time.Second {
 		t.Errorf("cancel took %s", el)
 	}
@@ -515,9 +523,9 @@ func TestCancelMidStatement(t *testing.T) {
 		t.Error("lock not released after cancel")
 	}
 	ms = load(t, map[string]string{"V1__nontx.sql": "CREATE TABLE a (id int);\nSELECT pg_sleep(30);\nVACUUM a;\n"})
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
-	_, err = newRunner(t, url).Apply(ctx2, ms, ApplyOptions{})
+	_, err = newRunner(t, url).Apply(ctx2, ms, cancelDuring(cancel2))
 	if !errors.As(err, &pe) || pe.Code != pgerrcode.QueryCanceled {
 		t.Fatalf("err = %v, want 57014", err)
 	}
