@@ -49,13 +49,13 @@ func TestLiveReview(t *testing.T) {
 		t.Fatalf("audit should be empty and owned by other_owner: %+v", a)
 	}
 	src := strings.Join([]string{
-		"ALTER TABLE accounts ADD COLUMN tenant bigint NOT NULL;",        // 1: table has rows
-		"ALTER TABLE audit ADD COLUMN tenant bigint NOT NULL;",           // 2: empty table: fine
-		"UPDATE accounts SET email = lower(email) WHERE id > 10;",        // 3: ~5000 rows
-		"UPDATE accounts SET emial = 'x' WHERE id = 1;",                  // 4: dry run fails
-		"ALTER TABLE accounts ALTER COLUMN nope SET NOT NULL;",           // 5: no such column
-		"CREATE INDEX accounts_email_idx2 ON accounts (email);",          // 6: redundant
-		"ALTER TABLE audit ADD COLUMN note text;",                        // 7: owned by other_owner
+		"ALTER TABLE accounts ADD COLUMN tenant bigint NOT NULL;", // 1: table has rows
+		"ALTER TABLE audit ADD COLUMN tenant bigint NOT NULL;",    // 2: empty table: fine
+		"UPDATE accounts SET email = lower(email) WHERE id > 10;", // 3: ~5000 rows
+		"UPDATE accounts SET emial = 'x' WHERE id = 1;",           // 4: dry run fails
+		"ALTER TABLE accounts ALTER COLUMN nope SET NOT NULL;",    // 5: no such column
+		"CREATE INDEX accounts_email_idx2 ON accounts (email);",   // 6: redundant
+		"ALTER TABLE audit ADD COLUMN note text;",                 // 7: owned by other_owner
 	}, "\n")
 	reg := NewRegistry()
 	pol := &Policy{Rules: []RuleConfig{

@@ -33,7 +33,7 @@ func (f *fakeLive) IsMemberOf(context.Context, string) (bool, error) { return f.
 func testCatalog() *Catalog {
 	c := bytebaseCatalog()
 	c.AddTable(&Table{Name: "users", Owner: "someone_else", Rows: 1000,
-		Columns: []*Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "email", Type: "text", NotNull: true}, {Name: "created_ts", Type: "timestamp with time zone"}},
+		Columns:     []*Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "email", Type: "text", NotNull: true}, {Name: "created_ts", Type: "timestamp with time zone"}},
 		Constraints: []*Constraint{{Name: "users_pkey", Type: "p", Columns: []string{"id"}, Index: "users_pkey"}},
 		Indexes: []*Index{{Name: "users_pkey", Columns: []string{"id"}, Unique: true, Primary: true, Constraint: "users_pkey"},
 			{Name: "users_email_idx", Columns: []string{"email"}}}})
