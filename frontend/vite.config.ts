@@ -6,8 +6,9 @@ export default defineConfig({
   plugins: [vue()],
   build: {
     outDir: 'dist',
-    // keep dist/.gitkeep: the Go embed in main.go needs a file on a fresh clone
-    emptyOutDir: false,
+    // stale hashed assets would be embedded too; `npm run build` puts back dist/.gitkeep,
+    // the committed file that lets main.go's embed compile on a fresh clone
+    emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
   },
   test: {

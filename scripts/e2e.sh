@@ -58,7 +58,7 @@ if [ ! -d frontend/node_modules ]; then
 fi
 if [ "${E2E_SKIP_BUILD:-}" != 1 ]; then
   step "building the frontend"
-  (cd frontend && npx vite build --logLevel warn)
+  (cd frontend && npx vite build --logLevel warn && : >dist/.gitkeep)
 fi
 
 step "building the dev-tag desktop binary and the test PostgreSQL runner"

@@ -35,7 +35,7 @@ bin=${SMOKE_BIN:-}
 if [ -z "$bin" ]; then
   if [ ! -f frontend/dist/index.html ]; then
     [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
-    (cd frontend && npx vite build --logLevel warn)
+    (cd frontend && npx vite build --logLevel warn && : >dist/.gitkeep)
   fi
   echo "smoke: building the production desktop binary"
   mkdir -p build/bin
