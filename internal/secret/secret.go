@@ -54,6 +54,10 @@ type Keychain struct {
 	// Timeout bounds each keychain call (0: 5s), so a stuck keyring daemon
 	// cannot hang the app.
 	Timeout time.Duration
+
+	// mu serializes calls: keychain backends (and go-keyring's mock) are not
+	// all safe for concurrent use, and Tidemark makes few calls.
+	mu sync.Mutex
 }
 
 var _ Store = (*Keychain)(nil)
@@ -83,7 +87,11 @@ func (k *Keychain) call(ctx context.Context, what string, f func() error) error 
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- f() }()
+	go func() {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		done <- f()
+	}()
 	select {
 	case err := <-done:
 		return err
