@@ -86,6 +86,8 @@ type indexPos struct {
 	rel  uint32
 	name string
 	view bool
+	pos  int // position in the owner's Indexes
+	nkey int // key columns (the rest are INCLUDE columns)
 }
 
 type conPos struct {
@@ -101,8 +103,10 @@ func inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
 	if ver < MinServerVersion {
 		return nil, fmt.Errorf("inspect: PostgreSQL %d.%d is not supported (13 or later is needed)", ver/10000, ver%10000)
 	}
-	if _, err := q.Exec(ctx, "SELECT pg_catalog.set_config('search_path', '', true)"); err != nil {
-		return nil, fmt.Errorf("inspect: set search_path: %w", err)
+	// An empty search_path makes PostgreSQL qualify every name it renders;
+	// JIT compilation costs far more than it saves on these catalog queries.
+	if _, err := q.Exec(ctx, "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true)"); err != nil {
+		return nil, fmt.Errorf("inspect: session settings: %w", err)
 	}
 	sqls, err := loadQueries(queryData{V: ver, Priv: !opts.NoPrivileges})
 	if err != nil {
@@ -139,6 +143,7 @@ func inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
 		{"sequences", in.sequences},
 		{"constraints", in.constraints},
 		{"indexes", in.indexes},
+		{"index keys", in.indexKeys},
 		{"triggers", in.triggers},
 		{"policies", in.policies},
 		{"functions", in.functions},
@@ -156,7 +161,7 @@ func inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
 	in.res.Schema.Normalize()
 	sortObjects(in.res.Unsupported)
 	sortObjects(in.res.Skipped)
-	in.res.Fingerprint = in.res.Schema.Fingerprint()
+	in.res.Fingerprint = in.res.Schema.hash()
 	return in.res, nil
 }
 
@@ -193,24 +198,13 @@ func (in *inspector) owner(o string) string {
 	return o
 }
 
-func grants(b []byte) ([]Grant, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	var g []Grant
-	if err := json.Unmarshal(b, &g); err != nil {
-		return nil, fmt.Errorf("decode acl: %w", err)
-	}
-	return g, nil
-}
-
 func (in *inspector) namespaces() error {
 	sch := &in.res.Schema
 	err := in.each("namespaces", func(r pgx.Rows) error {
 		var (
 			oid         uint32
 			name, owner string
-			acl         []byte
+			acl         []string
 			comment     *string
 			usable      bool
 		)
@@ -225,7 +219,7 @@ func (in *inspector) namespaces() error {
 				Detail: "no USAGE privilege on the schema for the connecting role"})
 			return nil
 		}
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -285,7 +279,7 @@ func (in *inspector) typesQ() error {
 			base, coll, subtype, subopc    *string
 			rngcoll, canon, subdiff, multi *string
 			owner                          string
-			acl                            []byte
+			acl                            []string
 		)
 		if err := r.Scan(&oid, &t.Schema, &t.Name, &typtype, &relid, &labels, &base, &coll, &t.Default, &t.NotNull,
 			&subtype, &subopc, &rngcoll, &canon, &subdiff, &multi, &owner, &acl, &t.Comment); err != nil {
@@ -321,7 +315,7 @@ func (in *inspector) typesQ() error {
 			t.NotNull = false
 		}
 		t.Owner = in.owner(owner)
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -380,14 +374,14 @@ func (in *inspector) relations() error {
 			viewdef            *string
 			populated          bool
 			owner              string
-			acl                []byte
+			acl                []string
 			comment            *string
 		)
 		if err := r.Scan(&oid, &schema, &name, &kind, &unlogged, &am, &partkey, &ispart, &bound, &parents,
 			&rls, &force, &replident, &options, &viewdef, &populated, &owner, &acl, &comment); err != nil {
 			return err
 		}
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -463,13 +457,13 @@ func (in *inspector) columns() error {
 			stat                *int32
 			storage             *string
 			local               bool
-			acl                 []byte
+			acl                 []string
 		)
 		if err := r.Scan(&rel, &c.Name, &c.Type, &c.TypeRef.Schema, &c.TypeRef.Name, &coll, &def, &c.NotNull,
 			&identity, &generated, &stat, &storage, &c.Compression, &local, &c.Options, &acl, &c.Comment); err != nil {
 			return err
 		}
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -512,13 +506,13 @@ func (in *inspector) sequences() error {
 			deptype             string
 			oschema, otab, ocol *string
 			owner               string
-			acl                 []byte
+			acl                 []string
 		)
 		if err := r.Scan(&oid, &s.Schema, &s.Name, &s.DataType, &s.Start, &s.Increment, &s.Min, &s.Max, &s.Cache, &s.Cycle,
 			&s.Unlogged, &deptype, &oschema, &otab, &ocol, &owner, &acl, &s.Comment); err != nil {
 			return err
 		}
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -620,38 +614,61 @@ func (in *inspector) indexes() error {
 			oid, rel       uint32
 			x              Index
 			pschema, pname *string
-			nkey           int16
-			keys           []byte
+			nkey, natts    int16
 			pred           *string
 		)
 		if err := r.Scan(&oid, &rel, &x.Name, &x.Definition, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
 			&x.Valid, &x.ReplicaIdentity, &x.Clustered, &x.Options, &x.Partitioned, &pschema, &pname, &x.Constraint,
-			&nkey, &keys, &pred, &x.Comment); err != nil {
+			&nkey, &natts, &pred, &x.Comment); err != nil {
 			return err
 		}
-		var all []IndexKey
-		if err := json.Unmarshal(keys, &all); err != nil {
-			return fmt.Errorf("decode keys of index %s: %w", x.Name, err)
-		}
-		if int(nkey) <= len(all) {
-			x.Keys = all[:nkey]
-			for _, k := range all[nkey:] {
-				x.Include = append(x.Include, k.Column)
-			}
-		} else {
-			x.Keys = all
-		}
+		x.Keys = make([]IndexKey, 0, nkey)
 		x.Predicate = deref(pred)
 		if pname != nil {
 			x.ParentIndex = &QualifiedName{Schema: deref(pschema), Name: *pname}
 		}
 		if ti, ok := in.tables[rel]; ok {
-			in.indexOf[oid] = indexPos{rel: rel, name: x.Name}
+			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, pos: len(sch.Tables[ti].Indexes), nkey: int(nkey)}
 			sch.Tables[ti].Indexes = append(sch.Tables[ti].Indexes, x)
 		} else if vi, ok := in.views[rel]; ok {
-			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, view: true}
+			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, view: true, pos: len(sch.Views[vi].Indexes), nkey: int(nkey)}
 			sch.Views[vi].Indexes = append(sch.Views[vi].Indexes, x)
 		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) indexKeys() error {
+	sch := &in.res.Schema
+	return in.each("index_keys", func(r pgx.Rows) error {
+		var (
+			oid   uint32
+			pos   int
+			k     IndexKey
+			stats *int32
+		)
+		if err := r.Scan(&oid, &pos, &k.Column, &k.Expression, &k.Collation, &k.OpClass, &k.Descending, &k.NullsFirst, &k.NullsLast, &stats); err != nil {
+			return err
+		}
+		p, ok := in.indexOf[oid]
+		if !ok {
+			return nil
+		}
+		var x *Index
+		if p.view {
+			x = &sch.Views[in.views[p.rel]].Indexes[p.pos]
+		} else {
+			x = &sch.Tables[in.tables[p.rel]].Indexes[p.pos]
+		}
+		if pos > p.nkey {
+			x.Include = append(x.Include, k.Column)
+			return nil
+		}
+		if stats != nil {
+			v := int(*stats)
+			k.StatsTarget = &v
+		}
+		x.Keys = append(x.Keys, k)
 		return nil
 	}, in.nsp)
 }
@@ -749,7 +766,7 @@ func (in *inspector) functions() error {
 			prokind, vol, par                         string
 			strict, secdef, leak                      bool
 			owner                                     string
-			acl                                       []byte
+			acl                                       []string
 			aggkind, sfunc, stype                     *string
 			sspace                                    *int32
 			finalfn                                   *string
@@ -782,7 +799,7 @@ func (in *inspector) functions() error {
 		}
 		f.Definition = strings.TrimRight(f.Definition, "\n")
 		f.Owner = in.owner(owner)
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}
@@ -942,11 +959,11 @@ func (in *inspector) defaultPrivileges() error {
 	}
 	return in.each("default_privileges", func(r pgx.Rows) error {
 		var d DefaultPrivilege
-		var acl []byte
+		var acl []string
 		if err := r.Scan(&d.Role, &d.Schema, &d.ObjectType, &acl); err != nil {
 			return err
 		}
-		g, err := grants(acl)
+		g, err := parseACL(acl)
 		if err != nil {
 			return err
 		}

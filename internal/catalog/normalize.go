@@ -152,26 +152,17 @@ func sortRefs(r []ObjectRef) []ObjectRef {
 func (s Schema) Fingerprint() string {
 	c := s.Clone()
 	c.Normalize()
-	b, err := json.Marshal(c)
-	if err != nil {
-		// The model holds only strings, numbers, bools and slices: cannot fail.
-		panic("catalog: marshal schema: " + err.Error())
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return c.hash()
 }
 
-// Clone returns a deep copy of s (via its JSON form, which is lossless).
-func (s Schema) Clone() Schema {
-	b, err := json.Marshal(s)
-	if err != nil {
+// hash is the fingerprint of an already normalised schema.
+func (s *Schema) hash() string {
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(s); err != nil {
+		// The model holds only strings, numbers, bools, slices and pointers: cannot fail.
 		panic("catalog: marshal schema: " + err.Error())
 	}
-	var c Schema
-	if err := json.Unmarshal(b, &c); err != nil {
-		panic("catalog: unmarshal schema: " + err.Error())
-	}
-	return c
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // fillNil replaces nil lists that always marshal (no omitempty) with empty

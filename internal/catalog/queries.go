@@ -25,17 +25,13 @@ type queryData struct {
 // state is kept between calls.
 func loadQueries(d queryData) (map[string]string, error) {
 	funcs := template.FuncMap{
-		// acl renders the effective ACL of an object as a JSON array of Grant:
-		// the stored ACL, or the built-in default for the kind when it is NULL.
+		// acl renders the effective ACL of an object as aclitem text: the
+		// stored ACL, or the built-in default for the kind when it is NULL.
 		"acl": func(col, kind, owner string) string {
 			if !d.Priv {
-				return "NULL::pg_catalog.json"
+				return "NULL::pg_catalog.text[]"
 			}
-			return fmt.Sprintf(`(SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-                 'grantee', CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
-                 'grantor', pg_catalog.pg_get_userbyid(x.grantor),
-                 'privilege', x.privilege_type, 'grantable', x.is_grantable))
-          FROM pg_catalog.aclexplode(COALESCE(%s, pg_catalog.acldefault('%s', %s))) x)`, col, kind, owner)
+			return fmt.Sprintf("COALESCE(%s, pg_catalog.acldefault('%s', %s))::pg_catalog.text[]", col, kind, owner)
 		},
 		// notext excludes extension members (pg_depend deptype 'e').
 		"notext": func(catalog, oid string) string {

@@ -30,9 +30,8 @@ WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
   AND co.contype IN ('p', 'u', 'f', 'c', 'x')
 
 -- name: indexes
--- Indexes of tables and materialized views in the included schemas, with
--- their structure per key position (indkey/indclass/indoption/indcollation are
--- 0-based vectors; pg_get_indexdef(oid, k, false) renders key k).
+-- Indexes of tables and materialized views in the included schemas (their
+-- keys come from index_keys).
 SELECT i.indexrelid, i.indrelid, ic.relname,
        pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
        am.amname, i.indisunique, i.indisprimary,
@@ -40,34 +39,18 @@ SELECT i.indexrelid, i.indrelid, ic.relname,
        i.indisvalid, i.indisreplident, i.indisclustered,
        ic.reloptions, ic.relkind = 'I' AS partitioned,
        pn.nspname AS parent_schema, pc.relname AS parent_name,
-       COALESCE((SELECT co.conname::text FROM pg_catalog.pg_constraint co
-                  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')), '') AS constraint_name,
+       COALESCE(ico.conname::text, '') AS constraint_name,
        i.indnkeyatts,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-                 'column', CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname END,
-                 'expression', CASE WHEN i.indkey[k - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k, false) END,
-                 'collation', CASE WHEN i.indcollation[k - 1] <> 0 AND i.indcollation[k - 1] <> COALESCE(a.attcollation, 0)
-                                    AND i.indcollation[k - 1] <> 100
-                                   THEN (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
-                                           FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                                          WHERE co.oid = i.indcollation[k - 1]) END,
-                 'opclass', CASE WHEN k <= i.indnkeyatts AND NOT oc.opcdefault
-                                 THEN pg_catalog.quote_ident(ocn.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) END,
-                 'descending', k <= i.indnkeyatts AND (i.indoption[k - 1] & 1) <> 0,
-                 'nulls_first', k <= i.indnkeyatts AND (i.indoption[k - 1] & 3) = 2,
-                 'nulls_last', k <= i.indnkeyatts AND (i.indoption[k - 1] & 3) = 1,
-                 'stats_target', {{if ge .V 170000}}ia.attstattarget::int{{else}}NULLIF(ia.attstattarget, -1)::int{{end}}) ORDER BY k)
-          FROM pg_catalog.generate_series(1, i.indnatts) k
-          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0
-          LEFT JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k
-          LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[k - 1]
-          LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace) AS keys,
+       i.indnatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        d.description
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+-- pg_constraint has no index on conindid: a join (hashed) instead of a sub-select per index
+LEFT JOIN pg_catalog.pg_constraint ico
+       ON ico.conindid = i.indexrelid AND ico.conrelid = i.indrelid AND ico.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_catalog.pg_inherits inh ON inh.inhrelid = i.indexrelid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
 LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
@@ -75,3 +58,36 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = i.indexrelid AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
   AND c.relkind IN ('r', 'p', 'm')
+
+-- name: index_keys
+-- One row per key position of the indexes above (key columns, then INCLUDE
+-- columns): the column or expression (pg_get_indexdef(oid, k, false) renders
+-- key k), a collation other than the column's, an operator class other than
+-- the type's default, ordering (indoption bit 0 DESC, bit 1 NULLS FIRST) and
+-- a statistics target set on an expression. Set-based (unnest + hash joins),
+-- not a sub-select per index.
+SELECT i.indexrelid, k.pos::int AS pos,
+       COALESCE(CASE WHEN k.attnum <> 0 THEN a.attname::text END, '') AS column_name,
+       COALESCE(CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, false) END, '') AS expression,
+       COALESCE(CASE WHEN k.coll <> 0 AND k.coll <> COALESCE(a.attcollation, 0) AND k.coll <> 100
+                     THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END, '') AS collation,
+       COALESCE(CASE WHEN k.pos <= i.indnkeyatts AND NOT oc.opcdefault
+                     THEN pg_catalog.quote_ident(ocn.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) END, '') AS opclass,
+       k.pos <= i.indnkeyatts AND (k.opt & 1) <> 0 AS descending,
+       k.pos <= i.indnkeyatts AND (k.opt & 3) = 2 AS nulls_first,
+       k.pos <= i.indnkeyatts AND (k.opt & 3) = 1 AS nulls_last,
+       {{if ge .V 170000}}ia.attstattarget::int{{else}}NULLIF(ia.attstattarget, -1)::int{{end}} AS stats_target
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indclass::pg_catalog.oid[]),
+                              pg_catalog.unnest(i.indcollation::pg_catalog.oid[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[]))
+     WITH ORDINALITY AS k(attnum, opclass, coll, opt, pos)
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
+LEFT JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.pos
+LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
+LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.coll
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
+  AND c.relkind IN ('r', 'p', 'm')
+ORDER BY i.indexrelid, k.pos

@@ -52,11 +52,7 @@ SELECT pg_catalog.pg_get_userbyid(a.defaclrole) AS role,
        COALESCE(n.nspname, '') AS schema,
        CASE a.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
                             WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END AS objtype,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-                 'grantee', CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
-                 'grantor', pg_catalog.pg_get_userbyid(x.grantor),
-                 'privilege', x.privilege_type, 'grantable', x.is_grantable))
-          FROM pg_catalog.aclexplode(a.defaclacl) x) AS grants
+       a.defaclacl::pg_catalog.text[] AS grants
 FROM pg_catalog.pg_default_acl a
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = a.defaclnamespace
 WHERE a.defaclnamespace = 0 OR a.defaclnamespace = ANY($1::pg_catalog.oid[])

@@ -50,11 +50,7 @@ SELECT a.attrelid, a.attname,
        -- this server build also stores an internal, per-creation marker
        -- (pg_attver=...) there, which pg_dump skips and which is not schema.
        ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o ~ '^n_distinct(_inherited)?=') AS attoptions,
-       {{if .Priv}}(SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-                 'grantee', CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
-                 'grantor', pg_catalog.pg_get_userbyid(x.grantor),
-                 'privilege', x.privilege_type, 'grantable', x.is_grantable))
-          FROM pg_catalog.aclexplode(a.attacl) x){{else}}NULL::pg_catalog.json{{end}} AS acl,
+       {{if .Priv}}a.attacl::pg_catalog.text[]{{else}}NULL::pg_catalog.text[]{{end}} AS acl,
        d.description
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid

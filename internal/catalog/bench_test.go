@@ -1,0 +1,163 @@
+package catalog_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/catalog/schemagen"
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/testcorpus"
+)
+
+// TestBenchDump compares Tidemark's Inspect+Dump with pg_dump --schema-only
+// on the same databases, in the same run: danbooru and pagila from the
+// corpus, and a generated schema of TIDEMARK_BENCH_TABLES tables (default
+// 2000). Figures: best wall time of 3 runs in-process, and as processes
+// (`tidemark dump` vs `pg_dump`) with their peak resident memory. It only
+// prints BENCH lines; nothing is asserted about time.
+func TestBenchDump(t *testing.T) {
+	if os.Getenv("TIDEMARK_BENCH") != "1" {
+		t.Skip("benchmark: set TIDEMARK_BENCH=1 (make bench)")
+	}
+	pg.NewDB(t)
+	corpusRoles(t)
+	bin := buildCLI(t)
+	type target struct {
+		name string
+		load func(t *testing.T, url string) error
+	}
+	var targets []target
+	dir := testcorpus.Dir(t)
+	for _, f := range []string{"danbooru.sql", "pagila.sql"} {
+		p := filepath.Join(dir, "schemas", f)
+		targets = append(targets, target{f, func(t *testing.T, url string) error { return psql(t, url, p, nil) }})
+	}
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("TIDEMARK_BENCH_TABLES")); err == nil && v > 0 {
+		n = v
+	}
+	targets = append(targets, target{fmt.Sprintf("generated-%d-tables", n), func(t *testing.T, url string) error {
+		return psql(t, url, "", []byte(schemagen.Generate(42, schemagen.Options{Tables: n})))
+	}})
+	for _, tg := range targets {
+		url := pg.NewDB(t)
+		start := time.Now()
+		if err := tg.load(t, url); err != nil {
+			t.Fatalf("%s: %v", tg.name, err)
+		}
+		t.Logf("%s loaded in %v", tg.name, time.Since(start).Round(time.Millisecond))
+
+		ours, peakHeap, size := bestOf(3, func() (time.Duration, int) { return inspectDump(t, url) })
+		base, _, _ := bestOf(3, func() (time.Duration, int) {
+			d, _ := runProc(t, filepath.Join(pg.BinDir, "pg_dump"), "--schema-only", "-f", os.DevNull, "-d", url)
+			return d, 0
+		})
+		fmt.Printf("BENCH dump %s in-process: tidemark inspect+dump %v (peak Go heap %.1f MB, %d bytes DDL), pg_dump --schema-only %v, ratio %.2f\n",
+			tg.name, ours.Round(time.Millisecond), float64(peakHeap)/1e6, size, base.Round(time.Millisecond), float64(ours)/float64(base))
+		if bin != "" {
+			var ourRSS, baseRSS int64
+			procOurs, _, _ := bestOf(3, func() (time.Duration, int) {
+				d, rss := runProc(t, bin, "dump", "--url", url)
+				ourRSS = max(ourRSS, rss)
+				return d, 0
+			})
+			procBase, _, _ := bestOf(3, func() (time.Duration, int) {
+				d, rss := runProc(t, filepath.Join(pg.BinDir, "pg_dump"), "--schema-only", "-f", os.DevNull, "-d", url)
+				baseRSS = max(baseRSS, rss)
+				return d, 0
+			})
+			fmt.Printf("BENCH dump %s process: tidemark dump %v (peak RSS %.1f MB), pg_dump --schema-only %v (peak RSS %.1f MB), time ratio %.2f, memory ratio %.2f\n",
+				tg.name, procOurs.Round(time.Millisecond), float64(ourRSS)/1024, procBase.Round(time.Millisecond), float64(baseRSS)/1024,
+				float64(procOurs)/float64(procBase), float64(ourRSS)/float64(baseRSS))
+		}
+	}
+}
+
+// bestOf runs f n times and returns the fastest time, the largest peak Go
+// heap seen while running and the last size reported.
+func bestOf(n int, f func() (time.Duration, int)) (time.Duration, uint64, int) {
+	var best time.Duration
+	var peak atomic.Uint64
+	size := 0
+	for i := 0; i < n; i++ {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var m runtime.MemStats
+			for {
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > peak.Load() {
+					peak.Store(m.HeapAlloc)
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		}()
+		runtime.GC()
+		d, s := f()
+		close(stop)
+		wg.Wait()
+		if i == 0 || d < best {
+			best = d
+		}
+		size = s
+	}
+	return best, peak.Load(), size
+}
+
+func inspectDump(t *testing.T, url string) (time.Duration, int) {
+	t.Helper()
+	start := time.Now()
+	c := pgtest.Conn(t, url)
+	res, err := catalog.Inspect(context.Background(), c, catalog.Options{})
+	if err != nil {
+		t.Fatalf("inspect: %v", err)
+	}
+	b := catalog.Dump(res.Schema, catalog.DumpOptions{})
+	return time.Since(start), len(b)
+}
+
+// runProc runs a command to completion, returning its wall time and peak RSS (KB).
+func runProc(t *testing.T, name string, args ...string) (time.Duration, int64) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = nil, nil
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, out)
+	}
+	d := time.Since(start)
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return d, rss
+}
+
+// buildCLI builds cmd/tidemark for the process comparison ("" when go is unavailable).
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "tidemark")
+	cmd := exec.Command("go", "build", "-o", out, "../../cmd/tidemark")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Logf("cannot build the CLI, process figures skipped: %v\n%s", err, b)
+		return ""
+	}
+	return out
+}
