@@ -161,7 +161,39 @@ const steps = [
     await expectText(tid('instance-test-error'), 'password authentication failed', 'wrong password message')
     await expectText(tid('instance-test-sqlstate'), '28P01', 'wrong password SQLSTATE')
     await shot('07-wrong-password')
-    await tid('instance-cancel').click()
+  }],
+  ['saved with a wrong password, Sync notifies the SQLSTATE; Remove asks first', async () => {
+    await tid('instance-save').click()
+    const row = tid('instance-row-e2e-wrong-password')
+    await row.waitFor()
+    // saving syncs at once: the notification carries the server's message and SQLSTATE
+    await expectText(tid('error-notice').last(), '28P01', 'sync error notification')
+    await expectText(row, 'failed', 'last sync state')
+    await shot('08-sync-error')
+    await row.locator('[data-testid="instance-row-remove"]').click()
+    const dialog = page.locator('.n-dialog')
+    await expectText(dialog, 'Nothing on the server is changed', 'remove confirmation')
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await row.waitFor({ state: 'detached' })
+    await tid('instance-row-local-pg').waitFor()
+  }],
+  ['rename, archive and unarchive a project', async () => {
+    await nav('projects')
+    await field('project-new-name').fill('Scratch')
+    await tid('project-create').click()
+    await tid('project-row-Scratch').locator('[data-testid="project-row-open"]').click()
+    await field('project-rename-input').fill('Billing')
+    await tid('project-rename').click()
+    await tid('project-row-Billing').waitFor()
+    await page.keyboard.press('Escape')
+    await tid('project-row-Billing').locator('[data-testid="project-row-archive"]').click()
+    await tid('project-row-Billing').waitFor({ state: 'detached' })
+    await tid('projects-show-archived').click()
+    await expectText(tid('project-row-Billing'), 'archived', 'archived project listed')
+    await tid('project-row-Billing').locator('[data-testid="project-row-archive"]').click()
+    await waitFor(async () => !(await tid('project-row-Billing').textContent()).includes('archived'), 'unarchived')
+    await tid('projects-show-archived').click()
+    await tid('project-row-Billing').waitFor()
   }],
   ['environments: add one and move it before Prod', async () => {
     await nav('environments')
@@ -175,7 +207,7 @@ const steps = [
     await page.reload()
     await tid('environments-view').waitFor()
     await waitFor(async () => (await names()).join(',') === 'Test,Staging,Prod', 'order kept after reload')
-    await shot('08-environments')
+    await shot('09-environments')
   }],
   ['start the sample instance from Home', async () => {
     await nav('home')
@@ -183,10 +215,10 @@ const steps = [
     await tid('sample-running').waitFor({ timeout: 180_000 })
     await expectText(tid('sample-databases'), 'hr_test', 'sample databases')
     await expectText(tid('sample-databases'), 'hr_prod', 'sample databases')
-    await shot('09-sample-running')
+    await shot('10-sample-running')
     await nav('databases')
     await expectText(tid('db-row-hr_prod'), 'HR', 'hr_prod in project HR')
-    await shot('10-databases')
+    await shot('11-databases')
   }],
 ]
 

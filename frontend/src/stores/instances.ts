@@ -59,10 +59,14 @@ export const useInstancesStore = defineStore('instances', () => {
     try {
       const dbs = await api.syncInstance(id)
       useDatabasesStore().replaceInstance(id, dbs)
-      // lastSyncAt / lastError changed on the Go side
-      items.value = await api.listInstances()
       return dbs
     } finally {
+      // Go recorded lastSyncAt or lastError either way
+      try {
+        items.value = await api.listInstances()
+      } catch {
+        // the sync's own outcome is what the caller reports
+      }
       const next = new Set(syncing.value)
       next.delete(id)
       syncing.value = next

@@ -143,11 +143,14 @@ describe('instances store', () => {
     expect(s.items[0]!.lastSyncAt).toBe('2026-02-02T00:00:00Z')
   })
 
-  it('sync failure clears the busy flag and rethrows the PG error', async () => {
+  it('sync failure clears the busy flag, shows the recorded error and rethrows', async () => {
     const s = useInstancesStore()
+    s.items = [instance('a', 'alpha')]
     mocked.syncInstance.mockRejectedValue(fail('password authentication failed', '28P01'))
+    mocked.listInstances.mockResolvedValue([instance('a', 'alpha', { lastError: 'password authentication failed' })])
     await expect(s.sync('a')).rejects.toMatchObject({ sqlstate: '28P01' })
     expect(s.syncing.size).toBe(0)
+    expect(s.items[0]!.lastError).toBe('password authentication failed')
   })
 
   it('update replaces the saved instance; create appends', async () => {
