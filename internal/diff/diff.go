@@ -1,0 +1,744 @@
+package diff
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+)
+
+// Options tune Diff and Compute.
+type Options struct {
+	// Online makes the plan safe to run against a busy database: indexes are
+	// built and dropped CONCURRENTLY, foreign keys and checks are added NOT
+	// VALID and validated separately, SET NOT NULL goes through a validated
+	// check, primary keys and unique constraints are attached to concurrently
+	// built indexes, and every statement carries lock and statement timeouts.
+	Online bool
+	// NoPrivileges leaves owners, GRANT/REVOKE and default privileges out of
+	// the comparison (they are compared only when both models hold them).
+	NoPrivileges bool
+	// LockTimeout and StatementTimeout of online statements (defaults 3s and
+	// 1 minute); LongStatementTimeout is used for statements that scan or
+	// rewrite a table or build an index (default 6 hours).
+	LockTimeout          time.Duration
+	StatementTimeout     time.Duration
+	LongStatementTimeout time.Duration
+
+	// Scratch is the URL of a server where Compute may create (and drop) a
+	// scratch database to validate the plan. Empty: no validation.
+	Scratch string
+	// SkipValidation turns plan validation off even when Scratch is set.
+	// Prefer WithoutValidation, which says so at the call site.
+	SkipValidation bool
+	// Inspect is the scope (schemas, privileges) the models were inspected
+	// with; validation re-inspects the scratch copy with it.
+	Inspect catalog.Options
+}
+
+// WithoutValidation returns o with plan validation turned off: Compute will
+// return the plan unapplied (Plan.Validated false).
+func (o Options) WithoutValidation() Options {
+	o.SkipValidation = true
+	return o
+}
+
+func (o Options) timeouts() (lock, stmt, long time.Duration) {
+	lock, stmt, long = o.LockTimeout, o.StatementTimeout, o.LongStatementTimeout
+	if lock <= 0 {
+		lock = 3 * time.Second
+	}
+	if stmt <= 0 {
+		stmt = time.Minute
+	}
+	if long <= 0 {
+		long = 6 * time.Hour
+	}
+	return
+}
+
+type status int
+
+const (
+	stSame status = iota
+	stAlter
+	stReplace
+	stAdd
+	stRemove
+)
+
+type planner struct {
+	opts    Options
+	fi, ti  *index
+	status  map[string]status
+	alters  map[string][]Statement
+	destr   map[string]string // table key -> why dependents must be rebuilt
+	swaps   map[string]bool   // enum types replaced by a new type
+	reasons map[string]string // why an object is re-created
+	refuse  []Refusal
+
+	drops, alts, creates map[string]*action
+	allF, allT           map[string][]string // ordering reverse deps (from) / deps (to)
+}
+
+// Diff plans the statements that turn from into to. It does no I/O; see
+// Compute for a validated plan. A change it cannot plan is returned as a
+// *RefusalError naming the objects and why.
+func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
+	if from == nil {
+		from = &catalog.Schema{}
+	}
+	if to == nil {
+		to = &catalog.Schema{}
+	}
+	f, t := from.Clone(), to.Clone()
+	f.Normalize()
+	t.Normalize()
+	priv := f.Privileges && t.Privileges && !opts.NoPrivileges
+	p := &planner{
+		opts: opts, fi: buildIndex(&f, priv), ti: buildIndex(&t, priv),
+		status: map[string]status{}, alters: map[string][]Statement{}, destr: map[string]string{},
+		swaps: map[string]bool{}, reasons: map[string]string{},
+		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
+	}
+	return p.run()
+}
+
+func (p *planner) refusef(obj, format string, args ...any) {
+	p.refuse = append(p.refuse, Refusal{Object: obj, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (p *planner) run() (Plan, error) {
+	keys := map[string]bool{}
+	for k := range p.fi.objs {
+		keys[k] = true
+	}
+	for k := range p.ti.objs {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		fo, to := p.fi.objs[k], p.ti.objs[k]
+		switch {
+		case to == nil:
+			p.status[k] = stRemove
+		case fo == nil:
+			p.status[k] = stAdd
+		default:
+			p.compare(k, fo, to)
+		}
+	}
+	p.propagate(sorted)
+	if len(p.refuse) > 0 {
+		return Plan{}, &RefusalError{Refusals: p.refuse}
+	}
+	p.buildActions(sorted)
+	if len(p.refuse) > 0 {
+		return Plan{}, &RefusalError{Refusals: p.refuse}
+	}
+	p.edges()
+	var acts []*action
+	for _, m := range []map[string]*action{p.drops, p.alts, p.creates} {
+		for _, a := range m {
+			acts = append(acts, a)
+		}
+	}
+	ordered, cycle := sortActions(acts)
+	if len(cycle) > 0 {
+		// The plan may still be right (validation decides), but say so.
+		_ = cycle
+	}
+	plan := Plan{Online: p.opts.Online, Statements: []Statement{}}
+	lock, stmt, long := p.opts.timeouts()
+	for _, a := range ordered {
+		for _, s := range a.stmts {
+			s.Object = a.key
+			if p.opts.Online {
+				s.LockTimeout = lock
+				s.StatementTimeout = stmt
+				if s.HasHazard(HazardBuildsIndex) || s.HasHazard(HazardValidatesScan) || s.HasHazard(HazardRewritesTable) {
+					s.StatementTimeout = long
+				}
+			}
+			plan.Statements = append(plan.Statements, s)
+		}
+	}
+	plan.ColumnOrder = p.columnOrder(sorted)
+	return plan, nil
+}
+
+// columnOrder lists altered tables whose resulting column order differs from the target's.
+func (p *planner) columnOrder(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		fo, to := p.fi.objs[k], p.ti.objs[k]
+		if fo == nil || to == nil || fo.kind != kTable || p.status[k] == stReplace {
+			continue
+		}
+		var res []string
+		for _, c := range fo.table.Columns {
+			if to.table.Column(c.Name) != nil && !generatedChanged(fo.table.Column(c.Name), to.table.Column(c.Name)) {
+				res = append(res, c.Name)
+			}
+		}
+		for _, c := range to.table.Columns {
+			if !containsStr(res, c.Name) {
+				res = append(res, c.Name)
+			}
+		}
+		var want []string
+		for _, c := range to.table.Columns {
+			want = append(want, c.Name)
+		}
+		if !equalStrings(res, want) {
+			out = append(out, to.table.QualifiedName.String())
+		}
+	}
+	return out
+}
+
+func containsStr(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// compare decides what happens to an object present on both sides.
+func (p *planner) compare(k string, fo, to *obj) {
+	set := func(st []Statement) {
+		if len(st) == 0 {
+			p.status[k] = stSame
+			return
+		}
+		p.status[k] = stAlter
+		p.alters[k] = st
+	}
+	replace := func(why string) {
+		p.status[k] = stReplace
+		p.reasons[k] = why
+	}
+	if fo.kind != to.kind {
+		replace("its kind changes")
+		return
+	}
+	switch fo.kind {
+	case kTable:
+		st, destructive, repl := p.alterTable(fo.table, to.table)
+		if repl != "" {
+			replace(repl)
+			return
+		}
+		if destructive != "" {
+			p.destr[k] = destructive
+		}
+		set(st)
+	case kType:
+		p.compareType(k, fo, to)
+	case kFunction:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		f, t := fo.fn, to.fn
+		if f.Kind != t.Kind || f.Kind == catalog.FunctionAggregate || f.Result != t.Result || f.ArgsFull != t.ArgsFull {
+			replace("its signature or result type changes")
+			return
+		}
+		set([]Statement{{SQL: t.Definition, Transactional: true}})
+	case kView:
+		p.compareView(k, fo, to)
+	case kSequence:
+		set(alterSequence(fo.seq, to.seq))
+	case kExtension:
+		var st []Statement
+		name := catalog.QuoteIdent(to.ext.Name)
+		if fo.ext.Schema != to.ext.Schema {
+			st = append(st, Statement{SQL: "ALTER EXTENSION " + name + " SET SCHEMA " + catalog.QuoteIdent(to.ext.Schema), Transactional: true})
+		}
+		if fo.ext.Version != to.ext.Version {
+			st = append(st, Statement{SQL: "ALTER EXTENSION " + name + " UPDATE TO " + catalog.QuoteLiteral(to.ext.Version), Transactional: true})
+		}
+		set(st)
+	case kOwned, kIndexExtra:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		var st []Statement
+		for _, s := range to.stmts {
+			st = append(st, Statement{SQL: s, Transactional: true})
+		}
+		if fo.kind == kIndexExtra {
+			if fo.idx.Clustered && !to.idx.Clustered {
+				st = append(st, Statement{SQL: "ALTER TABLE " + to.rel.String() + " SET WITHOUT CLUSTER", Transactional: true})
+			}
+			if fo.idx.ReplicaIdentity && !to.idx.ReplicaIdentity {
+				st = append(st, Statement{SQL: "ALTER TABLE " + to.rel.String() + " REPLICA IDENTITY DEFAULT", Transactional: true})
+			}
+		}
+		set(st)
+	case kConstraint:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		f, t := fo.con, to.con
+		if f.NotValid && !t.NotValid && strings.TrimSuffix(f.Definition, " NOT VALID") == t.Definition {
+			set([]Statement{{SQL: "ALTER TABLE " + to.rel.String() + " VALIDATE CONSTRAINT " + catalog.QuoteIdent(t.Name), Transactional: true,
+				Hazards: []Hazard{{HazardValidatesScan, "scans " + to.rel.String() + " to validate " + t.Name + " (SHARE UPDATE EXCLUSIVE lock: reads and writes continue)"}}}})
+			return
+		}
+		replace("its definition changes")
+	case kACL:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		var st []Statement
+		for _, s := range undoACL(fo.stmts) {
+			st = append(st, Statement{SQL: s, Transactional: true})
+		}
+		for _, s := range to.stmts {
+			st = append(st, Statement{SQL: s, Transactional: true})
+		}
+		set(st)
+	case kSchema:
+		set(nil)
+	default:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		if fo.kind == kOther {
+			p.refusef(k, "changed, and Tidemark cannot plan changes to this object")
+			return
+		}
+		replace("its definition changes")
+	}
+}
+
+func (p *planner) compareView(k string, fo, to *obj) {
+	if equalStrings(fo.stmts, to.stmts) {
+		p.status[k] = stSame
+		return
+	}
+	f, t := fo.view, to.view
+	compatible := !f.Materialized && !t.Materialized && len(t.Columns) >= len(f.Columns) &&
+		len(fo.stmts) > 0 && len(to.stmts) > 0 && strings.HasPrefix(to.stmts[0], "CREATE VIEW ")
+	if compatible {
+		for i, c := range f.Columns {
+			if t.Columns[i].Name != c.Name || t.Columns[i].Type != c.Type {
+				compatible = false
+				break
+			}
+		}
+	}
+	if !compatible {
+		p.status[k] = stReplace
+		if f.Materialized {
+			p.reasons[k] = "a materialized view's query cannot be changed in place"
+		} else {
+			p.reasons[k] = "its columns change in a way CREATE OR REPLACE VIEW cannot do"
+		}
+		return
+	}
+	name := t.QualifiedName.String()
+	st := []Statement{{SQL: "CREATE OR REPLACE VIEW " + strings.TrimPrefix(to.stmts[0], "CREATE VIEW "), Transactional: true,
+		Hazards: []Hazard{{HazardAccessExclusive, "CREATE OR REPLACE VIEW takes an ACCESS EXCLUSIVE lock on " + name + " (brief)"}}}}
+	for _, c := range f.Columns {
+		if c.Default == nil {
+			continue
+		}
+		if tc := viewColumn(t, c.Name); tc == nil || tc.Default == nil {
+			st = append(st, Statement{SQL: "ALTER VIEW " + name + " ALTER COLUMN " + catalog.QuoteIdent(c.Name) + " DROP DEFAULT", Transactional: true})
+		}
+	}
+	for _, s := range to.stmts[1:] {
+		if strings.HasPrefix(s, "ALTER VIEW ") {
+			st = append(st, Statement{SQL: s, Transactional: true})
+		}
+	}
+	p.status[k] = stAlter
+	p.alters[k] = st
+}
+
+func viewColumn(v *catalog.View, name string) *catalog.ViewColumn {
+	for i := range v.Columns {
+		if v.Columns[i].Name == name {
+			return &v.Columns[i]
+		}
+	}
+	return nil
+}
+
+// propagate re-creates everything that depends on an object that is
+// re-created, on a table column whose type changes or that is dropped, or
+// on an enum that is replaced.
+func (p *planner) propagate(keys []string) {
+	var queue []string
+	mark := func(u, cause, why string) {
+		if p.ti.objs[u] == nil {
+			return // removed anyway
+		}
+		switch p.status[u] {
+		case stReplace, stAdd, stRemove:
+			return
+		}
+		if fo := p.fi.objs[u]; fo != nil && fo.kind == kTable {
+			p.refusef(u, "depends on %s, which must be dropped and re-created (%s); Tidemark does not drop and re-create a table with its data", cause, why)
+			return
+		}
+		p.status[u] = stReplace
+		p.reasons[u] = "depends on " + cause + ", which " + why
+		delete(p.alters, u)
+		queue = append(queue, u)
+	}
+	for _, k := range keys {
+		if p.status[k] == stReplace {
+			queue = append(queue, k)
+		}
+	}
+	for _, k := range keys {
+		if why, ok := p.destr[k]; ok {
+			for _, u := range p.fi.users[k] {
+				switch p.fi.objs[u].kind {
+				case kView, kFunction, kTrigger, kPolicy, kOther:
+					mark(u, k, why)
+				}
+			}
+		}
+		if p.swaps[k] {
+			for _, u := range p.fi.users[k] {
+				if p.fi.objs[u].kind != kTable {
+					mark(u, k, "is replaced by a new type with the target's values")
+				}
+			}
+		}
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		why := "is dropped and re-created"
+		if r := p.reasons[k]; r != "" {
+			why = "is dropped and re-created because " + r
+		}
+		for _, u := range p.fi.users[k] {
+			mark(u, k, why)
+		}
+	}
+}
+
+func (p *planner) dropped(k string) bool {
+	s, ok := p.status[k]
+	return ok && (s == stRemove || s == stReplace)
+}
+
+func (p *planner) created(k string) bool {
+	s, ok := p.status[k]
+	return ok && (s == stAdd || s == stReplace)
+}
+
+// implicitDrop reports whether dropping something else already drops k.
+func (p *planner) implicitDrop(o *obj) bool {
+	if o.owner != "" && p.dropped(o.owner) {
+		return true
+	}
+	switch o.kind {
+	case kIndexAttach, kIndexExtra:
+		return true
+	case kConstraint:
+		return o.con.Inherited
+	case kIndex:
+		return o.idx.ParentIndex != nil
+	case kOwned:
+		return p.dropped(o.seq.Ref().Key())
+	}
+	return false
+}
+
+// implicitCreate reports whether creating something else already creates k.
+func (p *planner) implicitCreate(o *obj) bool {
+	if o.kind == kConstraint && o.con.Type == catalog.ConstraintCheck {
+		if o.owner != "" && p.created(o.owner) {
+			return o.inline
+		}
+		return o.con.Inherited
+	}
+	if o.kind == kACL && len(o.stmts) == 0 {
+		return true
+	}
+	return len(o.stmts) == 0 && len(o.deco) == 0
+}
+
+func lateDropKind(k objKind) bool {
+	switch k {
+	case kType, kFunction, kOperator, kSequence, kCollation, kSchema, kExtension:
+		return true
+	}
+	return false
+}
+
+func (p *planner) buildActions(keys []string) {
+	for _, k := range keys {
+		st := p.status[k]
+		fo, to := p.fi.objs[k], p.ti.objs[k]
+		if st == stRemove || st == stReplace {
+			if !p.implicitDrop(fo) {
+				kind := actDrop
+				if st == stRemove && lateDropKind(fo.kind) {
+					kind = actLateDrop
+				}
+				stmts := p.dropStatements(fo, st == stRemove)
+				if len(stmts) > 0 {
+					p.drops[k] = &action{kind: kind, key: k, order: fo.order, stmts: stmts}
+				}
+			}
+		}
+		if st == stAdd || st == stReplace {
+			var stmts []Statement
+			if !p.implicitCreate(to) {
+				stmts = p.createStatements(to, st == stReplace)
+			}
+			for _, d := range to.deco {
+				stmts = append(stmts, Statement{SQL: d, Transactional: true})
+			}
+			if len(stmts) > 0 {
+				p.creates[k] = &action{kind: actCreate, key: k, order: to.order, stmts: stmts}
+			}
+		}
+		if st == stAlter || st == stSame {
+			stmts := p.alters[k]
+			stmts = append(stmts, p.decoChanges(fo, to)...)
+			if len(stmts) > 0 {
+				p.alts[k] = &action{kind: actAlter, key: k, order: to.order, stmts: stmts}
+			}
+		}
+	}
+}
+
+// decoChanges turns comment and owner differences into statements.
+func (p *planner) decoChanges(fo, to *obj) []Statement {
+	if equalStrings(fo.deco, to.deco) {
+		return nil
+	}
+	oldC, newC := commentsByTarget(fo.deco), commentsByTarget(to.deco)
+	var out []Statement
+	for _, s := range to.deco {
+		if t, ok := commentTarget(s); ok {
+			if oldC[t] != s {
+				out = append(out, Statement{SQL: s, Transactional: true})
+			}
+			continue
+		}
+		if !containsStr(fo.deco, s) {
+			out = append(out, Statement{SQL: s, Transactional: true})
+		}
+	}
+	for _, s := range fo.deco {
+		t, ok := commentTarget(s)
+		if !ok || newC[t] != "" {
+			continue
+		}
+		if strings.HasPrefix(t, "COLUMN ") && !p.ti.colTargets[t] {
+			continue
+		}
+		if strings.HasPrefix(t, "CONSTRAINT ") && strings.Contains(t, " ON DOMAIN ") {
+			name := strings.TrimPrefix(t, "CONSTRAINT ")
+			name = name[:strings.Index(name, " ON DOMAIN ")]
+			if to.typ == nil || !domainHas(to.typ, name) {
+				continue
+			}
+		}
+		out = append(out, Statement{SQL: "COMMENT ON " + t + " IS NULL", Transactional: true})
+	}
+	return out
+}
+
+func domainHas(t *catalog.Type, quoted string) bool {
+	for _, c := range t.Constraints {
+		if catalog.QuoteIdent(c.Name) == quoted {
+			return true
+		}
+	}
+	return false
+}
+
+func commentsByTarget(stmts []string) map[string]string {
+	m := map[string]string{}
+	for _, s := range stmts {
+		if t, ok := commentTarget(s); ok {
+			m[t] = s
+		}
+	}
+	return m
+}
+
+// commentTarget extracts X of "COMMENT ON X IS '...'" (quoted identifiers
+// in X may contain anything).
+func commentTarget(s string) (string, bool) {
+	const pre = "COMMENT ON "
+	if !strings.HasPrefix(s, pre) {
+		return "", false
+	}
+	inQuote := false
+	for i := len(pre); i < len(s); i++ {
+		c := s[i]
+		if c == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if !inQuote && strings.HasPrefix(s[i:], " IS ") {
+			rest := s[i+4:]
+			if strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "E'") || rest == "NULL" {
+				return s[len(pre):i], true
+			}
+		}
+	}
+	return "", false
+}
+
+// undoACL returns statements that take the privileges set by stmts (Dump's
+// REVOKE ALL / GRANT lines for one object) back to the built-in defaults.
+func undoACL(stmts []string) []string {
+	var revokes, grants []string
+	for _, s := range stmts {
+		prefix := ""
+		body := s
+		if strings.HasPrefix(s, "ALTER DEFAULT PRIVILEGES ") {
+			i := strings.Index(s, " GRANT ")
+			j := strings.Index(s, " REVOKE ")
+			if j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+			if i < 0 {
+				continue
+			}
+			prefix, body = s[:i+1], s[i+1:]
+		}
+		switch {
+		case strings.HasPrefix(body, "GRANT "):
+			b := strings.TrimSuffix(body, " WITH GRANT OPTION")
+			i := strings.LastIndex(b, " TO ")
+			if i < 0 {
+				continue
+			}
+			revokes = append(revokes, prefix+"REVOKE "+strings.TrimPrefix(b[:i], "GRANT ")+" FROM "+b[i+4:]+" CASCADE")
+		case strings.HasPrefix(body, "REVOKE ALL ON "):
+			i := strings.LastIndex(body, " FROM ")
+			if i < 0 {
+				continue
+			}
+			what, who := strings.TrimPrefix(body[:i], "REVOKE ALL ON "), body[i+6:]
+			if who == "PUBLIC" {
+				priv := ""
+				switch {
+				case strings.HasPrefix(what, "FUNCTION "), strings.HasPrefix(what, "PROCEDURE "), what == "FUNCTIONS":
+					priv = "EXECUTE"
+				case strings.HasPrefix(what, "TYPE "), what == "TYPES":
+					priv = "USAGE"
+				}
+				if priv != "" {
+					grants = append(grants, prefix+"GRANT "+priv+" ON "+what+" TO PUBLIC")
+				}
+				continue
+			}
+			grants = append(grants, prefix+"GRANT ALL ON "+what+" TO "+who)
+		}
+	}
+	return append(revokes, grants...)
+}
+
+// edges links the actions: drops after the drops and changes of what
+// depends on the object (in the source), creations and changes after the
+// creations and changes of what the object depends on (in the target).
+func (p *planner) edges() {
+	p.allF = map[string][]string{}
+	for k, o := range p.fi.objs {
+		for _, d := range append(append([]string(nil), o.deps...), o.orderDeps...) {
+			p.allF[d] = append(p.allF[d], k)
+		}
+	}
+	// dropUsers appends the actions that must run before dropping k.
+	var dropBefore func(k string, seen map[string]bool, out *[]*action)
+	dropBefore = func(k string, seen map[string]bool, out *[]*action) {
+		for _, u := range p.allF[k] {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			a, b := p.drops[u], p.alts[u]
+			if a != nil {
+				*out = append(*out, a)
+			}
+			if b != nil {
+				*out = append(*out, b)
+			}
+			if a == nil && b == nil && p.dropped(u) {
+				dropBefore(u, seen, out)
+			}
+		}
+	}
+	var createAfter func(k string, seen map[string]bool, out *[]*action)
+	createAfter = func(k string, seen map[string]bool, out *[]*action) {
+		o := p.ti.objs[k]
+		if o == nil {
+			return
+		}
+		for _, d := range append(append([]string(nil), o.deps...), o.orderDeps...) {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			a, b := p.creates[d], p.alts[d]
+			if a != nil {
+				*out = append(*out, a)
+			}
+			if b != nil {
+				*out = append(*out, b)
+			}
+			if a == nil && b == nil && p.created(d) {
+				createAfter(d, seen, out)
+			}
+		}
+	}
+	for k, a := range p.drops {
+		dropBefore(k, map[string]bool{k: true}, &a.after)
+	}
+	for k, a := range p.alts {
+		createAfter(k, map[string]bool{k: true}, &a.after)
+		// Dependents being dropped go first.
+		for _, u := range p.allF[k] {
+			if d := p.drops[u]; d != nil {
+				a.after = append(a.after, d)
+			}
+		}
+	}
+	for k, a := range p.creates {
+		createAfter(k, map[string]bool{k: true}, &a.after)
+		if d := p.drops[k]; d != nil {
+			a.after = append(a.after, d)
+		}
+		// Sub-objects of a new partition go before it is attached, so
+		// ATTACH adopts them instead of creating its own.
+		if o := p.ti.objs[k]; o != nil && o.owner != "" && (o.kind == kConstraint || o.kind == kIndex) {
+			if at := p.creates[catalog.AttachNodeKey(o.owner)]; at != nil {
+				if (o.con != nil && o.con.Inherited) || (o.idx != nil && o.idx.ParentIndex != nil) {
+					at.after = append(at.after, a)
+				}
+			}
+		}
+	}
+	// Drops of objects re-created under the same key go before other
+	// creations that might collide with them by name (handled by the
+	// phase tie-break); late drops of removed types and routines come
+	// after every change that stops using them (handled by dropBefore).
+}

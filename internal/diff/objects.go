@@ -1,0 +1,327 @@
+package diff
+
+import (
+	"strings"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+)
+
+// objKind is what a plan node stands for.
+type objKind int
+
+const (
+	kSchema objKind = iota
+	kExtension
+	kCollation
+	kType
+	kFunction
+	kOperator
+	kSequence
+	kOwned
+	kTable
+	kAttach
+	kView
+	kConstraint
+	kIndex
+	kIndexExtra
+	kIndexAttach
+	kTrigger
+	kPolicy
+	kEventTrigger
+	kACL
+	kOther
+)
+
+// obj is one node of a schema: what creates it (Dump's statements), what it
+// depends on, and the model object behind it.
+type obj struct {
+	key   string
+	kind  objKind
+	stmts []string // creation statements without comments and privileges
+	deco  []string // comments and OWNER TO statements
+	deps  []string // keys; used for ordering and for rebuild propagation
+	// orderDeps only order statements (not propagated when rebuilding).
+	orderDeps []string
+	order     int
+	owner     string // key of the owning table/view for sub-objects and ACLs
+
+	ns    *catalog.Namespace
+	ext   *catalog.Extension
+	typ   *catalog.Type
+	fn    *catalog.Function
+	op    *catalog.Operator
+	seq   *catalog.Sequence
+	table *catalog.Table
+	view  *catalog.View
+	con   *catalog.Constraint
+	idx   *catalog.Index
+	trg   *catalog.Trigger
+	pol   *catalog.Policy
+	evt   *catalog.EventTrigger
+	coll  *catalog.Collation
+	// rel is the table or view a sub-object belongs to.
+	rel catalog.QualifiedName
+	// inline marks check constraints that CREATE TABLE creates itself.
+	inline bool
+}
+
+// index is a schema's objects by key, plus reverse dependencies.
+type index struct {
+	s     *catalog.Schema
+	objs  map[string]*obj
+	users map[string][]string // key -> keys of objects depending on it (propagating deps only)
+	// colTargets are "COLUMN t.c" comment targets of existing columns.
+	colTargets map[string]bool
+}
+
+func refKey(r catalog.ObjectRef) string {
+	switch r.Kind {
+	case catalog.KindIndex:
+		return catalog.IndexNodeKey(r.Schema, r.Name)
+	case catalog.KindConstraint:
+		return catalog.ConstraintNodeKey(catalog.QualifiedName{Schema: r.Schema, Name: r.Table}, r.Name)
+	}
+	return r.Key()
+}
+
+// buildIndex indexes s (already normalised) for diffing. privileges selects
+// whether owners and ACLs are part of the nodes.
+func buildIndex(s *catalog.Schema, privileges bool) *index {
+	ix := &index{s: s, objs: map[string]*obj{}, users: map[string][]string{}, colTargets: map[string]bool{}}
+	put := func(o *obj) *obj {
+		if prev, ok := ix.objs[o.key]; ok {
+			return prev
+		}
+		o.order = -1
+		ix.objs[o.key] = o
+		return o
+	}
+	for i := range s.Namespaces {
+		n := &s.Namespaces[i]
+		put(&obj{key: catalog.ObjectRef{Kind: catalog.KindSchema, Name: n.Name}.Key(), kind: kSchema, ns: n})
+	}
+	for i := range s.Extensions {
+		e := &s.Extensions[i]
+		put(&obj{key: catalog.ObjectRef{Kind: catalog.KindExtension, Name: e.Name}.Key(), kind: kExtension, ext: e})
+	}
+	for i := range s.Collations {
+		c := &s.Collations[i]
+		put(&obj{key: catalog.ObjectRef{Kind: catalog.KindCollation, Schema: c.Schema, Name: c.Name}.Key(), kind: kCollation, coll: c})
+	}
+	for i := range s.Types {
+		t := &s.Types[i]
+		put(&obj{key: t.Ref().Key(), kind: kType, typ: t})
+		for _, a := range t.Attributes {
+			ix.colTargets["COLUMN "+t.QualifiedName.String()+"."+catalog.QuoteIdent(a.Name)] = true
+		}
+	}
+	funcsByName := map[catalog.QualifiedName][]string{}
+	for i := range s.Functions {
+		f := &s.Functions[i]
+		put(&obj{key: f.Ref().Key(), kind: kFunction, fn: f})
+		funcsByName[f.QualifiedName] = append(funcsByName[f.QualifiedName], f.Ref().Key())
+	}
+	for i := range s.Operators {
+		o := &s.Operators[i]
+		put(&obj{key: o.Ref().Key(), kind: kOperator, op: o})
+	}
+	for i := range s.Sequences {
+		q := &s.Sequences[i]
+		put(&obj{key: q.Ref().Key(), kind: kSequence, seq: q})
+		if q.OwnedBy != nil {
+			put(&obj{key: catalog.OwnedByNodeKey(q.Ref()), kind: kOwned, seq: q})
+		}
+	}
+	trigger := func(rel catalog.QualifiedName, owner catalog.ObjectRef, tr *catalog.Trigger) {
+		o := put(&obj{key: catalog.TriggerNodeKey(owner, tr.Name), kind: kTrigger, trg: tr, rel: rel, owner: owner.Key()})
+		o.deps = append(o.deps, funcsByName[tr.Function]...)
+	}
+	indexes := func(rel catalog.QualifiedName, owner string, xs []catalog.Index) {
+		for i := range xs {
+			x := &xs[i]
+			if x.Constraint == "" {
+				put(&obj{key: catalog.IndexNodeKey(rel.Schema, x.Name), kind: kIndex, idx: x, rel: rel, owner: owner})
+			} else {
+				put(&obj{key: catalog.IndexExtraNodeKey(rel.Schema, x.Name), kind: kIndexExtra, idx: x, rel: rel, owner: owner})
+			}
+			if x.ParentIndex != nil {
+				put(&obj{key: catalog.AttachNodeKey(catalog.IndexNodeKey(rel.Schema, x.Name)), kind: kIndexAttach, idx: x, rel: rel, owner: owner})
+			}
+		}
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		tk := t.Ref().Key()
+		to := put(&obj{key: tk, kind: kTable, table: t})
+		for _, c := range t.Columns {
+			ix.colTargets["COLUMN "+t.QualifiedName.String()+"."+catalog.QuoteIdent(c.Name)] = true
+		}
+		if t.PartitionOf != nil {
+			pk := catalog.ObjectRef{Kind: catalog.KindTable, Schema: t.PartitionOf.Schema, Name: t.PartitionOf.Name}.Key()
+			to.orderDeps = append(to.orderDeps, pk)
+			put(&obj{key: catalog.AttachNodeKey(tk), kind: kAttach, table: t, owner: tk})
+		}
+		for _, p := range t.Inherits {
+			to.orderDeps = append(to.orderDeps, catalog.ObjectRef{Kind: catalog.KindTable, Schema: p.Schema, Name: p.Name}.Key())
+		}
+		for j := range t.Constraints {
+			c := &t.Constraints[j]
+			o := put(&obj{key: catalog.ConstraintNodeKey(t.QualifiedName, c.Name), kind: kConstraint, con: c, rel: t.QualifiedName, owner: tk})
+			if c.Type == catalog.ConstraintCheck {
+				// Checks are planned here, not from Dump (which inlines most of them).
+				o.stmts = []string{"ALTER TABLE " + t.QualifiedName.String() + " ADD CONSTRAINT " + catalog.QuoteIdent(c.Name) + " " + c.Definition}
+				o.deps = append(o.deps, tk)
+				for _, r := range c.DependsOn {
+					o.deps = append(o.deps, refKey(r))
+				}
+				o.inline = !c.NotValid && (!c.Inherited || t.PartitionOf != nil)
+				o.order = -2 // keep our statements
+			}
+		}
+		indexes(t.QualifiedName, tk, t.Indexes)
+		for j := range t.Triggers {
+			trigger(t.QualifiedName, t.Ref(), &t.Triggers[j])
+		}
+		for j := range t.Policies {
+			p := &t.Policies[j]
+			put(&obj{key: catalog.PolicyNodeKey(t.Ref(), p.Name), kind: kPolicy, pol: p, rel: t.QualifiedName, owner: tk})
+		}
+		if privileges {
+			put(&obj{key: "acl:" + tk, kind: kACL, owner: tk})
+			put(&obj{key: "colacl:" + t.QualifiedName.String(), kind: kACL, owner: tk})
+		}
+	}
+	for i := range s.Views {
+		v := &s.Views[i]
+		vk := v.Ref().Key()
+		put(&obj{key: vk, kind: kView, view: v})
+		for _, c := range v.Columns {
+			ix.colTargets["COLUMN "+v.QualifiedName.String()+"."+catalog.QuoteIdent(c.Name)] = true
+		}
+		indexes(v.QualifiedName, vk, v.Indexes)
+		for j := range v.Triggers {
+			trigger(v.QualifiedName, v.Ref(), &v.Triggers[j])
+		}
+		if privileges {
+			put(&obj{key: "acl:" + vk, kind: kACL, owner: vk})
+			put(&obj{key: "colacl:" + v.QualifiedName.String(), kind: kACL, owner: vk})
+		}
+	}
+	for i := range s.EventTriggers {
+		e := &s.EventTriggers[i]
+		o := put(&obj{key: catalog.EventTriggerNodeKey(e.Name), kind: kEventTrigger, evt: e})
+		o.deps = append(o.deps, funcsByName[e.Function]...)
+	}
+	if privileges {
+		for k, o := range ix.objs {
+			switch o.kind {
+			case kSchema, kType, kFunction, kSequence:
+				put(&obj{key: "acl:" + k, kind: kACL, owner: k})
+			}
+		}
+	}
+
+	bare := catalog.DumpNodes(*s, catalog.DumpOptions{NoPrivileges: true, NoComments: true, NoHeader: true})
+	bareStmts := map[string][]string{}
+	for i, n := range bare {
+		bareStmts[n.Key] = n.Statements
+		o, ok := ix.objs[n.Key]
+		if !ok {
+			o = put(&obj{key: n.Key, kind: kOther})
+		}
+		if o.order == -2 {
+			o.order = i
+			continue
+		}
+		o.order = i
+		o.stmts = n.Statements
+		o.deps = append(o.deps, n.Deps...)
+	}
+	full := catalog.DumpNodes(*s, catalog.DumpOptions{NoPrivileges: !privileges, NoHeader: true})
+	for i, n := range full {
+		o, ok := ix.objs[n.Key]
+		if !ok {
+			o = put(&obj{key: n.Key, kind: kOther})
+			if strings.HasPrefix(n.Key, "defacl:") {
+				o.kind = kACL
+			}
+		}
+		if o.kind == kACL {
+			o.stmts = n.Statements
+			o.deps = append(o.deps, n.Deps...)
+			if o.order < 0 {
+				o.order = len(bare) + i
+			}
+			continue
+		}
+		if o.order < 0 {
+			o.order = len(bare) + i
+		}
+		o.deco = subtract(n.Statements, bareStmts[n.Key])
+		if o.kind == kConstraint && o.con != nil && o.con.Type == catalog.ConstraintCheck {
+			o.deco = nil
+			for _, st := range n.Statements {
+				if strings.HasPrefix(st, "COMMENT ON ") {
+					o.deco = append(o.deco, st)
+				}
+			}
+		}
+	}
+	// Drop ACL nodes that hold nothing (default privileges).
+	for k, o := range ix.objs {
+		if o.kind == kACL && len(o.stmts) == 0 {
+			delete(ix.objs, k)
+		}
+	}
+	for k, o := range ix.objs {
+		o.deps = uniq(o.deps, k)
+		for _, d := range o.deps {
+			if strings.HasPrefix(d, "attach:") || strings.HasPrefix(d, "schema:") {
+				continue
+			}
+			ix.users[d] = append(ix.users[d], k)
+		}
+	}
+	return ix
+}
+
+func uniq(s []string, self string) []string {
+	seen := map[string]bool{self: true}
+	out := s[:0]
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// subtract returns a minus the elements of b (multiset), keeping a's order.
+func subtract(a, b []string) []string {
+	cnt := map[string]int{}
+	for _, x := range b {
+		cnt[x]++
+	}
+	var out []string
+	for _, x := range a {
+		if cnt[x] > 0 {
+			cnt[x]--
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
