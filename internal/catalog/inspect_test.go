@@ -140,6 +140,21 @@ func TestInspectQueriers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Parallel reading (extra connections sharing the snapshot) gives the same model.
+	r4, err := catalog.Inspect(ctx, conn, catalog.Options{Parallel: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r5, err := catalog.Inspect(ctx, pool, catalog.Options{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Connections != 1 || r4.Connections != 3 || r5.Connections != 2 {
+		t.Errorf("connections used: %d, %d, %d; want 1, 3, 2", r1.Connections, r4.Connections, r5.Connections)
+	}
+	if r1.Fingerprint != r4.Fingerprint || r1.Fingerprint != r5.Fingerprint {
+		t.Errorf("parallel inspection differs: %s %s %s", r1.Fingerprint, r4.Fingerprint, r5.Fingerprint)
+	}
 	if r1.Fingerprint != r2.Fingerprint || r1.Fingerprint != r3.Fingerprint {
 		t.Errorf("fingerprints differ by querier: %s %s %s", r1.Fingerprint, r2.Fingerprint, r3.Fingerprint)
 	}

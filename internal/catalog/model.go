@@ -550,4 +550,7 @@ type Result struct {
 	Unsupported []Object `json:"unsupported"`
 	// Skipped lists schemas that could not be read, with the reason.
 	Skipped []Object `json:"skipped,omitempty"`
+	// Connections is how many connections read the catalog (1, or more when
+	// read in parallel on one shared snapshot).
+	Connections int `json:"connections"`
 }
