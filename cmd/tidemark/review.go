@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -155,10 +156,8 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		}
 		fmt.Fprintf(c.ErrOrStderr(), "%d error(s), %d warning(s) in %d file(s)\n", errs, warns, len(files))
 	case "json":
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(entries); err != nil {
-			return fmt.Errorf("write json: %w", err)
+		if err := writeReviewJSON(out, entries); err != nil {
+			return err
 		}
 	case "sarif":
 		if err := writeSARIF(out, reg, entries); err != nil {
@@ -190,11 +189,41 @@ func readReviewFile(c *cobra.Command, file string) (string, error) {
 	return string(b), nil
 }
 
+// writeReviewJSON prints the entries as an indented JSON array, one entry at
+// a time (large reviews are not held twice in memory).
+func writeReviewJSON(w io.Writer, entries []reviewEntry) error {
+	bw := bufio.NewWriter(w)
+	if len(entries) == 0 {
+		bw.WriteString("[]\n")
+		return bw.Flush()
+	}
+	bw.WriteString("[\n")
+	for i := range entries {
+		b, err := json.MarshalIndent(&entries[i], "  ", "  ")
+		if err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+		bw.WriteString("  ")
+		bw.Write(b)
+		if i < len(entries)-1 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
 // writeReviewText prints compiler-style lines: file:line:col: level rule-id: message.
 func writeReviewText(w io.Writer, entries []reviewEntry) {
+	bw := bufio.NewWriter(w)
 	for _, e := range entries {
-		fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", e.File, e.Line, e.Column, e.Level, e.Rule, oneLine(e.Message))
+		fmt.Fprintf(bw, "%s:%d:%d: %s %s: %s\n", e.File, e.Line, e.Column, e.Level, e.Rule, oneLine(e.Message))
 	}
+	bw.Flush()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -343,3 +343,26 @@ func hasConstraint(cons []*pg_query.Constraint, t pg_query.ConstrType) *pg_query
 	}
 	return nil
 }
+
+// containsFoldASCII reports whether s contains the lower-case ASCII word,
+// ignoring case, without allocating (a cheap filter before tree walks).
+func containsFoldASCII(s, word string) bool {
+	n := len(word)
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for j < n {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[j] {
+				break
+			}
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}

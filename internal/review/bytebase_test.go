@@ -78,7 +78,6 @@ var bytebaseRules = map[string]struct {
 // bytebaseNotRun are corpus files their owners do not run (README).
 var bytebaseNotRun = map[string]bool{"hello_world": true, "statement_disallow_mix_in_ddl": true, "statement_disallow_mix_in_dml": true}
 
-
 // BytebaseCatalog is the catalog the corpus assumes (its README).
 func bytebaseCatalog() *Catalog {
 	c := NewCatalog()

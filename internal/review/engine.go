@@ -3,11 +3,13 @@ package review
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 )
@@ -76,6 +78,13 @@ type run struct {
 	lines  []int
 	advice []pendingAdvice
 	state  map[string]any
+
+	facts   stmtFacts // tree facts of the statement factsAt, shared by rules
+	factsAt int
+
+	inTx    []bool // per statement: inside an explicit transaction block
+	txOpen  bool   // a block is open after the statements so far
+	txBegin int    // the statement that opened it
 }
 
 type pendingAdvice struct {
@@ -92,36 +101,81 @@ type ctx struct {
 	i       int                 // statement index; -1 in finish hooks
 	st      *sqlparse.Statement // nil in finish hooks
 	node    *pg_query.Node
+	res     map[string]*regexp.Regexp
 }
 
-// Review checks src (a SQL script) against the policy. A script the parser
-// rejects returns a *sqlparse.SyntaxError.
-func (r *Registry) Review(gctx context.Context, src string, o Options) (*Result, error) {
-	stmts, err := sqlparse.Split(src)
+// regexp compiles a pattern once per review and rule.
+func (c *ctx) regexp(pattern string) (*regexp.Regexp, error) {
+	if re, ok := c.res[pattern]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, err
 	}
-	return r.ReviewStatements(gctx, src, stmts, o)
+	if c.res == nil || len(c.res) > 1024 {
+		c.res = map[string]*regexp.Regexp{}
+	}
+	c.res[pattern] = re
+	return re, nil
+}
+
+// Review checks src (a SQL script) against the policy. A script the parser
+// rejects returns a *sqlparse.SyntaxError. The script is parsed in chunks
+// and each parse tree is released once reviewed, so Result.Statements carry
+// no Node.
+func (r *Registry) Review(gctx context.Context, src string, o Options) (*Result, error) {
+	rn, active, err := r.newRun(gctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	err = sqlparse.SplitFunc(src, func(batch []sqlparse.Statement) error {
+		for k := range batch {
+			if err := rn.step(active, batch[k], true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rn.finish(active), nil
+}
+
+// ReviewStatements reviews an already split script (stmts from
+// sqlparse.Split(src)); the statements' parse trees are left in place.
+func (r *Registry) ReviewStatements(gctx context.Context, src string, stmts []sqlparse.Statement, o Options) (*Result, error) {
+	rn, active, err := r.newRun(gctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range stmts {
+		if err := rn.step(active, st, false); err != nil {
+			return nil, err
+		}
+	}
+	return rn.finish(active), nil
 }
 
 type activeRule struct {
-	r       *rule
-	level   Level
-	payload Payload
+	r *rule
+	c *ctx // reused for every statement
 }
 
-// ReviewStatements reviews an already split script (stmts from sqlparse.Split(src)).
-func (r *Registry) ReviewStatements(gctx context.Context, src string, stmts []sqlparse.Statement, o Options) (*Result, error) {
+func (r *Registry) newRun(gctx context.Context, src string, o Options) (*run, []activeRule, error) {
 	pol := o.Policy
 	if pol == nil {
 		var err error
 		if pol, err = r.Template(TemplateAdvanced); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := r.Validate(pol); err != nil {
-		return nil, fmt.Errorf("invalid policy: %w", err)
+		return nil, nil, fmt.Errorf("invalid policy: %w", err)
 	}
+	rn := &run{gctx: gctx, reg: r, src: src, opts: o, cat: o.Catalog.clone(), state: map[string]any{}, txBegin: -1, factsAt: -1}
+	rn.lines = lineStarts(src)
 	var active []activeRule
 	for _, rc := range pol.Rules {
 		if rc.Level == Off {
@@ -132,30 +186,44 @@ func (r *Registry) ReviewStatements(gctx context.Context, src string, stmts []sq
 		if rc.Payload != nil {
 			pl = rc.Payload.clone()
 		}
-		active = append(active, activeRule{r: x, level: rc.Level, payload: pl})
+		active = append(active, activeRule{r: x, c: &ctx{run: rn, rule: x, level: rc.Level, payload: pl, i: -1}})
 	}
-	rn := &run{gctx: gctx, reg: r, src: src, opts: o, stmts: stmts, cat: o.Catalog.clone(), state: map[string]any{}}
-	rn.lines = lineStarts(src)
-	for i := range stmts {
-		if err := gctx.Err(); err != nil {
-			return nil, err
+	return rn, active, nil
+}
+
+// step reviews one statement, then applies it to the catalog.
+func (rn *run) step(active []activeRule, st sqlparse.Statement, release bool) error {
+	i := len(rn.stmts)
+	if i%256 == 0 {
+		if err := rn.gctx.Err(); err != nil {
+			return err
 		}
-		st := &stmts[i]
-		for _, a := range active {
-			if a.r.stmt == nil {
-				continue
-			}
-			c := &ctx{run: rn, rule: a.r, level: a.level, payload: a.payload, i: i, st: st, node: st.Node}
-			a.r.stmt(c)
-		}
-		rn.cat.apply(st.Node, i)
 	}
+	rn.stmts = append(rn.stmts, st)
+	sp := &rn.stmts[i]
+	for _, a := range active {
+		if a.r.stmt == nil {
+			continue
+		}
+		a.c.i, a.c.st, a.c.node = i, sp, sp.Node
+		a.r.stmt(a.c)
+	}
+	rn.cat.apply(sp.Node, i)
+	rn.trackTransaction(sp, i)
+	if release {
+		sp.Node = nil
+	}
+	return nil
+}
+
+func (rn *run) finish(active []activeRule) *Result {
 	for _, a := range active {
 		if a.r.finish != nil {
-			a.r.finish(&ctx{run: rn, rule: a.r, level: a.level, payload: a.payload, i: -1})
+			a.c.i, a.c.st, a.c.node = -1, nil, nil
+			a.r.finish(a.c)
 		}
 	}
-	res := &Result{Statements: stmts, Catalog: rn.cat, Counts: map[Level]int{}}
+	res := &Result{Statements: rn.stmts, Catalog: rn.cat, Counts: map[Level]int{}}
 	res.Advice = rn.suppress(active)
 	sort.SliceStable(res.Advice, func(i, j int) bool {
 		a, b := res.Advice[i], res.Advice[j]
@@ -170,7 +238,26 @@ func (r *Registry) ReviewStatements(gctx context.Context, src string, stmts []sq
 	for _, a := range res.Advice {
 		res.Counts[a.Level]++
 	}
-	return res, nil
+	return res
+}
+
+// trackTransaction follows explicit transaction blocks: txOpen is the state
+// before the next statement, txBegin the statement that opened it.
+func (rn *run) trackTransaction(st *sqlparse.Statement, i int) {
+	rn.inTx = append(rn.inTx, rn.txOpen)
+	if st.Kind != sqlparse.TransactionControl {
+		return
+	}
+	switch st.Tag {
+	case "BEGIN", "START TRANSACTION":
+		rn.txOpen, rn.txBegin = true, i
+	case "COMMIT", "PREPARE TRANSACTION":
+		rn.txOpen = false
+	case "ROLLBACK":
+		if ts := st.Node.GetTransactionStmt(); ts == nil || ts.Kind != pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO {
+			rn.txOpen = false
+		}
+	}
 }
 
 func lineStarts(src string) []int {
@@ -215,8 +302,12 @@ func (c *ctx) report(format string, args ...any) {
 	c.add(c.i, c.st.Start, fmt.Sprintf(format, args...))
 }
 
-// reportAt flags the current statement at a parse-tree location (-1 = statement start).
+// reportAt flags the current statement at a parse-tree location (as found
+// in the statement's Node; -1 = the statement start).
 func (c *ctx) reportAt(loc int, format string, args ...any) {
+	if loc >= 0 {
+		loc += c.st.NodeOffset
+	}
 	if loc < c.st.Start || loc > c.st.End {
 		loc = c.st.Start
 	}
@@ -237,6 +328,42 @@ func (c *ctx) reportStmt(i int, atEnd bool, format string, args ...any) {
 		}
 	}
 	c.add(i, off, fmt.Sprintf(format, args...))
+}
+
+// stmtFacts are what several rules look for in a statement's tree, found by
+// one walk and shared.
+type stmtFacts struct {
+	relations []*pg_query.RangeVar   // every relation reference, in tree order
+	ctes      map[string]bool        // names of CTEs defined anywhere
+	selects   []*pg_query.SelectStmt // every SELECT (subqueries included)
+	likes     []*pg_query.A_Expr     // LIKE / ILIKE expressions
+}
+
+// facts walks the current statement's tree once and caches what rules need.
+func (c *ctx) facts() *stmtFacts {
+	if c.factsAt == c.i {
+		return &c.run.facts
+	}
+	f := stmtFacts{ctes: map[string]bool{}}
+	if c.node != nil {
+		walkMessages(c.node.ProtoReflect(), func(m proto.Message) bool {
+			switch v := m.(type) {
+			case *pg_query.RangeVar:
+				f.relations = append(f.relations, v)
+			case *pg_query.CommonTableExpr:
+				f.ctes[v.Ctename] = true
+			case *pg_query.SelectStmt:
+				f.selects = append(f.selects, v)
+			case *pg_query.A_Expr:
+				if v.Kind == pg_query.A_Expr_Kind_AEXPR_LIKE || v.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
+					f.likes = append(f.likes, v)
+				}
+			}
+			return true
+		})
+	}
+	c.run.facts, c.factsAt = f, c.i
+	return &c.run.facts
 }
 
 // text returns the current statement's source.
@@ -350,7 +477,7 @@ func (rn *run) suppress(active []activeRule) []Advice {
 	if unused == nil {
 		return out
 	}
-	c := &ctx{run: rn, rule: unused.r, level: unused.level, payload: unused.payload}
+	c := unused.c
 	rn.advice = nil
 	for _, d := range dirs {
 		if containsString(d.rules, ruleUnusedIgnore) {

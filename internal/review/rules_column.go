@@ -65,7 +65,7 @@ func forEachTypeChange(c *ctx, fn func(tc typeChange)) {
 // (new columns and type changes) with the column name and location.
 func forEachColumnType(c *ctx, fn func(rv *pg_query.RangeVar, col string, tn *pg_query.TypeName, loc int)) {
 	forEachColumnDef(c, func(d colDef) { fn(d.rv, d.cd.Colname, d.cd.TypeName, int(d.cd.Location)) })
-	forEachTypeChange(c, func(tc typeChange) { fn(tc.rv, tc.col, tc.tn, c.st.Start) })
+	forEachTypeChange(c, func(tc typeChange) { fn(tc.rv, tc.col, tc.tn, -1) })
 }
 
 func colDisplay(rv *pg_query.RangeVar, col string) string {
@@ -431,7 +431,7 @@ func columnRules() []*rule {
 						}
 					}
 				case *pg_query.Node_InsertStmt:
-					if !cteNames(c.node)[s.InsertStmt.Relation.Relname] {
+					if !c.facts().ctes[s.InsertStmt.Relation.Relname] {
 						t := table(s.InsertStmt.Relation)
 						for _, n := range s.InsertStmt.Cols {
 							if rt := n.GetResTarget(); rt != nil {

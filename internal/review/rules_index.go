@@ -18,7 +18,7 @@ type indexDef struct {
 // forEachIndexDef calls fn for each key a statement defines.
 func forEachIndexDef(c *ctx, withFK bool, fn func(d indexDef)) {
 	if is := c.node.GetIndexStmt(); is != nil {
-		fn(indexDef{table: is.Relation.Relname, name: is.Idxname, kind: "INDEX", cols: indexColumns(is), loc: c.st.Start})
+		fn(indexDef{table: is.Relation.Relname, name: is.Idxname, kind: "INDEX", cols: indexColumns(is), loc: -1})
 		return
 	}
 	forEachNewConstraint(c, func(table string, k *pg_query.Constraint, cols []string, loc int) {

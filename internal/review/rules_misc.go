@@ -246,30 +246,6 @@ func requireSetting(c *ctx, name string) {
 	c.report("Statement runs before SET %s; a blocked lock wait would queue all queries on the table behind it", name)
 }
 
-// txState reports, for each statement, whether it runs inside an explicit
-// transaction block opened by the script (computed once per review).
-func txState(c *ctx) []bool {
-	if v, ok := c.state["\x00tx"]; ok {
-		return v.([]bool)
-	}
-	in := make([]bool, len(c.stmts))
-	open := false
-	for i := range c.stmts {
-		in[i] = open
-		if ts := c.stmts[i].Node.GetTransactionStmt(); ts != nil {
-			switch ts.Kind {
-			case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-				open = true
-			case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
-				pg_query.TransactionStmtKind_TRANS_STMT_PREPARE:
-				open = false
-			}
-		}
-	}
-	c.state["\x00tx"] = in
-	return in
-}
-
 func transactionRules() []*rule {
 	return []*rule{
 		{
@@ -281,10 +257,9 @@ func transactionRules() []*rule {
 				if ts == nil {
 					return
 				}
-				in := txState(c)
 				switch ts.Kind {
 				case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-					if in[c.i] {
+					if c.txOpen {
 						c.report("BEGIN inside a transaction block that is already open")
 					} else {
 						c.report("The script opens its own transaction; the runner already runs it in one, so its COMMIT would end that early")
@@ -297,29 +272,8 @@ func transactionRules() []*rule {
 				Rationale: "A script that BEGINs without COMMIT or ROLLBACK leaves the session inside a transaction: its changes and locks stay pending until the connection closes, and then are rolled back.",
 				Level:     Error, Basic: Error, Example: "BEGIN; ALTER TABLE t ADD COLUMN x int;"},
 			finish: func(c *ctx) {
-				in := txState(c)
-				if len(c.stmts) == 0 {
-					return
-				}
-				last := len(c.stmts) - 1
-				open := in[last]
-				if ts := c.stmts[last].Node.GetTransactionStmt(); ts != nil {
-					switch ts.Kind {
-					case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-						open = true
-					case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
-						pg_query.TransactionStmtKind_TRANS_STMT_PREPARE:
-						open = false
-					}
-				}
-				if !open {
-					return
-				}
-				for i := last; i >= 0; i-- {
-					if ts := c.stmts[i].Node.GetTransactionStmt(); ts != nil && (ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_BEGIN || ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_START) {
-						c.reportStmt(i, false, "Transaction opened here is never committed or rolled back")
-						return
-					}
+				if c.txOpen && c.txBegin >= 0 {
+					c.reportStmt(c.txBegin, false, "Transaction opened here is never committed or rolled back")
 				}
 			},
 		},
@@ -331,7 +285,7 @@ func transactionRules() []*rule {
 				if !sqlparse.IsNonTransactional(c.node, c.opts.ServerVersion) {
 					return
 				}
-				if txState(c)[c.i] {
+				if c.txOpen {
 					c.report("%s cannot run inside a transaction block (SQLSTATE 25001)", c.st.Tag)
 				}
 			},

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
-	"google.golang.org/protobuf/proto"
 )
 
 const snakeCase = `^[a-z]+(_[a-z]+)*$`
@@ -75,8 +74,10 @@ func namingRules() []*rule {
 				Level:     Warning,
 				Example:   "CREATE TABLE users (id bigint PRIMARY KEY);"},
 			stmt: func(c *ctx) {
-				ctes := cteNames(c.node)
-				for _, name := range unqualifiedRelations(c.node, ctes) {
+				if c.node == nil {
+					return
+				}
+				for _, name := range unqualifiedRelations(c, c.facts()) {
 					c.reportStmt(c.i, true, "unqualified object name: '%s'", name)
 				}
 			},
@@ -91,7 +92,7 @@ func namingRules() []*rule {
 				if ds == nil || ds.RemoveType != pg_query.ObjectType_OBJECT_TABLE {
 					return
 				}
-				re, err := regexp.Compile(c.payload.Format)
+				re, err := c.regexp(c.payload.Format)
 				if err != nil {
 					return
 				}
@@ -159,7 +160,7 @@ func isIdentByte(b byte) bool {
 // checkName matches a name against the rule's regex and max length.
 func checkName(c *ctx, loc int, name, what, display string) {
 	name = fullIdent(c, name)
-	re, err := regexp.Compile(c.payload.Format)
+	re, err := c.regexp(c.payload.Format)
 	if err != nil {
 		return
 	}
@@ -181,7 +182,7 @@ func expandTemplate(format string, vals map[string]string) string {
 
 func checkTemplate(c *ctx, loc int, name string, vals map[string]string, what, table string) {
 	expected := expandTemplate(c.payload.Format, vals)
-	re, err := regexp.Compile(expected)
+	re, err := c.regexp(expected)
 	if err != nil {
 		return
 	}
@@ -208,7 +209,7 @@ func namingIndexRule(id, title, kind, format, rationale, example string) *rule {
 			case *pg_query.Node_IndexStmt:
 				is := s.IndexStmt
 				if (kind == "uk") == is.Unique && kind != "pk" {
-					check(c.st.Start, is.Idxname, is.Relation.Relname, indexColumns(is))
+					check(-1, is.Idxname, is.Relation.Relname, indexColumns(is))
 				}
 			case *pg_query.Node_RenameStmt:
 				rs := s.RenameStmt
@@ -224,7 +225,7 @@ func namingIndexRule(id, title, kind, format, rationale, example string) *rule {
 					}
 					ix := t.Index(rs.Relation.Relname)
 					if ix != nil && indexKind(t, ix) == kind {
-						check(c.st.Start, rs.Newname, t.Name, ix.Columns)
+						check(-1, rs.Newname, t.Name, ix.Columns)
 					}
 				case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 					t := c.cat.resolve(rs.Relation.Schemaname, rs.Relation.Relname)
@@ -233,7 +234,7 @@ func namingIndexRule(id, title, kind, format, rationale, example string) *rule {
 					}
 					k := t.Constraint(rs.Subname)
 					if k != nil && (k.Type == "p" && kind == "pk" || k.Type == "u" && kind == "uk") {
-						check(c.st.Start, rs.Newname, t.Name, k.Columns)
+						check(-1, rs.Newname, t.Name, k.Columns)
 					}
 				}
 			}
@@ -290,14 +291,14 @@ func indexKind(t *Table, ix *Index) string {
 func forEachNewTableName(c *ctx, fn func(name string, loc int)) {
 	switch s := c.node.Node.(type) {
 	case *pg_query.Node_CreateStmt:
-		fn(s.CreateStmt.Relation.Relname, c.st.Start)
+		fn(s.CreateStmt.Relation.Relname, -1)
 	case *pg_query.Node_CreateTableAsStmt:
 		if s.CreateTableAsStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE && s.CreateTableAsStmt.Into != nil {
-			fn(s.CreateTableAsStmt.Into.Rel.Relname, c.st.Start)
+			fn(s.CreateTableAsStmt.Into.Rel.Relname, -1)
 		}
 	case *pg_query.Node_RenameStmt:
 		if s.RenameStmt.RenameType == pg_query.ObjectType_OBJECT_TABLE {
-			fn(s.RenameStmt.Newname, c.st.Start)
+			fn(s.RenameStmt.Newname, -1)
 		}
 	}
 }
@@ -314,13 +315,13 @@ func forEachNewColumn(c *ctx, fn func(table, col string, loc int)) {
 		for _, cmd := range alterCmds(s.AlterTableStmt) {
 			if cmd.Subtype == pg_query.AlterTableType_AT_AddColumn {
 				if cd := cmd.Def.GetColumnDef(); cd != nil {
-					fn(s.AlterTableStmt.Relation.Relname, cd.Colname, c.st.Start)
+					fn(s.AlterTableStmt.Relation.Relname, cd.Colname, int(cd.Location))
 				}
 			}
 		}
 	case *pg_query.Node_RenameStmt:
 		if s.RenameStmt.RenameType == pg_query.ObjectType_OBJECT_COLUMN {
-			fn(s.RenameStmt.Relation.Relname, s.RenameStmt.Newname, c.st.Start)
+			fn(s.RenameStmt.Relation.Relname, s.RenameStmt.Newname, -1)
 		}
 	}
 }
@@ -363,45 +364,29 @@ func forEachNewConstraint(c *ctx, fn func(table string, k *pg_query.Constraint, 
 	}
 }
 
-// cteNames collects the names of all CTEs in a statement.
-func cteNames(n *pg_query.Node) map[string]bool {
-	out := map[string]bool{}
-	walk(n, func(x *pg_query.Node) bool {
-		if cte := x.GetCommonTableExpr(); cte != nil {
-			out[cte.Ctename] = true
-		}
-		return true
-	})
-	return out
-}
-
 // unqualifiedRelations lists relation names written without a schema
 // (CTE references excluded), in tree order.
-func unqualifiedRelations(n *pg_query.Node, ctes map[string]bool) []string {
+func unqualifiedRelations(c *ctx, f *stmtFacts) []string {
 	var out []string
-	walkMessages(n.ProtoReflect(), func(m proto.Message) bool {
-		switch v := m.(type) {
-		case *pg_query.RangeVar:
-			if v.Schemaname == "" && v.Relname != "" && !ctes[v.Relname] {
-				out = append(out, v.Relname)
-			}
-		case *pg_query.DropStmt:
-			switch v.RemoveType {
-			case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_SEQUENCE, pg_query.ObjectType_OBJECT_VIEW,
-				pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_TYPE,
-				pg_query.ObjectType_OBJECT_DOMAIN, pg_query.ObjectType_OBJECT_FOREIGN_TABLE:
-				for _, o := range v.Objects {
-					if l := o.GetList(); l != nil && len(l.Items) == 1 {
-						out = append(out, strVal(l.Items[0]))
-					} else if tn := o.GetTypeName(); tn != nil && len(tn.Names) == 1 {
-						out = append(out, strVal(tn.Names[0]))
-					}
+	for _, rv := range f.relations {
+		if rv.Schemaname == "" && rv.Relname != "" && !f.ctes[rv.Relname] {
+			out = append(out, rv.Relname)
+		}
+	}
+	if ds := c.node.GetDropStmt(); ds != nil {
+		switch ds.RemoveType {
+		case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_SEQUENCE, pg_query.ObjectType_OBJECT_VIEW,
+			pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_TYPE,
+			pg_query.ObjectType_OBJECT_DOMAIN, pg_query.ObjectType_OBJECT_FOREIGN_TABLE:
+			for _, o := range ds.Objects {
+				if l := o.GetList(); l != nil && len(l.Items) == 1 {
+					out = append(out, strVal(l.Items[0]))
+				} else if tn := o.GetTypeName(); tn != nil && len(tn.Names) == 1 {
+					out = append(out, strVal(tn.Names[0]))
 				}
 			}
-			return false
 		}
-		return true
-	})
+	}
 	return out
 }
 

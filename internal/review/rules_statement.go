@@ -38,18 +38,16 @@ func statementRules() []*rule {
 					return
 				}
 				top := c.node.GetSelectStmt()
-				walk(c.node, func(n *pg_query.Node) bool {
-					s := n.GetSelectStmt()
-					if s == nil || len(s.FromClause) == 0 || s.WhereClause != nil {
-						return true
+				for _, s := range c.facts().selects {
+					if len(s.FromClause) == 0 || s.WhereClause != nil {
+						continue
 					}
 					if s == top {
 						c.report("%q requires WHERE clause", c.text())
 					} else {
 						c.report("a subquery of %q requires WHERE clause", c.text())
 					}
-					return true
-				})
+				}
 			},
 		},
 		{
@@ -57,25 +55,24 @@ func statementRules() []*rule {
 				Rationale: "SELECT * returns whatever columns exist at run time: adding or reordering columns silently changes INSERT ... SELECT targets and view definitions, and reads more data than needed. List the columns.",
 				Level:     Warning, Example: "INSERT INTO archive SELECT * FROM orders;"},
 			stmt: func(c *ctx) {
-				walk(c.node, func(n *pg_query.Node) bool {
-					s := n.GetSelectStmt()
-					if s == nil {
-						return true
-					}
+				if !strings.Contains(c.st.Text, "*") {
+					return
+				}
+			selects:
+				for _, s := range c.facts().selects {
 					for _, t := range s.TargetList {
 						if rt := t.GetResTarget(); rt != nil {
 							if cr := rt.Val.GetColumnRef(); cr != nil {
 								for _, f := range cr.Fields {
 									if f.GetAStar() != nil {
 										c.reportAt(int(rt.Location), "%q uses SELECT all", c.text())
-										return true
+										continue selects
 									}
 								}
 							}
 						}
 					}
-					return true
-				})
+				}
 			},
 		},
 		{
@@ -83,17 +80,15 @@ func statementRules() []*rule {
 				Rationale: "A LIKE pattern starting with % cannot use a b-tree index, so the query scans the whole table. Use a trigram index (pg_trgm) or full-text search if you really need infix matching.",
 				Level:     Warning, Example: "SELECT id FROM users WHERE email LIKE '%@example.com';"},
 			stmt: func(c *ctx) {
+				if !containsFoldASCII(c.st.Text, "like") {
+					return
+				}
 				found := false
-				walk(c.node, func(n *pg_query.Node) bool {
-					e := n.GetAExpr()
-					if e == nil || found || (e.Kind != pg_query.A_Expr_Kind_AEXPR_LIKE && e.Kind != pg_query.A_Expr_Kind_AEXPR_ILIKE) {
-						return true
-					}
+				for _, e := range c.facts().likes {
 					if p, ok := constString(e.Rexpr); ok && strings.HasPrefix(p, "%") {
 						found = true
 					}
-					return true
-				})
+				}
 				if found {
 					c.report("%q uses leading wildcard LIKE", c.text())
 				}
@@ -224,21 +219,18 @@ func statementRules() []*rule {
 					return
 				}
 				found := false
-				walk(is.SelectStmt, func(n *pg_query.Node) bool {
-					if s := n.GetSelectStmt(); s != nil {
-						for _, sb := range s.SortClause {
-							if by := sb.GetSortBy(); by != nil {
-								if fc := stripCasts(by.Node).GetFuncCall(); fc != nil {
-									switch funcName(fc) {
-									case "random", "random_between", "rand":
-										found = true
-									}
+				for _, s := range c.facts().selects {
+					for _, sb := range s.SortClause {
+						if by := sb.GetSortBy(); by != nil {
+							if fc := stripCasts(by.Node).GetFuncCall(); fc != nil {
+								switch funcName(fc) {
+								case "random", "random_between", "rand":
+									found = true
 								}
 							}
 						}
 					}
-					return true
-				})
+				}
 				if found {
 					c.report("The INSERT statement uses ORDER BY random() or random_between(), related statement %q", c.text())
 				}
@@ -450,8 +442,7 @@ func statementRules() []*rule {
 			finish: func(c *ctx) {
 				hasDataChange := false
 				for i := range c.stmts {
-					switch c.stmts[i].Node.GetNode().(type) {
-					case *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt:
+					if t := c.stmts[i].Tag; t == "UPDATE" || t == "DELETE" {
 						hasDataChange = true
 					}
 				}

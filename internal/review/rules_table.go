@@ -121,7 +121,7 @@ func tableRules() []*rule {
 				case *pg_query.Node_IndexStmt:
 					check(s.IndexStmt.Relation, false)
 				case *pg_query.Node_InsertStmt:
-					if !cteNames(c.node)[s.InsertStmt.Relation.Relname] {
+					if !c.facts().ctes[s.InsertStmt.Relation.Relname] {
 						check(s.InsertStmt.Relation, false)
 					}
 				case *pg_query.Node_UpdateStmt:

@@ -3,6 +3,7 @@ package sqlparse
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -43,6 +44,9 @@ type Statement struct {
 	// transaction block on current PostgreSQL (see IsNonTransactional).
 	NonTransactional bool
 	Node             *pg_query.Node // nil for meta-commands
+	// NodeOffset is the byte offset of the text Node was parsed from: add it
+	// to locations inside Node to get offsets in the source.
+	NodeOffset int
 
 	// Data is the inline data of COPY ... FROM STDIN (the lines between the
 	// statement and the terminating "\." line, with their newlines);
@@ -74,6 +78,34 @@ const LatestServerVersion = 170000
 // FROM STDIN data stays with its statement. A script the parser rejects
 // yields a *SyntaxError.
 func Split(src string) ([]Statement, error) {
+	var out []Statement
+	err := SplitFunc(src, func(batch []Statement) error {
+		out = append(out, batch...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// chunkBytes is the size past which the script is cut (at a statement
+// boundary) into separately parsed chunks.
+const chunkBytes = 64 << 10
+
+type chunk struct {
+	start, end int       // byte range of src
+	segs       []segment // the segments inside
+	stmts      []Statement
+	err        error
+}
+
+// SplitFunc is Split for large scripts: it parses the script in chunks (in
+// parallel, bounded) and calls fn with each chunk's statements in source
+// order, so a caller that drops the parse trees it is done with keeps memory
+// flat. Node locations are relative to Statement.NodeOffset. When the script
+// does not parse, fn may already have received the batches before the error.
+func SplitFunc(src string, fn func(batch []Statement) error) error {
 	if !utf8.ValidString(src) || strings.IndexByte(src, 0) >= 0 {
 		// The server rejects such input too (SQLSTATE 22021).
 		off := 0
@@ -85,44 +117,134 @@ func Split(src string) ([]Statement, error) {
 			off += w
 		}
 		line, col := Position(src, off)
-		return nil, &SyntaxError{Line: line, Column: col, Offset: off,
+		return &SyntaxError{Line: line, Column: col, Offset: off,
 			Message: fmt.Sprintf("invalid byte sequence for encoding \"UTF8\": 0x%02x", src[off])}
 	}
-	segs := scanScript(src)
-	text := src
-	hasSpecial := false
+	lines := newLineIndex(src)
+	chunks := makeChunks(src, scanScript(src))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
+	if workers == 1 {
+		for _, ch := range chunks {
+			parseChunk(src, ch, lines)
+			if ch.err != nil {
+				return recoverChunk(src, chunks, ch, lines, fn)
+			}
+			if err := fn(ch.stmts); err != nil {
+				return err
+			}
+			ch.stmts = nil
+		}
+		return nil
+	}
+	// Parse ahead on all cores, deliver in order, at most 2*workers chunks in flight.
+	done := make([]chan struct{}, len(chunks))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	sem := make(chan struct{}, 2*workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		next := make(chan int)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := range next {
+					parseChunk(src, chunks[i], lines)
+					close(done[i])
+				}
+			}()
+		}
+		defer close(next)
+		for i := range chunks {
+			select {
+			case sem <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for i, ch := range chunks {
+		<-done[i]
+		<-sem
+		if ch.err != nil {
+			return recoverChunk(src, chunks, ch, lines, fn)
+		}
+		if err := fn(ch.stmts); err != nil {
+			return err
+		}
+		ch.stmts = nil
+	}
+	return nil
+}
+
+// makeChunks groups segments into chunks cut after a statement's ';' once a
+// chunk holds chunkBytes (never between COPY FROM STDIN and its data).
+func makeChunks(src string, segs []segment) []*chunk {
+	var out []*chunk
+	cur := &chunk{start: 0}
+	for _, sg := range segs {
+		cur.segs = append(cur.segs, sg)
+		if sg.kind == segSQL && sg.semi >= 0 && !sg.copyStdin && sg.semi+1-cur.start >= chunkBytes {
+			cur.end = sg.semi + 1
+			out = append(out, cur)
+			cur = &chunk{start: sg.semi + 1}
+		}
+	}
+	cur.end = len(src)
+	return append(out, cur)
+}
+
+// blank returns src[start:end] with what the server never sees hidden
+// (same length): a meta-command ends the statement before it (like \g),
+// COPY data becomes spaces.
+func blank(src string, start, end int, segs []segment) string {
+	special := false
 	for _, sg := range segs {
 		if sg.kind != segSQL {
-			hasSpecial = true
+			special = true
 			break
 		}
 	}
-	if hasSpecial {
-		// Hide what the server never sees, keeping every byte offset:
-		// a meta-command ends the statement before it (like \g), data is blanked.
-		b := []byte(src)
-		for _, sg := range segs {
-			switch sg.kind {
-			case segMeta:
-				b[sg.start] = ';'
-				for k := sg.start + 1; k < sg.end; k++ {
-					b[k] = ' '
-				}
-			case segCopyData:
-				for k := sg.start; k < sg.end; k++ {
-					if b[k] != '\n' {
-						b[k] = ' '
-					}
+	if !special {
+		return src[start:end]
+	}
+	b := []byte(src[start:end])
+	for _, sg := range segs {
+		switch sg.kind {
+		case segMeta:
+			b[sg.start-start] = ';'
+			for k := sg.start + 1; k < sg.end; k++ {
+				b[k-start] = ' '
+			}
+		case segCopyData:
+			for k := sg.start; k < sg.end; k++ {
+				if b[k-start] != '\n' {
+					b[k-start] = ' '
 				}
 			}
 		}
-		text = string(b)
 	}
-	lines := newLineIndex(src)
+	return string(b)
+}
+
+// parseChunk parses one chunk into positioned statements (or an error).
+func parseChunk(src string, ch *chunk, lines lineIndex) {
+	text := blank(src, ch.start, ch.end, ch.segs)
 	res, err := pg_query.Parse(text)
 	if err != nil {
-		return nil, syntaxError(text, lines, err)
+		ch.err = err
+		return
 	}
+	ch.stmts = buildStatements(src, text, ch.start, res, ch.segs, lines)
+}
+
+// buildStatements turns a parse result of text (= blanked src[base:]) into statements.
+func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs []segment, lines lineIndex) []Statement {
 	out := make([]Statement, 0, len(res.Stmts)+4)
 	for _, rs := range res.Stmts {
 		loc := int(rs.StmtLocation)
@@ -135,26 +257,31 @@ func Split(src string) ([]Statement, error) {
 			continue
 		}
 		st := Statement{
-			Text:        src[first:last],
-			Start:       first,
-			End:         last,
-			PrefixStart: loc,
+			Text:        src[base+first : base+last],
+			Start:       base + first,
+			End:         base + last,
+			PrefixStart: base + loc,
 			Node:        rs.Stmt,
+			NodeOffset:  base,
 		}
 		st.Kind, st.Tag = Classify(rs.Stmt)
 		st.NonTransactional = IsNonTransactional(rs.Stmt, LatestServerVersion)
 		out = append(out, st)
 	}
-	if hasSpecial {
-		for _, sg := range segs {
-			switch sg.kind {
-			case segMeta:
-				out = append(out, Statement{
-					Text: src[sg.start:sg.end], Start: sg.start, End: sg.end, PrefixStart: sg.start,
-					Kind: MetaCommand, Tag: metaName(src[sg.start:sg.end]),
-				})
-			}
+	special := false
+	for _, sg := range segs {
+		if sg.kind == segMeta {
+			special = true
+			out = append(out, Statement{
+				Text: src[sg.start:sg.end], Start: sg.start, End: sg.end, PrefixStart: sg.start,
+				Kind: MetaCommand, Tag: metaName(src[sg.start:sg.end]),
+			})
 		}
+		if sg.kind == segCopyData {
+			special = true
+		}
+	}
+	if special {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 		// A statement after a meta-command starts its prefix after it.
 		for i := 1; i < len(out); i++ {
@@ -182,7 +309,30 @@ func Split(src string) ([]Statement, error) {
 		st.Line, st.Column = lines.position(src, st.Start)
 		st.EndLine, _ = lines.position(src, max(st.End-1, st.Start))
 	}
-	return out, nil
+	return out
+}
+
+// recoverChunk handles a chunk that failed to parse: the whole rest of the
+// script (from that chunk on) is parsed in one piece, which gives the
+// parser's own error, or — should the chunk cut have been wrong — the
+// statements, which are delivered.
+func recoverChunk(src string, chunks []*chunk, failed *chunk, lines lineIndex, fn func([]Statement) error) error {
+	var segs []segment
+	found := false
+	for _, ch := range chunks {
+		if ch == failed {
+			found = true
+		}
+		if found {
+			segs = append(segs, ch.segs...)
+		}
+	}
+	text := blank(src, failed.start, len(src), segs)
+	res, err := pg_query.Parse(text)
+	if err != nil {
+		return syntaxError(text, failed.start, src, lines, err)
+	}
+	return fn(buildStatements(src, text, failed.start, res, segs, lines))
 }
 
 // metaName is the command word of a meta-command line ("\connect db" -> `\connect`).
@@ -195,8 +345,8 @@ func metaName(line string) string {
 }
 
 // syntaxError converts the parser's error (whose cursor counts characters of
-// text) into a positioned *SyntaxError.
-func syntaxError(text string, lines lineIndex, err error) error {
+// text, which starts at byte base of src) into a positioned *SyntaxError.
+func syntaxError(text string, base int, src string, lines lineIndex, err error) error {
 	var pe *pgparser.Error
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("parse: %w", err)
@@ -205,7 +355,8 @@ func syntaxError(text string, lines lineIndex, err error) error {
 	if pe.Cursorpos > 0 {
 		off = charToByte(text, pe.Cursorpos-1)
 	}
-	line, col := lines.position(text, off)
+	off += base
+	line, col := lines.position(src, off)
 	return &SyntaxError{Line: line, Column: col, Offset: off, Message: pe.Message}
 }
 

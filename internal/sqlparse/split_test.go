@@ -2,6 +2,7 @@ package sqlparse
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -325,4 +326,78 @@ func TestSplitCorpus(t *testing.T) {
 		total += len(stmts)
 	}
 	t.Logf("%d files, %d statements agree with pg_query's split", len(files), total)
+}
+
+// TestSplitChunked checks that a script large enough to be parsed in
+// parallel chunks splits exactly like one parse of the whole script.
+func TestSplitChunked(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 6000; i++ {
+		switch i % 6 {
+		case 0:
+			fmt.Fprintf(&b, "SELECT col_%d FROM t WHERE a = 'é;%d';\n", i, i)
+		case 1:
+			fmt.Fprintf(&b, "CREATE FUNCTION f%d() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND;\n", i)
+		case 2:
+			fmt.Fprintf(&b, "/* c; */ UPDATE t SET a = $$x;%d$$ WHERE id = %d;\n", i, i)
+		case 3:
+			fmt.Fprintf(&b, "COPY t (a) FROM stdin;\nrow;%d\n\\.\n", i)
+		case 4:
+			fmt.Fprintf(&b, "\\echo %d\n", i)
+		case 5:
+			fmt.Fprintf(&b, "INSERT INTO t (a) VALUES (E'\\';%d');\n", i)
+		}
+	}
+	src := b.String()
+	if len(src) < 3*chunkBytes {
+		t.Fatalf("script too small to chunk: %d bytes", len(src))
+	}
+	got, err := Split(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 6000 {
+		t.Fatalf("%d statements, want 6000", len(got))
+	}
+	// Reference: one parse of the whole (blanked) script, one chunk.
+	ref := buildStatements(src, blank(src, 0, len(src), scanScript(src)), 0, mustParse(t, blank(src, 0, len(src), scanScript(src))), scanScript(src), newLineIndex(src))
+	if len(ref) != len(got) {
+		t.Fatalf("reference has %d statements, chunked %d", len(ref), len(got))
+	}
+	chunked := 0
+	for i := range got {
+		g, r := got[i], ref[i]
+		if g.Text != r.Text || g.Start != r.Start || g.PrefixStart != r.PrefixStart || g.Line != r.Line || g.Tag != r.Tag || g.Data != r.Data {
+			t.Fatalf("#%d differs:\n%+v\n%+v", i, g, r)
+		}
+		if g.NodeOffset > 0 {
+			chunked++
+		}
+		if sel := g.Node.GetSelectStmt(); sel != nil {
+			cr := sel.TargetList[0].GetResTarget().Val.GetColumnRef()
+			loc := int(cr.Location) + g.NodeOffset
+			if want := fmt.Sprintf("col_%d", i); !strings.HasPrefix(src[loc:], want) {
+				t.Fatalf("#%d: node location + NodeOffset points at %q, want %q", i, src[loc:loc+10], want)
+			}
+		}
+	}
+	if chunked == 0 {
+		t.Fatal("no statement came from a later chunk")
+	}
+	// A syntax error deep in the script is reported where it is.
+	bad := src + "SELECT 1;\nSELEC 2;\n"
+	_, err = Split(bad)
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != strings.Count(src, "\n")+2 || se.Column != 1 {
+		t.Fatalf("got %v (%+v)", err, se)
+	}
+}
+
+func mustParse(t *testing.T, s string) *pg_query.ParseResult {
+	t.Helper()
+	r, err := pg_query.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
