@@ -403,8 +403,17 @@ func (p *planner) propagate(keys []string) {
 		queue = append(queue, u)
 	}
 	for _, k := range keys {
-		if p.status[k] == stReplace {
+		switch p.status[k] {
+		case stReplace:
 			queue = append(queue, k)
+		case stRemove:
+			// What still exists in the target but used a removed object
+			// is re-created (tables drop the use by altering themselves).
+			for _, u := range p.fi.users[k] {
+				if fo := p.fi.objs[u]; fo.kind != kTable && fo.kind != kACL {
+					mark(u, k, "is dropped")
+				}
+			}
 		}
 	}
 	for _, k := range keys {
@@ -461,6 +470,19 @@ func (p *planner) implicitDrop(o *obj) bool {
 		return o.idx.ParentIndex != nil
 	case kOwned:
 		return p.dropped(o.seq.Ref().Key())
+	case kSequence:
+		// A sequence owned by a column goes with the column or its table.
+		if ob := o.seq.OwnedBy; ob != nil {
+			tk := catalog.ObjectRef{Kind: catalog.KindTable, Schema: ob.Table.Schema, Name: ob.Table.Name}.Key()
+			if p.dropped(tk) {
+				return true
+			}
+			ft, tt := p.fi.s.Table(ob.Table), p.ti.s.Table(ob.Table)
+			if ft != nil && tt != nil {
+				tc := tt.Column(ob.Column)
+				return tc == nil || generatedChanged(ft.Column(ob.Column), tc)
+			}
+		}
 	}
 	return false
 }

@@ -101,11 +101,15 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 		fc := &f.Columns[i]
 		tc := t.Column(fc.Name)
 		if tc == nil {
-			if fc.Inherited && (f.PartitionOf != nil || len(f.Inherits) > 0) {
+			if fc.Inherited && (f.PartitionOf != nil || len(f.Inherits) > 0) && !p.parentDropsOnly(f, fc.Name) {
 				continue
 			}
 			col := catalog.QuoteIdent(fc.Name)
-			out = append(out, tx(alter+"DROP COLUMN "+col,
+			drop := alter
+			if p.childKeeps(f, fc.Name) {
+				drop = only
+			}
+			out = append(out, tx(drop+"DROP COLUMN "+col,
 				hz(HazardDeletesData, "drops column %s.%s and its data", name, col),
 				hz(HazardBreaksClients, "clients reading or writing %s.%s fail", name, col), lockHz(name)))
 			destructive = "loses column " + fc.Name
@@ -152,7 +156,14 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 				s += " COLLATE " + tc.Collation
 			}
 			if baseType(fc.Type) != baseType(tc.Type) {
-				s += " USING " + col + "::" + tc.Type
+				via := ""
+				if p.isEnum(fc.TypeRef) {
+					via = "::text"
+					if strings.HasSuffix(fc.Type, "[]") {
+						via = "::text[]"
+					}
+				}
+				s += " USING " + col + via + "::" + tc.Type
 			}
 			out = append(out, tx(s, hz(HazardRewritesTable, "changing the type of %s.%s from %s to %s may rewrite the table and its indexes", name, col, fc.Type, tc.Type), lockHz(name)))
 			if tc.Default != nil {
@@ -166,6 +177,9 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			} else {
 				out = append(out, tx(only+"ALTER COLUMN "+col+" SET DEFAULT "+*tc.Default))
 			}
+		}
+		if fc.Identity != "" && tc.Identity == "" {
+			out = append(out, tx(alter+"ALTER COLUMN "+col+" DROP IDENTITY", lockHz(name)))
 		}
 		if fc.NotNull != tc.NotNull && !(inherited && p.parentChangesNotNull(t, tc.Name, tc.NotNull)) {
 			if tc.NotNull {
@@ -182,8 +196,6 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 				s += " (SEQUENCE NAME " + q.QualifiedName.String() + " " + strings.Join(seqOptions(nil, q, "")[1:], " ") + ")"
 			}
 			out = append(out, tx(s, lockHz(name)))
-		case fc.Identity != "" && tc.Identity == "":
-			out = append(out, tx(alter+"ALTER COLUMN "+col+" DROP IDENTITY", lockHz(name)))
 		case fc.Identity != "" && tc.Identity != "":
 			if fc.Identity != tc.Identity {
 				out = append(out, tx(alter+"ALTER COLUMN "+col+" SET GENERATED "+identityWord(tc.Identity), lockHz(name)))
@@ -373,4 +385,38 @@ func optMap(o []string) map[string]string {
 		m[optKey(x)] = x
 	}
 	return m
+}
+
+func (p *planner) isEnum(q catalog.QualifiedName) bool {
+	t := p.fi.s.Type(q)
+	return t != nil && t.Kind == catalog.TypeEnum
+}
+
+// childKeeps reports whether an inheritance child of f keeps column col in
+// the target (then the parent drops it with ONLY, leaving the child's copy).
+func (p *planner) childKeeps(f *catalog.Table, col string) bool {
+	if f.Kind == catalog.TablePartitioned {
+		return false
+	}
+	for i := range p.ti.s.Tables {
+		c := &p.ti.s.Tables[i]
+		if containsQN(c.Inherits, f.QualifiedName) && c.Column(col) != nil {
+			if fc := p.fi.s.Table(c.QualifiedName); fc != nil && containsQN(fc.Inherits, f.QualifiedName) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parentDropsOnly reports whether a parent of f drops col with ONLY (so f
+// must drop its own copy).
+func (p *planner) parentDropsOnly(f *catalog.Table, col string) bool {
+	for _, q := range f.Inherits {
+		pf, pt := p.fi.s.Table(q), p.ti.s.Table(q)
+		if pf != nil && pt != nil && pf.Column(col) != nil && pt.Column(col) == nil && p.childKeeps(pf, col) {
+			return true
+		}
+	}
+	return false
 }
