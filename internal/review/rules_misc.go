@@ -212,6 +212,16 @@ func migrationRules() []*rule {
 			},
 		},
 		{
+			RuleInfo: RuleInfo{ID: "type.enum.require-value-ordering", Family: "migration", Title: "Enum values added with an explicit position",
+				Rationale: "ADD VALUE without BEFORE or AFTER appends the value at the end of the enum's sort order, which is not always where it belongs (a status between 'pending' and 'done'). Opt-in, as in Squawk: teams that want every new value placed deliberately enable it. It contradicts type.enum.add-value-ordering; enable one of the two.",
+				Level:     Off, Example: "ALTER TYPE status ADD VALUE 'paused';"},
+			stmt: func(c *ctx) {
+				if ae := c.node.GetAlterEnumStmt(); ae != nil && ae.OldVal == "" && ae.NewVal != "" && ae.NewValNeighbor == "" {
+					c.report("ADD VALUE %q without BEFORE or AFTER appends it to the end of %s's sort order", ae.NewVal, nameList(ae.TypeName))
+				}
+			},
+		},
+		{
 			RuleInfo: RuleInfo{ID: "statement.require-lock-timeout", Family: "migration", Title: "Set lock_timeout before taking locks",
 				Rationale: "A DDL statement waiting for its lock (behind a long query) blocks every later query on the table, so a harmless migration can take an application down. SET lock_timeout first so it fails fast and can be retried. Tidemark's own runner sets lock and statement timeouts on every session, so the basic template leaves this off; enable it for scripts that other tools run.",
 				Level:     Warning, Example: "ALTER TABLE users ADD COLUMN x int; -- no SET lock_timeout before"},
