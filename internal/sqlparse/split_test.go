@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -400,4 +401,28 @@ func mustParse(t *testing.T, s string) *pg_query.ParseResult {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func TestObjects(t *testing.T) {
+	cases := map[string][]Object{
+		"CREATE INDEX CONCURRENTLY i ON app.t (a)":                        {{"index", "app", "i"}, {"table", "app", "t"}},
+		"WITH x AS (SELECT 1) SELECT * FROM x JOIN public.u ON true, v":   {{"table", "public", "u"}, {"table", "", "v"}},
+		"DROP TABLE a, s.b CASCADE":                                       {{"table", "", "a"}, {"table", "s", "b"}},
+		"CREATE VIEW v AS SELECT id FROM t":                               {{"view", "", "v"}, {"table", "", "t"}},
+		"ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (b)": {{"table", "", "t"}, {"table", "", "u"}},
+		"INSERT INTO t (a) SELECT a FROM t WHERE a > 1":                   {{"table", "", "t"}},
+		"ALTER TYPE mood ADD VALUE 'x'":                                   {{"type", "", "mood"}},
+		"CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'select 1'":    {{"function", "s", "f"}},
+		"ALTER INDEX i RENAME TO j":                                       {{"index", "", "i"}},
+		"DROP DATABASE d":                                                 {{"database", "", "d"}},
+	}
+	for src, want := range cases {
+		r, err := pg_query.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := Objects(r.Stmts[0].Stmt); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", src, got, want)
+		}
+	}
 }
