@@ -58,6 +58,9 @@ func ParseURL(s string) (ConnInfo, error) {
 	if s == "" {
 		return ConnInfo{}, fieldErr("url", "the connection URL is empty; expected postgres://user:password@host:5432/database")
 	}
+	if strings.ContainsRune(s, 0) {
+		return ConnInfo{}, fieldErr("url", "the connection string contains a NUL byte")
+	}
 	var ci ConnInfo
 	var err *UserError
 	if scheme, _, ok := strings.Cut(s, "://"); ok {
@@ -168,9 +171,12 @@ func checkHost(h string) *UserError {
 // own message (net/url reports a bad port with the whole URL, password included).
 func parseURL(rest string) (ConnInfo, *UserError) {
 	var ci ConnInfo
-	if i := strings.IndexByte(rest, '#'); i >= 0 {
-		rest = rest[:i]
+	for _, r := range rest {
+		if r <= ' ' || r == 0x7f {
+			return ci, fieldErr("url", "the URL contains a space or control character; percent-encode it (a space is %%20)")
+		}
 	}
+	// No fragment handling: libpq has none, a '#' is part of whatever holds it.
 	query := ""
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, query = rest[:i], rest[i+1:]
@@ -184,13 +190,13 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 		userinfo := authority[:i]
 		hostport = authority[i+1:]
 		u, p, hasPw := strings.Cut(userinfo, ":")
-		user, err := url.PathUnescape(u)
+		user, err := unescape(u)
 		if err != nil {
 			return ci, fieldErr("user", "the user name has a bad %%-escape")
 		}
 		ci.User = user
 		if hasPw {
-			pw, err := url.PathUnescape(p)
+			pw, err := unescape(p)
 			if err != nil {
 				return ci, fieldErr("password", "the password has a bad %%-escape (encode special characters, e.g. %%40 for @)")
 			}
@@ -223,7 +229,7 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 			return ci, fieldErr("port", "the port after %q is empty", host)
 		}
 	}
-	h, err := url.PathUnescape(host)
+	h, err := unescape(host)
 	if err != nil {
 		return ci, fieldErr("host", "the host %q has a bad %%-escape", host)
 	}
@@ -242,24 +248,29 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 		return ci, uerr
 	}
 	if path != "" {
-		db, err := url.PathUnescape(path)
+		db, err := unescape(path)
 		if err != nil {
 			return ci, fieldErr("database", "the database name has a bad %%-escape")
 		}
 		ci.Database = db
 	}
 	if query != "" {
-		vals, err := url.ParseQuery(query)
-		if err != nil {
-			return ci, fieldErr("url", "the query string after ? is malformed")
-		}
-		keys := make([]string, 0, len(vals))
-		for k := range vals {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if uerr := setParam(&ci, k, vals[k][len(vals[k])-1]); uerr != nil {
+		// Parameters apply in order; a repeated one wins last, as in libpq.
+		for _, part := range strings.Split(query, "&") {
+			k, v, ok := strings.Cut(part, "=")
+			if !ok {
+				return ci, fieldErr("url", "the query parameter %q has no = (write name=value)", truncate(part))
+			}
+			if strings.Contains(v, "=") {
+				return ci, fieldErr(fieldOf(k), "the query parameter %q has a second = (percent-encode it as %%3D)", truncate(k))
+			}
+			// %-decoding only: libpq does not read '+' as a space.
+			key, err1 := unescape(k)
+			val, err2 := unescape(v)
+			if err1 != nil || err2 != nil {
+				return ci, fieldErr(fieldOf(key), "the query parameter %q has a bad %%-escape", truncate(key))
+			}
+			if uerr := setParam(&ci, key, val); uerr != nil {
 				return ci, uerr
 			}
 		}
@@ -273,7 +284,7 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 	var ci ConnInfo
 	i := 0
 	skip := func() {
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		for i < len(s) && isSpace(s[i]) {
 			i++
 		}
 	}
@@ -283,7 +294,7 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 			return ci, nil
 		}
 		start := i
-		for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '\t' {
+		for i < len(s) && s[i] != '=' && !isSpace(s[i]) {
 			i++
 		}
 		key := s[start:i]
@@ -319,9 +330,12 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 				return ci, fieldErr(fieldOf(key), "connection string: the quoted value of %s lacks its closing quote", key)
 			}
 		} else {
-			for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
+			for i < len(s) && !isSpace(s[i]) {
+				if s[i] == '\\' {
+					i++ // a backslash takes the next character literally; a final one is dropped (libpq)
+					if i >= len(s) {
+						break
+					}
 				}
 				b.WriteByte(s[i])
 				i++
@@ -331,6 +345,31 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 			return ci, uerr
 		}
 	}
+}
+
+// isSpace is C's isspace in the C locale, which libpq uses between pairs.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// unescape %-decodes like libpq: %00 is forbidden, '+' stays '+'.
+func unescape(s string) (string, error) {
+	v, err := url.PathUnescape(s)
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsRune(v, 0) {
+		return "", fmt.Errorf("%%00 is not allowed")
+	}
+	return v, nil
+}
+
+// truncate keeps messages short (and never quotes a long value in full).
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
 }
 
 func fieldOf(key string) string {
