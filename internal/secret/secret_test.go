@@ -285,3 +285,36 @@ func TestChoose(t *testing.T) {
 		t.Fatalf("pgpass: %s", m)
 	}
 }
+
+// FuzzPgpassRoundTrip: any five fields, escaped as libpq documents (\ before
+// ':' and '\'), parse back to themselves.
+func FuzzPgpassRoundTrip(f *testing.F) {
+	f.Add("db.example.com", "5432", "shop", "app", `p:a\ss`)
+	f.Add("*", "*", "*", "*", "")
+	f.Add(`h\`, ":", "", "u", "::")
+	f.Fuzz(func(t *testing.T, host, port, db, user, pw string) {
+		fields := []string{host, port, db, user, pw}
+		for _, x := range fields {
+			if strings.ContainsAny(x, "\r\n") {
+				return
+			}
+		}
+		esc := strings.NewReplacer(`\`, `\\`, `:`, `\:`)
+		var parts []string
+		for _, x := range fields {
+			parts = append(parts, esc.Replace(x))
+		}
+		line := strings.Join(parts, ":")
+		if line == "" || strings.HasPrefix(line, "#") {
+			return
+		}
+		es, err := ParsePgpass(strings.NewReader(line + "\n"))
+		if err != nil || len(es) != 1 {
+			t.Fatalf("%q: %v %+v", line, err, es)
+		}
+		e := es[0]
+		if e.Host != host || e.Port != port || e.Database != db || e.User != user || e.Password != pw {
+			t.Fatalf("%q parsed as %+v", line, e)
+		}
+	})
+}
