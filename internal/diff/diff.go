@@ -169,6 +169,20 @@ func (p *planner) run() (Plan, error) {
 			plan.Statements = append(plan.Statements, s)
 		}
 	}
+	for _, s := range plan.Statements {
+		if strings.HasPrefix(s.SQL, "CREATE FUNCTION ") || strings.HasPrefix(s.SQL, "CREATE OR REPLACE FUNCTION ") ||
+			strings.HasPrefix(s.SQL, "CREATE PROCEDURE ") || strings.HasPrefix(s.SQL, "CREATE OR REPLACE PROCEDURE ") {
+			// Routine bodies may use objects created later in the plan
+			// (PostgreSQL does not record such dependencies): check them at
+			// call time, as pg_dump does.
+			set := Statement{SQL: "SET check_function_bodies = false", Transactional: true, Object: "session"}
+			if p.opts.Online {
+				set.LockTimeout, set.StatementTimeout = lock, stmt
+			}
+			plan.Statements = append([]Statement{set}, plan.Statements...)
+			break
+		}
+	}
 	plan.ColumnOrder = p.columnOrder(sorted)
 	return plan, nil
 }
@@ -304,7 +318,8 @@ func (p *planner) compare(k string, fo, to *obj) {
 			return
 		}
 		var st []Statement
-		for _, s := range undoACL(fo.stmts) {
+		revokes, _ := undoACL(fo.stmts, "")
+		for _, s := range revokes {
 			st = append(st, Statement{SQL: s, Transactional: true})
 		}
 		for _, s := range to.stmts {
@@ -630,8 +645,11 @@ func commentTarget(s string) (string, bool) {
 
 // undoACL returns statements that take the privileges set by stmts (Dump's
 // REVOKE ALL / GRANT lines for one object) back to the built-in defaults.
-func undoACL(stmts []string) []string {
-	var revokes, grants []string
+//
+// The revokes take back every grant; the grants restore the defaults (the
+// owner's privileges go to newOwner when it is not empty, for objects whose
+// owner changes in the same plan).
+func undoACL(stmts []string, newOwner string) (revokes, grants []string) {
 	for _, s := range stmts {
 		prefix := ""
 		body := s
@@ -673,10 +691,13 @@ func undoACL(stmts []string) []string {
 				}
 				continue
 			}
+			if newOwner != "" && prefix == "" {
+				who = catalog.QuoteIdent(newOwner)
+			}
 			grants = append(grants, prefix+"GRANT ALL ON "+what+" TO "+who)
 		}
 	}
-	return append(revokes, grants...)
+	return revokes, grants
 }
 
 // edges links the actions: drops after the drops and changes of what

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
@@ -129,3 +131,5 @@ func lineDiff(a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func pgtestConnAdmin(t testing.TB) *pgx.Conn { return pgtest.Conn(t, pg.AdminURL) }

@@ -87,7 +87,7 @@ func (s *Statement) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Statement{SQL: j.SQL, Hazards: j.Hazards, Transactional: j.Transactional,
-		LockTimeout: time.Duration(j.LockTimeoutMS) * time.Millisecond,
+		LockTimeout:      time.Duration(j.LockTimeoutMS) * time.Millisecond,
 		StatementTimeout: time.Duration(j.StatementTimeout) * time.Millisecond, Object: j.Object}
 	return nil
 }

@@ -114,7 +114,12 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 	case kEventTrigger:
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
 	case kACL:
-		for _, s := range undoACL(fo.stmts) {
+		newOwner := ""
+		if to := p.ti.objs[fo.owner]; to != nil {
+			newOwner = objectOwner(to)
+		}
+		revokes, grants := undoACL(fo.stmts, newOwner)
+		for _, s := range append(revokes, grants...) {
 			out = append(out, tx(s))
 		}
 	case kIndexExtra, kIndexAttach:
@@ -312,4 +317,23 @@ func alterSequence(f, t *catalog.Sequence) []Statement {
 		}
 	}
 	return out
+}
+
+// objectOwner is the owning role of an object that has an ACL.
+func objectOwner(o *obj) string {
+	switch {
+	case o.ns != nil:
+		return o.ns.Owner
+	case o.typ != nil:
+		return o.typ.Owner
+	case o.fn != nil:
+		return o.fn.Owner
+	case o.seq != nil:
+		return o.seq.Owner
+	case o.table != nil:
+		return o.table.Owner
+	case o.view != nil:
+		return o.view.Owner
+	}
+	return ""
 }
