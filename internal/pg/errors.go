@@ -113,7 +113,22 @@ func convert(err error, ci ConnInfo) *UserError {
 		if inner := errors.Unwrap(ce); inner != nil {
 			msg = inner.Error()
 		}
-		return &UserError{Message: fmt.Sprintf("cannot connect to %s: %s", addr, strings.TrimSpace(msg)), Err: err}
+		// pgx prefixes each attempt with "ADDR (HOST): "; the message names the address already.
+		if i := strings.Index(msg, "): "); i >= 0 && strings.HasPrefix(msg, addr) {
+			msg = msg[i+3:]
+		}
+		msg = strings.TrimSpace(msg)
+		out := &UserError{Message: fmt.Sprintf("cannot connect to %s: %s", addr, msg), Err: err}
+		switch {
+		case strings.Contains(msg, "server refused TLS connection"):
+			out.Message = fmt.Sprintf("cannot connect to %s: the server does not accept TLS connections, but the sslmode requires TLS", addr)
+			out.Field = "sslmode"
+			out.Hint = "Use sslmode=prefer (TLS when the server offers it) or enable ssl on the server."
+		case strings.Contains(msg, "x509:") || strings.Contains(msg, "tls:"):
+			out.Field = "sslmode"
+			out.Hint = "The server's TLS certificate was not accepted; check sslmode (verify-ca and verify-full need the CA certificate)."
+		}
+		return out
 	}
 	return &UserError{Message: msg, Err: err}
 }

@@ -422,3 +422,17 @@ func mustConfig(t *testing.T, ci ConnInfo) *pgx.ConnConfig {
 	}
 	return cfg
 }
+
+func TestSSLRequiredButRefused(t *testing.T) {
+	pg.NewDB(t)
+	ci := infoFromURL(t, pg.AdminURL)
+	ci.SSLMode = "require" // the test cluster has no TLS
+	cfg, _ := Config(ci)
+	_, err := TestConnection(context.Background(), cfg)
+	var ue *UserError
+	want := "cannot connect to 127.0.0.1:" + strconv.Itoa(ci.Port) + ": the server does not accept TLS connections, but the sslmode requires TLS"
+	if !errors.As(err, &ue) || ue.Message != want || ue.Field != "sslmode" {
+		t.Fatalf("err = %v", err)
+	}
+	t.Log(ue.Message)
+}
