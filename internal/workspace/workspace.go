@@ -287,8 +287,12 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func loadMigrations() ([]migration, error) { return readMigrations(migrationFS) }
+
+// readMigrations reads migrations/NNNN_name.sql from fsys, checking the
+// numbering (1, 2, 3, ... without gaps).
+func readMigrations(fsys fs.FS) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, "migrations")
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +307,7 @@ func loadMigrations() ([]migration, error) {
 		if !ok || err != nil || len(num) != 4 || v <= 0 || rest == "" {
 			return nil, fmt.Errorf("workspace migration %s: name must be NNNN_name.sql", n)
 		}
-		b, err := migrationFS.ReadFile("migrations/" + n)
+		b, err := fs.ReadFile(fsys, "migrations/"+n)
 		if err != nil {
 			return nil, err
 		}
@@ -339,6 +343,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.applyAll(ctx, ms)
+}
+
+func (s *Store) applyAll(ctx context.Context, ms []migration) error {
 	for _, m := range ms {
 		if err := s.apply(ctx, m, len(ms)); err != nil {
 			return err

@@ -5,11 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 )
 
 func open(t *testing.T, dir string, o OpenOptions) *Store {
@@ -405,5 +409,98 @@ func TestSettings(t *testing.T) {
 	s.DeleteSetting(ctx, "k")
 	if _, ok, _ := s.Setting(ctx, "k"); ok {
 		t.Fatal("still set")
+	}
+}
+
+func TestMigrationMechanism(t *testing.T) {
+	ctx := context.Background()
+	real, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"migrations/0001_init.sql":   {Data: real},
+		"migrations/0002_notes.sql":  {Data: []byte("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one');")},
+		"migrations/0003_broken.sql": {Data: []byte("CREATE TABLE half (id INTEGER);\nTHIS IS NOT SQL;")},
+		"migrations/README.txt":      {Data: []byte("ignored")},
+	}
+	ms, err := readMigrations(fsys)
+	if err != nil || len(ms) != 3 || ms[1].name != "notes" {
+		t.Fatalf("read: %+v %v", ms, err)
+	}
+	s := open(t, t.TempDir(), OpenOptions{})
+	err = s.applyAll(ctx, ms)
+	if err == nil || !strings.Contains(err.Error(), "0003_broken") {
+		t.Fatalf("broken migration: %v", err)
+	}
+	// 0002 is in, 0003 left nothing behind (its transaction rolled back).
+	if v, _ := s.SchemaVersion(ctx); v != 2 {
+		t.Fatalf("version = %d, want 2", v)
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("notes: %d %v", n, err)
+	}
+	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'half'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("half-applied migration left table 'half' (%d, %v)", n, err)
+	}
+	// Fixed, it applies; applying again is a no-op (the seed row is not duplicated).
+	fsys["migrations/0003_broken.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE half (id INTEGER);")}
+	ms, _ = readMigrations(fsys)
+	for i := 0; i < 2; i++ {
+		if err := s.applyAll(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, _ := s.SchemaVersion(ctx); v != 3 {
+		t.Fatalf("version = %d, want 3", v)
+	}
+	s.DB().QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n)
+	if n != 1 {
+		t.Fatalf("notes seeded %d times", n)
+	}
+
+	for name, bad := range map[string]fstest.MapFS{
+		"gap":     {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},
+		"name":    {"migrations/1_a.sql": {}},
+		"no-name": {"migrations/0001.sql": {}},
+		"zero":    {"migrations/0000_a.sql": {}},
+	} {
+		if _, err := readMigrations(bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestConcurrentWriters: the app (exclusive) and the CLI write at the same time;
+// busy_timeout and immediate transactions make them queue, never fail.
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	app := open(t, dir, OpenOptions{Exclusive: true})
+	cli := open(t, dir, OpenOptions{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for w, s := range []*Store{app, cli, app, cli} {
+		wg.Add(1)
+		go func(w int, s *Store) {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				if _, err := s.CreateProject(ctx, fmt.Sprintf("p-%d-%d", w, i)); err != nil {
+					errs <- err
+				}
+				if _, err := s.ReorderEnvironments(ctx, []string{"prod", "test"}); err != nil {
+					errs <- err
+				}
+			}
+		}(w, s)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if ps, _ := cli.ListProjects(ctx, false); len(ps) != 100 {
+		t.Fatalf("%d projects, want 100", len(ps))
 	}
 }
