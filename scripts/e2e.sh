@@ -86,7 +86,7 @@ TIDEMARK_HOME="$tmp/home" assetdir="$root/frontend/dist" devserver="127.0.0.1:$p
   loglevel=Warning build/bin/tidemark-dev >"$tmp/app.log" 2>&1 &
 app_pid=$!
 pids+=($app_pid)
-if ! wait_for 60 "the dev server on port $port" curl -sf "http://127.0.0.1:$port/"; then
+if ! wait_for 60 "the dev server on port $port" node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "http://127.0.0.1:$port/"; then
   kill -0 $app_pid 2>/dev/null || echo "e2e: tidemark-dev exited" >&2
   exit 1
 fi
