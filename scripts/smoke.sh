@@ -3,6 +3,7 @@
 # fresh workspace. Passes when the window has drawn the UI: a screenshot of the screen must hold
 # more than a handful of colours (a blank or failed webview is one or two flat colours).
 # Needs Xvfb and ImageMagick.
+# Then a second instance on the same workspace must exit 1 with a message.
 # The screenshot is kept at build/bin/smoke.png. Set SMOKE_BIN to test an already built binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,4 +88,16 @@ if [ "$colours" -le "$min_colours" ]; then
 fi
 kill -0 $app 2>/dev/null || { echo "smoke: the app exited" >&2; exit 1; }
 echo "smoke: the window drew $colours colours; screenshot $shot"
-echo "smoke: 1 passed, 0 failed"
+
+# A second window on the same workspace must be refused with a message, not open.
+set +e
+TIDEMARK_HOME="$tmp/home" NO_AT_BRIDGE=1 timeout 30 "$bin" >"$tmp/second.log" 2>&1
+second=$?
+set -e
+if [ $second -ne 1 ]; then
+  echo "smoke: FAILED: a second instance on the same workspace exited $second, want 1" >&2
+  cat "$tmp/second.log" >&2
+  exit 1
+fi
+echo "smoke: a second instance is refused: $(head -n 1 "$tmp/second.log")"
+echo "smoke: 2 passed, 0 failed"
