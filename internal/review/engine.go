@@ -202,7 +202,7 @@ func (rn *run) step(active []activeRule, st sqlparse.Statement, release bool) er
 	rn.stmts = append(rn.stmts, st)
 	sp := &rn.stmts[i]
 	for _, a := range active {
-		if a.r.stmt == nil {
+		if a.r.stmt == nil || sp.Node == nil && !a.r.meta {
 			continue
 		}
 		a.c.i, a.c.st, a.c.node = i, sp, sp.Node

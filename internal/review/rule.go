@@ -67,8 +67,10 @@ type RuleInfo struct {
 // rule is a RuleInfo plus its checks.
 type rule struct {
 	RuleInfo
-	// stmt runs for every statement before the catalog applies it.
+	// stmt runs for every statement before the catalog applies it (for
+	// meta-commands, which have no parse tree, only when meta is set).
 	stmt func(c *ctx)
+	meta bool
 	// finish runs once after the whole script (final catalog state).
 	finish func(c *ctx)
 }

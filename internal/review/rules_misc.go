@@ -316,6 +316,7 @@ func reviewRules() []*rule {
 			RuleInfo: RuleInfo{ID: "statement.no-meta-command", Family: "review", Title: "No psql meta-commands",
 				Rationale: "Lines starting with a backslash (\\connect, \\set, \\i) are instructions to psql, not SQL. The migration runner sends SQL to the server and cannot execute them; write plain SQL or split the change per database.",
 				Level:     Error, Basic: Error, Example: "\\connect other_db"},
+			meta: true,
 			stmt: func(c *ctx) {
 				if c.st.Kind == sqlparse.MetaCommand {
 					c.report("psql meta-command %s is not supported: migrations must be plain SQL", c.st.Tag)
