@@ -17,17 +17,18 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 )
 
-// Fault injection. Three files, each creating one table (V2 also waits on a
-// lock the test holds, so it can be caught mid-statement; V3 holds a
-// concurrent index build, so it runs statement by statement). The runner is
+// Fault injection. Three files, each creating one table. V2 also takes a
+// lock on "gate" and V3 builds an index on it concurrently (so V3 runs
+// statement by statement): holding a lock on gate, the test catches either
+// one mid-statement. The runner is
 // stopped at each boundary — its process SIGKILLed, or its session ended with
 // pg_terminate_backend. After each: status matches the catalog exactly (a
 // version is applied if and only if its table exists), and a re-run finishes
 // with every version applied exactly once, or refuses with instructions.
 var faultFiles = map[string]string{
 	"V1__one.sql":   "CREATE TABLE t1 (id int);\n",
-	"V2__two.sql":   "CREATE TABLE t2 (id int);\nLOCK TABLE gate IN SHARE MODE;\nINSERT INTO t2 VALUES (2);\n",
-	"V3__three.sql": "CREATE TABLE t3 (id int);\nCREATE INDEX CONCURRENTLY t3_id ON t3 (id);\n",
+	"V2__two.sql":   "CREATE TABLE t2 (id int);\nLOCK TABLE gate IN ACCESS SHARE MODE;\nINSERT INTO t2 VALUES (2);\n",
+	"V3__three.sql": "CREATE TABLE t3 (id int);\nCREATE INDEX CONCURRENTLY t3_gate ON gate (id);\n",
 }
 
 // checkMatchesCatalog compares Status with the tables that exist.
@@ -74,8 +75,8 @@ func rerun(t *testing.T, url string, ms []Migration) {
 	if n := queryInt(t, c, `SELECT count(*) FROM t2`); n != 1 {
 		t.Errorf("V2's insert ran %d times", n)
 	}
-	if n := queryInt(t, c, `SELECT count(*) FROM pg_index WHERE indexrelid = 't3_id'::regclass AND indisvalid`); n != 1 {
-		t.Error("t3_id is not valid")
+	if n := queryInt(t, c, `SELECT count(*) FROM pg_index WHERE indexrelid = 't3_gate'::regclass AND indisvalid`); n != 1 {
+		t.Error("t3_gate is not valid")
 	}
 }
 
@@ -102,8 +103,11 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
 			gate := pgtest.Conn(t, url)
 			tx, _ := gate.Begin(context.Background())
-			if point == "mid-statement" {
+			switch point {
+			case "mid-statement": // V2's LOCK TABLE waits
 				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+			case "mid-non-transactional": // V3's concurrent build waits for this transaction
+				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ROW EXCLUSIVE MODE")
 			}
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			fault := point
@@ -124,7 +128,7 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 				case p.Event == "fault",
 					point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql",
 					point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
-					if point == "mid-statement" {
+					if point != "" && p.Event != "fault" {
 						time.Sleep(300 * time.Millisecond) // waiting on the gate by now
 					}
 					_ = cmd.Process.Kill()
@@ -135,8 +139,17 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 			if !killed {
 				t.Fatal("the runner finished before the fault point")
 			}
+			// The dead runner's statement is still waiting on the gate: the
+			// server must end it (client_connection_check_interval) before
+			// the gate opens, or it would go on to finish on its own.
+			waitNoRunnerSessions(t, pgtest.Conn(t, url))
 			_ = tx.Rollback(context.Background())
-			waitNoRunnerSessions(t, gate)
+			if point == "mid-non-transactional" {
+				// The aborted concurrent build left its INVALID index; the retry must drop it.
+				if n := queryInt(t, gate, `SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('t3_gate') AND NOT indisvalid`); n != 1 {
+					t.Errorf("expected the aborted build to leave an INVALID t3_gate, found %d", n)
+				}
+			}
 			checkMatchesCatalog(t, url, ms)
 			rerun(t, url, ms)
 		})

@@ -94,6 +94,14 @@ func acquireLock(ctx context.Context, conn *pgx.Conn, timeout time.Duration, pol
 
 // lockHolder describes the session holding the lock, for messages.
 func lockHolder(ctx context.Context, conn *pgx.Conn) string {
+	if h, ok := lockHeldBy(ctx, conn); ok {
+		return h
+	}
+	return "an unknown session"
+}
+
+// lockHeldBy reports whether some session holds the migration lock, and which.
+func lockHeldBy(ctx context.Context, conn *pgx.Conn) (string, bool) {
 	var pid int32
 	var app, addr, since string
 	err := conn.QueryRow(ctx, `SELECT l.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'),
@@ -103,9 +111,9 @@ func lockHolder(ctx context.Context, conn *pgx.Conn) string {
 		  AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1
 		LIMIT 1`, lockClassID, lockObjID).Scan(&pid, &app, &addr, &since)
 	if err != nil {
-		return "an unknown session"
+		return "", false
 	}
-	return fmt.Sprintf("pid %d (application %q, client %s, connected %s)", pid, app, addr, since)
+	return fmt.Sprintf("pid %d (application %q, client %s, connected %s)", pid, app, addr, since), true
 }
 
 // verify proves the lock belongs to this connection's server session: in a

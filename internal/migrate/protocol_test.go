@@ -601,3 +601,30 @@ func TestRetryDropsReindexLeftovers(t *testing.T) {
 		pgtest.MustExec(t, url, "DROP SCHEMA tidemark CASCADE; INSERT INTO ctl VALUES (true);")
 	}
 }
+
+// While a statement-by-statement unit runs, status says "running", not
+// "failed": its runner still holds the lock.
+func TestStatusWhileRunning(t *testing.T) {
+	url := pg.NewDB(t)
+	ms := load(t, map[string]string{"V1__slow.sql": "CREATE TABLE a (id int);\nSELECT pg_sleep(0.5);\nVACUUM a;\n"})
+	var during *StatusReport
+	_, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{Progress: func(p Progress) {
+		if p.Event == EventStatement && p.Statement == 1 {
+			rep, err := newRunner(t, url).Status(context.Background(), ms)
+			if err != nil {
+				t.Error(err)
+			}
+			during = rep
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if during == nil || during.Files[0].State != StateRunning || during.LockedBy == "" || !strings.Contains(during.Files[0].Note, "1 of 3") {
+		t.Fatalf("status during the run: %+v", during)
+	}
+	rep, _ := newRunner(t, url).Status(context.Background(), ms)
+	if rep.LockedBy != "" || rep.Files[0].State != StateApplied {
+		t.Errorf("status after the run: %+v", rep)
+	}
+}

@@ -17,6 +17,7 @@ const (
 	StateModified   State = "modified"     // applied, but the file's checksum changed
 	StateOutOfOrder State = "out-of-order" // pending, but lower than the highest applied version
 	StateFailed     State = "failed"       // a non-transactional unit stopped partway; needs resolve
+	StateRunning    State = "running"      // a non-transactional unit is in progress (its runner holds the lock)
 	StateNoFile     State = "no-file"      // in the history, but no file has this version
 )
 
@@ -49,6 +50,9 @@ type StatusReport struct {
 	Baseline string `json:"baseline,omitempty"`
 	// HistoryLayout is the history table's layout version (0: no table yet).
 	HistoryLayout int `json:"historyLayout"`
+	// LockedBy names the session holding the migration lock ("" when free):
+	// a run is in progress.
+	LockedBy string `json:"lockedBy,omitempty"`
 }
 
 // Count returns how many files are in state s.
@@ -76,6 +80,16 @@ func (r *Runner) Status(ctx context.Context, migs []Migration) (*StatusReport, e
 	}
 	rep := computeStatus(migs, hist, true)
 	rep.HistoryLayout = layout
+	if holder, ok := lockHeldBy(ctx, s.conn); ok {
+		rep.LockedBy = holder
+		// A started unit whose runner still holds the lock is running, not dead.
+		for i := range rep.Files {
+			if f := &rep.Files[i]; f.State == StateFailed && f.Last != nil && f.Last.Status == StatusStarted {
+				f.State = StateRunning
+				f.Note = fmt.Sprintf("running: %d of %d statements done; the migration lock is held by %s", f.Last.StatementsApplied, f.Last.StatementsTotal, holder)
+			}
+		}
+	}
 	return rep, nil
 }
 
