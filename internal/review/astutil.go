@@ -183,53 +183,161 @@ func stripCasts(n *pg_query.Node) *pg_query.Node {
 // funcName returns a FuncCall's name without schema.
 func funcName(fc *pg_query.FuncCall) string { return lastName(fc.Funcname) }
 
-// walk visits every Node in the tree of msg depth-first (pre-order); fn
+// walk visits every Node in the tree of n depth-first (pre-order); fn
 // returning false skips the node's children.
-func walk(msg proto.Message, fn func(n *pg_query.Node) bool) {
-	if msg == nil {
+func walk(n *pg_query.Node, fn func(n *pg_query.Node) bool) {
+	w := treeWalker{node: fn}
+	w.walkNode(n)
+}
+
+// treeWalker walks parse trees: the common expression and query nodes by
+// their fields (fast), everything else by reflection one level at a time.
+// node sees every Node; msg (optional) sees the plain messages reached by
+// reflection (such as the RangeVar of an INSERT) and the Larg/Rarg of set
+// operations. Either returning false skips that subtree.
+type treeWalker struct {
+	node func(n *pg_query.Node) bool
+	msg  func(m proto.Message) bool
+}
+
+func (w *treeWalker) walkNodes(ns []*pg_query.Node) {
+	for _, n := range ns {
+		w.walkNode(n)
+	}
+}
+
+func (w *treeWalker) walkNode(n *pg_query.Node) {
+	if n == nil || n.Node == nil || !w.node(n) {
 		return
 	}
-	walkReflect(msg.ProtoReflect(), fn)
-}
-
-func walkReflect(m protoreflect.Message, fn func(n *pg_query.Node) bool) {
-	walkMessages(m, func(pm proto.Message) bool {
-		if n, ok := pm.(*pg_query.Node); ok {
-			if n == nil || n.Node == nil {
-				return false
-			}
-			return fn(n)
+	switch v := n.Node.(type) {
+	case *pg_query.Node_AConst, *pg_query.Node_String_, *pg_query.Node_Integer, *pg_query.Node_Float,
+		*pg_query.Node_Boolean, *pg_query.Node_AStar, *pg_query.Node_ParamRef, *pg_query.Node_ColumnRef,
+		*pg_query.Node_RangeVar, *pg_query.Node_BitString:
+		// leaves (for our purposes)
+	case *pg_query.Node_AExpr:
+		w.walkNode(v.AExpr.Lexpr)
+		w.walkNode(v.AExpr.Rexpr)
+	case *pg_query.Node_BoolExpr:
+		w.walkNodes(v.BoolExpr.Args)
+	case *pg_query.Node_FuncCall:
+		w.walkNodes(v.FuncCall.Args)
+		w.walkNodes(v.FuncCall.AggOrder)
+		w.walkNode(v.FuncCall.AggFilter)
+		if v.FuncCall.Over != nil {
+			w.walkMessage(v.FuncCall.Over)
 		}
-		return true
-	})
+	case *pg_query.Node_TypeCast:
+		w.walkNode(v.TypeCast.Arg)
+	case *pg_query.Node_ResTarget:
+		w.walkNodes(v.ResTarget.Indirection)
+		w.walkNode(v.ResTarget.Val)
+	case *pg_query.Node_List:
+		w.walkNodes(v.List.Items)
+	case *pg_query.Node_SubLink:
+		w.walkNode(v.SubLink.Testexpr)
+		w.walkNode(v.SubLink.Subselect)
+	case *pg_query.Node_NullTest:
+		w.walkNode(v.NullTest.Arg)
+	case *pg_query.Node_BooleanTest:
+		w.walkNode(v.BooleanTest.Arg)
+	case *pg_query.Node_SortBy:
+		w.walkNode(v.SortBy.Node)
+	case *pg_query.Node_JoinExpr:
+		w.walkNode(v.JoinExpr.Larg)
+		w.walkNode(v.JoinExpr.Rarg)
+		w.walkNode(v.JoinExpr.Quals)
+	case *pg_query.Node_RangeSubselect:
+		w.walkNode(v.RangeSubselect.Subquery)
+	case *pg_query.Node_SelectStmt:
+		w.walkSelect(v.SelectStmt)
+	default:
+		w.walkFields(n.ProtoReflect())
+	}
 }
 
-// walkMessages visits every message (nodes and plain structs such as the
-// RangeVar of an INSERT) depth-first; fn returning false skips children.
-func walkMessages(m protoreflect.Message, fn func(m proto.Message) bool) {
+func (w *treeWalker) walkSelect(s *pg_query.SelectStmt) {
+	if s == nil {
+		return
+	}
+	w.walkNodes(s.DistinctClause)
+	w.walkNodes(s.TargetList)
+	w.walkNodes(s.FromClause)
+	w.walkNode(s.WhereClause)
+	w.walkNodes(s.GroupClause)
+	w.walkNode(s.HavingClause)
+	w.walkNodes(s.WindowClause)
+	w.walkNodes(s.ValuesLists)
+	w.walkNodes(s.SortClause)
+	w.walkNode(s.LimitOffset)
+	w.walkNode(s.LimitCount)
+	w.walkNodes(s.LockingClause)
+	if s.WithClause != nil {
+		w.walkMessage(s.WithClause)
+	}
+	if s.IntoClause != nil {
+		w.walkMessage(s.IntoClause)
+	}
+	for _, arm := range []*pg_query.SelectStmt{s.Larg, s.Rarg} {
+		if arm != nil && (w.msg == nil || w.msg(arm)) {
+			w.walkSelect(arm)
+		}
+	}
+}
+
+// walkMessage visits a plain (non-Node) message and its fields.
+func (w *treeWalker) walkMessage(m proto.Message) {
+	if w.msg != nil && !w.msg(m) {
+		return
+	}
+	w.walkFields(m.ProtoReflect())
+}
+
+// walkFields visits the message-typed fields of m.
+func (w *treeWalker) walkFields(m protoreflect.Message) {
 	if !m.IsValid() {
 		return
 	}
-	if !fn(m.Interface()) {
-		return
+	if n, ok := m.Interface().(*pg_query.Node); ok {
+		// a oneof wrapper: descend into the concrete node message
+		m = n.ProtoReflect()
+		var inner protoreflect.Message
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			if fd.Kind() == protoreflect.MessageKind {
+				inner = v.Message()
+			}
+			return false
+		})
+		if inner == nil {
+			return
+		}
+		m = inner
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() != protoreflect.MessageKind {
+		if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
 			return true
 		}
 		if fd.IsList() {
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				walkMessages(l.Get(i).Message(), fn)
+				w.visitValue(l.Get(i).Message())
 			}
 			return true
 		}
-		if fd.IsMap() {
-			return true
-		}
-		walkMessages(v.Message(), fn)
+		w.visitValue(v.Message())
 		return true
 	})
+}
+
+func (w *treeWalker) visitValue(m protoreflect.Message) {
+	if !m.IsValid() {
+		return
+	}
+	if n, ok := m.Interface().(*pg_query.Node); ok {
+		w.walkNode(n)
+		return
+	}
+	w.walkMessage(m.Interface())
 }
 
 // nodeLocation returns the location field of common expression nodes (-1 unknown).

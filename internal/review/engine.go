@@ -346,21 +346,33 @@ func (c *ctx) facts() *stmtFacts {
 	}
 	f := stmtFacts{ctes: map[string]bool{}}
 	if c.node != nil {
-		walkMessages(c.node.ProtoReflect(), func(m proto.Message) bool {
-			switch v := m.(type) {
-			case *pg_query.RangeVar:
-				f.relations = append(f.relations, v)
-			case *pg_query.CommonTableExpr:
-				f.ctes[v.Ctename] = true
-			case *pg_query.SelectStmt:
-				f.selects = append(f.selects, v)
-			case *pg_query.A_Expr:
-				if v.Kind == pg_query.A_Expr_Kind_AEXPR_LIKE || v.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
-					f.likes = append(f.likes, v)
+		w := treeWalker{
+			node: func(n *pg_query.Node) bool {
+				switch v := n.Node.(type) {
+				case *pg_query.Node_RangeVar:
+					f.relations = append(f.relations, v.RangeVar)
+				case *pg_query.Node_CommonTableExpr:
+					f.ctes[v.CommonTableExpr.Ctename] = true
+				case *pg_query.Node_SelectStmt:
+					f.selects = append(f.selects, v.SelectStmt)
+				case *pg_query.Node_AExpr:
+					if k := v.AExpr.Kind; k == pg_query.A_Expr_Kind_AEXPR_LIKE || k == pg_query.A_Expr_Kind_AEXPR_ILIKE {
+						f.likes = append(f.likes, v.AExpr)
+					}
 				}
-			}
-			return true
-		})
+				return true
+			},
+			msg: func(m proto.Message) bool {
+				switch v := m.(type) {
+				case *pg_query.RangeVar:
+					f.relations = append(f.relations, v)
+				case *pg_query.SelectStmt:
+					f.selects = append(f.selects, v)
+				}
+				return true
+			},
+		}
+		w.walkNode(c.node)
 	}
 	c.run.facts, c.factsAt = f, c.i
 	return &c.run.facts
