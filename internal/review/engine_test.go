@@ -152,3 +152,36 @@ func TestRegistryMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestChainedReviews reviews two files in sequence, the second on the
+// first's final catalog, as the CLI does for a migration directory.
+func TestChainedReviews(t *testing.T) {
+	reg := NewRegistry()
+	pol, _ := reg.Template(TemplateAdvanced)
+	first, err := reg.Review(context.Background(), "CREATE TABLE items (id bigint PRIMARY KEY);", Options{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := reg.Review(context.Background(), "CREATE INDEX items_id_idx ON items (id);\nSELECT 1;", Options{Policy: pol, Catalog: first.Catalog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range second.Advice {
+		switch a.Rule {
+		case "table.comment", "column.comment", "column.required", "index.create-concurrently":
+			t.Errorf("the second file must not re-report the first file's table or treat it as existing: %+v", a)
+		}
+		if a.Line < 1 {
+			t.Errorf("advice without a position: %+v", a)
+		}
+	}
+	found := false
+	for _, a := range second.Advice {
+		if a.Rule == "index.no-redundant" {
+			found = true // items_pkey from the first file covers (id)
+		}
+	}
+	if !found {
+		t.Errorf("the second file should see the first file's primary key index: %+v", second.Advice)
+	}
+}

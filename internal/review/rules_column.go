@@ -102,7 +102,7 @@ func columnRules() []*rule {
 			},
 			finish: func(c *ctx) {
 				for _, t := range c.cat.Tables() {
-					if !t.created || t.partialCols || (t.Kind != "table" && t.Kind != "partitioned") {
+					if t.createdAt < 0 || t.partialCols || (t.Kind != "table" && t.Kind != "partitioned") {
 						continue
 					}
 					var missing []string

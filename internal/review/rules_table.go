@@ -51,7 +51,7 @@ func tableRules() []*rule {
 					}
 					empty := t.Comment == nil || *t.Comment == ""
 					switch {
-					case empty && t.created && c.payload.Required:
+					case empty && t.createdAt >= 0 && c.payload.Required:
 						c.reportStmt(t.createdAt, false, "Comment is required for table `%s`", t.Name)
 					case !empty && t.commentAt >= 0 && c.payload.MaxLength > 0 && utf8.RuneCountInString(*t.Comment) > c.payload.MaxLength:
 						c.reportStmt(t.commentAt, false, "Table `%s` comment is too long. The length of comment should be within %d characters", t.Name, c.payload.MaxLength)
