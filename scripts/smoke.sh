@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Desktop smoke test: the production binary (desktop,production,webkit2_41) under Xvfb with a
-# fresh workspace. Passes when the window has drawn the UI: a screenshot of the screen must hold
+# fresh workspace. Passes when the window has drawn the UI: a screenshot of the Tidemark window must hold
 # more than a handful of colours (a blank or failed webview is one or two flat colours).
 # Needs Xvfb and ImageMagick.
 # Then a second instance on the same workspace must exit 1 with a message.
