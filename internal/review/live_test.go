@@ -98,3 +98,81 @@ func TestLiveReview(t *testing.T) {
 		}
 	}
 }
+
+// TestNonTransactionalOracle asks PostgreSQL itself: each statement runs
+// inside BEGIN ... ROLLBACK, and SQLSTATE 25001 (active_sql_transaction)
+// must come back exactly for the statements we flag as non-transactional.
+func TestNonTransactionalOracle(t *testing.T) {
+	url := pg.NewDB(t)
+	pgtest.MustExec(t, url, `
+		CREATE TABLE plain (id int PRIMARY KEY, a int);
+		CREATE INDEX plain_a_idx ON plain (a);
+		CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at);
+		CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+		CREATE INDEX parted_at_idx ON parted (at);
+		CREATE TYPE mood AS ENUM ('sad', 'happy');
+	`)
+	ctx := context.Background()
+	conn := pgtest.Conn(t, url)
+	cat, version, err := LoadCatalog(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dbname string
+	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&dbname); err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{
+		"CREATE INDEX CONCURRENTLY c1 ON plain (a)",
+		"CREATE INDEX c2 ON plain (a)",
+		"DROP INDEX CONCURRENTLY plain_a_idx",
+		"DROP INDEX plain_a_idx",
+		"REINDEX INDEX CONCURRENTLY plain_a_idx",
+		"REINDEX INDEX plain_a_idx",
+		"REINDEX TABLE plain",
+		"REINDEX TABLE parted",
+		"REINDEX SCHEMA public",
+		"REINDEX DATABASE " + dbname,
+		"REINDEX SYSTEM " + dbname,
+		"VACUUM plain",
+		"VACUUM (ANALYZE) plain",
+		"ANALYZE plain",
+		"CLUSTER",
+		"CLUSTER plain USING plain_pkey",
+		"CLUSTER parted USING parted_at_idx",
+		"CREATE DATABASE oracle_never_created",
+		"DROP DATABASE IF EXISTS oracle_never_created",
+		"CREATE TABLESPACE oracle_ts LOCATION '/nonexistent'",
+		"DROP TABLESPACE IF EXISTS oracle_ts",
+		"ALTER SYSTEM SET work_mem = '4MB'",
+		"ALTER TYPE mood ADD VALUE 'meh'",
+		"ALTER TABLE parted DETACH PARTITION parted_2024 CONCURRENTLY",
+		"ALTER TABLE parted DETACH PARTITION parted_2024",
+		"DISCARD ALL",
+		"DISCARD PLANS",
+		"ALTER DATABASE " + dbname + " SET TABLESPACE pg_default",
+		"ALTER DATABASE " + dbname + " SET work_mem = '4MB'",
+		"CREATE TABLE t_in_tx (id int)",
+		"TRUNCATE plain",
+	}
+	reg := NewRegistry()
+	pol := &Policy{Rules: []RuleConfig{{ID: "statement.non-transactional", Level: Warning}}}
+	for _, s := range stmts {
+		res, err := reg.Review(ctx, s, Options{Policy: pol, Catalog: cat, ServerVersion: version})
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		flagged := len(res.Advice) > 0
+		if _, err := conn.Exec(ctx, "BEGIN"); err != nil {
+			t.Fatal(err)
+		}
+		_, execErr := conn.Exec(ctx, s)
+		if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		refused := execErr != nil && strings.Contains(execErr.Error(), "SQLSTATE 25001")
+		if flagged != refused {
+			t.Errorf("%s: flagged non-transactional %v, but PostgreSQL %d in a transaction block says: %v", s, flagged, version, execErr)
+		}
+	}
+}

@@ -292,7 +292,7 @@ func transactionRules() []*rule {
 				Rationale: "CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block; inside BEGIN ... COMMIT they fail with SQLSTATE 25001 and abort the whole block.",
 				Level:     Error, Basic: Error, Example: "BEGIN; CREATE INDEX CONCURRENTLY i ON t (a); COMMIT;"},
 			stmt: func(c *ctx) {
-				if !sqlparse.IsNonTransactional(c.node, c.opts.ServerVersion) {
+				if !nonTransactional(c) {
 					return
 				}
 				if c.txOpen {

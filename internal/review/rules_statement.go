@@ -400,7 +400,7 @@ func statementRules() []*rule {
 				Rationale: "Statements such as CREATE INDEX CONCURRENTLY, VACUUM or ALTER SYSTEM cannot run inside a transaction block, so they cannot be rolled back with the rest of the migration and must run alone. Review them deliberately.",
 				Level:     Warning, Basic: Warning, Example: "CREATE INDEX CONCURRENTLY i ON t (a);"},
 			stmt: func(c *ctx) {
-				if sqlparse.IsNonTransactional(c.node, c.opts.ServerVersion) {
+				if nonTransactional(c) {
 					c.report("This statement is non-transactional: %s cannot run inside a transaction block", c.st.Tag)
 				}
 			},
@@ -563,6 +563,26 @@ func statementRules() []*rule {
 			},
 		},
 	}
+}
+
+// nonTransactional is sqlparse.IsNonTransactional plus what needs the
+// catalog: REINDEX TABLE and CLUSTER of a partitioned table cannot run in a
+// transaction block either.
+func nonTransactional(c *ctx) bool {
+	if sqlparse.IsNonTransactional(c.node, c.opts.ServerVersion) {
+		return true
+	}
+	partitioned := func(rv *pg_query.RangeVar) bool {
+		t := c.cat.resolve(rv.GetSchemaname(), rv.GetRelname())
+		return t != nil && t.Kind == "partitioned"
+	}
+	switch s := c.node.Node.(type) {
+	case *pg_query.Node_ReindexStmt:
+		return s.ReindexStmt.Kind == pg_query.ReindexObjectType_REINDEX_OBJECT_TABLE && partitioned(s.ReindexStmt.Relation)
+	case *pg_query.Node_ClusterStmt:
+		return s.ClusterStmt.Relation != nil && partitioned(s.ClusterStmt.Relation)
+	}
+	return false
 }
 
 // targetsExisting reports whether a DML target exists in the catalog and was
