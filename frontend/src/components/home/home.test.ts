@@ -14,6 +14,7 @@ import * as api from '../../api'
 import HomeView from '../../views/HomeView.vue'
 import { useSampleStore } from '../../stores/sample'
 import { useEnvironmentsStore } from '../../stores/environments'
+import { useInstancesStore } from '../../stores/instances'
 import { mountWithProviders } from '../../testing/mountWithProviders'
 import { database, env, instance, project } from '../../stores/testdata'
 
@@ -52,6 +53,7 @@ describe('home: the sample instance', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     useSampleStore().status = status({})
+    useInstancesStore().loaded = true
     useEnvironmentsStore().items = [env('test', 'Test', 1), env('prod', 'Prod', 2)]
     const w = mountWithProviders(HomeView, {}, pinia)
     await flushPromises()
@@ -73,6 +75,7 @@ describe('home: the sample instance', () => {
     await flushPromises()
 
     expect(q('sample-running')?.textContent).toContain('54999')
+    expect(q('home-view')?.textContent).not.toContain('Welcome to Tidemark')
     const table = q('sample-databases')?.textContent ?? ''
     expect(table).toContain('hr_test')
     expect(table).toContain('hr_prod')
