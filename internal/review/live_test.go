@@ -176,3 +176,95 @@ func TestNonTransactionalOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestFailsAtRolloutOracle asks PostgreSQL which statements fail: each runs
+// inside BEGIN ... ROLLBACK on a real database, and the rules that predict
+// a failure must fire exactly when the server returns their SQLSTATE.
+func TestFailsAtRolloutOracle(t *testing.T) {
+	url := pg.NewDB(t)
+	pgtest.MustExec(t, url, `
+		CREATE TABLE filled (id int PRIMARY KEY, name text);
+		INSERT INTO filled VALUES (1, 'a'), (2, 'b');
+		CREATE TABLE vacant (id int PRIMARY KEY, name text);
+	`)
+	ctx := context.Background()
+	conn := pgtest.Conn(t, url)
+	cat, version, err := LoadCatalog(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	predicts := map[string]string{ // SQLSTATE -> rule that predicts it
+		"42703": "column.must-exist",
+		"42P01": "table.must-exist",
+		"42P07": "table.must-exist",
+		"23502": "column.add-not-null-require-default",
+		"42701": "statement.no-duplicate-column-assignment",
+		"42601": "statement.no-duplicate-column-assignment", // multiple assignments to same column
+	}
+	stmts := []string{
+		"ALTER TABLE filled ADD COLUMN tenant int NOT NULL",
+		"ALTER TABLE vacant ADD COLUMN tenant int NOT NULL",
+		"ALTER TABLE filled ADD COLUMN tenant int NOT NULL DEFAULT 0",
+		"ALTER TABLE filled ALTER COLUMN nmae SET NOT NULL",
+		"ALTER TABLE filled ALTER COLUMN name SET NOT NULL",
+		"ALTER TABLE filled DROP COLUMN nope",
+		"ALTER TABLE filled DROP COLUMN IF EXISTS nope",
+		"ALTER TABLE filled RENAME COLUMN nope TO x",
+		"CREATE INDEX ON filled (nope)",
+		"COMMENT ON COLUMN filled.nope IS 'x'",
+		"UPDATE filled SET nope = 1 WHERE id = 1",
+		"UPDATE filled SET name = 'x', name = 'y' WHERE id = 1",
+		"INSERT INTO filled (id, id) VALUES (1, 2)",
+		"INSERT INTO filled (id, nope) VALUES (3, 1)",
+		"ALTER TABLE missing ADD COLUMN x int",
+		"ALTER TABLE IF EXISTS missing ADD COLUMN x int",
+		"CREATE INDEX ON missing (x)",
+		"DROP TABLE missing",
+		"DROP TABLE IF EXISTS missing",
+		"TRUNCATE missing",
+		"DELETE FROM missing WHERE true",
+		"CREATE TABLE filled (id int)",
+		"CREATE TABLE IF NOT EXISTS filled (id int)",
+	}
+	reg := NewRegistry()
+	pol := &Policy{}
+	for _, id := range []string{"column.must-exist", "table.must-exist", "column.add-not-null-require-default", "statement.no-duplicate-column-assignment"} {
+		pol.Rules = append(pol.Rules, RuleConfig{ID: id, Level: Error})
+	}
+	for _, s := range stmts {
+		res, err := reg.Review(ctx, s, Options{Policy: pol, Catalog: cat, ServerVersion: version})
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		fired := map[string]bool{}
+		for _, a := range res.Advice {
+			fired[a.Rule] = true
+		}
+		if _, err := conn.Exec(ctx, "BEGIN"); err != nil {
+			t.Fatal(err)
+		}
+		_, execErr := conn.Exec(ctx, s)
+		if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if execErr != nil {
+			for code, rule := range predicts {
+				if strings.Contains(execErr.Error(), "SQLSTATE "+code) {
+					want = rule
+				}
+			}
+			if want == "" {
+				t.Fatalf("%s: unexpected server error %v", s, execErr)
+			}
+		}
+		for rule := range fired {
+			if rule != want {
+				t.Errorf("%s: %s fired but the server says %v", s, rule, execErr)
+			}
+		}
+		if want != "" && !fired[want] {
+			t.Errorf("%s: the server fails with %v but %s did not fire", s, execErr, want)
+		}
+	}
+}
