@@ -81,11 +81,21 @@ func (in *inspector) readAhead(origin Querier) {
 	in.prefetch(workers)
 }
 
+// closeBatch ends the pipelined batch, if any (idempotent).
+func (in *inspector) closeBatch() error {
+	if in.batch == nil {
+		return nil
+	}
+	err := in.batch.Close()
+	in.batch = nil
+	return err
+}
+
 // sequential reads the remaining queries on q alone, pipelined in one batch
 // when q supports batches (each step otherwise runs its own query).
 func (in *inspector) sequential() {
 	if b, ok := in.q.(batcher); ok {
-		in.prefetchBatch(b)
+		in.startBatch(b)
 	}
 }
 
@@ -142,6 +152,10 @@ type inspector struct {
 	// fetched holds results read ahead by parallel workers.
 	fetched map[string]*fetched
 	typeMap *pgtype.Map
+	// batch streams the results of the remaining queries, queued in
+	// batchNames order, when they were sent as one pipelined batch.
+	batch      pgx.BatchResults
+	batchNames []string
 }
 
 type indexPos struct {
@@ -215,6 +229,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"dependencies", in.depend},
 		{"unsupported objects", in.unsupported},
 	}
+	defer in.closeBatch()
 	for i, s := range steps {
 		if err := s.fn(); err != nil {
 			return nil, fmt.Errorf("inspect %s: %w", s.name, err)
@@ -222,6 +237,9 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		if i == 0 {
 			in.readAhead(origin)
 		}
+	}
+	if err := in.closeBatch(); err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
 	}
 	in.res.Schema.Normalize()
 	sortObjects(in.res.Unsupported)
@@ -252,11 +270,18 @@ func (in *inspector) each(name string, scan func(rowScanner) error, args ...any)
 		}
 		return nil
 	}
-	sql, ok := in.sql[name]
-	if !ok {
-		return fmt.Errorf("no query named %q", name)
+	var rows pgx.Rows
+	var err error
+	if in.batch != nil && len(in.batchNames) > 0 && in.batchNames[0] == name {
+		in.batchNames = in.batchNames[1:]
+		rows, err = in.batch.Query()
+	} else {
+		sql, ok := in.sql[name]
+		if !ok {
+			return fmt.Errorf("no query named %q", name)
+		}
+		rows, err = in.q.Query(in.ctx, sql, args...)
 	}
-	rows, err := in.q.Query(in.ctx, sql, args...)
 	if err != nil {
 		return err
 	}

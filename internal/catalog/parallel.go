@@ -46,7 +46,7 @@ func prefetchOrder() []prefetchJob {
 
 // parallelThreshold is the number of relations above which Inspect reads
 // with extra connections when Options.Parallel is 0.
-const parallelThreshold = 100
+const parallelThreshold = 500
 
 // autoParallel is the number of connections used above the threshold.
 const autoParallel = 3
@@ -188,12 +188,23 @@ type batcher interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// prefetchBatch reads every query of prefetchOrder on q in one pipelined
-// batch: the server runs them back to back without waiting for the client.
-func (in *inspector) prefetchBatch(q batcher) {
+// stepOrder is the order Inspect's steps read their queries after
+// "namespaces" (see inspect); a pipelined batch is queued in this order.
+func stepOrder() []prefetchJob {
+	return []prefetchJob{
+		{"extensions", false}, {"collations", true}, {"types", true}, {"domain_constraints", true},
+		{"relations", true}, {"columns", true}, {"sequences", true}, {"constraints", true}, {"indexes", true},
+		{"index_keys", true}, {"triggers", true}, {"policies", true}, {"functions", true}, {"operators", true},
+		{"event_triggers", false}, {"default_privileges", true}, {"depend", false}, {"unsupported", true},
+	}
+}
+
+// startBatch queues every remaining query on q in one pipelined batch: the
+// server runs them back to back without waiting for the client, and each
+// step then streams its own result (in order) from the batch.
+func (in *inspector) startBatch(q batcher) {
 	b := &pgx.Batch{}
-	var names []string
-	for _, p := range prefetchOrder() {
+	for _, p := range stepOrder() {
 		if p.name == "default_privileges" && in.opts.NoPrivileges {
 			continue
 		}
@@ -202,12 +213,7 @@ func (in *inspector) prefetchBatch(q batcher) {
 			args = []any{in.nsp}
 		}
 		b.Queue(in.sql[p.name], args...)
-		names = append(names, p.name)
+		in.batchNames = append(in.batchNames, p.name)
 	}
-	br := q.SendBatch(in.ctx, b)
-	defer br.Close()
-	for _, name := range names {
-		rows, err := br.Query()
-		in.fetched[name] = collect(rows, err)
-	}
+	in.batch = q.SendBatch(in.ctx, b)
 }

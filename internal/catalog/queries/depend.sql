@@ -5,7 +5,7 @@
 --              -> its view; stand-alone composite relation -> its type;
 --   referenced array type -> its element type; a table/view row type -> the
 --              relation; an extension member -> its extension.
--- Dropped: built-in objects (oid < 16384, FirstNormalObjectId), schema
+-- Dropped: self edges, built-in objects (oid < 16384, FirstNormalObjectId), schema
 -- references (schemas are always created first), and triggers, policies and
 -- sequences as dependents (Dump places triggers and policies after everything
 -- they can use, and sequences only depend on their owning column, which Dump
@@ -26,6 +26,8 @@ FROM pg_catalog.pg_depend d
 LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid
 LEFT JOIN pg_catalog.pg_rewrite rw ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND rw.oid = d.objid
 LEFT JOIN pg_catalog.pg_class dc ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dc.oid = d.objid
+LEFT JOIN pg_catalog.pg_index di ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND di.indexrelid = d.objid
+LEFT JOIN pg_catalog.pg_constraint dco ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND dco.oid = d.objid
 CROSS JOIN LATERAL (SELECT
        CASE WHEN ad.oid IS NOT NULL OR rw.oid IS NOT NULL THEN 'pg_class'
             WHEN dc.relkind = 'c' THEN 'pg_type'
@@ -52,3 +54,7 @@ WHERE d.deptype IN ('n', 'a')
                     'pg_catalog.pg_operator'::pg_catalog.regclass, 'pg_catalog.pg_attrdef'::pg_catalog.regclass,
                     'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass)
   AND COALESCE(dc.relkind, 'x') <> 'S'
+  -- self edges (most of pg_depend): an index, a constraint or a column
+  -- default on its own table
+  AND NOT (d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.refobjid IN (COALESCE(di.indrelid, 0), COALESCE(dco.conrelid, 0), COALESCE(ad.adrelid, 0)))
