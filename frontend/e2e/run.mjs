@@ -220,6 +220,14 @@ const steps = [
     await expectText(tid('db-row-hr_prod'), 'HR', 'hr_prod in project HR')
     await shot('11-databases')
   }],
+  ['stop the sample instance and start it again', async () => {
+    await nav('home')
+    await tid('sample-stop').click()
+    await tid('sample-start').waitFor({ timeout: 60_000 })
+    await tid('sample-start').click()
+    await tid('sample-running').waitFor({ timeout: 120_000 })
+    await expectText(tid('sample-databases'), 'hr_prod', 'sample databases after restart')
+  }],
 ]
 
 let passed = 0
