@@ -126,6 +126,16 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 	default:
 		p.refusef(fo.key, "must be dropped, and Tidemark cannot plan dropping this object")
 	}
+	switch fo.kind {
+	case kIndex, kTrigger, kPolicy, kConstraint:
+		if !removed && len(out) > 0 {
+			r := p.reasons[fo.key]
+			if r == "" {
+				r = "it changes"
+			}
+			out[0].Hazards = append(out[0].Hazards, hz(HazardRecreatesDependent, "dropped and re-created because %s; missing until re-created", r))
+		}
+	}
 	return out
 }
 
@@ -185,8 +195,12 @@ func (p *planner) createStatements(to *obj, replaced bool) []Statement {
 			plain()
 			break
 		}
-		for _, s := range to.stmts {
-			out = append(out, tx(s, hz(HazardAccessExclusive, "locks %s while the %s is created", to.rel.String(), map[objKind]string{kTrigger: "trigger", kPolicy: "policy"}[to.kind])))
+		for i, s := range to.stmts {
+			if i == 0 {
+				out = append(out, tx(s, hz(HazardAccessExclusive, "locks %s while the %s is created", to.rel.String(), map[objKind]string{kTrigger: "trigger", kPolicy: "policy"}[to.kind])))
+			} else {
+				out = append(out, tx(s))
+			}
 		}
 	default:
 		plain()
