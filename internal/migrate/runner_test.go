@@ -488,3 +488,60 @@ func TestErrorNamesTheExactLine(t *testing.T) {
 		}
 	}
 }
+
+// A serializable unit loses a write-skew race to a concurrent transaction
+// (SQLSTATE 40001, here at COMMIT): the server answered, so it is a plain
+// rollback, not a lost COMMIT, and the unit is retried and applied once.
+func TestRetrySerializationFailure(t *testing.T) {
+	url := pg.NewDB(t)
+	pgtest.MustExec(t, url, "CREATE TABLE doctors (id int PRIMARY KEY, on_call bool); INSERT INTO doctors VALUES (1, true), (2, true); CREATE TABLE log (n int);")
+	other := pgtest.Conn(t, url)
+	ms := load(t, map[string]string{"V1__skew.sql": "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n" +
+		"INSERT INTO log SELECT count(*) FROM doctors WHERE on_call;\n" +
+		"UPDATE doctors SET on_call = false WHERE id = 1;\n" +
+		"SELECT pg_sleep(0.6);\n"})
+	otherDone := make(chan error, 1)
+	started := false
+	var retries []string
+	_, err := newRunner(t, url).Apply(context.Background(), ms, ApplyOptions{RetryBackoff: 10 * time.Millisecond, Progress: func(p Progress) {
+		switch {
+		case p.Event == EventUnitStart && !started:
+			started = true
+			go func() {
+				time.Sleep(200 * time.Millisecond) // the runner has read and written by now
+				ctx := context.Background()
+				tx, err := other.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+				if err == nil {
+					_, err = tx.Exec(ctx, "SELECT count(*) FROM doctors WHERE on_call")
+				}
+				if err == nil {
+					_, err = tx.Exec(ctx, "UPDATE doctors SET on_call = false WHERE id = 2")
+				}
+				if err == nil {
+					err = tx.Commit(ctx)
+				} else if tx != nil {
+					_ = tx.Rollback(ctx)
+				}
+				otherDone <- err
+			}()
+		case p.Event == EventRetry:
+			retries = append(retries, p.Message)
+		}
+	}})
+	if oerr := <-otherDone; oerr != nil {
+		t.Fatalf("the concurrent transaction failed instead: %v", oerr)
+	}
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if len(retries) != 1 || !strings.Contains(retries[0], pgerrcode.SerializationFailure) {
+		t.Errorf("retries %v, want one after SQLSTATE 40001", retries)
+	}
+	c := pgtest.Conn(t, url)
+	if n := queryInt(t, c, "SELECT count(*) FROM log"); n != 1 {
+		t.Errorf("the unit's insert is there %d times", n)
+	}
+	if n := queryInt(t, c, "SELECT count(*) FROM tidemark.migration_history WHERE status = 'done'"); n != 1 {
+		t.Errorf("%d done rows", n)
+	}
+}
