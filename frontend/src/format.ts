@@ -1,6 +1,6 @@
 import { toApiError } from './api'
 
-/** errorText is what a notification shows: the message and, when there is one, the SQLSTATE. */
+/** errorText is an error on one line (e.g. under a form field): the message and any SQLSTATE. */
 export function errorText(e: unknown): string {
   const err = toApiError(e)
   return err.sqlstate ? `${err.message} (SQLSTATE ${err.sqlstate})` : err.message
@@ -22,4 +22,9 @@ export function formatTime(rfc3339: string): string {
   if (!rfc3339) return ''
   const d = new Date(rfc3339)
   return Number.isNaN(d.getTime()) ? rfc3339 : d.toLocaleString()
+}
+
+/** serverLabel names the server: Go sends SHOW server_version ("15.20 (Debian ...)"). */
+export function serverLabel(version: string): string {
+  return /^postgres/i.test(version) ? version : `PostgreSQL ${version}`
 }
