@@ -77,6 +77,9 @@ func (f *migrateFlags) load(stderr io.Writer) ([]migrate.Migration, error) {
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("%s:\n%w", f.dir, err))
 	}
+	if len(ms) == 0 {
+		fmt.Fprintf(stderr, "note: no migration files found in %s\n", f.dir)
+	}
 	return ms, nil
 }
 
