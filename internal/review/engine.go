@@ -491,6 +491,10 @@ func (rn *run) suppress(active []activeRule) []Advice {
 	}
 	c := unused.c
 	rn.advice = nil
+	activeIDs := map[string]bool{} // a rule the policy turns off is not reported as unused
+	for _, a := range active {
+		activeIDs[a.r.ID] = true
+	}
 	for _, d := range dirs {
 		if containsString(d.rules, ruleUnusedIgnore) {
 			continue // the author silenced this check for the directive itself
@@ -503,7 +507,7 @@ func (rn *run) suppress(active []activeRule) []Advice {
 			switch {
 			case rn.reg.byID[id] == nil:
 				c.add(d.stmt, d.off, fmt.Sprintf("tidemark:ignore names unknown rule %q", id))
-			case !d.used[id]:
+			case !d.used[id] && activeIDs[id]:
 				c.add(d.stmt, d.off, fmt.Sprintf("tidemark:ignore %s suppresses nothing here; remove it", id))
 			}
 		}

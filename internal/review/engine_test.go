@@ -44,6 +44,7 @@ func TestSuppression(t *testing.T) {
 		{"inside the statement", "DELETE /* tidemark:ignore " + upd + " */ FROM t;", nil},
 		{"several ids", "-- tidemark:ignore " + upd + ", table.require-pk\nCREATE TABLE x (a int);\nDELETE FROM x;", []string{ruleUnusedIgnore + "@1", upd + "@3"}},
 		{"unused", "-- tidemark:ignore " + upd + "\nDELETE FROM t WHERE id = 1;", []string{ruleUnusedIgnore + "@1"}},
+		{"rule off in this policy is not unused", "-- tidemark:ignore naming.table\nDELETE FROM t WHERE id = 1;", nil},
 		{"unknown rule", "-- tidemark:ignore no.such.rule\nSELECT 1;", []string{ruleUnusedIgnore + "@1"}},
 		{"no ids", "SELECT 1; -- tidemark:ignore", []string{ruleUnusedIgnore + "@1"}},
 		{"directive in a string is not a directive", "SELECT '-- tidemark:ignore " + upd + "';\nDELETE FROM t;", []string{upd + "@2"}},
