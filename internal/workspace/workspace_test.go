@@ -414,28 +414,36 @@ func TestSettings(t *testing.T) {
 
 func TestMigrationMechanism(t *testing.T) {
 	ctx := context.Background()
-	real, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
+	// The real migrations, then two test ones numbered after them.
+	fsys := fstest.MapFS{"migrations/README.txt": {Data: []byte("ignored")}}
+	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fsys := fstest.MapFS{
-		"migrations/0001_init.sql":   {Data: real},
-		"migrations/0002_notes.sql":  {Data: []byte("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one');")},
-		"migrations/0003_broken.sql": {Data: []byte("CREATE TABLE half (id INTEGER);\nTHIS IS NOT SQL;")},
-		"migrations/README.txt":      {Data: []byte("ignored")},
+	for _, e := range entries {
+		b, err := fs.ReadFile(migrationFS, "migrations/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["migrations/"+e.Name()] = &fstest.MapFile{Data: b}
 	}
+	k := LatestVersion()
+	notesFile := fmt.Sprintf("migrations/%04d_notes.sql", k+1)
+	brokenFile := fmt.Sprintf("migrations/%04d_broken.sql", k+2)
+	fsys[notesFile] = &fstest.MapFile{Data: []byte("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one');")}
+	fsys[brokenFile] = &fstest.MapFile{Data: []byte("CREATE TABLE half (id INTEGER);\nTHIS IS NOT SQL;")}
 	ms, err := readMigrations(fsys)
-	if err != nil || len(ms) != 3 || ms[1].name != "notes" {
+	if err != nil || len(ms) != k+2 || ms[k].name != "notes" {
 		t.Fatalf("read: %+v %v", ms, err)
 	}
 	s := open(t, t.TempDir(), OpenOptions{})
 	err = s.applyAll(ctx, ms)
-	if err == nil || !strings.Contains(err.Error(), "0003_broken") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%04d_broken", k+2)) {
 		t.Fatalf("broken migration: %v", err)
 	}
-	// 0002 is in, 0003 left nothing behind (its transaction rolled back).
-	if v, _ := s.SchemaVersion(ctx); v != 2 {
-		t.Fatalf("version = %d, want 2", v)
+	// notes is in, broken left nothing behind (its transaction rolled back).
+	if v, _ := s.SchemaVersion(ctx); v != k+1 {
+		t.Fatalf("version = %d, want %d", v, k+1)
 	}
 	var n int
 	if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n); err != nil || n != 1 {
@@ -445,15 +453,15 @@ func TestMigrationMechanism(t *testing.T) {
 		t.Fatalf("half-applied migration left table 'half' (%d, %v)", n, err)
 	}
 	// Fixed, it applies; applying again is a no-op (the seed row is not duplicated).
-	fsys["migrations/0003_broken.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE half (id INTEGER);")}
+	fsys[brokenFile] = &fstest.MapFile{Data: []byte("CREATE TABLE half (id INTEGER);")}
 	ms, _ = readMigrations(fsys)
 	for i := 0; i < 2; i++ {
 		if err := s.applyAll(ctx, ms); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if v, _ := s.SchemaVersion(ctx); v != 3 {
-		t.Fatalf("version = %d, want 3", v)
+	if v, _ := s.SchemaVersion(ctx); v != k+2 {
+		t.Fatalf("version = %d, want %d", v, k+2)
 	}
 	s.DB().QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n)
 	if n != 1 {
