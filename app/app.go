@@ -83,6 +83,8 @@ type App struct {
 	databases    *DatabaseService
 	projects     *ProjectService
 	samples      *SampleService
+	compare      *CompareService
+	reviews      *ReviewService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -120,6 +122,8 @@ func New(o Options) (*App, error) {
 	a.databases = &DatabaseService{a: a}
 	a.projects = &ProjectService{a: a}
 	a.samples = &SampleService{a: a}
+	a.reviews = newReviewService(a)
+	a.compare = &CompareService{a: a}
 	return a, nil
 }
 
@@ -156,7 +160,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -166,6 +170,8 @@ func (a *App) Instances() *InstanceService       { return a.instances }
 func (a *App) Databases() *DatabaseService       { return a.databases }
 func (a *App) Projects() *ProjectService         { return a.projects }
 func (a *App) Sample() *SampleService            { return a.samples }
+func (a *App) Review() *ReviewService            { return a.reviews }
+func (a *App) Compare() *CompareService          { return a.compare }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {
