@@ -1,0 +1,581 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/review"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// catalogTTL is how long a database's review catalog is reused while the user
+// types (every keystroke pause reviews again).
+const catalogTTL = 20 * time.Second
+
+// ---- types ----
+
+// RulePayload is a rule's settings; which fields apply depends on the rule's
+// payload type (regex/template: format + maxLength; number: number; list:
+// list; comment: required + maxLength).
+type RulePayload struct {
+	Format    string   `json:"format"`
+	MaxLength int      `json:"maxLength"`
+	Number    int      `json:"number"`
+	List      []string `json:"list"`
+	Required  bool     `json:"required"`
+}
+
+// RuleInfo describes one review rule for the policy editor.
+type RuleInfo struct {
+	ID        string `json:"id"`
+	Family    string `json:"family"`
+	Title     string `json:"title"`
+	Rationale string `json:"rationale"`
+	// Level is the default level (the advanced template); BasicLevel the level in the basic template.
+	Level      string `json:"level"`
+	BasicLevel string `json:"basicLevel"`
+	// PayloadType is none, regex, template, number, list or comment.
+	PayloadType    string      `json:"payloadType"`
+	DefaultPayload RulePayload `json:"defaultPayload"`
+	Placeholders   []string    `json:"placeholders"`
+	Example        string      `json:"example"`
+	NeedsDatabase  bool        `json:"needsDatabase"`
+}
+
+// PolicyRule is one rule's setting in a policy: level error, warning or off.
+// Payload is nil for rules without settings.
+type PolicyRule struct {
+	ID      string       `json:"id"`
+	Level   string       `json:"level"`
+	Payload *RulePayload `json:"payload"`
+}
+
+// Policy is an environment's SQL review policy. Rules lists every known rule
+// (rules the stored policy does not mention are off).
+type Policy struct {
+	EnvironmentID string `json:"environmentId"`
+	Name          string `json:"name"`
+	// Template is the built-in template the policy started from.
+	Template string `json:"template"`
+	// Customized is false while the environment uses its default template untouched.
+	Customized bool         `json:"customized"`
+	UpdatedAt  string       `json:"updatedAt"`
+	Rules      []PolicyRule `json:"rules"`
+}
+
+// ReviewRequest asks for a review of SQL under an environment's policy,
+// optionally against a database's catalog.
+type ReviewRequest struct {
+	SQL string `json:"sql"`
+	// EnvironmentID selects the policy; empty: the database's environment.
+	EnvironmentID string `json:"environmentId"`
+	// DatabaseID, optional: review against this database's live catalog.
+	DatabaseID string `json:"databaseId"`
+}
+
+// Advice is one finding. Line/Column (1-based, characters) point at the
+// offending element; EndLine/EndColumn at the end of its statement (or of the
+// line for advice about the whole script).
+type Advice struct {
+	Rule      string `json:"rule"`
+	Level     string `json:"level"`
+	Title     string `json:"title"`
+	Message   string `json:"message"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	// StatementLine is the first line of the statement (0 for script-level advice).
+	StatementLine int `json:"statementLine"`
+}
+
+// SyntaxError is where the parser gave up.
+type SyntaxError struct {
+	Message string `json:"message"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+}
+
+// ReviewResult is the outcome of a review.
+type ReviewResult struct {
+	Advice      []Advice     `json:"advice"`
+	SyntaxError *SyntaxError `json:"syntaxError"`
+	Errors      int          `json:"errors"`
+	Warnings    int          `json:"warnings"`
+	Statements  int          `json:"statements"`
+	// Catalog says what the script was simulated against: "" (nothing known)
+	// or a description of the database ("hr_prod on Sample, 12 tables").
+	Catalog string `json:"catalog"`
+	// PolicyName is the policy the review used.
+	PolicyName string `json:"policyName"`
+}
+
+// ---- service ----
+
+// ReviewService reviews SQL and keeps each environment's review policy.
+type ReviewService struct {
+	a   *App
+	reg *review.Registry
+
+	mu       sync.Mutex
+	catalogs map[string]cachedCatalog // database id -> catalog
+}
+
+type cachedCatalog struct {
+	cat     *review.Catalog
+	version int
+	at      time.Time
+}
+
+func newReviewService(a *App) *ReviewService {
+	return &ReviewService{a: a, reg: review.NewRegistry(), catalogs: map[string]cachedCatalog{}}
+}
+
+// Rules lists every review rule, sorted by id.
+func (s *ReviewService) Rules() ([]RuleInfo, error) {
+	infos := s.reg.Rules()
+	out := make([]RuleInfo, 0, len(infos))
+	for _, r := range infos {
+		basic := r.Basic
+		if basic == "" {
+			basic = review.Off
+		}
+		out = append(out, RuleInfo{
+			ID: r.ID, Family: r.Family, Title: r.Title, Rationale: r.Rationale,
+			Level: string(r.Level), BasicLevel: string(basic), PayloadType: string(r.Payload),
+			DefaultPayload: payloadOut(r.Default), Placeholders: nonNil(r.Placeholders), Example: r.Example,
+			NeedsDatabase: r.NeedsDatabase,
+		})
+	}
+	return out, nil
+}
+
+// Templates lists the built-in policy templates.
+func (s *ReviewService) Templates() []string { return review.Templates() }
+
+// defaultTemplate is the template an environment starts with: advanced for
+// protected (production-like) environments, basic for the others.
+func defaultTemplate(e workspace.Environment) string {
+	if e.Protected {
+		return review.TemplateAdvanced
+	}
+	return review.TemplateBasic
+}
+
+// load returns the engine policy of an environment, its stored record (found
+// false: the default template) and the environment.
+func (s *ReviewService) load(ctx context.Context, envID string) (*review.Policy, workspace.ReviewPolicy, bool, error) {
+	if strings.TrimSpace(envID) == "" {
+		return nil, workspace.ReviewPolicy{}, false, invalid("environmentId", "choose an environment: its review policy decides which rules run")
+	}
+	env, err := s.a.ws.GetEnvironment(ctx, envID)
+	if err != nil {
+		return nil, workspace.ReviewPolicy{}, false, err
+	}
+	rec, found, err := s.a.ws.GetReviewPolicy(ctx, envID)
+	if err != nil {
+		return nil, rec, false, err
+	}
+	if !found {
+		p, err := s.reg.Template(defaultTemplate(env))
+		if err != nil {
+			return nil, rec, false, err
+		}
+		return p, workspace.ReviewPolicy{EnvironmentID: envID, Template: defaultTemplate(env)}, false, nil
+	}
+	p, err := s.reg.ParsePolicy([]byte(rec.YAML))
+	if err != nil {
+		return nil, rec, true, &UserError{Message: fmt.Sprintf("the stored review policy of environment %s no longer loads (reset it to a template): %v", env.Name, err)}
+	}
+	return p, rec, true, nil
+}
+
+// policyOut lists every known rule with its setting in p.
+func (s *ReviewService) policyOut(p *review.Policy, rec workspace.ReviewPolicy, found bool) Policy {
+	out := Policy{EnvironmentID: rec.EnvironmentID, Name: p.Name, Template: rec.Template, Customized: found, UpdatedAt: rfc3339(rec.UpdatedAt)}
+	for _, info := range s.reg.Rules() {
+		pr := PolicyRule{ID: info.ID, Level: string(review.Off)}
+		var pl *review.Payload
+		if rc, ok := p.Rule(info.ID); ok {
+			pr.Level = string(rc.Level)
+			pl = rc.Payload
+		}
+		if info.Payload != review.PayloadNone {
+			if pl == nil {
+				d := info.Default
+				pl = &d
+			}
+			po := payloadOut(*pl)
+			pr.Payload = &po
+		}
+		out.Rules = append(out.Rules, pr)
+	}
+	return out
+}
+
+// Policy returns an environment's review policy (its default template until
+// it is saved, reset or imported).
+func (s *ReviewService) Policy(environmentID string) (Policy, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	p, rec, found, err := s.load(ctx, environmentID)
+	if err != nil {
+		return Policy{}, fail(err)
+	}
+	return s.policyOut(p, rec, found), nil
+}
+
+// policyIn converts the editor's policy to the engine's, checking every rule
+// separately so the error names each bad rule; Field is the first one.
+func (s *ReviewService) policyIn(in Policy) (*review.Policy, error) {
+	p := &review.Policy{Name: strings.TrimSpace(in.Name)}
+	var msgs []string
+	first := ""
+	for _, r := range in.Rules {
+		rc := review.RuleConfig{ID: r.ID, Level: review.Level(r.Level)}
+		if r.Payload != nil {
+			pl := payloadIn(*r.Payload)
+			rc.Payload = &pl
+		}
+		if err := s.reg.Validate(&review.Policy{Rules: []review.RuleConfig{rc}}); err != nil {
+			msgs = append(msgs, err.Error())
+			if first == "" {
+				first = r.ID
+			}
+			continue
+		}
+		p.Rules = append(p.Rules, rc)
+	}
+	if err := s.reg.Validate(p); err != nil && len(msgs) == 0 {
+		msgs = append(msgs, err.Error()) // e.g. a rule listed twice
+	}
+	if len(msgs) > 0 {
+		return nil, &UserError{Message: "invalid policy: " + strings.Join(msgs, "; "), Field: first}
+	}
+	if p.Name == "" {
+		p.Name = "custom"
+	}
+	return p, nil
+}
+
+// store validates and saves p as the environment's policy.
+func (s *ReviewService) store(ctx context.Context, envID, template string, p *review.Policy) (Policy, error) {
+	data, err := review.MarshalPolicy(p)
+	if err != nil {
+		return Policy{}, err
+	}
+	rec, err := s.a.ws.SaveReviewPolicy(ctx, workspace.ReviewPolicy{EnvironmentID: envID, Template: template, YAML: string(data)})
+	if err != nil {
+		return Policy{}, err
+	}
+	return s.policyOut(p, rec, true), nil
+}
+
+// SavePolicy validates and stores an environment's policy. The error names
+// every rule whose level or payload is wrong (Field: the first such rule id).
+func (s *ReviewService) SavePolicy(environmentID string, in Policy) (Policy, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	_, rec, _, err := s.load(ctx, environmentID)
+	if err != nil && rec.Template == "" {
+		return Policy{}, fail(err)
+	}
+	p, err := s.policyIn(in)
+	if err != nil {
+		return Policy{}, fail(err)
+	}
+	out, err := s.store(ctx, environmentID, rec.Template, p)
+	return out, fail(err)
+}
+
+// ResetPolicy replaces an environment's policy with a built-in template
+// (basic or advanced; empty: the environment's default).
+func (s *ReviewService) ResetPolicy(environmentID, template string) (Policy, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	env, err := s.a.ws.GetEnvironment(ctx, environmentID)
+	if err != nil {
+		return Policy{}, fail(err)
+	}
+	if template == "" {
+		template = defaultTemplate(env)
+	}
+	p, err := s.reg.Template(template)
+	if err != nil {
+		return Policy{}, fail(&UserError{Message: err.Error(), Field: "template"})
+	}
+	out, err := s.store(ctx, environmentID, template, p)
+	return out, fail(err)
+}
+
+// ExportPolicyYAML renders an environment's policy as YAML, the format
+// `tidemark review --policy FILE` reads.
+func (s *ReviewService) ExportPolicyYAML(environmentID string) (string, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	p, _, _, err := s.load(ctx, environmentID)
+	if err != nil {
+		return "", fail(err)
+	}
+	data, err := review.MarshalPolicy(p)
+	if err != nil {
+		return "", fail(err)
+	}
+	return string(data), nil
+}
+
+// ImportPolicyYAML replaces an environment's policy with a YAML policy; it is
+// validated first (unknown rules, levels, payload fields are refused).
+func (s *ReviewService) ImportPolicyYAML(environmentID, text string) (Policy, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	_, rec, _, err := s.load(ctx, environmentID)
+	if err != nil && rec.Template == "" {
+		return Policy{}, fail(err)
+	}
+	if strings.TrimSpace(text) == "" {
+		return Policy{}, fail(invalid("yaml", "the policy file is empty"))
+	}
+	p, err := s.reg.ParsePolicy([]byte(text))
+	if err != nil {
+		return Policy{}, fail(err)
+	}
+	out, err := s.store(ctx, environmentID, rec.Template, p)
+	return out, fail(err)
+}
+
+// dialogContext is the Wails context when the app runs in a window; nil in
+// tests and headless runs, where file dialogs cannot open.
+func (s *ReviewService) dialogContext() context.Context {
+	ctx := s.a.base()
+	if ctx.Value("frontend") == nil {
+		return nil
+	}
+	return ctx
+}
+
+var yamlFilters = []runtime.FileFilter{{DisplayName: "YAML policy (*.yaml, *.yml)", Pattern: "*.yaml;*.yml"}}
+
+// ExportPolicy writes an environment's policy to a YAML file. With an empty
+// path it asks for one with a save dialog. It returns the path written, or ""
+// when the dialog was cancelled.
+func (s *ReviewService) ExportPolicy(environmentID, path string) (string, error) {
+	text, err := s.ExportPolicyYAML(environmentID)
+	if err != nil {
+		return "", err
+	}
+	if path == "" {
+		dctx := s.dialogContext()
+		if dctx == nil {
+			return "", fail(invalid("path", "no file given and no window to ask for one"))
+		}
+		path, err = runtime.SaveFileDialog(dctx, runtime.SaveDialogOptions{
+			Title: "Export review policy", DefaultFilename: "review-policy-" + environmentID + ".yaml", Filters: yamlFilters,
+		})
+		if err != nil {
+			return "", fail(fmt.Errorf("save dialog: %w", err))
+		}
+		if path == "" {
+			return "", nil
+		}
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		return "", fail(fmt.Errorf("write policy file %s: %w", path, err))
+	}
+	return path, nil
+}
+
+// ImportPolicy reads a YAML policy file into an environment. With an empty
+// path it asks for one with an open dialog; a cancelled dialog returns the
+// current policy unchanged.
+func (s *ReviewService) ImportPolicy(environmentID, path string) (Policy, error) {
+	if path == "" {
+		dctx := s.dialogContext()
+		if dctx == nil {
+			return Policy{}, fail(invalid("path", "no file given and no window to ask for one"))
+		}
+		var err error
+		path, err = runtime.OpenFileDialog(dctx, runtime.OpenDialogOptions{Title: "Import review policy", Filters: yamlFilters})
+		if err != nil {
+			return Policy{}, fail(fmt.Errorf("open dialog: %w", err))
+		}
+		if path == "" {
+			return s.Policy(environmentID)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Policy{}, fail(fmt.Errorf("read policy file %s: %w", path, err))
+	}
+	p, err := s.ImportPolicyYAML(environmentID, string(data))
+	if err != nil {
+		ue := toUserError(err)
+		return Policy{}, &UserError{Message: path + ": " + ue.Message, Field: ue.Field}
+	}
+	return p, nil
+}
+
+// Review checks SQL against an environment's policy. With a database it is
+// simulated against that database's catalog, read live (tables, indexes,
+// row estimates), and rules that need the database (EXPLAIN) run too.
+// A script that does not parse returns a result with SyntaxError set.
+func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	envID := req.EnvironmentID
+	var db workspace.Database
+	if req.DatabaseID != "" {
+		var err error
+		if db, err = s.a.ws.GetDatabase(ctx, req.DatabaseID); err != nil {
+			return ReviewResult{}, fail(err)
+		}
+		if envID == "" {
+			envID = db.EnvironmentID
+		}
+	}
+	pol, _, _, err := s.load(ctx, envID)
+	if err != nil {
+		return ReviewResult{}, fail(err)
+	}
+	opts := review.Options{Policy: pol}
+	out := ReviewResult{Advice: []Advice{}, PolicyName: pol.Name}
+	if req.DatabaseID != "" {
+		conn, cat, ver, err := s.connect(ctx, db)
+		if err != nil {
+			return ReviewResult{}, fail(err)
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
+		out.Catalog = fmt.Sprintf("%s on %s, %d tables", db.Name, db.InstanceName, len(cat.Tables()))
+	}
+	res, err := s.reg.Review(ctx, req.SQL, opts)
+	var se *sqlparse.SyntaxError
+	if errors.As(err, &se) {
+		out.SyntaxError = &SyntaxError{Message: se.Message, Line: se.Line, Column: se.Column}
+		out.Errors = 1
+		return out, nil
+	}
+	if err != nil {
+		return ReviewResult{}, fail(fmt.Errorf("review: %w", err))
+	}
+	lines := lineStarts(req.SQL)
+	for _, a := range res.Advice {
+		out.Advice = append(out.Advice, adviceOut(req.SQL, lines, a))
+	}
+	out.Errors, out.Warnings, out.Statements = res.Counts[review.Error], res.Counts[review.Warning], len(res.Statements)
+	return out, nil
+}
+
+// connect opens a connection to a synced database (with its instance's saved
+// credentials) and returns its review catalog, cached for catalogTTL.
+func (s *ReviewService) connect(ctx context.Context, db workspace.Database) (*pgx.Conn, *review.Catalog, int, error) {
+	in, err := s.a.ws.GetInstance(ctx, db.InstanceID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	ci, err := s.a.instances.savedConfig(ctx, in)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	ci.Database = db.Name
+	cfg, err := pg.Config(ci)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, 0, pg.Convert(err, ci)
+	}
+	s.mu.Lock()
+	c, ok := s.catalogs[db.ID]
+	s.mu.Unlock()
+	if ok && time.Since(c.at) < catalogTTL {
+		return conn, c.cat, c.version, nil
+	}
+	cat, ver, err := review.LoadCatalog(ctx, conn)
+	if err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, nil, 0, pg.Convert(fmt.Errorf("read the catalog of %s: %w", db.Name, err), ci)
+	}
+	s.mu.Lock()
+	s.catalogs[db.ID] = cachedCatalog{cat: cat, version: ver, at: time.Now()}
+	s.mu.Unlock()
+	return conn, cat, ver, nil
+}
+
+// adviceOut converts an engine advice, giving it an end position: the end of
+// its statement, or of its line for script-level advice.
+func adviceOut(src string, lines []int, a review.Advice) Advice {
+	out := Advice{Rule: a.Rule, Level: string(a.Level), Title: a.Title, Message: a.Message, Line: a.Line, Column: a.Column,
+		StatementLine: a.Statement.Line}
+	end := -1
+	if a.Statement.End > 0 && a.Statement.End <= len(src) {
+		end = a.Statement.End
+	}
+	if a.Line >= 1 && a.Line <= len(lines) {
+		start := lines[a.Line-1]
+		if end < start {
+			// script-level advice (or a span that ends before the advice): its line
+			if e := strings.IndexByte(src[start:], '\n'); e >= 0 {
+				end = start + e
+			} else {
+				end = len(src)
+			}
+		}
+	}
+	if end < 0 {
+		out.EndLine, out.EndColumn = a.Line, a.Column
+		return out
+	}
+	out.EndLine, out.EndColumn = position(src, lines, end)
+	return out
+}
+
+// position is the 1-based line and character column of byte offset off.
+func position(src string, lines []int, off int) (int, int) {
+	l := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
+	return l + 1, utf8.RuneCountInString(src[lines[l]:off]) + 1
+}
+
+func lineStarts(src string) []int {
+	idx := []int{0}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func payloadOut(p review.Payload) RulePayload {
+	return RulePayload{Format: p.Format, MaxLength: p.MaxLength, Number: p.Number, List: nonNil(p.List), Required: p.Required}
+}
+
+func payloadIn(p RulePayload) review.Payload {
+	var list []string
+	for _, s := range p.List {
+		if t := strings.TrimSpace(s); t != "" {
+			list = append(list, t)
+		}
+	}
+	return review.Payload{Format: p.Format, MaxLength: p.MaxLength, Number: p.Number, List: list, Required: p.Required}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

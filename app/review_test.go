@@ -1,0 +1,380 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+)
+
+func ruleOf(t *testing.T, p Policy, id string) PolicyRule {
+	t.Helper()
+	for _, r := range p.Rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("policy %s has no rule %s", p.Name, id)
+	return PolicyRule{}
+}
+
+func setRule(p *Policy, id, level string, payload *RulePayload) {
+	for i := range p.Rules {
+		if p.Rules[i].ID == id {
+			p.Rules[i].Level = level
+			if payload != nil {
+				p.Rules[i].Payload = payload
+			}
+		}
+	}
+}
+
+// found lists "rule@line" of every advice.
+func found(res ReviewResult) []string {
+	var out []string
+	for _, a := range res.Advice {
+		out = append(out, a.Rule+"@"+strconv.Itoa(a.Line))
+	}
+	return out
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestReviewDefaultPolicies(t *testing.T) {
+	rs := newApp(t, "", false).app.Review()
+	rules, err := rs.Rules()
+	if err != nil || len(rules) < 70 {
+		t.Fatalf("rules: %d, %v", len(rules), err)
+	}
+	var pk RuleInfo
+	for _, r := range rules {
+		if r.ID == "table.require-pk" {
+			pk = r
+		}
+		if r.Title == "" || r.Rationale == "" || r.Level == "" || r.PayloadType == "" {
+			t.Errorf("rule %s is missing its description: %+v", r.ID, r)
+		}
+	}
+	if pk.Level != "error" || pk.PayloadType != "none" {
+		t.Fatalf("table.require-pk: %+v", pk)
+	}
+
+	prod, err := rs.Policy("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prod.Template != "advanced" || prod.Customized || len(prod.Rules) != len(rules) {
+		t.Fatalf("prod policy: template %q customized %v, %d rules", prod.Template, prod.Customized, len(prod.Rules))
+	}
+	test, err := rs.Policy("test")
+	if err != nil || test.Template != "basic" {
+		t.Fatalf("test policy: %+v %v", test.Template, err)
+	}
+	// advanced enables every rule at its default; basic leaves style rules off.
+	offInTest := 0
+	for i, r := range rules {
+		if prod.Rules[i].ID != r.ID || prod.Rules[i].Level != r.Level {
+			t.Errorf("prod %s = %s, want the default %s", r.ID, prod.Rules[i].Level, r.Level)
+		}
+		if test.Rules[i].Level != r.BasicLevel {
+			t.Errorf("test %s = %s, want the basic level %s", r.ID, test.Rules[i].Level, r.BasicLevel)
+		}
+		if test.Rules[i].Level == "off" {
+			offInTest++
+		}
+		if (r.PayloadType == "none") != (prod.Rules[i].Payload == nil) {
+			t.Errorf("prod %s (payload type %s) payload %+v", r.ID, r.PayloadType, prod.Rules[i].Payload)
+		}
+	}
+	if offInTest == 0 {
+		t.Fatal("basic template turns no rule off")
+	}
+	if ruleOf(t, prod, "naming.table").Payload.Format == "" {
+		t.Fatal("naming.table carries no default format")
+	}
+
+	// A new, unprotected environment starts from basic.
+	if _, err := newAppEnv(t, rs, "Staging"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := rs.Policy("staging")
+	if err != nil || st.Template != "basic" {
+		t.Fatalf("staging: %+v %v", st.Template, err)
+	}
+	if _, err := rs.Policy("nope"); !strings.Contains(userErr(t, err).Message, "not found") {
+		t.Fatalf("unknown environment: %v", err)
+	}
+	if _, err := rs.Policy(""); userErr(t, err).Field != "environmentId" {
+		t.Fatalf("no environment: %v", err)
+	}
+}
+
+func newAppEnv(t *testing.T, rs *ReviewService, name string) (Environment, error) {
+	t.Helper()
+	return rs.a.Environments().Create(name)
+}
+
+func TestReviewSavePolicyValidates(t *testing.T) {
+	rs := newApp(t, "", false).app.Review()
+	p, _ := rs.Policy("prod")
+
+	bad := p
+	bad.Rules = append([]PolicyRule(nil), p.Rules...)
+	setRule(&bad, "naming.table", "error", &RulePayload{Format: "^[a-z(+$"})
+	setRule(&bad, "index.key-number-limit", "warning", &RulePayload{Number: 0})
+	setRule(&bad, "table.require-pk", "fatal", nil)
+	_, err := rs.SavePolicy("prod", bad)
+	ue := userErr(t, err)
+	for _, want := range []string{"naming.table", "regular expression", "index.key-number-limit", "positive number", "table.require-pk", `"fatal"`} {
+		if !strings.Contains(ue.Message, want) {
+			t.Errorf("error %q does not mention %q", ue.Message, want)
+		}
+	}
+	if ue.Field != "index.key-number-limit" && ue.Field != "naming.table" && ue.Field != "table.require-pk" {
+		t.Errorf("field = %q, want the first bad rule", ue.Field)
+	}
+	// Nothing was stored.
+	if again, _ := rs.Policy("prod"); again.Customized || ruleOf(t, again, "table.require-pk").Level != "error" {
+		t.Fatalf("a refused save changed the policy: %+v", ruleOf(t, again, "table.require-pk"))
+	}
+
+	unknown := Policy{Name: "x", Rules: []PolicyRule{{ID: "table.require-pkey", Level: "error"}}}
+	if _, err := rs.SavePolicy("prod", unknown); !strings.Contains(userErr(t, err).Message, `did you mean "table.require-pk"`) {
+		t.Fatalf("unknown rule: %v", err)
+	}
+
+	good := p
+	good.Rules = append([]PolicyRule(nil), p.Rules...)
+	setRule(&good, "table.require-pk", "off", nil)
+	setRule(&good, "naming.table", "warning", &RulePayload{Format: "^tbl_[a-z]+$", MaxLength: 40})
+	saved, err := rs.SavePolicy("prod", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !saved.Customized || saved.Template != "advanced" || saved.UpdatedAt == "" {
+		t.Fatalf("saved: %+v", saved)
+	}
+	got, _ := rs.Policy("prod")
+	if r := ruleOf(t, got, "naming.table"); r.Level != "warning" || r.Payload.Format != "^tbl_[a-z]+$" || r.Payload.MaxLength != 40 {
+		t.Fatalf("naming.table after save: %+v", r)
+	}
+	if ruleOf(t, got, "table.require-pk").Level != "off" {
+		t.Fatal("table.require-pk still on")
+	}
+
+	// Reset goes back to a template.
+	reset, err := rs.ResetPolicy("prod", "basic")
+	if err != nil || reset.Template != "basic" || ruleOf(t, reset, "table.require-pk").Level != "error" {
+		t.Fatalf("reset: %+v %v", reset.Template, err)
+	}
+	if _, err := rs.ResetPolicy("prod", "strict"); userErr(t, err).Field != "template" {
+		t.Fatalf("unknown template: %v", err)
+	}
+}
+
+const badScript = "CREATE TABLE t(a int);\nUPDATE t SET a = 1;\n\nDELETE FROM t;\n"
+
+func TestReviewFindsRulesAndLines(t *testing.T) {
+	rs := newApp(t, "", false).app.Review()
+	res, err := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := found(res)
+	for _, want := range []string{"table.require-pk@1", "statement.where.require.update-delete@2", "statement.where.require.update-delete@4"} {
+		if !has(got, want) {
+			t.Errorf("advice %v lacks %s", got, want)
+		}
+	}
+	if res.Statements != 3 || res.Errors < 3 || res.Warnings == 0 || res.SyntaxError != nil || res.PolicyName != "advanced" {
+		t.Fatalf("result: %d statements, %d errors, %d warnings, %+v, policy %q", res.Statements, res.Errors, res.Warnings, res.SyntaxError, res.PolicyName)
+	}
+	for _, a := range res.Advice {
+		if a.Rule == "table.require-pk" {
+			// the advice spans its statement: "CREATE TABLE t(a int)" ends before column 22
+			if a.Column != 1 || a.EndLine != 1 || a.EndColumn != 22 || a.StatementLine != 1 || a.Title == "" || a.Message == "" || a.Level != "error" {
+				t.Fatalf("table.require-pk advice: %+v", a)
+			}
+		}
+	}
+
+	// Test uses basic: the style rules are off there.
+	basic, err := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(basic.Advice) >= len(res.Advice) || !has(found(basic), "table.require-pk@1") {
+		t.Fatalf("basic advice %v vs advanced %v", found(basic), got)
+	}
+
+	// Turning the rule off in the policy removes its advice.
+	p, _ := rs.Policy("prod")
+	setRule(&p, "table.require-pk", "off", nil)
+	if _, err := rs.SavePolicy("prod", p); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "prod"})
+	if has(found(res), "table.require-pk@1") {
+		t.Fatalf("rule turned off still reports: %v", found(res))
+	}
+
+	// Syntax errors come back as data with their position.
+	res, err = rs.Review(ReviewRequest{SQL: "SELECT 1;\nCREATE TABLEX t();", EnvironmentID: "prod"})
+	if err != nil || res.SyntaxError == nil || res.SyntaxError.Line != 2 || res.SyntaxError.Column != 8 || !strings.Contains(res.SyntaxError.Message, "TABLEX") {
+		t.Fatalf("syntax error: %+v %v", res.SyntaxError, err)
+	}
+	// Empty input is clean, never null.
+	res, err = rs.Review(ReviewRequest{SQL: "", EnvironmentID: "prod"})
+	if err != nil || res.Advice == nil || len(res.Advice) != 0 {
+		t.Fatalf("empty: %+v %v", res, err)
+	}
+	if _, err := rs.Review(ReviewRequest{SQL: "SELECT 1"}); userErr(t, err).Field != "environmentId" {
+		t.Fatalf("no environment: %v", err)
+	}
+}
+
+func TestReviewPolicyYAMLRoundTrip(t *testing.T) {
+	rs := newApp(t, "", false).app.Review()
+	p, _ := rs.Policy("prod")
+	setRule(&p, "table.require-pk", "warning", nil)
+	setRule(&p, "naming.table", "error", &RulePayload{Format: "^[a-z_]+$", MaxLength: 30})
+	setRule(&p, "column.required", "error", &RulePayload{List: []string{"id", "created_at"}})
+	setRule(&p, "index.key-number-limit", "warning", &RulePayload{Number: 3})
+	setRule(&p, "statement.require-lock-timeout", "off", nil)
+	prod, err := rs.SavePolicy("prod", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	text, err := rs.ExportPolicyYAML("prod")
+	if err != nil || !strings.Contains(text, "table.require-pk") || !strings.Contains(text, "^[a-z_]+$") {
+		t.Fatalf("export: %v\n%s", err, text)
+	}
+	imported, err := rs.ImportPolicyYAML("test", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(imported.Rules, prod.Rules) {
+		t.Fatal("imported rules differ from the exported policy's")
+	}
+	again, _ := rs.ExportPolicyYAML("test")
+	if again != text {
+		t.Fatalf("export → import → export changed the YAML:\n%s\n---\n%s", text, again)
+	}
+	// Both environments now review the same way.
+	a, _ := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "prod"})
+	b, _ := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "test"})
+	if !reflect.DeepEqual(found(a), found(b)) {
+		t.Fatalf("same policy, different advice: %v vs %v", found(a), found(b))
+	}
+
+	// Through files, as the dialogs do.
+	path := filepath.Join(t.TempDir(), "policy.yaml")
+	if w, err := rs.ExportPolicy("prod", path); err != nil || w != path {
+		t.Fatalf("export file: %q %v", w, err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != text {
+		t.Fatal("file differs from ExportPolicyYAML")
+	}
+	if _, err := rs.ResetPolicy("test", ""); err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := rs.ImportPolicy("test", path)
+	if err != nil || !reflect.DeepEqual(fromFile.Rules, prod.Rules) {
+		t.Fatalf("import file: %v", err)
+	}
+	// Without a window there is no dialog to ask for a path.
+	if _, err := rs.ExportPolicy("prod", ""); userErr(t, err).Field != "path" {
+		t.Fatalf("export without path: %v", err)
+	}
+	if _, err := rs.ImportPolicy("prod", ""); userErr(t, err).Field != "path" {
+		t.Fatalf("import without path: %v", err)
+	}
+
+	// Bad files are refused with the reason, and nothing changes.
+	for yaml, want := range map[string]string{
+		"name: x\nrules:\n  - id: table.require-pkey\n    level: error\n":                          `did you mean "table.require-pk"`,
+		"name: x\nrules:\n  - id: table.require-pk\n    level: loud\n":                             "not one of error, warning, off",
+		"name: x\nrules:\n  - id: naming.table\n    level: error\n    payload:\n      number: 3\n": "naming.table",
+		"name: x\nrulez: []\n": "rulez",
+		"  ":                   "empty",
+	} {
+		_, err := rs.ImportPolicyYAML("prod", yaml)
+		if msg := userErr(t, err).Message; !strings.Contains(msg, want) {
+			t.Errorf("import %q: %q does not mention %q", yaml, msg, want)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("rules: [{id: nope, level: error}]"), 0o644)
+	if _, err := rs.ImportPolicy("prod", bad); !strings.Contains(userErr(t, err).Message, bad) {
+		t.Fatalf("bad file error does not name the file: %v", err)
+	}
+	if still, _ := rs.ExportPolicyYAML("prod"); still != text {
+		t.Fatal("a refused import changed the policy")
+	}
+}
+
+func TestReviewAgainstDatabaseCatalog(t *testing.T) {
+	h := newApp(t, "", false)
+	rs := h.app.Review()
+	inst, err := h.app.Instances().Create(pgInput(t, "Local"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbURL := pgsrv.NewDB(t)
+	pgtest.MustExec(t, dbURL, "CREATE TABLE orders (id bigint PRIMARY KEY, note text); INSERT INTO orders VALUES (1, 'x'); ANALYZE orders")
+	dbName := strings.TrimPrefix(mustParse(t, dbURL).Path, "/")
+	dbs, err := h.app.Instances().Sync(inst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dbID string
+	for _, d := range dbs {
+		if d.Name == dbName {
+			dbID = d.ID
+		}
+	}
+	if dbID == "" {
+		t.Fatalf("database %s not synced", dbName)
+	}
+	// Dropping the key leaves a table without one: only the catalog knows the table.
+	script := "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n"
+	plain, err := rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has(found(plain), "table.require-pk@1") || plain.Catalog != "" {
+		t.Fatalf("without a database: %v (catalog %q)", found(plain), plain.Catalog)
+	}
+	live, err := rs.Review(ReviewRequest{SQL: script, DatabaseID: dbID}) // environment: the database's
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(found(live), "table.require-pk@1") || !strings.Contains(live.Catalog, dbName) || live.PolicyName != "basic" {
+		t.Fatalf("against %s: %v (catalog %q, policy %q)", dbName, found(live), live.Catalog, live.PolicyName)
+	}
+	// A NOT NULL column without default on a table that has rows fails at rollout.
+	notNull := "ALTER TABLE orders ADD COLUMN customer bigint NOT NULL;\n"
+	noCat, _ := rs.Review(ReviewRequest{SQL: notNull, EnvironmentID: "prod"})
+	withCat, err := rs.Review(ReviewRequest{SQL: notNull, EnvironmentID: "prod", DatabaseID: dbID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(withCat.Advice) <= len(noCat.Advice) {
+		t.Fatalf("the catalog (a table with rows) adds no advice: %v vs %v", found(withCat), found(noCat))
+	}
+	if _, err := rs.Review(ReviewRequest{SQL: script, DatabaseID: "missing"}); !strings.Contains(userErr(t, err).Message, "not found") {
+		t.Fatalf("unknown database: %v", err)
+	}
+}
