@@ -1,5 +1,33 @@
 export namespace app {
 	
+	export class Advice {
+	    rule: string;
+	    level: string;
+	    title: string;
+	    message: string;
+	    line: number;
+	    column: number;
+	    endLine: number;
+	    endColumn: number;
+	    statementLine: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Advice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rule = source["rule"];
+	        this.level = source["level"];
+	        this.title = source["title"];
+	        this.message = source["message"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	        this.endLine = source["endLine"];
+	        this.endColumn = source["endColumn"];
+	        this.statementLine = source["statementLine"];
+	    }
+	}
 	export class KeychainInfo {
 	    available: boolean;
 	    message: string;
@@ -50,6 +78,268 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CompareHazard {
+	    type: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareHazard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.message = source["message"];
+	    }
+	}
+	export class CompareRefusal {
+	    object: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareRefusal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.object = source["object"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class CompareSide {
+	    kind: string;
+	    databaseId: string;
+	    snapshotId: string;
+	    path: string;
+	    sql: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareSide(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.databaseId = source["databaseId"];
+	        this.snapshotId = source["snapshotId"];
+	        this.path = source["path"];
+	        this.sql = source["sql"];
+	    }
+	}
+	export class CompareRequest {
+	    source: CompareSide;
+	    target: CompareSide;
+	    online: boolean;
+	    includePrivileges: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = this.convertValues(source["source"], CompareSide);
+	        this.target = this.convertValues(source["target"], CompareSide);
+	        this.online = source["online"];
+	        this.includePrivileges = source["includePrivileges"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareUnsupported {
+	    side: string;
+	    kind: string;
+	    schema: string;
+	    name: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareUnsupported(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.side = source["side"];
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class CompareValidation {
+	    status: string;
+	    reason: string;
+	    refusals: CompareRefusal[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareValidation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.refusals = this.convertValues(source["refusals"], CompareRefusal);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareStatement {
+	    sql: string;
+	    hazards: CompareHazard[];
+	    transactional: boolean;
+	    object: string;
+	    lockTimeoutMs: number;
+	    statementTimeoutMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareStatement(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.hazards = this.convertValues(source["hazards"], CompareHazard);
+	        this.transactional = source["transactional"];
+	        this.object = source["object"];
+	        this.lockTimeoutMs = source["lockTimeoutMs"];
+	        this.statementTimeoutMs = source["statementTimeoutMs"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareResult {
+	    sourceLabel: string;
+	    targetLabel: string;
+	    sourceDdl: string;
+	    targetDdl: string;
+	    statements: CompareStatement[];
+	    script: string;
+	    validation: CompareValidation;
+	    unsupported: CompareUnsupported[];
+	    columnOrder: string[];
+	    identical: boolean;
+	    online: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sourceLabel = source["sourceLabel"];
+	        this.targetLabel = source["targetLabel"];
+	        this.sourceDdl = source["sourceDdl"];
+	        this.targetDdl = source["targetDdl"];
+	        this.statements = this.convertValues(source["statements"], CompareStatement);
+	        this.script = source["script"];
+	        this.validation = this.convertValues(source["validation"], CompareValidation);
+	        this.unsupported = this.convertValues(source["unsupported"], CompareUnsupported);
+	        this.columnOrder = source["columnOrder"];
+	        this.identical = source["identical"];
+	        this.online = source["online"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareSettings {
+	    scratchInstanceId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scratchInstanceId = source["scratchInstanceId"];
+	    }
+	}
+	
+	export class CompareSnapshot {
+	    id: string;
+	    databaseId: string;
+	    takenAt: string;
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareSnapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.databaseId = source["databaseId"];
+	        this.takenAt = source["takenAt"];
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
+	
+	
+	
 	export class ConnectionResult {
 	    serverVersion: string;
 	    serverVersionNum: number;
@@ -183,6 +473,101 @@ export namespace app {
 	    }
 	}
 	
+	export class RulePayload {
+	    format: string;
+	    maxLength: number;
+	    number: number;
+	    list: string[];
+	    required: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RulePayload(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.format = source["format"];
+	        this.maxLength = source["maxLength"];
+	        this.number = source["number"];
+	        this.list = source["list"];
+	        this.required = source["required"];
+	    }
+	}
+	export class PolicyRule {
+	    id: string;
+	    level: string;
+	    payload?: RulePayload;
+	
+	    static createFrom(source: any = {}) {
+	        return new PolicyRule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.payload = this.convertValues(source["payload"], RulePayload);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Policy {
+	    environmentId: string;
+	    name: string;
+	    template: string;
+	    customized: boolean;
+	    updatedAt: string;
+	    rules: PolicyRule[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Policy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.environmentId = source["environmentId"];
+	        this.name = source["name"];
+	        this.template = source["template"];
+	        this.customized = source["customized"];
+	        this.updatedAt = source["updatedAt"];
+	        this.rules = this.convertValues(source["rules"], PolicyRule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class Project {
 	    id: string;
 	    name: string;
@@ -203,6 +588,131 @@ export namespace app {
 	        this.createdAt = source["createdAt"];
 	    }
 	}
+	export class ReviewRequest {
+	    sql: string;
+	    environmentId: string;
+	    databaseId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReviewRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.environmentId = source["environmentId"];
+	        this.databaseId = source["databaseId"];
+	    }
+	}
+	export class SyntaxError {
+	    message: string;
+	    line: number;
+	    column: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyntaxError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	    }
+	}
+	export class ReviewResult {
+	    advice: Advice[];
+	    syntaxError?: SyntaxError;
+	    errors: number;
+	    warnings: number;
+	    statements: number;
+	    catalog: string;
+	    policyName: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReviewResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.advice = this.convertValues(source["advice"], Advice);
+	        this.syntaxError = this.convertValues(source["syntaxError"], SyntaxError);
+	        this.errors = source["errors"];
+	        this.warnings = source["warnings"];
+	        this.statements = source["statements"];
+	        this.catalog = source["catalog"];
+	        this.policyName = source["policyName"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RuleInfo {
+	    id: string;
+	    family: string;
+	    title: string;
+	    rationale: string;
+	    level: string;
+	    basicLevel: string;
+	    payloadType: string;
+	    defaultPayload: RulePayload;
+	    placeholders: string[];
+	    example: string;
+	    needsDatabase: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RuleInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.family = source["family"];
+	        this.title = source["title"];
+	        this.rationale = source["rationale"];
+	        this.level = source["level"];
+	        this.basicLevel = source["basicLevel"];
+	        this.payloadType = source["payloadType"];
+	        this.defaultPayload = this.convertValues(source["defaultPayload"], RulePayload);
+	        this.placeholders = source["placeholders"];
+	        this.example = source["example"];
+	        this.needsDatabase = source["needsDatabase"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class SampleStatus {
 	    available: boolean;
 	    reason: string;
