@@ -82,8 +82,12 @@ JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indclass::pg_catalog.oid[]),
                               pg_catalog.unnest(i.indcollation::pg_catalog.oid[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[]))
      WITH ORDINALITY AS k(attnum, opclass, coll, opt, pos)
-LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
-LEFT JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.pos
+-- pg_attribute is the largest catalog: look the few attributes up by index
+-- (LATERAL) rather than hashing all of it
+LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0) a ON true
+LEFT JOIN LATERAL (SELECT ia.attstattarget FROM pg_catalog.pg_attribute ia
+                    WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.pos) ia ON true
 LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
 LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.coll
