@@ -554,6 +554,12 @@ func (p *planner) buildActions(keys []string) {
 		}
 		if st == stAlter || st == stSame {
 			stmts := p.alters[k]
+			if p.swaps[k] && len(stmts) > 0 {
+				// The old enum goes last, after every table stops using it.
+				last := stmts[len(stmts)-1]
+				stmts = stmts[:len(stmts)-1]
+				p.drops["swapdrop:"+k] = &action{kind: actLateDrop, key: "swapdrop:" + k, order: fo.order, stmts: []Statement{last}}
+			}
 			stmts = append(stmts, p.decoChanges(fo, to)...)
 			if len(stmts) > 0 {
 				p.alts[k] = &action{kind: actAlter, key: k, order: to.order, stmts: stmts}
@@ -777,6 +783,23 @@ func (p *planner) edges() {
 				if (o.con != nil && o.con.Inherited) || (o.idx != nil && o.idx.ParentIndex != nil) {
 					at.after = append(at.after, a)
 				}
+			}
+		}
+	}
+	for k := range p.swaps {
+		sd := p.drops["swapdrop:"+k]
+		if sd == nil {
+			continue
+		}
+		if a := p.alts[k]; a != nil {
+			sd.after = append(sd.after, a)
+		}
+		for _, u := range p.allF[k] {
+			if a := p.alts[u]; a != nil {
+				sd.after = append(sd.after, a)
+			}
+			if a := p.drops[u]; a != nil {
+				sd.after = append(sd.after, a)
 			}
 		}
 	}

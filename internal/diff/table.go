@@ -12,12 +12,16 @@ func generatedChanged(f, t *catalog.Column) bool {
 	return f != nil && t != nil && f.Generated != t.Generated
 }
 
-// baseType strips typmods and array brackets: "character varying(20)[]" -> "character varying".
+// baseType strips typmods: "character varying(20)[]" -> "character varying[]".
 func baseType(t string) string {
 	if i := strings.IndexByte(t, '('); i >= 0 {
-		t = t[:i]
+		if j := strings.IndexByte(t[i:], ')'); j >= 0 {
+			t = t[:i] + t[i+j+1:]
+		} else {
+			t = t[:i]
+		}
 	}
-	return strings.TrimSuffix(strings.TrimSpace(t), "[]")
+	return strings.TrimSpace(t)
 }
 
 // volatileDefault guesses whether a default forces a rewrite on ADD COLUMN.
