@@ -149,6 +149,22 @@ func TestInspectQueriers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A pool without spare connections: Inspect reads on the one it has
+	// instead of waiting for another.
+	cfg, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	small, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	r6, err := catalog.Inspect(ctx, small, catalog.Options{Parallel: 4})
+	if err != nil || r6.Connections != 1 || r6.Fingerprint != r1.Fingerprint {
+		t.Errorf("one-connection pool: %v, %d connections", err, r6.Connections)
+	}
 	if r1.Connections != 1 || r4.Connections != 3 || r5.Connections != 2 {
 		t.Errorf("connections used: %d, %d, %d; want 1, 3, 2", r1.Connections, r4.Connections, r5.Connections)
 	}

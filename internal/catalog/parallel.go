@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -75,7 +76,16 @@ func openWorkers(ctx context.Context, origin Querier, n int, snapshot string) ([
 		w := &worker{}
 		switch o := origin.(type) {
 		case *pgxpool.Pool:
-			c, err := o.Acquire(ctx)
+			// Never wait for a connection the main transaction may be holding
+			// back: only use spare capacity, and give up quickly.
+			st := o.Stat()
+			if st.AcquiredConns() >= st.MaxConns() {
+				closeAll()
+				return nil, fmt.Errorf("pool has no spare connection")
+			}
+			actx, cancel := context.WithTimeout(ctx, time.Second)
+			c, err := o.Acquire(actx)
+			cancel()
 			if err != nil {
 				closeAll()
 				return nil, err
