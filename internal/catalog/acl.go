@@ -16,10 +16,15 @@ const (
 	aclSchema
 )
 
-// privilegeOrder is the canonical order privileges are listed in.
-var privilegeOrder = map[string]int{
-	"SELECT": 0, "INSERT": 1, "UPDATE": 2, "DELETE": 3, "TRUNCATE": 4, "REFERENCES": 5, "TRIGGER": 6,
-	"MAINTAIN": 7, "USAGE": 8, "CREATE": 9, "EXECUTE": 10, "CONNECT": 11, "TEMPORARY": 12,
+// privilegeRank is the canonical order privileges are listed in (-1: unknown).
+func privilegeRank(p string) int {
+	for i, x := range []string{"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
+		"MAINTAIN", "USAGE", "CREATE", "EXECUTE", "CONNECT", "TEMPORARY"} {
+		if x == p {
+			return i
+		}
+	}
+	return -1
 }
 
 // ownerDefaults lists the privileges the owner holds by default, per kind.
@@ -127,8 +132,8 @@ func groupGrants(acl []Grant) []grantGroup {
 	for i := range out {
 		p := out[i].privs
 		sort.Slice(p, func(a, b int) bool {
-			oa, okA := privilegeOrder[p[a]]
-			ob, okB := privilegeOrder[p[b]]
+			oa, ob := privilegeRank(p[a]), privilegeRank(p[b])
+			okA, okB := oa >= 0, ob >= 0
 			if okA && okB {
 				return oa < ob
 			}

@@ -26,7 +26,7 @@ func needsQuote(name string) bool {
 			return true
 		}
 	}
-	return keywords[name]
+	return isKeyword(name)
 }
 
 // QuoteQualified renders schema.name with each part quoted when needed; an
@@ -86,7 +86,30 @@ func quoteIdents(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// keywords are PostgreSQL 17's keywords that are not UNRESERVED (reserved,
+// isKeyword reports PostgreSQL 17's keywords that are not UNRESERVED (reserved,
 // column-name and type/function-name keywords): identifiers spelled like one
 // must be quoted. A superset of older versions' lists, so quoting is safe on 13-17.
-var keywords = map[string]bool{"all": true, "analyse": true, "analyze": true, "and": true, "any": true, "array": true, "as": true, "asc": true, "asymmetric": true, "authorization": true, "between": true, "bigint": true, "binary": true, "bit": true, "boolean": true, "both": true, "case": true, "cast": true, "char": true, "character": true, "check": true, "coalesce": true, "collate": true, "collation": true, "column": true, "concurrently": true, "constraint": true, "create": true, "cross": true, "current_catalog": true, "current_date": true, "current_role": true, "current_schema": true, "current_time": true, "current_timestamp": true, "current_user": true, "dec": true, "decimal": true, "default": true, "deferrable": true, "desc": true, "distinct": true, "do": true, "else": true, "end": true, "except": true, "exists": true, "extract": true, "false": true, "fetch": true, "float": true, "for": true, "foreign": true, "freeze": true, "from": true, "full": true, "grant": true, "greatest": true, "group": true, "grouping": true, "having": true, "ilike": true, "in": true, "initially": true, "inner": true, "inout": true, "int": true, "integer": true, "intersect": true, "interval": true, "into": true, "is": true, "isnull": true, "join": true, "json": true, "json_array": true, "json_arrayagg": true, "json_exists": true, "json_object": true, "json_objectagg": true, "json_query": true, "json_scalar": true, "json_serialize": true, "json_table": true, "json_value": true, "lateral": true, "leading": true, "least": true, "left": true, "like": true, "limit": true, "localtime": true, "localtimestamp": true, "merge_action": true, "national": true, "natural": true, "nchar": true, "none": true, "normalize": true, "not": true, "notnull": true, "null": true, "nullif": true, "numeric": true, "offset": true, "on": true, "only": true, "or": true, "order": true, "out": true, "outer": true, "overlaps": true, "overlay": true, "placing": true, "position": true, "precision": true, "primary": true, "real": true, "references": true, "returning": true, "right": true, "row": true, "select": true, "session_user": true, "setof": true, "similar": true, "smallint": true, "some": true, "substring": true, "symmetric": true, "system_user": true, "table": true, "tablesample": true, "then": true, "time": true, "timestamp": true, "to": true, "trailing": true, "treat": true, "trim": true, "true": true, "union": true, "unique": true, "user": true, "using": true, "values": true, "varchar": true, "variadic": true, "verbose": true, "when": true, "where": true, "window": true, "with": true, "xmlattributes": true, "xmlconcat": true, "xmlelement": true, "xmlexists": true, "xmlforest": true, "xmlnamespaces": true, "xmlparse": true, "xmlpi": true, "xmlroot": true, "xmlserialize": true, "xmltable": true}
+func isKeyword(name string) bool {
+	switch name {
+	case "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+		"between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check",
+		"coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
+		"current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+		"current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+		"except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full",
+		"grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int",
+		"integer", "intersect", "interval", "into", "is", "isnull", "join", "json", "json_array", "json_arrayagg",
+		"json_exists", "json_object", "json_objectagg", "json_query", "json_scalar", "json_serialize",
+		"json_table", "json_value", "lateral", "leading", "least", "left", "like", "limit", "localtime",
+		"localtimestamp", "merge_action", "national", "natural", "nchar", "none", "normalize", "not", "notnull",
+		"null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
+		"placing", "position", "precision", "primary", "real", "references", "returning", "right", "row", "select",
+		"session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "system_user", "table",
+		"tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
+		"user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with",
+		"xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
+		"xmlroot", "xmlserialize", "xmltable":
+		return true
+	}
+	return false
+}
