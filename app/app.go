@@ -85,6 +85,7 @@ type App struct {
 	samples      *SampleService
 	compare      *CompareService
 	reviews      *ReviewService
+	schema       *SchemaService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -122,6 +123,7 @@ func New(o Options) (*App, error) {
 	a.databases = &DatabaseService{a: a}
 	a.projects = &ProjectService{a: a}
 	a.samples = &SampleService{a: a}
+	a.schema = &SchemaService{a: a}
 	a.reviews = newReviewService(a)
 	a.compare = &CompareService{a: a}
 	return a, nil
@@ -160,7 +162,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -170,6 +172,7 @@ func (a *App) Instances() *InstanceService       { return a.instances }
 func (a *App) Databases() *DatabaseService       { return a.databases }
 func (a *App) Projects() *ProjectService         { return a.projects }
 func (a *App) Sample() *SampleService            { return a.samples }
+func (a *App) Schema() *SchemaService            { return a.schema }
 func (a *App) Review() *ReviewService            { return a.reviews }
 func (a *App) Compare() *CompareService          { return a.compare }
 

@@ -473,6 +473,62 @@ export namespace app {
 	    }
 	}
 	
+	export class Property {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Property(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class ObjectDetail {
+	    id: string;
+	    kind: string;
+	    schema: string;
+	    name: string;
+	    parent: string;
+	    properties: Property[];
+	    ddl: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ObjectDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.parent = source["parent"];
+	        this.properties = this.convertValues(source["properties"], Property);
+	        this.ddl = source["ddl"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RulePayload {
 	    format: string;
 	    maxLength: number;
@@ -588,6 +644,7 @@ export namespace app {
 	        this.createdAt = source["createdAt"];
 	    }
 	}
+	
 	export class ReviewRequest {
 	    sql: string;
 	    environmentId: string;
@@ -737,6 +794,212 @@ export namespace app {
 	        this.runAs = source["runAs"];
 	    }
 	}
+	export class SchemaCounts {
+	    schemas: number;
+	    tables: number;
+	    views: number;
+	    materializedViews: number;
+	    functions: number;
+	    procedures: number;
+	    types: number;
+	    sequences: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaCounts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schemas = source["schemas"];
+	        this.tables = source["tables"];
+	        this.views = source["views"];
+	        this.materializedViews = source["materializedViews"];
+	        this.functions = source["functions"];
+	        this.procedures = source["procedures"];
+	        this.types = source["types"];
+	        this.sequences = source["sequences"];
+	    }
+	}
+	export class SchemaObject {
+	    kind: string;
+	    schema: string;
+	    name: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaObject(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class SnapshotInfo {
+	    id: string;
+	    databaseId: string;
+	    takenAt: string;
+	    durationMs: number;
+	    fingerprint: string;
+	    serverVersion: string;
+	    modelSize: number;
+	    ddlSize: number;
+	    unsupported: SchemaObject[];
+	    skipped: SchemaObject[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SnapshotInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.databaseId = source["databaseId"];
+	        this.takenAt = source["takenAt"];
+	        this.durationMs = source["durationMs"];
+	        this.fingerprint = source["fingerprint"];
+	        this.serverVersion = source["serverVersion"];
+	        this.modelSize = source["modelSize"];
+	        this.ddlSize = source["ddlSize"];
+	        this.unsupported = this.convertValues(source["unsupported"], SchemaObject);
+	        this.skipped = this.convertValues(source["skipped"], SchemaObject);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SchemaSummary {
+	    databaseId: string;
+	    synced: boolean;
+	    snapshot: SnapshotInfo;
+	    counts: SchemaCounts;
+	    lastAttemptAt: string;
+	    lastError: string;
+	    lastSqlstate: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.synced = source["synced"];
+	        this.snapshot = this.convertValues(source["snapshot"], SnapshotInfo);
+	        this.counts = this.convertValues(source["counts"], SchemaCounts);
+	        this.lastAttemptAt = source["lastAttemptAt"];
+	        this.lastError = source["lastError"];
+	        this.lastSqlstate = source["lastSqlstate"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TreeNode {
+	    id: string;
+	    label: string;
+	    kind: string;
+	    detail: string;
+	    children: TreeNode[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TreeNode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	        this.kind = source["kind"];
+	        this.detail = source["detail"];
+	        this.children = this.convertValues(source["children"], TreeNode);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SchemaTree {
+	    snapshotId: string;
+	    nodes: TreeNode[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaTree(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.snapshotId = source["snapshotId"];
+	        this.nodes = this.convertValues(source["nodes"], TreeNode);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 
 }
 
