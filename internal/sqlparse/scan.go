@@ -37,6 +37,7 @@ type scanner struct {
 	beginDepth  int // BEGIN ATOMIC ... END nesting
 	idents      []string
 	prevIdent   string
+	prevSemi    bool // the last token was a ';' inside a BEGIN ATOMIC body
 	copyStdin   bool
 	pendingCopy bool // a COPY FROM STDIN ended: data starts after the next newline
 }
@@ -62,6 +63,7 @@ func (s *scanner) token(a, b int) {
 		s.start = a
 	}
 	s.last = b
+	s.prevSemi = false
 }
 
 func (s *scanner) endStmt(semi int) {
@@ -137,6 +139,8 @@ func (s *scanner) run() {
 				s.endStmt(i)
 			} else {
 				s.token(i, i+1)
+				s.prevSemi = s.depth == 0
+				s.prevIdent = ""
 			}
 			i++
 		case c == '\\':
@@ -218,21 +222,20 @@ func (s *scanner) ident(i int) int {
 			return k
 		}
 	}
+	afterSemi := s.prevSemi
 	s.token(i, j)
 	lw := strings.ToLower(word)
 	s.idents = append(s.idents, lw)
-	// SQL-standard bodies: BEGIN ATOMIC ... END, where CASE ... END nests.
+	// SQL-standard bodies: BEGIN ATOMIC stmt; ... END. The END that closes
+	// the body follows a ';' (or ATOMIC when the body is empty); any other
+	// END belongs to a CASE or is a column label (SELECT 0 end).
 	switch lw {
 	case "atomic":
 		if s.prevIdent == "begin" && s.depth == 0 && s.isCreateRoutine() {
 			s.beginDepth++
 		}
-	case "case":
-		if s.beginDepth > 0 {
-			s.beginDepth++
-		}
 	case "end":
-		if s.beginDepth > 0 {
+		if s.beginDepth > 0 && s.depth == 0 && (afterSemi || s.prevIdent == "atomic") {
 			s.beginDepth--
 		}
 	case "stdin":

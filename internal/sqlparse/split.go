@@ -106,6 +106,12 @@ type chunk struct {
 // flat. Node locations are relative to Statement.NodeOffset. When the script
 // does not parse, fn may already have received the batches before the error.
 func SplitFunc(src string, fn func(batch []Statement) error) error {
+	return splitFunc(src, chunkBytes, fn)
+}
+
+// splitFunc is SplitFunc with the chunk size as a parameter (tests cut
+// scripts into tiny chunks to exercise every boundary).
+func splitFunc(src string, chunkSize int, fn func(batch []Statement) error) error {
 	if !utf8.ValidString(src) || strings.IndexByte(src, 0) >= 0 {
 		// The server rejects such input too (SQLSTATE 22021).
 		off := 0
@@ -121,7 +127,7 @@ func SplitFunc(src string, fn func(batch []Statement) error) error {
 			Message: fmt.Sprintf("invalid byte sequence for encoding \"UTF8\": 0x%02x", src[off])}
 	}
 	lines := newLineIndex(src)
-	chunks := makeChunks(src, scanScript(src))
+	chunks := makeChunks(src, scanScript(src), chunkSize)
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
 	if workers == 1 {
 		for _, ch := range chunks {
@@ -184,12 +190,19 @@ func SplitFunc(src string, fn func(batch []Statement) error) error {
 
 // makeChunks groups segments into chunks cut after a statement's ';' once a
 // chunk holds chunkBytes (never between COPY FROM STDIN and its data).
-func makeChunks(src string, segs []segment) []*chunk {
+func makeChunks(src string, segs []segment, chunkSize int) []*chunk {
 	var out []*chunk
 	cur := &chunk{start: 0}
+	pendingCopy := false // a COPY FROM STDIN whose data block has not been seen yet
 	for _, sg := range segs {
 		cur.segs = append(cur.segs, sg)
-		if sg.kind == segSQL && sg.semi >= 0 && !sg.copyStdin && sg.semi+1-cur.start >= chunkBytes {
+		switch {
+		case sg.kind == segSQL && sg.copyStdin && sg.semi >= 0:
+			pendingCopy = true
+		case sg.kind == segCopyData:
+			pendingCopy = false
+		}
+		if sg.kind == segSQL && sg.semi >= 0 && !pendingCopy && sg.semi+1-cur.start >= chunkSize {
 			cur.end = sg.semi + 1
 			out = append(out, cur)
 			cur = &chunk{start: sg.semi + 1}
@@ -293,8 +306,11 @@ func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs
 			if sg.kind != segCopyData {
 				continue
 			}
-			// The block belongs to the last statement before it.
+			// The block belongs to the last COPY ... FROM STDIN before it.
 			k := sort.Search(len(out), func(i int) bool { return out[i].Start >= sg.start }) - 1
+			for k >= 0 && !isCopyFromStdin(out[k].Node) {
+				k--
+			}
 			if k >= 0 && !out[k].HasData {
 				d := src[sg.start:sg.end]
 				if strings.HasSuffix(d, `\.`) {
@@ -310,6 +326,11 @@ func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs
 		st.EndLine, _ = lines.position(src, max(st.End-1, st.Start))
 	}
 	return out
+}
+
+func isCopyFromStdin(n *pg_query.Node) bool {
+	cs := n.GetCopyStmt()
+	return cs != nil && cs.IsFrom && cs.Filename == "" && !cs.IsProgram
 }
 
 // recoverChunk handles a chunk that failed to parse: the whole rest of the

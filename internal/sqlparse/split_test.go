@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -212,6 +213,8 @@ func checkSplit(t *testing.T, src string) {
 		return
 	}
 	prev := 0
+	type span struct{ a, b int }
+	var spans []span
 	for i, s := range stmts {
 		if s.Start < prev || s.Start >= s.End || s.End > len(src) || s.PrefixStart > s.Start || s.PrefixStart < 0 {
 			t.Fatalf("#%d span [%d,%d) prefix %d out of order (prev end %d, len %d)", i, s.Start, s.End, s.PrefixStart, prev, len(src))
@@ -220,14 +223,24 @@ func checkSplit(t *testing.T, src string) {
 			t.Fatalf("#%d text differs from its span", i)
 		}
 		prev = s.End
+		spans = append(spans, span{s.Start, s.End})
 		if s.HasData {
-			if s.DataStart < s.End || s.DataEnd < s.DataStart || s.DataEnd > len(src) {
+			if s.DataStart < s.End || s.DataEnd < s.DataStart || s.DataEnd > len(src) || !strings.HasPrefix(src[s.DataStart:], s.Data) {
 				t.Fatalf("#%d data span [%d,%d) out of range", i, s.DataStart, s.DataEnd)
 			}
-			prev = s.DataEnd
+			if s.Tag != "COPY" {
+				t.Fatalf("#%d: data attached to a %s statement", i, s.Tag)
+			}
+			spans = append(spans, span{s.DataStart, s.DataEnd})
 		}
 		if l, c := Position(src, s.Start); l != s.Line || c != s.Column {
 			t.Fatalf("#%d position %d:%d, want %d:%d", i, s.Line, s.Column, l, c)
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a < spans[j].a })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].a < spans[i-1].b {
+			t.Fatalf("spans overlap: %v and %v", spans[i-1], spans[i])
 		}
 	}
 	// Plain SQL the parser accepts as a whole: every piece parses alone into
@@ -282,6 +295,7 @@ func FuzzSplit(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		checkSplit(t, src)
+		checkChunking(t, src)
 	})
 }
 
@@ -424,5 +438,51 @@ func TestObjects(t *testing.T) {
 		if got := Objects(r.Stmts[0].Stmt); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %v\nwant %v", src, got, want)
 		}
+	}
+}
+
+// checkChunking splits src in one piece and in 1-byte chunks (a cut after
+// every statement): the statements must be the same.
+func checkChunking(t *testing.T, src string) {
+	t.Helper()
+	collect := func(size int) ([]Statement, error) {
+		var out []Statement
+		err := splitFunc(src, size, func(b []Statement) error {
+			out = append(out, b...)
+			return nil
+		})
+		return out, err
+	}
+	whole, errW := collect(len(src) + 1)
+	tiny, errT := collect(1)
+	if (errW == nil) != (errT == nil) {
+		t.Fatalf("whole: %v, chunked: %v", errW, errT)
+	}
+	if errW != nil {
+		if errW.Error() != errT.Error() {
+			t.Fatalf("errors differ: whole %q, chunked %q", errW, errT)
+		}
+		return
+	}
+	if len(whole) != len(tiny) {
+		t.Fatalf("whole: %d statements, chunked: %d", len(whole), len(tiny))
+	}
+	for i := range whole {
+		a, b := whole[i], tiny[i]
+		if a.Text != b.Text || a.Start != b.Start || a.PrefixStart != b.PrefixStart || a.Kind != b.Kind || a.Tag != b.Tag ||
+			a.Data != b.Data || a.HasData != b.HasData || a.Line != b.Line || a.NonTransactional != b.NonTransactional {
+			t.Fatalf("#%d differs:\n whole %+v\n chunk %+v", i, a, b)
+		}
+	}
+}
+
+func TestSplitChunkBoundaries(t *testing.T) {
+	for _, src := range []string{
+		"SELECT 1; SELECT 2;\n\\echo x\nCOPY t FROM stdin;\na;b\n\\.\nSELECT 'a;b';",
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3;",
+		"SELECT 1;\nSELEC 2;\nSELECT 3;",
+		"/* ; */ SELECT $$;$$; -- ;\nSELECT E'\\';';",
+	} {
+		checkChunking(t, src)
 	}
 }
