@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/testcorpus"
 )
@@ -222,4 +224,37 @@ func TestReviewStatementZoo(t *testing.T) {
 		all += s + ";\n"
 	}
 	checkReview(t, reg, all)
+}
+
+// FuzzReviewSequences reviews sequences of valid statements picked by the
+// fuzzer from the statement zoo and the rule test cases, so catalog
+// simulation meets renames, drops and re-creations in every order.
+func FuzzReviewSequences(f *testing.F) {
+	pool := append([]string(nil), statementZoo...)
+	files, _ := filepath.Glob(filepath.Join("testdata", "rules", "*.yaml"))
+	for _, fn := range files {
+		b, err := os.ReadFile(fn)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var rf ruleFile
+		if err := yaml.Unmarshal(b, &rf); err == nil {
+			for _, c := range rf.Cases {
+				pool = append(pool, c.SQL)
+			}
+		}
+	}
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{200, 17, 99, 5, 5, 140})
+	reg := NewRegistry()
+	f.Fuzz(func(t *testing.T, picks []byte) {
+		if len(picks) > 64 {
+			picks = picks[:64]
+		}
+		var src string
+		for k := 0; k+1 < len(picks); k += 2 {
+			src += pool[(int(picks[k])<<8|int(picks[k+1]))%len(pool)] + ";\n"
+		}
+		checkReview(t, reg, src)
+	})
 }
