@@ -40,7 +40,8 @@ type Table struct {
 
 	// simulation bookkeeping
 	created     bool // created by the reviewed script
-	lastTouch   int  // index of the last statement that changed it; -1 none
+	lastTouch   int  // index of the last statement that changed it (indexes, comments too); -1 none
+	lastAlter   int  // index of the last CREATE/ALTER TABLE (or column/constraint rename) of it; -1 none
 	createdAt   int  // index of the creating statement; -1 when pre-existing
 	partialCols bool // columns not fully known (CREATE TABLE AS, LIKE, INHERITS, views)
 	commentAt   int  // statement that last set the comment; -1 none
@@ -101,7 +102,7 @@ func (c *Catalog) AddTable(t *Table) {
 	if t.Kind == "" {
 		t.Kind = "table"
 	}
-	t.lastTouch, t.createdAt, t.commentAt = -1, -1, -1
+	t.lastTouch, t.lastAlter, t.createdAt, t.commentAt = -1, -1, -1, -1
 	for _, col := range t.Columns {
 		col.addedAt, col.commentAt = -1, -1
 	}

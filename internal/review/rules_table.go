@@ -15,10 +15,10 @@ func tableRules() []*rule {
 				Level:     Error, Basic: Error, Example: "CREATE TABLE events (payload jsonb);"},
 			finish: func(c *ctx) {
 				for _, t := range c.cat.Tables() {
-					if t.lastTouch < 0 || (t.Kind != "table" && t.Kind != "partitioned") || t.PrimaryKey() != nil {
+					if t.lastAlter < 0 || (t.Kind != "table" && t.Kind != "partitioned") || t.PrimaryKey() != nil {
 						continue
 					}
-					c.reportStmt(t.lastTouch, false, "Table %s requires PRIMARY KEY, related statement: %q", t.qualified(), c.stmts[t.lastTouch].Text)
+					c.reportStmt(t.lastAlter, false, "Table %s requires PRIMARY KEY, related statement: %q", t.qualified(), c.stmts[t.lastAlter].Text)
 				}
 			},
 		},

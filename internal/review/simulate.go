@@ -59,7 +59,7 @@ func (c *Catalog) newTable(rv *pg_query.RangeVar, kind string, i int) *Table {
 	t := &Table{Schema: schema, Name: rv.Relname, Kind: kind, Rows: 0}
 	c.AddTable(t)
 	t.commentAt = -1
-	t.created, t.createdAt, t.lastTouch = true, i, i
+	t.created, t.createdAt, t.lastTouch, t.lastAlter = true, i, i, i
 	t.partialCols = kind != "table" && kind != "partitioned" // CTAS, views: columns not tracked
 	return t
 }
@@ -293,7 +293,7 @@ func (c *Catalog) applyAlterTable(at *pg_query.AlterTableStmt, i int) {
 		t.lastTouch = i
 		return
 	}
-	t.lastTouch = i
+	t.lastTouch, t.lastAlter = i, i
 	for _, cmd := range alterCmds(at) {
 		switch cmd.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn:
@@ -377,7 +377,7 @@ func (c *Catalog) applyRename(rs *pg_query.RenameStmt, i int) {
 		delete(c.tables, t.Schema+"."+t.Name)
 		t.Name = rs.Newname
 		c.tables[t.Schema+"."+t.Name] = t
-		t.lastTouch = i
+		t.lastTouch, t.lastAlter = i, i
 	case pg_query.ObjectType_OBJECT_COLUMN:
 		t := c.resolve(rs.Relation.Schemaname, rs.Relation.Relname)
 		if t == nil {
@@ -392,7 +392,7 @@ func (c *Catalog) applyRename(rs *pg_query.RenameStmt, i int) {
 				renameIn(ix.Columns, rs.Subname, rs.Newname)
 			}
 		}
-		t.lastTouch = i
+		t.lastTouch, t.lastAlter = i, i
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 		t := c.resolve(rs.Relation.Schemaname, rs.Relation.Relname)
 		if t == nil {
@@ -405,7 +405,7 @@ func (c *Catalog) applyRename(rs *pg_query.RenameStmt, i int) {
 				k.Index = rs.Newname
 			}
 		}
-		t.lastTouch = i
+		t.lastTouch, t.lastAlter = i, i
 	case pg_query.ObjectType_OBJECT_INDEX:
 		schema := rs.Relation.Schemaname
 		if schema == "" {
