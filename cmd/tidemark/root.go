@@ -49,6 +49,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newDumpCmd(g),
+		newDiffCmd(g),
 		newMigrateCmd(g),
 		newInstanceCmd(g),
 		newReviewCmd(g),

@@ -29,7 +29,13 @@ type DumpNode struct {
 func DumpNodes(s Schema, opts DumpOptions) []DumpNode {
 	s = s.Clone()
 	s.Normalize()
-	d := &dumper{s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
+	return DumpNodesNormalized(&s, opts)
+}
+
+// DumpNodesNormalized is DumpNodes for a schema that is already normalised
+// (as Inspect returns it, or after Normalize); s is only read.
+func DumpNodesNormalized(s *Schema, opts DumpOptions) []DumpNode {
+	d := &dumper{s: s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
 	d.build()
 	order := d.order()
 	out := make([]DumpNode, 0, len(order))

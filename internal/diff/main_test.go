@@ -133,3 +133,5 @@ func lineDiff(a, b string) string {
 }
 
 func pgtestConnAdmin(t testing.TB) *pgx.Conn { return pgtest.Conn(t, pg.AdminURL) }
+
+func pgtestConn(t testing.TB, url string) *pgx.Conn { return pgtest.Conn(t, url) }

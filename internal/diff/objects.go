@@ -221,24 +221,8 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		}
 	}
 
-	bare := catalog.DumpNodes(*s, catalog.DumpOptions{NoPrivileges: true, NoComments: true, NoHeader: true})
-	bareStmts := map[string][]string{}
-	for i, n := range bare {
-		bareStmts[n.Key] = n.Statements
-		o, ok := ix.objs[n.Key]
-		if !ok {
-			o = put(&obj{key: n.Key, kind: kOther})
-		}
-		if o.order == -2 {
-			o.order = i
-			continue
-		}
-		o.order = i
-		o.stmts = n.Statements
-		o.deps = append(o.deps, n.Deps...)
-	}
-	full := catalog.DumpNodes(*s, catalog.DumpOptions{NoPrivileges: !privileges, NoHeader: true})
-	for i, n := range full {
+	nodes := catalog.DumpNodesNormalized(s, catalog.DumpOptions{NoPrivileges: !privileges, NoHeader: true})
+	for i, n := range nodes {
 		o, ok := ix.objs[n.Key]
 		if !ok {
 			o = put(&obj{key: n.Key, kind: kOther})
@@ -246,26 +230,31 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 				o.kind = kACL
 			}
 		}
+		if o.order < 0 {
+			o.order = i
+		}
 		if o.kind == kACL {
 			o.stmts = n.Statements
 			o.deps = append(o.deps, n.Deps...)
-			if o.order < 0 {
-				o.order = len(bare) + i
-			}
 			continue
 		}
-		if o.order < 0 {
-			o.order = len(bare) + i
-		}
-		o.deco = subtract(n.Statements, bareStmts[n.Key])
-		if o.kind == kConstraint && o.con != nil && o.con.Type == catalog.ConstraintCheck {
-			o.deco = nil
-			for _, st := range n.Statements {
-				if strings.HasPrefix(st, "COMMENT ON ") {
-					o.deco = append(o.deco, st)
-				}
+		var bare, deco []string
+		for _, st := range n.Statements {
+			if isDecoration(st) {
+				deco = append(deco, st)
+			} else {
+				bare = append(bare, st)
 			}
 		}
+		o.deco = deco
+		if o.order == -2 || (o.kind == kConstraint && o.con != nil && o.con.Type == catalog.ConstraintCheck) {
+			// Our own statements for checks; keep them.
+			o.order = i
+			o.deps = append(o.deps, n.Deps...)
+			continue
+		}
+		o.stmts = bare
+		o.deps = append(o.deps, n.Deps...)
 	}
 	// Drop ACL nodes that hold nothing (default privileges).
 	for k, o := range ix.objs {
@@ -283,6 +272,38 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		}
 	}
 	return ix
+}
+
+// isDecoration reports whether a Dump statement is a comment or an owner
+// change (compared and planned apart from the object's definition).
+func isDecoration(st string) bool {
+	if strings.HasPrefix(st, "COMMENT ON ") {
+		return true
+	}
+	if !strings.HasPrefix(st, "ALTER ") || strings.Contains(st, "\n") {
+		return false
+	}
+	i := strings.LastIndex(st, " OWNER TO ")
+	if i < 0 {
+		return false
+	}
+	return isIdent(st[i+len(" OWNER TO "):])
+}
+
+// isIdent reports whether s is one identifier as QuoteIdent renders it.
+func isIdent(s string) bool {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return !strings.Contains(strings.ReplaceAll(s[1:len(s)-1], `""`, ""), `"`)
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '$') {
+			return false
+		}
+	}
+	return true
 }
 
 func uniq(s []string, self string) []string {
