@@ -6,6 +6,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/databases', name: 'databases', component: () => import('./views/DatabasesView.vue') },
   { path: '/instances', name: 'instances', component: () => import('./views/InstancesView.vue') },
   { path: '/environments', name: 'environments', component: () => import('./views/EnvironmentsView.vue') },
+  { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
 ]
 

@@ -22,6 +22,7 @@ import type {
 } from './types'
 
 export * from './types'
+export * from './compare'
 export { ApiError, toApiError } from './errors'
 
 // Go sends a nil slice as null; the UI always gets an array.
