@@ -144,7 +144,7 @@ func TestRegistryMetadata(t *testing.T) {
 		if r.ID == "" || r.Title == "" || len(r.Rationale) < 40 || r.Example == "" || r.Family == "" {
 			t.Errorf("rule %s lacks documentation: %+v", r.ID, r)
 		}
-		if !r.Level.valid() || (r.Basic != "" && !r.Basic.valid()) || (r.Level == Off && r.Basic != "") {
+		if !r.Level.valid() || !r.Basic.valid() || (r.Level == Off && r.Basic != Off) {
 			t.Errorf("rule %s: bad levels %q/%q", r.ID, r.Level, r.Basic)
 		}
 		x := reg.byID[r.ID]

@@ -45,9 +45,6 @@ func (r *Registry) Template(name string) (*Policy, error) {
 		case TemplateAdvanced:
 		case TemplateBasic:
 			lvl = info.Basic
-			if lvl == "" {
-				lvl = Off
-			}
 		default:
 			return nil, fmt.Errorf("unknown policy template %q (known: %s)", name, strings.Join(Templates(), ", "))
 		}

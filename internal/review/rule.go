@@ -53,7 +53,7 @@ type RuleInfo struct {
 	Title     string      `json:"title"`
 	Rationale string      `json:"rationale"`
 	Level     Level       `json:"level"`      // default level (the advanced template)
-	Basic     Level       `json:"basicLevel"` // level in the basic template
+	Basic     Level       `json:"basicLevel"` // level in the basic template (off when not in it)
 	Payload   PayloadType `json:"payloadType"`
 	Default   Payload     `json:"defaultPayload"`
 	// Placeholders are the {{names}} a template payload may use.
@@ -110,6 +110,9 @@ func (r *Registry) Rules() []RuleInfo {
 	for i, x := range r.rules {
 		out[i] = x.RuleInfo
 		out[i].Default = x.Default.clone()
+		if out[i].Basic == "" {
+			out[i].Basic = Off
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -123,6 +126,9 @@ func (r *Registry) Rule(id string) (RuleInfo, bool) {
 	}
 	info := x.RuleInfo
 	info.Default = x.Default.clone()
+	if info.Basic == "" {
+		info.Basic = Off
+	}
 	return info, true
 }
 
