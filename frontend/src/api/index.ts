@@ -22,6 +22,7 @@ import type {
 } from './types'
 
 export * from './types'
+export * from './review'
 export * from './compare'
 export { ApiError, toApiError } from './errors'
 
