@@ -27,9 +27,12 @@ type DumpOptions struct {
 // kind and then by name. Schemas, extensions, types, functions, sequences,
 // tables and views come first; foreign keys, triggers, policies, event
 // triggers and privileges after everything they could use.
+//
+// Dump only reads s. It does not need s normalised: every statement is a
+// node with a unique key, nodes are ordered by key, and the few lists
+// rendered inside one statement (a domain's constraints, a table's inline
+// CHECK constraints, a policy's roles) are sorted where they are rendered.
 func Dump(s Schema, opts DumpOptions) []byte {
-	s = s.Clone()
-	s.Normalize()
 	d := &dumper{s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
 	d.build()
 	var b bytes.Buffer
@@ -282,13 +285,14 @@ func (d *dumper) typ(t *Type) {
 		if t.NotNull {
 			b.WriteString(" NOT NULL")
 		}
-		for _, c := range t.Constraints {
+		cons := sortedByName(t.Constraints, func(c DomainConstraint) string { return c.Name })
+		for _, c := range cons {
 			if !c.NotValid {
 				b.WriteString("\n    CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition)
 			}
 		}
 		st = append(st, b.String())
-		for _, c := range t.Constraints {
+		for _, c := range cons {
 			if c.NotValid {
 				st = append(st, "ALTER DOMAIN "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition+" NOT VALID")
 			}
@@ -500,8 +504,7 @@ func (d *dumper) table(t *Table) {
 	// CHECK constraints go inline so inheritance children (created later)
 	// inherit them, and partitions carry them before ATTACH PARTITION, which
 	// requires them. NOT VALID ones are added afterwards.
-	for i := range t.Constraints {
-		c := &t.Constraints[i]
+	for _, c := range sortedByName(t.Constraints, func(c Constraint) string { return c.Name }) {
 		if c.Type != ConstraintCheck || c.NotValid {
 			continue
 		}
@@ -599,7 +602,7 @@ func (d *dumper) table(t *Table) {
 		}
 		pb.WriteString(" FOR " + p.Command)
 		roles := make([]string, len(p.Roles))
-		for i, r := range p.Roles {
+		for i, r := range sortedByName(p.Roles, func(r string) string { return r }) {
 			if r == "PUBLIC" {
 				roles[i] = "PUBLIC"
 			} else {
@@ -895,4 +898,11 @@ func (h *nodeHeap) Pop() any {
 	n := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return n
+}
+
+// sortedByName returns a sorted copy of list (the input is left alone).
+func sortedByName[T any](list []T, name func(T) string) []T {
+	out := append([]T(nil), list...)
+	sort.SliceStable(out, func(i, j int) bool { return name(out[i]) < name(out[j]) })
+	return out
 }

@@ -158,7 +158,9 @@ func (s Schema) Fingerprint() string {
 // hash is the fingerprint of an already normalised schema.
 func (s *Schema) hash() string {
 	h := sha256.New()
-	if err := json.NewEncoder(h).Encode(s); err != nil {
+	enc := json.NewEncoder(h)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
 		// The model holds only strings, numbers, bools, slices and pointers: cannot fail.
 		panic("catalog: marshal schema: " + err.Error())
 	}
