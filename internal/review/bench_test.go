@@ -50,14 +50,15 @@ func genMigration(n int) string {
 	return b.String()
 }
 
-// runMeasured runs a command and returns its wall time and peak RSS in MiB
+// runMeasured runs a command and returns its wall time, CPU time (user +
+// system, steadier than wall time on a shared machine) and peak RSS in MiB
 // (VmHWM of the process, sampled every 2 ms: rusage's maxrss would report the
 // test process's own size, which a vfork'ed child inherits).
-func runMeasured(name string, args ...string) (time.Duration, float64, error) {
+func runMeasured(name string, args ...string) (time.Duration, time.Duration, float64, error) {
 	cmd := exec.Command(name, args...)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
 	done := make(chan error, 1)
@@ -72,7 +73,11 @@ func runMeasured(name string, args ...string) (time.Duration, float64, error) {
 			if _, isExit := err.(*exec.ExitError); isExit {
 				err = nil // both tools exit non-zero when they find problems
 			}
-			return wall, float64(peakKB) / 1024, err
+			var cpu time.Duration
+			if cmd.ProcessState != nil {
+				cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			return wall, cpu, float64(peakKB) / 1024, err
 		case <-tick.C:
 			if b, err := os.ReadFile(status); err == nil {
 				for _, line := range strings.Split(string(b), "\n") {
@@ -165,20 +170,21 @@ func TestBenchReview(t *testing.T) {
 		parse := time.Since(start)
 		fmt.Printf("BENCH review in-process %d statements (%.1f MB): tidemark %d rules %v (%.1f µs/statement, %d advice); baseline pg_query raw parse of the same input %v; ratio %.2fx\n",
 			n, mb, len(reg.Rules()), review.Round(time.Millisecond), float64(review.Microseconds())/float64(n), len(res.Advice), parse.Round(time.Millisecond), review.Seconds()/parse.Seconds())
-		wall, rss, err := runMeasured(bin, "review", "--policy", "advanced", "--format", "json", file)
+		wall, cpu, rss, err := runMeasured(bin, "review", "--policy", "advanced", "--format", "json", file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if squawk == "" {
-			fmt.Printf("BENCH review CLI %d statements: tidemark %v, peak RSS %.0f MiB; squawk unavailable (%s)\n", n, wall.Round(time.Millisecond), rss, why)
+			fmt.Printf("BENCH review CLI %d statements: tidemark wall %v, CPU %v, peak RSS %.0f MiB; squawk unavailable (%s)\n", n, wall.Round(time.Millisecond), cpu.Round(time.Millisecond), rss, why)
 			continue
 		}
-		swall, srss, err := runMeasured(squawk, "--reporter", "json", file)
+		swall, scpu, srss, err := runMeasured(squawk, "--reporter", "json", file)
 		if err != nil {
 			t.Fatalf("squawk: %v", err)
 		}
-		fmt.Printf("BENCH review CLI %d statements (%.1f MB): tidemark (%d rules) %v (%.1f µs/statement), peak RSS %.0f MiB; baseline squawk 2.66.0 (default rules) %v, peak RSS %.0f MiB; time ratio %.2fx, memory ratio %.2fx\n",
-			n, mb, len(reg.Rules()), wall.Round(time.Millisecond), float64(wall.Microseconds())/float64(n), rss, swall.Round(time.Millisecond), srss, wall.Seconds()/swall.Seconds(), rss/srss)
+		fmt.Printf("BENCH review CLI %d statements (%.1f MB): tidemark (%d rules) wall %v (%.1f µs/statement), CPU %v, peak RSS %.0f MiB; baseline squawk 2.66.0 (default rules) wall %v, CPU %v, peak RSS %.0f MiB; wall ratio %.2fx, CPU ratio %.2fx, memory ratio %.2fx\n",
+			n, mb, len(reg.Rules()), wall.Round(time.Millisecond), float64(wall.Microseconds())/float64(n), cpu.Round(time.Millisecond), rss,
+			swall.Round(time.Millisecond), scpu.Round(time.Millisecond), srss, wall.Seconds()/swall.Seconds(), cpu.Seconds()/scpu.Seconds(), rss/srss)
 	}
 	// The Bytebase corpus as one batch.
 	if d := testcorpus.Dir(t); d != "" {

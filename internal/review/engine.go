@@ -129,6 +129,7 @@ func (r *Registry) Review(gctx context.Context, src string, o Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
+	rn.stmts = make([]sqlparse.Statement, 0, strings.Count(src, ";")+1) // about one statement per ';'
 	err = sqlparse.SplitFunc(src, func(batch []sqlparse.Statement) error {
 		for k := range batch {
 			if err := rn.step(active, batch[k], true); err != nil {

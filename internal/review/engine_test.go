@@ -186,3 +186,26 @@ func TestChainedReviews(t *testing.T) {
 		t.Errorf("the second file should see the first file's primary key index: %+v", second.Advice)
 	}
 }
+
+func TestLiteralTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		format, body string
+		empty, ok    bool
+	}{
+		{"^$|^idx_{{table}}_{{column_list}}$", "idx_{{table}}_{{column_list}}", true, true},
+		{"^pk_{{table}}$", "pk_{{table}}", false, true},
+		{"^idx_{{table}}_.*$", "", false, false},
+		{"idx_{{table}}", "", false, false},
+	} {
+		body, empty, ok := literalTemplate(tc.format)
+		if body != tc.body || empty != tc.empty || ok != tc.ok {
+			t.Errorf("%q: %q %v %v", tc.format, body, empty, ok)
+		}
+	}
+	// A regex template still goes through the regexp engine.
+	pol := &Policy{Rules: []RuleConfig{{ID: "naming.index.idx", Level: Warning, Payload: &Payload{Format: "^idx_{{table}}_.+$"}}}}
+	res, err := NewRegistry().Review(context.Background(), "CREATE INDEX idx_t_a ON t (a); CREATE INDEX t_a ON t (a);", Options{Policy: pol})
+	if err != nil || len(res.Advice) != 1 || !strings.Contains(res.Advice[0].Message, `"t_a"`) {
+		t.Errorf("%v %+v", err, res.Advice)
+	}
+}

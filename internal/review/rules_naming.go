@@ -182,16 +182,41 @@ func expandTemplate(format string, vals map[string]string) string {
 
 func checkTemplate(c *ctx, loc int, name string, vals map[string]string, what, table string) {
 	expected := expandTemplate(c.payload.Format, vals)
-	re, err := c.regexp(expected)
-	if err != nil {
-		return
+	var ok bool
+	if lit, allowEmpty, simple := literalTemplate(c.payload.Format); simple {
+		// The common shape (^$|)^literal{{placeholders}}$ needs no regex.
+		want := placeholderRE.ReplaceAllStringFunc(lit, func(m string) string { return vals[placeholderRE.FindStringSubmatch(m)[1]] })
+		ok = name == want || allowEmpty && name == ""
+	} else {
+		re, err := c.regexp(expected)
+		if err != nil {
+			return
+		}
+		ok = re.MatchString(name)
 	}
-	if !re.MatchString(name) {
+	if !ok {
 		c.reportAt(loc, "%s in table %q mismatches the naming convention, expect %q but found %q", what, table, expected, name)
 	}
 	if c.payload.MaxLength > 0 && len(name) > c.payload.MaxLength {
 		c.reportAt(loc, "%s %q in table %q mismatches the naming convention, its length should be within %d characters", what, name, table, c.payload.MaxLength)
 	}
+}
+
+// literalTemplate recognises formats of the form "^$|^body$" or "^body$"
+// whose body is literal text and placeholders only.
+func literalTemplate(format string) (body string, allowEmpty, ok bool) {
+	f := format
+	if strings.HasPrefix(f, "^$|") {
+		f, allowEmpty = f[3:], true
+	}
+	if len(f) < 2 || f[0] != '^' || f[len(f)-1] != '$' {
+		return "", false, false
+	}
+	body = f[1 : len(f)-1]
+	if strings.ContainsAny(placeholderRE.ReplaceAllString(body, ""), `\.+*?()|[]{}^$`) {
+		return "", false, false
+	}
+	return body, allowEmpty, true
 }
 
 // namingIndexRule builds the idx/pk/uk naming rules, which share their logic.
