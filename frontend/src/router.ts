@@ -4,6 +4,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
   { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue') },
   { path: '/databases', name: 'databases', component: () => import('./views/DatabasesView.vue') },
+  { path: '/databases/:id', name: 'database', component: () => import('./views/DatabaseView.vue') },
   { path: '/instances', name: 'instances', component: () => import('./views/InstancesView.vue') },
   { path: '/environments', name: 'environments', component: () => import('./views/EnvironmentsView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },

@@ -25,6 +25,7 @@ export * from './types'
 export * from './review'
 export * from './compare'
 export { ApiError, toApiError } from './errors'
+export * from './schema'
 
 // Go sends a nil slice as null; the UI always gets an array.
 async function list<T>(fn: () => Promise<T[] | null | undefined>): Promise<T[]> {
