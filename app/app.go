@@ -86,6 +86,7 @@ type App struct {
 	compare      *CompareService
 	reviews      *ReviewService
 	schema       *SchemaService
+	history      *HistoryService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -126,6 +127,7 @@ func New(o Options) (*App, error) {
 	a.schema = &SchemaService{a: a}
 	a.reviews = newReviewService(a)
 	a.compare = &CompareService{a: a}
+	a.history = &HistoryService{a: a}
 	return a, nil
 }
 
@@ -162,7 +164,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -175,6 +177,7 @@ func (a *App) Sample() *SampleService            { return a.samples }
 func (a *App) Schema() *SchemaService            { return a.schema }
 func (a *App) Review() *ReviewService            { return a.reviews }
 func (a *App) Compare() *CompareService          { return a.compare }
+func (a *App) History() *HistoryService          { return a.history }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {
