@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -68,17 +69,22 @@ func TestBenchDump(t *testing.T) {
 		var peakHeap uint64
 		var size int
 		var ourRSS, baseRSS int64
+		var ourCPU, baseCPU cpuUse
 		pgDumpArgs := []string{"--schema-only", "-f", os.DevNull, "-d", url}
 		for r := 0; r < rounds; r++ {
 			d, heap, sz := measure(func() (time.Duration, int) { return inspectDump(t, url) })
 			ours, peakHeap, size = minDur(ours, d), max(peakHeap, heap), sz
-			d, _ = runProc(t, filepath.Join(pg.BinDir, "pg_dump"), pgDumpArgs...)
+			d, _, _ = runProc(t, filepath.Join(pg.BinDir, "pg_dump"), pgDumpArgs...)
 			base = minDur(base, d)
 			if bin != "" {
-				d, rss := runProc(t, bin, "dump", "--url", url)
+				s0 := serverCPU()
+				d, rss, cpu := runProc(t, bin, "dump", "--url", url)
 				procOurs, ourRSS = minDur(procOurs, d), max(ourRSS, rss)
-				d, rss = runProc(t, filepath.Join(pg.BinDir, "pg_dump"), pgDumpArgs...)
+				ourCPU = ourCPU.min(cpuUse{client: cpu, server: serverCPU() - s0})
+				s0 = serverCPU()
+				d, rss, cpu = runProc(t, filepath.Join(pg.BinDir, "pg_dump"), pgDumpArgs...)
 				procBase, baseRSS = minDur(procBase, d), max(baseRSS, rss)
+				baseCPU = baseCPU.min(cpuUse{client: cpu, server: serverCPU() - s0})
 			}
 		}
 		fmt.Printf("BENCH dump %s in-process: tidemark inspect+dump %v (peak Go heap %.1f MB, %d bytes DDL), pg_dump --schema-only %v, ratio %.2f\n",
@@ -87,6 +93,13 @@ func TestBenchDump(t *testing.T) {
 			fmt.Printf("BENCH dump %s process: tidemark dump %v (peak RSS %.1f MB), pg_dump --schema-only %v (peak RSS %.1f MB), time ratio %.2f, memory ratio %.2f\n",
 				tg.name, procOurs.Round(time.Millisecond), float64(ourRSS)/1024, procBase.Round(time.Millisecond), float64(baseRSS)/1024,
 				float64(procOurs)/float64(procBase), float64(ourRSS)/float64(baseRSS))
+			if ourCPU.server > 0 {
+				// CPU time does not depend on what else the machine is doing.
+				fmt.Printf("BENCH dump %s CPU: tidemark dump client %v + server %v, pg_dump client %v + server %v, ratio %.2f\n",
+					tg.name, ourCPU.client.Round(time.Millisecond), ourCPU.server.Round(time.Millisecond),
+					baseCPU.client.Round(time.Millisecond), baseCPU.server.Round(time.Millisecond),
+					float64(ourCPU.client+ourCPU.server)/float64(baseCPU.client+baseCPU.server))
+			}
 		}
 	}
 }
@@ -139,8 +152,49 @@ func inspectDump(t *testing.T, url string) (time.Duration, int) {
 	return time.Since(start), len(b)
 }
 
-// runProc runs a command to completion, returning its wall time and peak RSS (KB).
-func runProc(t *testing.T, name string, args ...string) (time.Duration, int64) {
+// cpuUse is the CPU time of one run: the client process and the server
+// backends it used.
+type cpuUse struct{ client, server time.Duration }
+
+func (c cpuUse) min(o cpuUse) cpuUse {
+	if c.client == 0 || o.client+o.server < c.client+c.server {
+		return o
+	}
+	return c
+}
+
+// serverCPU is the CPU time of the test cluster's exited backends
+// (the postmaster's cutime+cstime), 0 when unknown. Backends of finished
+// runs are reaped within a moment, so it waits briefly first.
+func serverCPU() time.Duration {
+	if pg.Cluster == nil {
+		return 0
+	}
+	time.Sleep(150 * time.Millisecond)
+	b, err := os.ReadFile(filepath.Join(pg.Cluster.DataDir, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	pid := strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+	st, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(st)[strings.LastIndexByte(string(st), ')')+2:])
+	if len(f) < 15 {
+		return 0
+	}
+	var ticks int64
+	for _, i := range []int{13, 14} { // cutime, cstime
+		v, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += v
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond // USER_HZ = 100
+}
+
+// runProc runs a command to completion, returning its wall time, peak RSS (KB)
+// and CPU time (user + system).
+func runProc(t *testing.T, name string, args ...string) (time.Duration, int64, time.Duration) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = nil, nil
@@ -150,10 +204,12 @@ func runProc(t *testing.T, name string, args ...string) (time.Duration, int64) {
 	}
 	d := time.Since(start)
 	var rss int64
+	var cpu time.Duration
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	return d, rss
+	return d, rss, cpu
 }
 
 // buildCLI builds cmd/tidemark for the process comparison ("" when go is unavailable).

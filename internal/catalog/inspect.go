@@ -37,7 +37,7 @@ type Options struct {
 	NoPrivileges bool
 	// Parallel is the number of connections to read with, all sharing one
 	// snapshot (pg_export_snapshot). 0 chooses: one for small schemas, a few
-	// above about a thousand relations. Extra connections come from the pool
+	// above about 3,000 relations. Extra connections come from the pool
 	// when q is a *pgxpool.Pool, or are opened with the same configuration
 	// when q is a *pgx.Conn; with a pgx.Tx only q is used.
 	Parallel int

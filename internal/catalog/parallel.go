@@ -47,7 +47,7 @@ func prefetchOrder() []prefetchJob {
 
 // parallelThreshold is the number of relations above which Inspect reads
 // with extra connections when Options.Parallel is 0.
-const parallelThreshold = 500
+const parallelThreshold = 3000
 
 // autoParallel is the number of connections used above the threshold.
 const autoParallel = 3
