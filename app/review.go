@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
@@ -429,7 +431,8 @@ func (s *ReviewService) ImportPolicy(environmentID, path string) (Policy, error)
 
 // Review checks SQL against an environment's policy. With a database it is
 // simulated against that database's catalog, read live (tables, indexes,
-// row estimates), and rules that need the database (EXPLAIN) run too.
+// row estimates), and rules that need the database (EXPLAIN) run too; when
+// the database cannot be reached, its latest synced schema snapshot is used.
 // A script that does not parse returns a result with SyntaxError set.
 func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	ctx, cancel := s.a.call(quick)
@@ -453,12 +456,22 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	out := ReviewResult{Advice: []Advice{}, PolicyName: pol.Name}
 	if req.DatabaseID != "" {
 		conn, cat, ver, err := s.connect(ctx, db)
-		if err != nil {
-			return ReviewResult{}, fail(err)
+		switch {
+		case err == nil:
+			defer conn.Close(context.WithoutCancel(ctx))
+			opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
+			out.Catalog = fmt.Sprintf("%s on %s, %d tables", db.Name, db.InstanceName, len(cat.Tables()))
+		default:
+			// Unreachable: the last synced schema snapshot still knows the tables
+			// (not their rows, and rules needing the database stay silent).
+			snap, serr := s.snapshotCatalog(ctx, db)
+			if serr != nil {
+				return ReviewResult{}, fail(err)
+			}
+			opts.Catalog, opts.ServerVersion = snap.cat, snap.version
+			out.Catalog = fmt.Sprintf("%s on %s, snapshot of %s, %d tables (the database is unreachable: %s)",
+				db.Name, db.InstanceName, snap.at.UTC().Format("2006-01-02 15:04 UTC"), len(snap.cat.Tables()), plain(toUserError(err)))
 		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
-		out.Catalog = fmt.Sprintf("%s on %s, %d tables", db.Name, db.InstanceName, len(cat.Tables()))
 	}
 	res, err := s.reg.Review(ctx, req.SQL, opts)
 	var se *sqlparse.SyntaxError
@@ -513,6 +526,19 @@ func (s *ReviewService) connect(ctx context.Context, db workspace.Database) (*pg
 	s.catalogs[db.ID] = cachedCatalog{cat: cat, version: ver, at: time.Now()}
 	s.mu.Unlock()
 	return conn, cat, ver, nil
+}
+
+// snapshotCatalog is the review catalog of a database's latest synced schema snapshot.
+func (s *ReviewService) snapshotCatalog(ctx context.Context, db workspace.Database) (cachedCatalog, error) {
+	snap, err := s.a.ws.LatestSnapshot(ctx, db.ID)
+	if err != nil {
+		return cachedCatalog{}, err
+	}
+	var sch catalog.Schema
+	if err := json.Unmarshal(snap.Model, &sch); err != nil {
+		return cachedCatalog{}, fmt.Errorf("read the schema snapshot of %s: %w", db.Name, err)
+	}
+	return cachedCatalog{cat: review.FromSchema(&sch), version: snap.ServerVersion, at: snap.TakenAt}, nil
 }
 
 // adviceOut converts an engine advice, giving it an end position: the end of

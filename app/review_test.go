@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 func ruleOf(t *testing.T, p Policy, id string) PolicyRule {
@@ -376,5 +380,49 @@ func TestReviewAgainstDatabaseCatalog(t *testing.T) {
 	}
 	if _, err := rs.Review(ReviewRequest{SQL: script, DatabaseID: "missing"}); !strings.Contains(userErr(t, err).Message, "not found") {
 		t.Fatalf("unknown database: %v", err)
+	}
+}
+
+func TestReviewFallsBackToSnapshotWhenUnreachable(t *testing.T) {
+	h := newApp(t, "", false)
+	rs := h.app.Review()
+	ctx := context.Background()
+	// An instance nobody listens on, with one database record.
+	in := pgInput(t, "Gone")
+	in.Port = closedPort(t)
+	inst, err := h.app.Instances().Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs, err := h.app.ws.ReplaceDatabases(ctx, inst.ID, []workspace.DatabaseInfo{{Name: "orders_db"}})
+	if err != nil || len(dbs) != 1 {
+		t.Fatalf("databases: %+v %v", dbs, err)
+	}
+	script := "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n"
+	// Never synced: the connection error is the answer.
+	_, err = rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod", DatabaseID: dbs[0].ID})
+	if msg := userErr(t, err).Message; msg == "" {
+		t.Fatal("no error for an unreachable database without a snapshot")
+	}
+	// A schema snapshot taken earlier (from a real database) stands in for it.
+	url := pgsrv.NewDB(t)
+	pgtest.MustExec(t, url, "CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
+	res, err := catalog.Inspect(ctx, pgtest.Conn(t, url), catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := json.Marshal(res.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.app.ws.AddSnapshot(ctx, workspace.Snapshot{SnapshotInfo: workspace.SnapshotInfo{DatabaseID: dbs[0].ID, ServerVersion: res.ServerVersion}, Model: model}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod", DatabaseID: dbs[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(found(out), "table.require-pk@1") || !strings.Contains(out.Catalog, "snapshot") || !strings.Contains(out.Catalog, "unreachable") {
+		t.Fatalf("from the snapshot: %v (catalog %q)", found(out), out.Catalog)
 	}
 }
