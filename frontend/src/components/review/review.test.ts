@@ -97,6 +97,13 @@ describe('advice list', () => {
     expect(w.find('[data-testid="review-no-problems"]').exists()).toBe(false)
   })
 
+  it('puts errors before warnings, by position within each', () => {
+    const w = mount(AdviceList, {
+      props: { result: result([advice('w.one', 1, { level: 'warning' }), advice('e.two', 2), advice('w.three', 3, { level: 'warning' }), advice('e.one', 1, { column: 5 })]), error: null, hasSql: true },
+    })
+    expect(w.findAll('[data-testid="advice-item"]').map((i) => i.attributes('data-rule'))).toEqual(['e.one', 'e.two', 'w.one', 'w.three'])
+  })
+
   it('says "No problems found" for clean SQL, and what to do with none', () => {
     const clean = mount(AdviceList, { props: { result: result([]), error: null, hasSql: true } })
     expect(clean.find('[data-testid="review-no-problems"]').text()).toContain('No problems found')
