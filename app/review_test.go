@@ -56,7 +56,15 @@ func has(list []string, s string) bool {
 }
 
 func TestReviewDefaultPolicies(t *testing.T) {
-	rs := newApp(t, "", false).app.Review()
+	h := newApp(t, "", false)
+	rs := h.app.Review()
+	bound := false
+	for _, svc := range h.app.Services() {
+		bound = bound || svc == any(rs)
+	}
+	if !bound {
+		t.Fatal("ReviewService is not among the bound services")
+	}
 	rules, err := rs.Rules()
 	if err != nil || len(rules) < 70 {
 		t.Fatalf("rules: %d, %v", len(rules), err)
