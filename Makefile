@@ -41,10 +41,10 @@ test-go:
 test-frontend:
 	cd frontend && npm run typecheck && npm run test:unit
 
-test-e2e:
-	scripts/e2e.sh
+test-e2e: frontend
+	E2E_SKIP_BUILD=1 scripts/e2e.sh
 
-test-smoke:
+test-smoke: frontend
 	scripts/smoke.sh
 
 bench:
