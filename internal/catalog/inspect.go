@@ -149,6 +149,9 @@ type inspector struct {
 	indexOf   map[uint32]indexPos
 	conOf     map[uint32]conPos
 
+	// attName maps a column (relation, number) to its name, from the columns query.
+	attName map[attKey]string
+
 	// fetched holds results read ahead by parallel workers.
 	fetched map[string]*fetched
 	typeMap *pgtype.Map
@@ -164,6 +167,23 @@ type indexPos struct {
 	view bool
 	pos  int // position in the owner's Indexes
 	nkey int // key columns (the rest are INCLUDE columns)
+}
+
+type attKey struct {
+	rel    uint32
+	attnum int32
+}
+
+// attNames maps column numbers of rel to their names (nil for none).
+func (in *inspector) attNames(rel uint32, nums []int32) []string {
+	if len(nums) == 0 {
+		return nil
+	}
+	out := make([]string, len(nums))
+	for i, n := range nums {
+		out[i] = in.attName[attKey{rel, n}]
+	}
+	return out
 }
 
 type conPos struct {
@@ -202,6 +222,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		indexOf:   map[uint32]indexPos{},
 		conOf:     map[uint32]conPos{},
 		fetched:   map[string]*fetched{},
+		attName:   map[attKey]string{},
 		typeMap:   pgtype.NewMap(),
 	}
 	in.res.Schema.Privileges = !opts.NoPrivileges
@@ -569,10 +590,18 @@ func (in *inspector) columns() error {
 			local               bool
 			acl                 []string
 		)
+		var opts []string
+		var attnum int32
 		if err := r.Scan(&rel, &c.Name, &c.Type, &c.TypeRef.Schema, &c.TypeRef.Name, &coll, &def, &c.NotNull,
-			&identity, &generated, &stat, &storage, &c.Compression, &local, &c.Options, &acl, &c.Comment); err != nil {
+			&identity, &generated, &stat, &storage, &c.Compression, &local, &opts, &attnum, &acl, &c.Comment); err != nil {
 			return err
 		}
+		for _, o := range opts {
+			if strings.HasPrefix(o, "n_distinct=") || strings.HasPrefix(o, "n_distinct_inherited=") {
+				c.Options = append(c.Options, o)
+			}
+		}
+		in.attName[attKey{rel, attnum}] = c.Name
 		g, err := parseACL(acl)
 		if err != nil {
 			return err
@@ -667,18 +696,23 @@ func (in *inspector) constraints() error {
 	sch := &in.res.Schema
 	return in.each("constraints", func(r rowScanner) error {
 		var (
-			oid, rel                    uint32
+			oid, rel, confrel           uint32
 			c                           Constraint
 			contype                     string
-			cols, refcols               []string
+			conkey, confkey             []int32
+			refcols                     []string
 			validated, local, hasParent bool
 			refSchema, refTable         *string
 			match, upd, del             string
 		)
-		if err := r.Scan(&oid, &rel, &c.Name, &contype, &c.Definition, &cols, &c.Index, &c.NullsNotDistinct,
+		if err := r.Scan(&oid, &rel, &c.Name, &contype, &c.Definition, &conkey, &c.Index, &c.NullsNotDistinct,
 			&c.Deferrable, &c.InitiallyDeferred, &validated, &c.NoInherit, &local, &hasParent,
-			&refSchema, &refTable, &refcols, &match, &upd, &del, &c.Comment); err != nil {
+			&refSchema, &refTable, &confrel, &confkey, &refcols, &match, &upd, &del, &c.Comment); err != nil {
 			return err
+		}
+		cols := in.attNames(rel, conkey)
+		if refcols == nil {
+			refcols = in.attNames(confrel, confkey)
 		}
 		ti, ok := in.tables[rel]
 		if !ok {

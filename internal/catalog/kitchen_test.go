@@ -3,7 +3,11 @@ package catalog_test
 import (
 	"context"
 	"os"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
 )
 
 // kitchenRoles creates the roles testdata/kitchen_sink.sql grants to.
@@ -26,8 +30,56 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, "", sql) })
+	res, err := roundTrip(t, func(t *testing.T, url string) error { return psql(t, url, "", sql) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The structure beside the rendered definitions (Dump does not use it, a diff does).
+	s := res.Schema
+	booking := s.Table(catalog.QualifiedName{Schema: "app", Name: "booking"})
+	account := s.Table(catalog.QualifiedName{Schema: "app", Name: "account"})
+	if booking == nil || account == nil {
+		t.Fatal("tables missing")
+	}
+	fk := booking.Constraint("booking_account_fk")
+	if fk == nil || !reflect.DeepEqual(fk.Columns, []string{"account_id"}) || !reflect.DeepEqual(fk.RefColumns, []string{"id"}) ||
+		*fk.RefTable != (catalog.QualifiedName{Schema: "app", Name: "account"}) || fk.MatchType != "full" ||
+		fk.OnUpdate != "cascade" || fk.OnDelete != "set_null" || !fk.Deferrable {
+		t.Errorf("foreign key = %+v", fk)
+	}
+	if c := booking.Constraint("booking_room_check"); c == nil || !c.NotValid || c.Type != catalog.ConstraintCheck {
+		t.Errorf("NOT VALID check = %+v", c)
+	}
+	if c := account.Constraint("account_email_key"); c == nil || !c.NullsNotDistinct || !reflect.DeepEqual(c.Columns, []string{"email"}) {
+		t.Errorf("unique = %+v", c)
+	}
+	ix := account.Index("account_lower_name")
+	if ix == nil || len(ix.Keys) != 1 || ix.Keys[0].Expression == "" || !ix.Keys[0].Descending || !ix.Keys[0].NullsLast ||
+		ix.Keys[0].OpClass != "pg_catalog.text_pattern_ops" || !reflect.DeepEqual(ix.Include, []string{"mood"}) ||
+		ix.Predicate == "" || ix.Keys[0].StatsTarget == nil || *ix.Keys[0].StatsTarget != 200 {
+		t.Errorf("expression index = %+v", ix)
+	}
+	col := account.Column("id")
+	if col == nil || col.Identity != "always" || col.IdentitySequence == nil || col.IdentitySequence.Start != 1000 || col.IdentitySequence.Increment != 2 {
+		t.Errorf("identity column = %+v", col)
+	}
+	if c := account.Column("name"); c == nil || c.Collation != "app.ci" || !reflect.DeepEqual(c.Options, []string{"n_distinct=-0.5"}) {
+		t.Errorf("name column = %+v", c)
+	}
+	if c := account.Column("doc"); c == nil || c.StatsTarget == nil || *c.StatsTarget != 500 || c.Storage != "external" || c.Compression != "pglz" {
+		t.Errorf("doc column = %+v", c)
+	}
+	ev := s.Table(catalog.QualifiedName{Schema: "app", Name: "event_2024_click"})
+	if ev == nil || ev.PartitionOf == nil || ev.PartitionOf.Name != "event_2024" || !strings.Contains(ev.PartitionBound, "'click'") {
+		t.Errorf("partition = %+v", ev)
+	}
+	if tr := account.Triggers; len(tr) != 2 || tr[1].Name != "account_touch" || tr[1].When == "" || !reflect.DeepEqual(tr[1].UpdateOf, []string{"name", "email"}) {
+		t.Errorf("triggers = %+v", tr)
+	}
+	if !account.RLSEnabled || !account.RLSForced || len(account.Policies) != 2 {
+		t.Errorf("row-level security = %v %v %+v", account.RLSEnabled, account.RLSForced, account.Policies)
+	}
+	if len(res.Unsupported) != 0 {
+		t.Errorf("kitchen sink has only modelled kinds, got unsupported %+v", res.Unsupported)
 	}
 }

@@ -4,17 +4,19 @@
 -- constraint triggers ('t') are read with the triggers.
 SELECT co.oid, co.conrelid, co.conname, co.contype::text AS contype,
        pg_catalog.pg_get_constraintdef(co.oid) AS def,
-       ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(num, ord)
-               JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
-              ORDER BY k.ord) AS columns,
+       -- column numbers; the caller maps them to names with the columns it read
+       co.conkey::pg_catalog.int4[] AS conkey,
        COALESCE(ic.relname::text, '') AS index_name,
        {{if ge .V 150000}}COALESCE(ix.indnullsnotdistinct, false){{else}}false{{end}} AS nulls_not_distinct,
        co.condeferrable, co.condeferred, co.convalidated, co.connoinherit,
        co.conislocal, co.conparentid <> 0 AS has_parent,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
-       ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord)
-               JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
-              ORDER BY k.ord) AS ref_columns,
+       co.confrelid, co.confkey::pg_catalog.int4[] AS confkey,
+       -- names only for a referenced table outside the included schemas
+       CASE WHEN co.contype = 'f' AND NOT (rc.relnamespace = ANY($1::pg_catalog.oid[])) THEN
+            ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
+                   ORDER BY k.ord) END AS ref_columns,
        co.confmatchtype::text AS matchtype, co.confupdtype::text AS updtype, co.confdeltype::text AS deltype,
        d.description
 FROM pg_catalog.pg_constraint co

@@ -46,10 +46,12 @@ SELECT a.attrelid, a.attname,
        END AS storage,
        {{if ge .V 140000}}CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE '' END{{else}}''{{end}} AS compression,
        a.attislocal,
-       -- Only the documented per-column options (n_distinct, n_distinct_inherited):
-       -- this server build also stores an internal, per-creation marker
-       -- (pg_attver=...) there, which pg_dump skips and which is not schema.
-       ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o ~ '^n_distinct(_inherited)?=') AS attoptions,
+       -- The caller keeps only the documented per-column options (n_distinct,
+       -- n_distinct_inherited): some server builds also store an internal,
+       -- per-creation marker there (pg_attver=...), which pg_dump skips and
+       -- which is not schema.
+       a.attoptions::pg_catalog.text[] AS attoptions,
+       a.attnum::int AS attnum,
        {{if .Priv}}a.attacl::pg_catalog.text[]{{else}}NULL::pg_catalog.text[]{{end}} AS acl,
        d.description
 FROM pg_catalog.pg_attribute a
