@@ -66,3 +66,21 @@ func TestNormalizeAndFingerprint(t *testing.T) {
 		t.Errorf("fingerprint changed through JSON")
 	}
 }
+
+// The parallel fingerprint hashes exactly the bytes of the serial one.
+func TestHashParallelMatchesSerial(t *testing.T) {
+	s := Schema{Privileges: true, Namespaces: []Namespace{{Name: "public"}}}
+	for i := 0; i < 1000; i++ {
+		c := "c<&>\"x"
+		s.Tables = append(s.Tables, Table{QualifiedName: QualifiedName{Schema: "public", Name: "t" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))},
+			Columns: []Column{{Name: "id", Type: "integer", Comment: &c}}, Comment: &c})
+	}
+	s.Normalize()
+	if a, b := s.hash(), s.hashSerial(); a != b {
+		t.Fatalf("parallel hash %s != serial %s", a, b)
+	}
+	s.Tables = s.Tables[:10]
+	if a, b := s.hash(), s.hashSerial(); a != b {
+		t.Fatalf("small: %s != %s", a, b)
+	}
+}

@@ -1,10 +1,13 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // Normalize sorts every list of the model into its canonical order, in place,
@@ -155,16 +158,94 @@ func (s Schema) Fingerprint() string {
 	return c.hash()
 }
 
-// hash is the fingerprint of an already normalised schema.
+// hash is the fingerprint of an already normalised schema: SHA-256 of its
+// JSON (json.Encoder, HTML escaping off). Tables, the bulk of a large model,
+// are encoded on several goroutines; the bytes hashed are exactly the ones
+// one Encoder would write (hashSerial, checked by a test).
 func (s *Schema) hash() string {
+	if len(s.Tables) < 256 {
+		return s.hashSerial()
+	}
+	head := *s
+	head.Tables = []Table{}
+	b, err := encodeJSON(&head)
+	if err != nil {
+		panic("catalog: marshal schema: " + err.Error())
+	}
+	const marker = `"tables":[]`
+	i := bytes.Index(b, []byte(marker))
+	if i < 0 {
+		return s.hashSerial()
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	chunks := make([][]byte, workers)
+	var wg sync.WaitGroup
+	per := (len(s.Tables) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, len(s.Tables))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for k := lo; k < hi; k++ {
+				e, err := encodeJSON(&s.Tables[k])
+				if err != nil {
+					panic("catalog: marshal table: " + err.Error())
+				}
+				if k > lo {
+					buf.WriteByte(',')
+				}
+				buf.Write(e)
+			}
+			chunks[w] = buf.Bytes()
+		}(w, lo, hi)
+	}
+	wg.Wait()
 	h := sha256.New()
-	enc := json.NewEncoder(h)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
+	h.Write(b[:i+len(marker)-1])
+	first := true
+	for _, c := range chunks {
+		if len(c) == 0 {
+			continue
+		}
+		if !first {
+			h.Write([]byte{','})
+		}
+		first = false
+		h.Write(c)
+	}
+	h.Write(b[i+len(marker)-1:])
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashSerial is hash in one pass.
+func (s *Schema) hashSerial() string {
+	b, err := encodeJSON(s)
+	if err != nil {
 		// The model holds only strings, numbers, bools, slices and pointers: cannot fail.
 		panic("catalog: marshal schema: " + err.Error())
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// encodeJSON is json.Encoder's output (HTML escaping off) with its trailing
+// newline kept.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := buf.Bytes()
+	if _, ok := v.(*Table); ok {
+		b = bytes.TrimSuffix(b, []byte("\n"))
+	}
+	return b, nil
 }
 
 // fillNil replaces nil lists that always marshal (no omitempty) with empty
