@@ -26,6 +26,7 @@ export * from './review'
 export * from './compare'
 export { ApiError, toApiError } from './errors'
 export * from './schema'
+export * from './history'
 
 // Go sends a nil slice as null; the UI always gets an array.
 async function list<T>(fn: () => Promise<T[] | null | undefined>): Promise<T[]> {

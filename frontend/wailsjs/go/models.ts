@@ -78,6 +78,140 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ApplyChangeRequest {
+	    databaseId: string;
+	    version: string;
+	    type: string;
+	    description: string;
+	    statement: string;
+	    confirm: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplyChangeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.version = source["version"];
+	        this.type = source["type"];
+	        this.description = source["description"];
+	        this.statement = source["statement"];
+	        this.confirm = source["confirm"];
+	    }
+	}
+	export class ApplyCheck {
+	    databaseName: string;
+	    environmentName: string;
+	    production: boolean;
+	    destructive: string[];
+	    needsConfirm: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplyCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseName = source["databaseName"];
+	        this.environmentName = source["environmentName"];
+	        this.production = source["production"];
+	        this.destructive = source["destructive"];
+	        this.needsConfirm = source["needsConfirm"];
+	    }
+	}
+	export class Change {
+	    id: string;
+	    databaseId: string;
+	    runId: string;
+	    version: string;
+	    type: string;
+	    status: string;
+	    description: string;
+	    checksum: string;
+	    source: string;
+	    appliedBy: string;
+	    host: string;
+	    durationMs: number;
+	    error: string;
+	    sqlstate: string;
+	    failedStatement: string;
+	    failedLine: number;
+	    beforeSnapshotId: string;
+	    afterSnapshotId: string;
+	    seenOnSync: boolean;
+	    appliedAt: string;
+	    recordedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Change(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.databaseId = source["databaseId"];
+	        this.runId = source["runId"];
+	        this.version = source["version"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.description = source["description"];
+	        this.checksum = source["checksum"];
+	        this.source = source["source"];
+	        this.appliedBy = source["appliedBy"];
+	        this.host = source["host"];
+	        this.durationMs = source["durationMs"];
+	        this.error = source["error"];
+	        this.sqlstate = source["sqlstate"];
+	        this.failedStatement = source["failedStatement"];
+	        this.failedLine = source["failedLine"];
+	        this.beforeSnapshotId = source["beforeSnapshotId"];
+	        this.afterSnapshotId = source["afterSnapshotId"];
+	        this.seenOnSync = source["seenOnSync"];
+	        this.appliedAt = source["appliedAt"];
+	        this.recordedAt = source["recordedAt"];
+	    }
+	}
+	export class ChangeDetail {
+	    change: Change;
+	    statement: string;
+	    beforeDdl: string;
+	    afterDdl: string;
+	    hasBefore: boolean;
+	    hasAfter: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.change = this.convertValues(source["change"], Change);
+	        this.statement = source["statement"];
+	        this.beforeDdl = source["beforeDdl"];
+	        this.afterDdl = source["afterDdl"];
+	        this.hasBefore = source["hasBefore"];
+	        this.hasAfter = source["hasAfter"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class CompareHazard {
 	    type: string;
 	    message: string;
