@@ -229,6 +229,7 @@ const steps = [
     await tid('sample-running').waitFor({ timeout: 120_000 })
     await expectText(tid('sample-databases'), 'hr_prod', 'sample databases after restart')
   }],
+  ['sync a database schema and read a table and its DDL', async () => (await import('./schema.mjs')).syncSchema({ page, tid, pg, shot, expectText, nav })],
   ['apply a change from the app and read it in the change history', async () => (await import('./history.mjs')).applyChange({ page, tid, pg, shot, expectText, nav })],
 ]
 
