@@ -10,7 +10,8 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
   await tid('database-view').waitFor()
   await expectText(tid('database-view'), db, 'database page title')
   // the tabs appear once the database has a schema snapshot
-  if (await tid('schema-never-synced').isVisible().catch(() => false)) await tid('schema-sync-empty').click()
+  await page.locator('[data-testid="database-tabs"], [data-testid="schema-never-synced"]').first().waitFor()
+  if (await tid('schema-never-synced').isVisible()) await tid('schema-sync-empty').click()
   await tid('database-tabs').waitFor({ timeout: 60_000 })
   await page.getByRole('tab', { name: 'Change history', exact: true }).click()
   await tid('history-tab').waitFor()
