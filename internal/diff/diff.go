@@ -96,6 +96,7 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 	f, t := from.Clone(), to.Clone()
 	f.Normalize()
 	t.Normalize()
+	prune(&f, &t)
 	priv := f.Privileges && t.Privileges && !opts.NoPrivileges
 	p := &planner{
 		opts: opts, fi: buildIndex(&f, priv), ti: buildIndex(&t, priv),

@@ -307,11 +307,19 @@ func isIdent(s string) bool {
 }
 
 func uniq(s []string, self string) []string {
-	seen := map[string]bool{self: true}
 	out := s[:0]
 	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
+		if x == self {
+			continue
+		}
+		dup := false
+		for _, y := range out {
+			if y == x {
+				dup = true
+				break
+			}
+		}
+		if !dup {
 			out = append(out, x)
 		}
 	}
