@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/testcorpus"
 )
 
 // schemaDB creates a database on the test server, registers the server as an
@@ -331,5 +333,133 @@ func TestSchemaSyncFailureKeepsPreviousSnapshot(t *testing.T) {
 	}
 	if list, _ := svc.Snapshots(dbID); len(list) != 1 {
 		t.Fatalf("snapshots after a failed sync: %d", len(list))
+	}
+}
+
+// TestSchemaTreeCoversCorpus is an oracle over real schemas: every object of
+// the model is a node of the tree, every node resolves to details with DDL,
+// and the DDL of the tree's objects is exactly the dump's statements — each
+// object's statements are in the whole DDL, and every statement of the dump
+// (but those of kinds the tree does not show) belongs to some object.
+func TestSchemaTreeCoversCorpus(t *testing.T) {
+	for _, name := range []string{"pagila.sql", "danbooru.sql"} {
+		t.Run(name, func(t *testing.T) {
+			file := testcorpus.Path(t, "schemas", name)
+			h := newApp(t, "", false)
+			dbID, dbURL := schemaDB(t, h, "")
+			cmd := exec.Command(filepath.Join(pgsrv.BinDir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dbURL, "-f", file)
+			cmd.Dir = filepath.Dir(file)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("load %s: %v\n%s", name, err, out)
+			}
+			svc := h.app.Schema()
+			if _, err := svc.Sync(dbID); err != nil {
+				t.Fatal(err)
+			}
+			ddl, err := svc.DDL(dbID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tree, err := svc.Tree(dbID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := catalog.Inspect(context.Background(), pgtest.Conn(t, dbURL), catalog.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := res.Schema
+			if want := string(catalog.Dump(m, catalog.DumpOptions{})); ddl != want {
+				t.Fatal("the snapshot's DDL differs from catalog.Dump of the database")
+			}
+			var want []string
+			for _, x := range m.Tables {
+				k := x.Ref().Key()
+				want = append(want, k)
+				for _, c := range x.Columns {
+					want = append(want, k+"/column:"+catalog.QuoteIdent(c.Name))
+				}
+				for _, c := range x.Constraints {
+					want = append(want, k+"/constraint:"+catalog.QuoteIdent(c.Name))
+				}
+				for _, c := range x.Indexes {
+					want = append(want, k+"/index:"+catalog.QuoteIdent(c.Name))
+				}
+				for _, c := range x.Triggers {
+					want = append(want, k+"/trigger:"+catalog.QuoteIdent(c.Name))
+				}
+			}
+			for _, x := range m.Views {
+				want = append(want, x.Ref().Key())
+			}
+			for _, x := range m.Functions {
+				want = append(want, x.Ref().Key())
+			}
+			for _, x := range m.Types {
+				want = append(want, x.Ref().Key())
+			}
+			for _, x := range m.Sequences {
+				want = append(want, x.Ref().Key())
+			}
+			for _, id := range want {
+				if find(tree.Nodes, id) == nil {
+					t.Errorf("model object %s is not in the tree", id)
+				}
+			}
+			if len(want) < 50 {
+				t.Fatalf("only %d objects: the corpus did not load", len(want))
+			}
+
+			nodes := catalog.DumpNodes(m, catalog.DumpOptions{})
+			var all []string
+			for _, n := range nodes {
+				all = append(all, n.Statements...)
+			}
+			covered := map[string]bool{}
+			for _, id := range ids(tree.Nodes) {
+				if strings.HasPrefix(id, "group:") {
+					continue
+				}
+				d, err := svc.Object(dbID, id)
+				if err != nil {
+					t.Fatalf("object %s: %v", id, err)
+				}
+				if d.DDL == "" {
+					t.Errorf("object %s has no DDL", id)
+				}
+				if strings.Contains(id, "/") {
+					continue // sub-objects: fragments or their own statements, checked through their owner
+				}
+				// The object's DDL is a sequence of the dump's statements (bodies may
+				// hold ";\n\n", so match whole statements rather than split).
+				rest := d.DDL
+				for rest != "" {
+					best := ""
+					for _, st := range all {
+						if len(st) > len(best) && strings.HasPrefix(rest, st+";") && (len(rest) == len(st)+1 || strings.HasPrefix(rest[len(st)+1:], "\n\n")) {
+							best = st
+						}
+					}
+					if best == "" {
+						t.Errorf("%s: DDL holds a statement that is not in the dump: %.200q", id, rest)
+						break
+					}
+					covered[best] = true
+					rest = strings.TrimPrefix(rest[len(best)+1:], "\n\n")
+				}
+			}
+			for _, n := range nodes {
+				switch k := n.Key; {
+				case strings.HasPrefix(k, "operator:"), strings.HasPrefix(k, "acl:operator:"), strings.HasPrefix(k, "collation:"),
+					strings.HasPrefix(k, "event_trigger:"), strings.HasPrefix(k, "defacl:"):
+					continue // kinds the tree does not show
+				}
+				for _, st := range n.Statements {
+					if !covered[st] {
+						t.Errorf("dump statement of %s belongs to no object of the tree: %q", n.Key, st)
+					}
+				}
+			}
+		})
 	}
 }
