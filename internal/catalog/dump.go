@@ -169,8 +169,14 @@ func (d *dumper) build() {
 		d.acl(schemaKey(n.Name), "SCHEMA", QuoteIdent(n.Name), aclSchema, n.Owner, n.ACL)
 	}
 	for _, e := range s.Extensions {
-		st := []string{fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s VERSION %s",
-			QuoteIdent(e.Name), QuoteIdent(e.Schema), QuoteLiteral(e.Version))}
+		var st []string
+		if s.Namespace(e.Schema) == nil && e.Schema != "pg_catalog" {
+			// The extension lives in a schema left out of the model (a
+			// filtered inspection): make sure it exists.
+			st = append(st, "CREATE SCHEMA IF NOT EXISTS "+QuoteIdent(e.Schema))
+		}
+		st = append(st, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s VERSION %s",
+			QuoteIdent(e.Name), QuoteIdent(e.Schema), QuoteLiteral(e.Version)))
 		d.comment(&st, "EXTENSION "+QuoteIdent(e.Name), e.Comment)
 		d.add(ObjectRef{Kind: KindExtension, Name: e.Name}.Key(), rankExtension, st,
 			append(d.refKeys(e.DependsOn), schemaKey(e.Schema))...)

@@ -65,3 +65,16 @@ func TestDumpIgnoresListOrder(t *testing.T) {
 func shuffle[T any](r *rand.Rand, s []T) {
 	r.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
 }
+
+func TestDumpExtensionOutsideModel(t *testing.T) {
+	s := Schema{
+		Namespaces: []Namespace{{Name: "app"}},
+		Extensions: []Extension{{Name: "citext", Schema: "ext", Version: "1.6"}, {Name: "hstore", Schema: "app", Version: "1.8"}},
+	}
+	d := string(Dump(s, DumpOptions{NoHeader: true}))
+	want := "CREATE SCHEMA app;\n\nCREATE SCHEMA IF NOT EXISTS ext;\n\nCREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA ext VERSION '1.6';\n\n" +
+		"CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA app VERSION '1.8';"
+	if d != want {
+		t.Errorf("dump:\n%s\nwant:\n%s", d, want)
+	}
+}
