@@ -2,7 +2,6 @@ package diff
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
@@ -138,8 +137,6 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 	}
 	return out
 }
-
-var notValidRe = regexp.MustCompile(` NOT VALID$`)
 
 // createStatements creates to (Dump's statements) with hazards, in online
 // form when asked.
@@ -281,8 +278,6 @@ func (p *planner) addConstraint(to *obj) []Statement {
 	}
 	return out
 }
-
-var _ = notValidRe
 
 // seqOptions renders the sequence options that differ between f and t (all when f is nil).
 func seqOptions(f, t *catalog.Sequence, set string) []string {

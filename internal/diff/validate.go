@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -175,5 +174,3 @@ func nodesSortedColumns(s *catalog.Schema, noPrivileges bool) map[string][]strin
 	}
 	return m
 }
-
-var _ = strings.TrimSpace

@@ -12,9 +12,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 )
 
 // DB is a scratch database.
@@ -90,10 +93,12 @@ func (e *LoadError) Error() string {
 
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// Load runs the SQL script src (named file in errors) in the database as one
-// simple-protocol query: PostgreSQL runs it as a single implicit transaction
-// unless the script has its own BEGIN/COMMIT. An error names the file and
-// the line PostgreSQL's error position points to.
+// Load runs the SQL script src (named file in errors) in the database over
+// the simple protocol, statement by statement (psql meta-commands are
+// refused), so that an error names the file and line of the statement
+// PostgreSQL rejected — the exact line when PostgreSQL gives an error
+// position. Statements before the failing one stay applied: a scratch
+// database is meant to be dropped.
 func (d *DB) Load(ctx context.Context, file, src string) error {
 	return LoadURL(ctx, d.URL, file, src)
 }
@@ -113,15 +118,39 @@ func LoadURL(ctx context.Context, dbURL, file, src string) error {
 	if _, err := conn.Exec(ctx, "SET client_min_messages = warning"); err != nil {
 		return fmt.Errorf("scratch: %w", err)
 	}
-	mrr := conn.PgConn().Exec(ctx, src)
-	_, err = mrr.ReadAll()
-	if err != nil {
+	run := func(text string, start int) error {
+		_, err := conn.PgConn().Exec(ctx, text).ReadAll()
+		if err == nil {
+			return nil
+		}
 		le := &LoadError{File: file, Err: err}
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Position > 0 {
-			le.Line = LineAt(src, int(pe.Position))
+			le.Line = LineAt(src, utf8.RuneCountInString(src[:start])+int(pe.Position))
+		} else {
+			le.Line = LineAt(src, utf8.RuneCountInString(src[:start])+1)
 		}
 		return le
+	}
+	stmts, err := sqlparse.Split(src)
+	if err != nil {
+		// Let the server report the syntax error (with its SQLSTATE and position).
+		if lerr := run(src, 0); lerr != nil {
+			return lerr
+		}
+		return &LoadError{File: file, Err: err}
+	}
+	for _, st := range stmts {
+		if st.Kind == sqlparse.MetaCommand {
+			return &LoadError{File: file, Line: st.Line, Err: fmt.Errorf("psql meta-command %s is not supported here", st.Tag)}
+		}
+		if st.HasData {
+			return &LoadError{File: file, Line: st.Line, Err: errors.New("COPY ... FROM STDIN data is not supported here")}
+		}
+		// Start at the statement's first token so positions count from it.
+		if err := run(st.Text, st.Start); err != nil {
+			return err
+		}
 	}
 	return nil
 }
