@@ -150,4 +150,3 @@ func psqlExec(t *testing.T, url, sql string) {
 		t.Fatal(err)
 	}
 }
-
