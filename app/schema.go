@@ -122,6 +122,7 @@ type loadedSnapshot struct {
 	info    workspace.SnapshotInfo
 	ddl     string
 	schema  catalog.Schema
+	built   sync.Once // tree and objects are built on first use
 	tree    []TreeNode
 	objects map[string]*objectEntry
 
@@ -233,7 +234,7 @@ func (s *SchemaService) Sync(databaseID string) (SchemaSummary, error) {
 		return finish(fmt.Errorf("encode the schema model: %w", err))
 	}
 	step("Saving the snapshot", 3)
-	_, err = s.a.ws.AddSnapshot(ctx, workspace.Snapshot{
+	info, err := s.a.ws.AddSnapshot(ctx, workspace.Snapshot{
 		SnapshotInfo: workspace.SnapshotInfo{
 			DatabaseID: databaseID, TakenAt: start, Duration: time.Since(start), Fingerprint: res.Fingerprint,
 			ServerVersion: res.ServerVersion, Unsupported: schObjectsIn(res.Unsupported), Skipped: schObjectsIn(res.Skipped),
@@ -243,6 +244,8 @@ func (s *SchemaService) Sync(databaseID string) (SchemaSummary, error) {
 	if err != nil {
 		return finish(err)
 	}
+	// The model in hand is the snapshot's: cache it rather than decode it again.
+	s.remember(databaseID, &loadedSnapshot{info: info, ddl: string(ddl), schema: res.Schema})
 	p.Step, p.Done, p.Finished = "Done", 4, true
 	s.a.progress(p)
 	sum, err := s.summary(ctx, databaseID)
@@ -325,6 +328,7 @@ func (s *SchemaService) Tree(databaseID string) (SchemaTree, error) {
 	if err != nil {
 		return SchemaTree{}, fail(err)
 	}
+	l.built.Do(l.build)
 	return SchemaTree{SnapshotID: l.info.ID, Nodes: l.tree}, nil
 }
 
@@ -336,6 +340,7 @@ func (s *SchemaService) Object(databaseID, nodeID string) (ObjectDetail, error) 
 	if err != nil {
 		return ObjectDetail{}, fail(err)
 	}
+	l.built.Do(l.build)
 	e, ok := l.objects[nodeID]
 	if !ok {
 		return ObjectDetail{}, &UserError{Message: fmt.Sprintf("object %s is not in the latest snapshot of this database; sync again or pick another object", nodeID)}
@@ -435,7 +440,12 @@ func (s *SchemaService) load(ctx context.Context, databaseID string) (*loadedSna
 	if err := json.Unmarshal(snap.Model, &l.schema); err != nil {
 		return nil, fmt.Errorf("snapshot %s: decode the schema model: %w", snap.ID, err)
 	}
-	l.build()
+	s.remember(databaseID, l)
+	return l, nil
+}
+
+// remember caches the parsed latest snapshot of a database.
+func (s *SchemaService) remember(databaseID string, l *loadedSnapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cache == nil {
@@ -448,7 +458,6 @@ func (s *SchemaService) load(ctx context.Context, databaseID string) (*loadedSna
 		}
 	}
 	s.cache[databaseID] = l
-	return l, nil
 }
 
 func schCounts(m *catalog.Schema) SchemaCounts {
