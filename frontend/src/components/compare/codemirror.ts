@@ -37,9 +37,10 @@ const lightTheme = EditorView.theme({
   '.cm-gutters': { backgroundColor: '#f4f7f9', color: '#6b7785', borderRight: '1px solid #e3e8ec' },
 })
 
-/** readOnlySql: the extensions of a read-only PostgreSQL editor. */
-export function readOnlySql(dark: boolean): Extension[] {
+/** readOnlySql: the extensions of a read-only PostgreSQL editor (wrap: soft-wrap long lines). */
+export function readOnlySql(dark: boolean, wrap = false): Extension[] {
   return [
+    ...(wrap ? [EditorView.lineWrapping] : []),
     lineNumbers(),
     sql({ dialect: PostgreSQL }),
     EditorState.readOnly.of(true),
