@@ -243,3 +243,21 @@ describe('databases list', () => {
     w.unmount()
   })
 })
+
+describe('schema tree of a large database', () => {
+  it('starts with the long group collapsed, and search finds a table deep in the list', async () => {
+    const tables = Array.from({ length: 3000 }, (_, i) => n(`table:app.t${i}`, `t${i}`, 'table'))
+    mocked.schemaSummary.mockResolvedValue(summaryOf())
+    mocked.schemaTree.mockResolvedValue({ snapshotId: 's1', nodes: [n('schema:app', 'app', 'schema', [n('group:schema:app/tables', 'Tables (3000)', 'group', tables)])] })
+    const w = await mountDatabase()
+    // the long group starts collapsed
+    expect(q('[data-testid="schema-node-table:app.t0"]')).toBeNull()
+    const input = q('[data-testid="schema-search"] input') as HTMLInputElement
+    input.value = 't2999'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    expect(q('[data-testid="schema-node-table:app.t2999"]')).not.toBeNull()
+    expect(document.body.querySelectorAll('[data-testid^="schema-node-table:"]').length).toBe(1)
+    w.unmount()
+  })
+})
