@@ -159,7 +159,8 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			if tc.Collation != "" {
 				s += " COLLATE " + tc.Collation
 			}
-			if baseType(fc.Type) != baseType(tc.Type) {
+			if baseType(fc.Type) != baseType(tc.Type) && tc.Generated == "" {
+				// (Generated columns are recomputed: PostgreSQL refuses USING.)
 				via := ""
 				if p.isEnum(fc.TypeRef) {
 					via = "::text"

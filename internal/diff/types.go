@@ -189,7 +189,11 @@ func (p *planner) enumSwap(f, t *catalog.Type, to *obj) []Statement {
 			if fc.Default != nil {
 				st = append(st, tx("ALTER TABLE "+tname+" ALTER COLUMN "+col+" DROP DEFAULT"))
 			}
-			st = append(st, tx("ALTER TABLE "+tname+" ALTER COLUMN "+col+" TYPE "+tc.Type+" USING "+col+"::"+via+"::"+tc.Type,
+			using := " USING " + col + "::" + via + "::" + tc.Type
+			if tc.Generated != "" {
+				using = ""
+			}
+			st = append(st, tx("ALTER TABLE "+tname+" ALTER COLUMN "+col+" TYPE "+tc.Type+using,
 				hz(HazardRewritesTable, "re-casting %s.%s to the new %s rewrites the table", tname, col, name), lockHz(tname),
 				hz(HazardValidatesScan, "fails if a row of %s holds a value %s no longer has", tname, name)))
 			if tc.Default != nil {
