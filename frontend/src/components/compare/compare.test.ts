@@ -140,6 +140,18 @@ describe('compare view', () => {
     expect(mocked.copyText).toHaveBeenCalledWith(store.result!.script)
   })
 
+  it('takes the source database from the route (the database page\'s "Compare with…")', async () => {
+    const pinia = fresh()
+    useCompareStore().result = compareResult()
+    const w = mountWithProviders(CompareView, {}, pinia)
+    await flushPromises()
+    await w.vm.$router.push({ path: '/compare', query: { source: 'd7' } })
+    await flushPromises()
+    expect(useCompareStore().source).toMatchObject({ kind: 'database', databaseId: 'd7' })
+    expect(useCompareStore().result).toBeNull()
+    expect(q('[data-testid="compare-empty"]')).not.toBeNull()
+  })
+
   it('says when the schemas are identical', async () => {
     const pinia = fresh()
     useCompareStore().result = compareResult({ identical: true, statements: [], script: '-- No changes: the schemas are equal.\n' })
