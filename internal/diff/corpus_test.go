@@ -150,3 +150,17 @@ func psqlExec(t *testing.T, url, sql string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRefusals: a change Diff cannot plan is refused, naming the object and why.
+func TestRefusals(t *testing.T) {
+	a, b := pg.NewDB(t), pg.NewDB(t)
+	psqlExec(t, a, "CREATE DOMAIN d AS int; CREATE TABLE t (x d);")
+	psqlExec(t, b, "CREATE DOMAIN d AS bigint; CREATE TABLE t (x d);")
+	ra, rb := inspect(t, a, catalog.Options{}), inspect(t, b, catalog.Options{})
+	_, err := diff.Diff(&ra.Schema, &rb.Schema, diff.Options{})
+	var re *diff.RefusalError
+	if !errors.As(err, &re) || len(re.Refusals) != 1 || re.Refusals[0].Object != "table:public.t" ||
+		!strings.Contains(re.Refusals[0].Reason, "type:public.d") || !strings.Contains(re.Refusals[0].Reason, "base type") {
+		t.Fatalf("want a refusal naming table:public.t and the domain, got %v", err)
+	}
+}

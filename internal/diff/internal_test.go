@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -112,5 +113,29 @@ func TestBaseType(t *testing.T) {
 		if got := baseType(in); got != want {
 			t.Errorf("baseType(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPlanJSONRoundTrip(t *testing.T) {
+	p := Plan{Statements: []Statement{{SQL: "CREATE INDEX CONCURRENTLY i ON t (x)", Transactional: false,
+		Hazards:     []Hazard{{HazardBuildsIndex, "builds"}, {HazardNonTransactional, "outside"}},
+		LockTimeout: 3e9, StatementTimeout: 6e10, Object: "index:public.i"}}, Validated: true, Online: true, ColumnOrder: []string{"public.t"}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q Plan
+	if err := json.Unmarshal(b, &q); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p, q) {
+		t.Fatalf("round trip:\n%+v\n%+v\n%s", p, q, b)
+	}
+	if !strings.Contains(string(b), `"lock_timeout_ms":3000`) || !strings.Contains(string(b), `"type":"builds_index"`) {
+		t.Fatalf("JSON shape: %s", b)
+	}
+	empty, _ := json.Marshal(Statement{SQL: "x", Transactional: true})
+	if !strings.Contains(string(empty), `"hazards":[]`) {
+		t.Fatalf("hazards must be a list: %s", empty)
 	}
 }
