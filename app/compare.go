@@ -242,8 +242,10 @@ type scratchServer struct {
 	name     string // the instance, for messages
 }
 
+// redact hides the scratch server's password in err; an error that does not
+// contain it is returned as it is (keeping its chain, e.g. the SQLSTATE).
 func (s scratchServer) redact(err error) error {
-	if err == nil || s.password == "" {
+	if err == nil || s.password == "" || !strings.Contains(err.Error(), s.password) {
 		return err
 	}
 	return errors.New(secret.Redact(err.Error(), s.password))
@@ -521,7 +523,13 @@ func (s *CompareService) loadFile(ctx context.Context, name string, v CompareSid
 	}
 	db, err := scratch.Create(ctx, srv.url)
 	if err != nil {
-		return loaded{}, fmt.Errorf("load %s: %w", file, srv.redact(err))
+		ue := toUserError(srv.redact(err))
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			ue.SQLState = pe.Code
+		}
+		ue.Message = fmt.Sprintf("load %s into a scratch database on %s: %s", file, srv.name, ue.Message)
+		return loaded{}, ue
 	}
 	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; the name says it is scratch
 	if err := db.Load(ctx, file, src); err != nil {

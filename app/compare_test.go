@@ -228,6 +228,44 @@ func TestCompareFileSideThroughScratchServer(t *testing.T) {
 	}
 }
 
+func TestCompareScratchServerWithoutCreateDB(t *testing.T) {
+	f := newCompareFixture(t, false, map[string]string{"b": changeDDL})
+	pgtest.MustExec(t, pgsrv.AdminURL, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tm_nocreate') THEN CREATE ROLE tm_nocreate LOGIN; END IF; END $$")
+	in := pgInput(t, "Weak")
+	in.User = "tm_nocreate"
+	weak, err := f.h.app.Instances().Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := f.h.app.Compare()
+	if st, err := cs.SetScratchInstance(weak.ID); err != nil || st.ScratchInstanceID != weak.ID {
+		t.Fatalf("set scratch: %+v %v", st, err)
+	}
+	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, SQL: baseDDL}, Target: f.db("b")})
+	ue := userErr(t, err)
+	if ue.SQLState != "42501" || !strings.Contains(ue.Message, "pasted SQL into a scratch database on Weak") || !strings.Contains(ue.Message, "permission denied to create database") {
+		t.Fatalf("no CREATEDB: %+v", ue)
+	}
+	// Two databases still compare; the validation that could not run is said to be skipped, with why.
+	r, err := cs.Compare(CompareRequest{Source: f.db("b"), Target: f.db("b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Validation.Status != ValidationSkipped || !strings.Contains(r.Validation.Reason, "could not be validated on Weak") {
+		t.Fatalf("validation %+v", r.Validation)
+	}
+	// The failed comparison finished its progress task with the error.
+	var last Progress
+	for _, p := range f.h.progress() {
+		if p.ID == "compare" && p.Error != "" {
+			last = p
+		}
+	}
+	if !last.Finished || !strings.Contains(last.Error, "SQLSTATE 42501") {
+		t.Fatalf("progress %+v", last)
+	}
+}
+
 func TestCompareRefusalSurfacesTheEngine(t *testing.T) {
 	// A domain whose base type changes must be dropped and re-created, and a
 	// table column uses it: the engine refuses rather than lose the table.
