@@ -13,7 +13,7 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
   await page.locator('[data-testid="database-tabs"], [data-testid="schema-never-synced"]').first().waitFor()
   if (await tid('schema-never-synced').isVisible()) await tid('schema-sync-empty').click()
   await tid('database-tabs').waitFor({ timeout: 60_000 })
-  await page.getByRole('tab', { name: 'Change history', exact: true }).click()
+  await tid('database-tabs').locator('.n-tabs-tab', { hasText: /^Change history$/ }).click()
   await tid('history-tab').waitFor()
 
   await tid('history-apply-open').click()
