@@ -249,14 +249,49 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
-func (c *Cluster) run(ctx context.Context, bin string, args ...string) (string, error) {
+// argv is the command line running server binary bin with args, through
+// runuser when RunAs is set.
+func (c *Cluster) argv(bin string, args ...string) []string {
 	path := filepath.Join(c.BinDir, bin)
-	var cmd *exec.Cmd
 	if c.RunAs != "" {
-		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", c.RunAs, "--", path}, args...)...)
-	} else {
-		cmd = exec.CommandContext(ctx, path, args...)
+		return append([]string{"runuser", "-u", c.RunAs, "--", path}, args...)
 	}
+	return append([]string{path}, args...)
+}
+
+// StopOnExit starts a watchdog process that stops the server (immediate mode)
+// and then removes removeDir (when not empty) as soon as this process exits,
+// however it exits: a panic, a test timeout, SIGKILL. The watchdog waits for
+// the end of a pipe only this process holds, and runs in its own process group
+// so a Ctrl-C does not take it down first. Call release after a normal shutdown:
+// the watchdog then exits without doing anything.
+func (c *Cluster) StopOnExit(removeDir string) (release func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("watchdog pipe: %w", err)
+	}
+	defer r.Close()
+	const script = `IFS= read -r line; [ "$line" = done ] && exit 0; "$@" >/dev/null 2>&1; [ -n "$TIDEMARK_CLEANUP_DIR" ] && rm -rf -- "$TIDEMARK_CLEANUP_DIR"; exit 0`
+	args := append([]string{"-c", script, "tidemark-pg-watchdog"}, c.argv("pg_ctl", "-D", c.DataDir, "-m", "immediate", "-w", "-t", "30", "stop")...)
+	cmd := exec.Command("/bin/sh", args...)
+	cmd.Dir = "/"
+	cmd.Stdin = r
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "TIDEMARK_CLEANUP_DIR="+removeDir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("start the cluster watchdog: %w", err)
+	}
+	return func() {
+		_, _ = w.WriteString("done\n")
+		w.Close()
+		_ = cmd.Wait()
+	}, nil
+}
+
+func (c *Cluster) run(ctx context.Context, bin string, args ...string) (string, error) {
+	argv := c.argv(bin, args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = "/"
 	// Keep the server in its own process group so a Ctrl-C in a terminal does not kill it
 	// behind pg_ctl's back; Stop shuts it down explicitly.

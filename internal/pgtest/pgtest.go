@@ -46,6 +46,7 @@ type Server struct {
 
 	startErr error
 	tmp      string
+	release  func() // ends the cluster watchdog after a normal Close
 }
 
 // Run starts a server (or connects to TIDEMARK_TEST_PG_URL), stores it in *dst,
@@ -100,8 +101,18 @@ func Start(ctx context.Context) *Server {
 		s.startErr = err
 		return s
 	}
+	// A test binary that panics or hits -timeout never reaches Close: the
+	// watchdog then stops the server and removes its files.
+	release, err := c.StopOnExit(tmp)
+	if err != nil {
+		s.startErr = err
+		return s
+	}
+	s.release = release
 	if err := c.Start(ctx); err != nil {
 		s.startErr = err
+		// pg_ctl may have given up waiting on a server that did start.
+		_ = c.Stop(context.WithoutCancel(ctx))
 		return s
 	}
 	s.Cluster = c
@@ -111,16 +122,22 @@ func Start(ctx context.Context) *Server {
 
 // Close stops the ephemeral cluster and removes its files.
 func (s *Server) Close() error {
-	if s == nil || s.Cluster == nil {
-		if s != nil && s.tmp != "" {
-			os.RemoveAll(s.tmp)
-		}
+	if s == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	err := s.Cluster.Stop(ctx)
-	os.RemoveAll(s.tmp)
+	var err error
+	if s.Cluster != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err = s.Cluster.Stop(ctx)
+	}
+	if s.tmp != "" {
+		os.RemoveAll(s.tmp)
+	}
+	// After a failed stop the watchdog stays armed and tries again at exit.
+	if s.release != nil && err == nil {
+		s.release()
+	}
 	return err
 }
 

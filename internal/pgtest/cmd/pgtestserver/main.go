@@ -105,7 +105,14 @@ func run(infoPath, role string) error {
 		return err
 	}
 	_ = os.Remove(pwfile)
+	// Killed outright (SIGKILL, a crashed test runner), this process never runs
+	// its deferred stop: the watchdog then stops the server and removes tmp.
+	release, err := c.StopOnExit(tmp)
+	if err != nil {
+		return err
+	}
 	if err := c.Start(setup); err != nil {
+		_ = c.Stop(context.WithoutCancel(setup))
 		return err
 	}
 	defer func() {
@@ -113,7 +120,9 @@ func run(infoPath, role string) error {
 		defer scancel()
 		if err := c.Stop(sctx); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtestserver:", err)
+			return
 		}
+		release()
 	}()
 
 	admin := url.URL{
