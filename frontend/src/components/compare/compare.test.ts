@@ -17,6 +17,7 @@ import * as api from '../../api'
 import CompareView from '../../views/CompareView.vue'
 import MigrationPanel from './MigrationPanel.vue'
 import DdlMerge from './DdlMerge.vue'
+import SidePicker from './SidePicker.vue'
 import { statementLines } from './codemirror'
 import { hazardLabel, hazardTag } from './hazards'
 import { compareResult } from './testdata'
@@ -110,6 +111,58 @@ describe('DDL merge view', () => {
     expect(editors).toHaveLength(2)
     expect(editors.map((e) => e.textContent)).toEqual(['CREATE TABLE a ();', 'CREATE TABLE b ();'])
     expect(editors.every((e) => e.getAttribute('contenteditable') === 'false')).toBe(true)
+  })
+})
+
+describe('side picker', () => {
+  it('lists databases as instance / name and says what to do when there are none', async () => {
+    const pinia = fresh()
+    mountWithProviders(SidePicker, { name: 'source', title: 'Source' }, pinia)
+    await flushPromises()
+    expect(q('[data-testid="source-no-databases"]')?.textContent).toContain('add and sync an instance')
+    document.body.innerHTML = ''
+    const pinia2 = fresh()
+    useDatabasesStore().items = [database('d1', 'orders', 'i1')]
+    mountWithProviders(SidePicker, { name: 'target', title: 'Target' }, pinia2)
+    await flushPromises()
+    expect(q('[data-testid="target-no-databases"]')).toBeNull()
+    expect(q('[data-testid="target-database"]')).not.toBeNull()
+  })
+
+  it('lists the snapshots of the chosen database, or says to sync it first', async () => {
+    const pinia = fresh()
+    useDatabasesStore().items = [database('d1', 'orders', 'i1')]
+    const store = useCompareStore()
+    store.source.kind = 'snapshot'
+    mountWithProviders(SidePicker, { name: 'source', title: 'Source' }, pinia)
+    await flushPromises()
+    expect(q('[data-testid="source-snapshot"]')).not.toBeNull()
+    mocked.listSnapshots.mockResolvedValueOnce([])
+    store.source.snapshotDatabaseId = 'd1'
+    await flushPromises()
+    expect(mocked.listSnapshots).toHaveBeenCalledWith('d1')
+    expect(q('[data-testid="source-no-snapshots"]')?.textContent).toContain('sync its schema first')
+  })
+
+  it('takes a file from the dialog or pasted SQL', async () => {
+    const pinia = fresh()
+    const store = useCompareStore()
+    store.target.kind = 'file'
+    mountWithProviders(SidePicker, { name: 'target', title: 'Target' }, pinia)
+    await flushPromises()
+    mocked.pickSchemaFile.mockResolvedValue('/home/me/schema.sql')
+    click('[data-testid="target-browse"]')
+    await flushPromises()
+    expect(store.target.path).toBe('/home/me/schema.sql')
+    expect((q('[data-testid="target-path"] input') as HTMLInputElement).value).toBe('/home/me/schema.sql')
+    store.target.fileMode = 'paste'
+    await flushPromises()
+    const area = q('[data-testid="target-sql"] textarea') as HTMLTextAreaElement
+    area.value = 'CREATE TABLE t (id int);'
+    area.dispatchEvent(new Event('input'))
+    await flushPromises()
+    expect(store.target.sql).toBe('CREATE TABLE t (id int);')
+    expect(store.ready).toBe(false) // the source is still empty
   })
 })
 
