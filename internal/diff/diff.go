@@ -151,11 +151,11 @@ func (p *planner) run() (Plan, error) {
 		}
 	}
 	ordered, cycle := sortActions(acts)
+	plan := Plan{Online: p.opts.Online, Statements: []Statement{}}
 	if len(cycle) > 0 {
 		// The plan may still be right (validation decides), but say so.
-		_ = cycle
+		plan.Warnings = append(plan.Warnings, "dependency cycle: the order of the statements for "+strings.Join(cycle, ", ")+" was chosen by the tie-break")
 	}
-	plan := Plan{Online: p.opts.Online, Statements: []Statement{}}
 	lock, stmt, long := p.opts.timeouts()
 	for _, a := range ordered {
 		for _, s := range a.stmts {

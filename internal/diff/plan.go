@@ -117,6 +117,10 @@ type Plan struct {
 	Validated bool `json:"validated"`
 	// Online is true when the plan was made in online mode.
 	Online bool `json:"online"`
+	// Warnings are things the reader should know that are not hazards of
+	// one statement (e.g. statements whose relative order a dependency
+	// cycle left to the tie-break; validation tells whether it worked).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // UnsupportedObject is an object the model does not cover, with the side it is on.
