@@ -463,3 +463,52 @@ func TestSchemaTreeCoversCorpus(t *testing.T) {
 		})
 	}
 }
+
+func TestSchemaSyncReportsSkippedSchemas(t *testing.T) {
+	h := newApp(t, "", false)
+	dbURL := pgsrv.NewDB(t)
+	u, _ := url.Parse(dbURL)
+	name := strings.TrimPrefix(u.Path, "/")
+	role := "limited_" + name
+	pgtest.MustExec(t, dbURL, `CREATE SCHEMA vault; CREATE TABLE vault.secrets (id int);
+		CREATE TABLE public.visible (id int);
+		DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+role+`') THEN CREATE ROLE `+role+` LOGIN; END IF; END$$;`)
+	t.Cleanup(func() { _ = pgsrv.Exec(context.Background(), "DROP ROLE IF EXISTS "+role) })
+	in := pgInput(t, "limited")
+	in.User, in.Database = role, name
+	inst, err := h.app.Instances().Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs, err := h.app.Instances().Sync(inst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dbID string
+	for _, d := range dbs {
+		if d.Name == name {
+			dbID = d.ID
+		}
+	}
+	if dbID == "" {
+		t.Fatalf("database %s not listed for %s", name, role)
+	}
+	sum, err := h.app.Schema().Sync(dbID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped bool
+	for _, o := range sum.Snapshot.Skipped {
+		skipped = skipped || (o.Name == "vault" && o.Detail != "")
+	}
+	if !skipped {
+		t.Fatalf("schema vault not reported as skipped: %+v", sum.Snapshot.Skipped)
+	}
+	tree, err := h.app.Schema().Tree(dbID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if find(tree.Nodes, "table:public.visible") == nil || find(tree.Nodes, "table:vault.secrets") != nil {
+		t.Fatalf("tree of the limited role: %v", ids(tree.Nodes))
+	}
+}
