@@ -53,7 +53,7 @@ func Config(ci ConnInfo) (*pgx.ConnConfig, error) {
 		mode = "prefer"
 	}
 	if !validSSLMode(mode) {
-		return nil, fieldErr("sslmode", "unknown sslmode %q (use one of %s)", mode, strings.Join(SSLModes, ", "))
+		return nil, fieldErr("sslmode", "unknown sslmode %q (use one of %s)", mode, strings.Join(SSLModes(), ", "))
 	}
 	db := ci.Database
 	if db == "" {

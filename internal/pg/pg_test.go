@@ -33,11 +33,13 @@ func TestParseURL(t *testing.T) {
 		{"postgres://u:p:q@[::1]:5433/d", ConnInfo{Host: "::1", Port: 5433, User: "u", Password: "p:q", Database: "d", SSLMode: "prefer"}},
 		{"postgres://u@h/d?application_name=x&connect_timeout=3", ConnInfo{Host: "h", Port: 5432, User: "u", Database: "d", SSLMode: "prefer"}},
 		{"postgres:///d?host=h&port=7&user=u&password=pw&dbname=other", ConnInfo{Host: "h", Port: 7, User: "u", Password: "pw", Database: "other", SSLMode: "prefer"}},
+		{"postgres://h/d?user=me@corp", ConnInfo{Host: "h", Port: 5432, User: "me@corp", Database: "d", SSLMode: "prefer"}},
+		{"postgres://h?user=me@corp", ConnInfo{Host: "h", Port: 5432, User: "me@corp", SSLMode: "prefer"}},
 		{"host=h port=5433 user=u password='it''s' dbname=d sslmode=disable", ConnInfo{}}, // filled below
 		{`host=h user=u password='a \'quoted\' \\ pw' dbname = 'my db'`, ConnInfo{Host: "h", Port: 5432, User: "u", Password: `a 'quoted' \ pw`, Database: "my db", SSLMode: "prefer"}},
 	}
-	ok[6].in = `host=h port=5433 user=u password=p\ w dbname=d sslmode=disable`
-	ok[6].want = ConnInfo{Host: "h", Port: 5433, User: "u", Password: "p w", Database: "d", SSLMode: "disable"}
+	ok[8].in = `host=h port=5433 user=u password=p\ w dbname=d sslmode=disable`
+	ok[8].want = ConnInfo{Host: "h", Port: 5433, User: "u", Password: "p w", Database: "d", SSLMode: "disable"}
 	for _, c := range ok {
 		got, err := ParseURL(c.in)
 		if err != nil || got != c.want {
@@ -65,6 +67,10 @@ func TestParseURL(t *testing.T) {
 		{"host=h sslmode=maybe password=pw", "sslmode", "unknown sslmode"},
 		{"host=/var/run/postgresql password=pw", "host", "Unix-socket"},
 		{"host h port=1", "url", "not followed by =value"},
+		{"postgres://u:a/b@h/d", "password", "percent-encode a / in the user name or password"},
+		{"postgres://h/db@x", "password", "an @ in a database name as %40"},
+		{"host=h password=a b", "password", "quote a password holding spaces"},
+		{"postgres://u:a?b@h/d", "password", "percent-encode a ? in the user name or password"},
 	}
 	for _, c := range bad {
 		_, err := ParseURL(c.in)
@@ -332,6 +338,30 @@ func TestPasswordsNeverInErrors(t *testing.T) {
 		"postgres://u:" + pw + "@127.0.0.1:" + strconv.Itoa(port) + "/d",
 		"postgres://u:" + pw + "@no-such-host.invalid/d",
 		"postgres://u:" + pw + "@192.0.2.1/d?sslmode=disable",
+	}
+	// Passwords holding a URL or DSN delimiter, unescaped or unquoted: no error
+	// may quote any part of them.
+	fragments := []string{"Fr4gOne", "Fr4gTwo"}
+	for _, in := range []string{
+		"postgres://u:Fr4gOne/Fr4gTwo@h/d",
+		"postgres://u:Fr4gOne/Fr4gTwo@h:5432/d",
+		"postgres://u:12/Fr4gTwo@h/d",
+		"postgres://Fr4gOne:Fr4gTwo/x@h:5432/d",
+		"postgres://u:Fr4gOne?Fr4gTwo/x@h/d",
+		"host=h password=Fr4gOne Fr4gTwo",
+		"host=h password=Fr4gOne Fr4gTwo=x",
+		"host=h password=Fr4gOne Fr4gTwo port=1",
+	} {
+		_, err := ParseURL(in)
+		if err == nil {
+			t.Errorf("ParseURL(%q) accepted a malformed password", in)
+			continue
+		}
+		for _, f := range fragments {
+			if strings.Contains(err.Error(), f) {
+				t.Errorf("ParseURL(%q): error %q quotes part of the password", in, err)
+			}
+		}
 	}
 	if pg.Available() == nil {
 		a := infoFromURL(t, pg.AdminURL)

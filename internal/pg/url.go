@@ -19,11 +19,13 @@ type ConnInfo struct {
 	SSLMode  string // empty: prefer
 }
 
-// SSLModes are the sslmode values libpq (and pgx) accept.
-var SSLModes = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+// SSLModes returns the sslmode values libpq (and pgx) accept, weakest first.
+func SSLModes() []string {
+	return []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+}
 
 func validSSLMode(m string) bool {
-	for _, v := range SSLModes {
+	for _, v := range SSLModes() {
 		if v == m {
 			return true
 		}
@@ -109,7 +111,7 @@ func setPort(ci *ConnInfo, p string) *UserError {
 
 func setSSLMode(ci *ConnInfo, m string) *UserError {
 	if !validSSLMode(m) {
-		return fieldErr("sslmode", "unknown sslmode %q (use one of %s)", m, strings.Join(SSLModes, ", "))
+		return fieldErr("sslmode", "unknown sslmode %q (use one of %s)", m, strings.Join(SSLModes(), ", "))
 	}
 	ci.SSLMode = m
 	return nil
@@ -181,14 +183,28 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, query = rest[:i], rest[i+1:]
 	}
-	authority, path := rest, ""
+	hostport, path := rest, ""
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		authority, path = rest[:i], rest[i+1:]
+		hostport, path = rest[:i], rest[i+1:]
 	}
-	hostport := authority
-	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
-		userinfo := authority[:i]
-		hostport = authority[i+1:]
+	userinfo, hasUser := "", false
+	if i := strings.LastIndexByte(hostport, '@'); i >= 0 {
+		userinfo, hostport, hasUser = hostport[:i], hostport[i+1:], true
+	} else if strings.Contains(path, "@") {
+		// No credentials before the first '/' but an '@' after it: most likely a
+		// password holding a '/', so what looks like host:port and database holds
+		// parts of it. Refuse without quoting any of it.
+		return ci, fieldErr("password", "the URL has an @ after its first /: percent-encode a / in the user name or password as %%2F (and an @ in a database name as %%40)")
+	}
+	// Likewise an '@' in the query with no credentials before it may follow a
+	// password holding a '?': host, port and query errors then quote nothing.
+	queryErr := func(uerr *UserError) *UserError {
+		if !hasUser && strings.Contains(query, "@") {
+			return fieldErr("password", "the URL's query is malformed; percent-encode a ? in the user name or password as %%3F")
+		}
+		return uerr
+	}
+	if hasUser {
 		u, p, hasPw := strings.Cut(userinfo, ":")
 		user, err := unescape(u)
 		if err != nil {
@@ -203,50 +219,11 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 			ci.Password = pw
 		}
 	}
-	if strings.Contains(hostport, ",") {
-		return ci, fieldErr("host", "several hosts (%s) are not supported: give one host", hostport)
+	hp, uerr := parseHostPort(hostport)
+	if uerr != nil {
+		return ci, queryErr(uerr)
 	}
-	host, port := hostport, ""
-	if strings.HasPrefix(hostport, "[") {
-		end := strings.IndexByte(hostport, ']')
-		if end < 0 {
-			return ci, fieldErr("host", "the IPv6 host %q lacks its closing ]", hostport)
-		}
-		host = hostport[1:end]
-		after := hostport[end+1:]
-		if after != "" {
-			if !strings.HasPrefix(after, ":") {
-				return ci, fieldErr("host", "unexpected %q after the IPv6 host", after)
-			}
-			port = after[1:]
-			if port == "" {
-				return ci, fieldErr("port", "the port after %q is empty", hostport[:end+1])
-			}
-		}
-	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
-		host, port = hostport[:i], hostport[i+1:]
-		if port == "" {
-			return ci, fieldErr("port", "the port after %q is empty", host)
-		}
-	}
-	h, err := unescape(host)
-	if err != nil {
-		return ci, fieldErr("host", "the host %q has a bad %%-escape", host)
-	}
-	bracketed := strings.HasPrefix(hostport, "[")
-	if bracketed && net.ParseIP(strings.SplitN(h, "%", 2)[0]) == nil {
-		return ci, fieldErr("host", "%q in brackets is not an IPv6 address", h)
-	}
-	if !bracketed && strings.Contains(h, ":") {
-		return ci, fieldErr("host", "the host %q contains a colon: write IPv6 addresses in brackets, e.g. [::1]:5432", h)
-	}
-	if uerr := checkHost(h); uerr != nil {
-		return ci, uerr
-	}
-	ci.Host = h
-	if uerr := setPort(&ci, port); uerr != nil {
-		return ci, uerr
-	}
+	ci.Host, ci.Port = hp.Host, hp.Port
 	if path != "" {
 		db, err := unescape(path)
 		if err != nil {
@@ -259,16 +236,16 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 		for _, part := range strings.Split(query, "&") {
 			k, v, ok := strings.Cut(part, "=")
 			if !ok {
-				return ci, fieldErr("url", "the query parameter %q has no = (write name=value)", truncate(part))
+				return ci, queryErr(fieldErr("url", "the query parameter %q has no = (write name=value)", truncate(part)))
 			}
 			if strings.Contains(v, "=") {
-				return ci, fieldErr(fieldOf(k), "the query parameter %q has a second = (percent-encode it as %%3D)", truncate(k))
+				return ci, queryErr(fieldErr(fieldOf(k), "the query parameter %q has a second = (percent-encode it as %%3D)", truncate(k)))
 			}
 			// %-decoding only: libpq does not read '+' as a space.
 			key, err1 := unescape(k)
 			val, err2 := unescape(v)
 			if err1 != nil || err2 != nil {
-				return ci, fieldErr(fieldOf(key), "the query parameter %q has a bad %%-escape", truncate(key))
+				return ci, queryErr(fieldErr(fieldOf(key), "the query parameter %q has a bad %%-escape", truncate(key)))
 			}
 			if uerr := setParam(&ci, key, val); uerr != nil {
 				return ci, uerr
@@ -276,6 +253,57 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 		}
 	}
 	return ci, nil
+}
+
+// parseHostPort reads the host[:port] part of a URL (IPv6 in brackets) into
+// the Host and Port of a ConnInfo (Port 0 when absent).
+func parseHostPort(hostport string) (ConnInfo, *UserError) {
+	var hp ConnInfo
+	if strings.Contains(hostport, ",") {
+		return hp, fieldErr("host", "several hosts (%s) are not supported: give one host", hostport)
+	}
+	host, port := hostport, ""
+	if strings.HasPrefix(hostport, "[") {
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 {
+			return hp, fieldErr("host", "the IPv6 host %q lacks its closing ]", hostport)
+		}
+		host = hostport[1:end]
+		after := hostport[end+1:]
+		if after != "" {
+			if !strings.HasPrefix(after, ":") {
+				return hp, fieldErr("host", "unexpected %q after the IPv6 host", after)
+			}
+			port = after[1:]
+			if port == "" {
+				return hp, fieldErr("port", "the port after %q is empty", hostport[:end+1])
+			}
+		}
+	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+		host, port = hostport[:i], hostport[i+1:]
+		if port == "" {
+			return hp, fieldErr("port", "the port after %q is empty", host)
+		}
+	}
+	h, err := unescape(host)
+	if err != nil {
+		return hp, fieldErr("host", "the host %q has a bad %%-escape", host)
+	}
+	bracketed := strings.HasPrefix(hostport, "[")
+	if bracketed && net.ParseIP(strings.SplitN(h, "%", 2)[0]) == nil {
+		return hp, fieldErr("host", "%q in brackets is not an IPv6 address", h)
+	}
+	if !bracketed && strings.Contains(h, ":") {
+		return hp, fieldErr("host", "the host %q contains a colon: write IPv6 addresses in brackets, e.g. [::1]:5432", h)
+	}
+	if uerr := checkHost(h); uerr != nil {
+		return hp, uerr
+	}
+	hp.Host = h
+	if uerr := setPort(&hp, port); uerr != nil {
+		return hp, uerr
+	}
+	return hp, nil
 }
 
 // parseDSN reads libpq key=value pairs: values may be single-quoted, and a
@@ -287,6 +315,12 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 		for i < len(s) && isSpace(s[i]) {
 			i++
 		}
+	}
+	// afterPassword: the previous value was an unquoted password, so a bad
+	// key now is most likely the rest of a password holding a space.
+	afterPassword := false
+	pwErr := func() *UserError {
+		return fieldErr("password", "connection string: what follows the password is not key=value; quote a password holding spaces: password='...'")
 	}
 	for {
 		skip()
@@ -300,6 +334,9 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 		key := s[start:i]
 		skip()
 		if i >= len(s) || s[i] != '=' {
+			if afterPassword {
+				return ci, pwErr()
+			}
 			return ci, fieldErr("url", "connection string: %q is not followed by =value", key)
 		}
 		if key == "" {
@@ -308,7 +345,8 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 		i++ // '='
 		skip()
 		var b strings.Builder
-		if i < len(s) && s[i] == '\'' {
+		quoted := i < len(s) && s[i] == '\''
+		if quoted {
 			i++
 			closed := false
 			for i < len(s) {
@@ -342,8 +380,12 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 			}
 		}
 		if uerr := setParam(&ci, key, b.String()); uerr != nil {
+			if afterPassword && uerr.Field == "url" {
+				return ci, pwErr()
+			}
 			return ci, uerr
 		}
+		afterPassword = key == "password" && !quoted
 	}
 }
 
