@@ -137,6 +137,9 @@ func runDiff(c *cobra.Command, f *diffFlags) error {
 		}
 		return err
 	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	if !plan.Validated && !f.noValidate {
 		fmt.Fprintln(stderr, "note: the plan was not validated; pass --scratch URL to apply it to a scratch copy first")
 	}

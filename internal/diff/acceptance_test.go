@@ -83,6 +83,9 @@ func runAcceptance(t *testing.T, c acceptanceCase, online bool) {
 	if testing.Verbose() {
 		t.Logf("online=%v plan:\n%s", online, plan.SQL())
 	}
+	if len(plan.Warnings) > 0 {
+		t.Errorf("online=%v: warnings: %v", online, plan.Warnings)
+	}
 	if c.Empty != plan.Empty() {
 		t.Fatalf("online=%v: empty=%v, want %v:\n%s", online, plan.Empty(), c.Empty, plan.SQL())
 	}

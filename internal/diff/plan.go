@@ -152,6 +152,9 @@ func (p Plan) Hazards() []HazardType {
 // statement_timeout. Non-transactional statements are marked.
 func (p Plan) SQL() string {
 	var b strings.Builder
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&b, "-- warning: %s\n", oneLine(w))
+	}
 	if len(p.Statements) == 0 {
 		b.WriteString("-- No changes: the schemas are equal.\n")
 		return b.String()

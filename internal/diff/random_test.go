@@ -169,6 +169,9 @@ func TestRandomMutations(t *testing.T) {
 				if err != nil {
 					t.Fatalf("direction %d: %v", i, err)
 				}
+				if len(plan.Warnings) > 0 {
+					t.Errorf("direction %d: warnings: %v", i, plan.Warnings)
+				}
 				if err := apply(t, from, plan); err != nil {
 					t.Fatalf("direction %d: apply: %v\n%s", i, err, plan.SQL())
 				}

@@ -2,10 +2,12 @@ package diff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
@@ -60,6 +62,11 @@ func Validate(ctx context.Context, plan *Plan, from, to *catalog.Schema, opts Op
 	noPriv := opts.NoPrivileges || !from.Privileges
 	src := catalog.Dump(*from, catalog.DumpOptions{NoPrivileges: noPriv})
 	if err := db.Load(ctx, "source schema", string(src)); err != nil {
+		var pe *pgconn.PgError
+		if !noPriv && errors.As(err, &pe) && pe.Code == "42704" {
+			return fmt.Errorf("validate plan: load the source schema into scratch database %s: %w "+
+				"(the scratch server needs the roles that own or are granted the source's objects; compare without privileges to avoid this)", db.Name, err)
+		}
 		return fmt.Errorf("validate plan: load the source schema into scratch database %s: %w", db.Name, err)
 	}
 	conn, err := pgx.Connect(ctx, db.URL)
