@@ -2,40 +2,21 @@
 import { EditorState, type Extension } from '@codemirror/state'
 import { EditorView, lineNumbers } from '@codemirror/view'
 import { PostgreSQL, sql } from '@codemirror/lang-sql'
-import { HighlightStyle, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
-import { tags as t } from '@lezer/highlight'
+import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
+import { baseTheme, darkHighlight, darkTheme as darkChrome, lightTheme } from '../schema/codemirror'
 
-const darkHighlight = HighlightStyle.define([
-  { tag: t.keyword, color: '#c792ea' },
-  { tag: [t.typeName, t.className], color: '#ffcb6b' },
-  { tag: [t.string, t.special(t.string)], color: '#c3e88d' },
-  { tag: [t.number, t.bool, t.null], color: '#f78c6c' },
-  { tag: t.comment, color: '#7f8c98', fontStyle: 'italic' },
-  { tag: [t.operator, t.punctuation], color: '#89ddff' },
-  { tag: [t.name, t.variableName, t.propertyName], color: '#e6e6e6' },
-])
-
-const base = EditorView.theme({
-  '&': { fontSize: '12.5px', height: '100%' },
-  '.cm-scroller': { fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, monospace', overflow: 'auto' },
-})
-
-const darkTheme = EditorView.theme(
-  {
-    '&': { backgroundColor: '#18181c', color: '#e6e6e6' },
-    '.cm-gutters': { backgroundColor: '#1f1f24', color: '#7f8c98', borderRight: '1px solid #2c2c32' },
-    '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'transparent' },
-    '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: '#2f4a5a' },
-    '.cm-changedLine': { backgroundColor: 'rgba(34, 211, 238, 0.08) !important' },
-    '.cm-deletedChunk': { backgroundColor: 'rgba(248, 113, 113, 0.12)' },
-    '.cm-collapsedLines': { backgroundColor: '#24242a', color: '#9aa4ad' },
-  },
-  { dark: true },
-)
-
-const lightTheme = EditorView.theme({
-  '.cm-gutters': { backgroundColor: '#f4f7f9', color: '#6b7785', borderRight: '1px solid #e3e8ec' },
-})
+// The merge view adds its change markers on top of the shared dark chrome.
+const darkTheme = [
+  darkChrome,
+  EditorView.theme(
+    {
+      '.cm-changedLine': { backgroundColor: 'rgba(34, 211, 238, 0.08) !important' },
+      '.cm-deletedChunk': { backgroundColor: 'rgba(248, 113, 113, 0.12)' },
+      '.cm-collapsedLines': { backgroundColor: '#24242a', color: '#9aa4ad' },
+    },
+    { dark: true },
+  ),
+]
 
 /** readOnlySql: the extensions of a read-only PostgreSQL editor (wrap: soft-wrap long lines). */
 export function readOnlySql(dark: boolean, wrap = false): Extension[] {
@@ -45,7 +26,7 @@ export function readOnlySql(dark: boolean, wrap = false): Extension[] {
     sql({ dialect: PostgreSQL }),
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),
-    base,
+    baseTheme,
     dark ? darkTheme : lightTheme,
     syntaxHighlighting(dark ? darkHighlight : defaultHighlightStyle),
   ]

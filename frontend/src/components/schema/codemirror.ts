@@ -6,7 +6,8 @@ import { PostgreSQL, sql } from '@codemirror/lang-sql'
 import { HighlightStyle, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { tags as t } from '@lezer/highlight'
 
-const darkHighlight = HighlightStyle.define([
+/** darkHighlight: PostgreSQL token colours on a dark background. */
+export const darkHighlight = HighlightStyle.define([
   { tag: t.keyword, color: '#c792ea' },
   { tag: [t.typeName, t.className], color: '#ffcb6b' },
   { tag: [t.string, t.special(t.string)], color: '#c3e88d' },
@@ -16,12 +17,14 @@ const darkHighlight = HighlightStyle.define([
   { tag: [t.name, t.variableName, t.propertyName], color: '#e6e6e6' },
 ])
 
-const base = EditorView.theme({
+/** baseTheme: font and sizing shared by every SQL view. */
+export const baseTheme = EditorView.theme({
   '&': { fontSize: '12.5px', height: '100%' },
   '.cm-scroller': { fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, monospace', overflow: 'auto' },
 })
 
-const dark = EditorView.theme(
+/** darkTheme / lightTheme: editor chrome for each colour scheme. */
+export const darkTheme = EditorView.theme(
   {
     '&': { backgroundColor: '#18181c', color: '#e6e6e6' },
     '.cm-gutters': { backgroundColor: '#1f1f24', color: '#7f8c98', borderRight: '1px solid #2c2c32' },
@@ -31,7 +34,7 @@ const dark = EditorView.theme(
   { dark: true },
 )
 
-const light = EditorView.theme({
+export const lightTheme = EditorView.theme({
   '&': { backgroundColor: '#ffffff' },
   '.cm-gutters': { backgroundColor: '#f4f7f9', color: '#6b7785', borderRight: '1px solid #e3e8ec' },
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'transparent' },
@@ -39,7 +42,7 @@ const light = EditorView.theme({
 
 /** themeFor: the colours and highlighting for light or dark. */
 export function themeFor(isDark: boolean): Extension {
-  return [isDark ? dark : light, syntaxHighlighting(isDark ? darkHighlight : defaultHighlightStyle)]
+  return [isDark ? darkTheme : lightTheme, syntaxHighlighting(isDark ? darkHighlight : defaultHighlightStyle)]
 }
 
 /** readOnlySqlState builds the editor state; theme is a compartment so light/dark switches in place. */
@@ -52,7 +55,7 @@ export function readOnlySqlState(doc: string, isDark: boolean, theme: Compartmen
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
       EditorView.lineWrapping,
-      base,
+      baseTheme,
       theme.of(themeFor(isDark)),
     ],
   })
