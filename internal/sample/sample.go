@@ -24,6 +24,8 @@ package sample
 import (
 	"bufio"
 	"context"
+	"crypto/hmac"
+	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -490,17 +492,42 @@ func (m *Manager) ensurePassword(ctx context.Context, admin *pgx.Conn, inst work
 		return "", err
 	}
 	pw = base64.RawURLEncoding.EncodeToString(b)
-	// Keep the statement (which holds the password) out of the server log.
-	if _, err := admin.Exec(ctx, "SET log_statement = 'none'"); err != nil {
+	// Only the SCRAM verifier reaches the server: the password itself never
+	// appears in the server log, pg_stat_activity or an error.
+	verifier, err := scramVerifier(pw)
+	if err != nil {
 		return "", fmt.Errorf("set the sample password: %w", err)
 	}
-	if _, err := admin.Exec(ctx, "ALTER ROLE "+Superuser+" PASSWORD "+quoteLiteral(pw)); err != nil {
-		return "", fmt.Errorf("set the sample password: %v", secret.Redact(err.Error(), pw))
+	if _, err := admin.Exec(ctx, "ALTER ROLE "+Superuser+" PASSWORD "+quoteLiteral(verifier)); err != nil {
+		return "", fmt.Errorf("set the sample password: %w", err)
 	}
 	if err := m.o.Secrets.Set(ctx, inst.ID, pw); err != nil {
 		return "", fmt.Errorf("store the sample password: %w", err)
 	}
 	return pw, nil
+}
+
+// scramVerifier is what PostgreSQL stores for password under scram-sha-256
+// (RFC 5802/7677, as pg_authid.rolpassword): a random salt, 4096 iterations.
+// The password must be ASCII (ours is base64), where SASLprep changes nothing.
+func scramVerifier(password string) (string, error) {
+	const iterations = 4096
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("salt: %w", err)
+	}
+	salted, err := pbkdf2.Key(sha256.New, password, salt, iterations, sha256.Size)
+	if err != nil {
+		return "", fmt.Errorf("derive key: %w", err)
+	}
+	mac := func(key []byte, msg string) []byte {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(msg))
+		return h.Sum(nil)
+	}
+	stored := sha256.Sum256(mac(salted, "Client Key"))
+	b64 := base64.StdEncoding.EncodeToString
+	return fmt.Sprintf("SCRAM-SHA-256$%d:%s$%s:%s", iterations, b64(salt), b64(stored[:]), b64(mac(salted, "Server Key"))), nil
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -126,6 +126,17 @@ func TestStartStopRestart(t *testing.T) {
 
 	// The data is there, and the schema objects work, through TCP with the stored password.
 	c := tcpConn(t, ws, sec, ProdDB)
+	// The server only ever saw a SCRAM verifier: the password is not in its log.
+	logPW, _ := sec.Get(ctx, in.ID)
+	var stored string
+	if err := c.QueryRow(ctx, `SELECT rolpassword FROM pg_authid WHERE rolname = $1`, Superuser).Scan(&stored); err != nil || !strings.HasPrefix(stored, "SCRAM-SHA-256$4096:") {
+		t.Fatalf("stored password %q, %v", stored, err)
+	}
+	if logText, err := os.ReadFile(filepath.Join(wsDir, "sample", "data.log")); err != nil {
+		t.Fatalf("server log: %v", err)
+	} else if logPW == "" || strings.Contains(string(logText), logPW) {
+		t.Fatal("the server log holds the password (or none is stored)")
+	}
 	var emps, salaries, depts, views int
 	if err := c.QueryRow(ctx, `SELECT (SELECT count(*) FROM hr.employees), (SELECT count(*) FROM hr.salaries),
 		(SELECT count(*) FROM hr.current_dept_salaries), (SELECT count(*) FROM pg_indexes WHERE schemaname = 'hr')`).Scan(&emps, &salaries, &depts, &views); err != nil {
