@@ -39,10 +39,19 @@ func startScramCluster(t *testing.T, appPassword string) int {
 	if err := c.Init(ctx, pgcluster.InitOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// Stops the server should the test binary die before its cleanups run.
+	release, err := c.StopOnExit(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.Stop(context.Background()); err == nil {
+			release()
+		}
+	})
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Stop(context.Background()) })
 	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.Port)
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
