@@ -85,17 +85,10 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	ctx := c.Context()
 	opts := review.Options{Policy: pol}
 	if f.url != "" {
-		cfg, err := pgx.ParseConfig(f.url)
+		cfg, ci, err := pg.ParseConnString(f.url)
 		if err != nil {
-			return withExit(2, fmt.Errorf("parse --url: %w", err)) // pgconn redacts the password
+			return withExit(2, fmt.Errorf("parse --url: %w", err))
 		}
-		if _, ok := cfg.RuntimeParams["application_name"]; !ok {
-			cfg.RuntimeParams["application_name"] = pg.ApplicationName
-		}
-		if cfg.ConnectTimeout == 0 {
-			cfg.ConnectTimeout = pg.ConnectTimeout
-		}
-		ci := pg.ConnInfo{Host: cfg.Host, Port: int(cfg.Port), User: cfg.User, Password: cfg.Password, Database: cfg.Database}
 		conn, err := pgx.ConnectConfig(ctx, cfg)
 		if err != nil {
 			return withExit(1, fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci)))

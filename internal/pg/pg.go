@@ -262,3 +262,23 @@ func (p *Pools) Len() int {
 	defer p.mu.Unlock()
 	return len(p.pools)
 }
+
+// ParseConnString reads a connection string typed on a command line (a URL or
+// key=value pairs) as libpq would, environment included: PGPASSWORD and
+// ~/.pgpass supply a password the string leaves out. Tidemark's
+// application_name and ConnectTimeout apply unless the string sets its own.
+// ci describes the target for messages and Convert (ci.URL() omits the
+// password). Parse errors never repeat the password (pgconn redacts it).
+func ParseConnString(s string) (cfg *pgx.ConnConfig, ci ConnInfo, err error) {
+	cfg, err = pgx.ParseConfig(s)
+	if err != nil {
+		return nil, ConnInfo{}, err
+	}
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = ApplicationName
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = ConnectTimeout
+	}
+	return cfg, infoOf(cfg), nil
+}

@@ -466,3 +466,32 @@ func TestSSLRequiredButRefused(t *testing.T) {
 	}
 	t.Log(ue.Message)
 }
+
+func TestParseConnString(t *testing.T) {
+	t.Setenv("PGCONNECT_TIMEOUT", "")
+	t.Setenv("PGAPPNAME", "")
+	cfg, ci, err := ParseConnString("postgres://u:Pw-In-Url@db.example:6000/shop?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RuntimeParams["application_name"] != ApplicationName || cfg.ConnectTimeout != ConnectTimeout {
+		t.Errorf("defaults not applied: application_name %q, timeout %s", cfg.RuntimeParams["application_name"], cfg.ConnectTimeout)
+	}
+	want := ConnInfo{Host: "db.example", Port: 6000, User: "u", Password: "Pw-In-Url", Database: "shop"}
+	if ci != want {
+		t.Errorf("ci = %+v, want %+v", redactedInfo(ci), redactedInfo(want))
+	}
+	if strings.Contains(ci.URL(), "Pw-In-Url") {
+		t.Errorf("URL() shows the password: %s", ci.URL())
+	}
+	cfg, _, err = ParseConnString("host=h user=u application_name=mine connect_timeout=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RuntimeParams["application_name"] != "mine" || cfg.ConnectTimeout != 3*time.Second {
+		t.Errorf("explicit settings overridden: application_name %q, timeout %s", cfg.RuntimeParams["application_name"], cfg.ConnectTimeout)
+	}
+	if _, _, err := ParseConnString("postgres://u:Pw-In-Url@h:notaport/d"); err == nil || strings.Contains(err.Error(), "Pw-In-Url") {
+		t.Errorf("bad port: err %v (must fail without the password)", err)
+	}
+}
