@@ -124,6 +124,7 @@ type RunError struct {
 	Err     error
 }
 
+// Error describes the failed unit and statement.
 func (e *RunError) Error() string {
 	var b strings.Builder
 	if f := e.Failed; f != nil {
@@ -161,6 +162,7 @@ func (e *RunError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error.
 func (e *RunError) Unwrap() error { return e.Err }
 
 // Conditions that refuse a run before anything is applied.

@@ -30,6 +30,7 @@ type UserError struct {
 	Err      error // the underlying error (may contain raw driver text; not shown)
 }
 
+// Error renders the message and, when there is one, the SQLSTATE.
 func (e *UserError) Error() string {
 	if e.SQLState != "" {
 		return fmt.Sprintf("%s (SQLSTATE %s)", e.Message, e.SQLState)
@@ -37,6 +38,7 @@ func (e *UserError) Error() string {
 	return e.Message
 }
 
+// Unwrap returns the underlying driver or network error.
 func (e *UserError) Unwrap() error { return e.Err }
 
 // ConnectTimeout bounds establishing a connection (TCP, TLS and authentication).

@@ -193,6 +193,7 @@ func (c *Cluster) handOver(path string) error {
 // InaccessibleError says the server user cannot reach a directory on the data path.
 type InaccessibleError struct{ Dir, User string }
 
+// Error names the directory the server user cannot reach.
 func (e *InaccessibleError) Error() string {
 	return fmt.Sprintf("the PostgreSQL server runs as user %q (PostgreSQL refuses root), but %s is not accessible to that user; choose a data directory outside it", e.User, e.Dir)
 }

@@ -122,6 +122,7 @@ type PgpassPermissionError struct {
 	Mode fs.FileMode
 }
 
+// Error says which file is ignored and how to fix its mode.
 func (e *PgpassPermissionError) Error() string {
 	return fmt.Sprintf("password file %s has group or world access (%v) and is ignored, as libpq does; run chmod 0600 %s", e.Path, e.Mode.Perm(), e.Path)
 }

@@ -64,6 +64,7 @@ type SyntaxError struct {
 	Message      string // the parser's message, e.g. `syntax error at or near "TABLEX"`
 }
 
+// Error renders the parser message with its position.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Message)
 }
