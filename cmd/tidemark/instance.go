@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -42,14 +44,17 @@ func openWorkspace(ctx context.Context, g *globals) (*workspace.Store, error) {
 
 func newInstanceAddCmd(g *globals) *cobra.Command {
 	var rawURL, env string
+	var pwStdin bool
 	cmd := &cobra.Command{
-		Use:   "add NAME --url URL [--env ID]",
+		Use:   "add NAME --url URL [--env ID] [--password-stdin]",
 		Short: "Register an instance (a password in the URL goes to the OS keychain)",
 		Long: `Register a PostgreSQL instance under NAME.
 
 The URL is a postgres:// or postgresql:// URL (or a key=value connection string).
 A password in it is stored in the OS keychain. Where there is none (headless Linux,
 CI), the password is NOT stored: put it in ~/.pgpass or PGPASSWORD instead.
+--password-stdin reads the password from the first line of standard input
+instead, so it stays out of the shell history and the process list.
 The password is never printed. Nothing is sent to the server.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -59,6 +64,14 @@ The password is never printed. Nothing is sent to the server.`,
 			ci, err := pg.ParseURL(rawURL)
 			if err != nil {
 				return withExit(2, fmt.Errorf("--url: %w", err))
+			}
+			if pwStdin {
+				if ci.Password != "" {
+					return withExit(2, errors.New("--password-stdin: the --url already holds a password; give it in one place"))
+				}
+				if ci.Password, err = readPasswordLine(c.InOrStdin()); err != nil {
+					return withExit(2, fmt.Errorf("--password-stdin: %w", err))
+				}
 			}
 			ctx := c.Context()
 			ws, err := openWorkspace(ctx, g)
@@ -103,7 +116,7 @@ The password is never printed. Nothing is sent to the server.`,
 			}
 			fmt.Fprintf(c.OutOrStdout(), "added instance %q (%s, environment %s, password: %s)\n", in.Name, ci.URL(), in.EnvironmentID, secret.Describe(mode))
 			if ci.Password != "" && store == nil {
-				fmt.Fprintf(c.ErrOrStderr(), "tidemark: %s\ntidemark: the password in --url was NOT stored. Put it in ~/.pgpass (chmod 600) as\n  %s:%d:%s:%s:<password>\nor set PGPASSWORD when running tidemark.\n",
+				fmt.Fprintf(c.ErrOrStderr(), "tidemark: %s\ntidemark: the password was NOT stored. Put it in ~/.pgpass (chmod 600) as\n  %s:%d:%s:%s:<password>\nor set PGPASSWORD when running tidemark.\n",
 					kcState.Message, ci.Host, ci.Port, orStar(ci.Database), ci.User)
 			}
 			return nil
@@ -111,7 +124,21 @@ The password is never printed. Nothing is sent to the server.`,
 	}
 	cmd.Flags().StringVar(&rawURL, "url", "", "postgres://user[:password]@host[:port]/database[?sslmode=...]")
 	cmd.Flags().StringVar(&env, "env", "test", "environment id (see the desktop app's Environments; defaults: test, prod)")
+	cmd.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of standard input")
 	return cmd
+}
+
+// readPasswordLine reads the first line of r (without its line ending).
+func readPasswordLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("standard input holds no password")
+	}
+	return pw, nil
 }
 
 // usageArgs makes a wrong number of arguments a usage error (exit 2).

@@ -136,6 +136,52 @@ func TestInstanceAddUsageErrors(t *testing.T) {
 	}
 }
 
+// TestInstanceAddPasswordStdin: the password can come from standard input,
+// never from the command line; with the URL holding one too it is a usage error.
+func TestInstanceAddPasswordStdin(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	const pw = "From-Stdin pw"
+	run := func(stdin string, args ...string) (string, string, int) {
+		cmd := newRootCmd()
+		var out, errb bytes.Buffer
+		cmd.SetArgs(append([]string{"--workspace", dir}, args...))
+		cmd.SetIn(strings.NewReader(stdin))
+		cmd.SetOut(&out)
+		cmd.SetErr(&errb)
+		code := exitCode(cmd.ExecuteContext(context.Background()), &errb)
+		return out.String(), errb.String(), code
+	}
+	out, errs, code := run(pw+"\r\n", "instance", "add", "S", "--url", "postgres://app@h.example/db", "--password-stdin")
+	if code != 0 || errs != "" || strings.Contains(out, pw) || !strings.Contains(out, "the OS keychain") {
+		t.Fatalf("add: exit %d %q %q", code, out, errs)
+	}
+	ws, err := workspace.Open(context.Background(), dir, workspace.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ws.GetInstanceByName(context.Background(), "S")
+	ws.Close()
+	if err != nil || in.PasswordMode != workspace.PasswordKeychain {
+		t.Fatalf("instance: %+v %v", in, err)
+	}
+	if got, err := keyring.Get(keychainService, in.ID); err != nil || got != pw {
+		t.Fatalf("keychain holds %q, %v; want the first stdin line", got, err)
+	}
+	for _, tc := range []struct{ stdin, url, want string }{
+		{"x\n", "postgres://app:inurl@h/db", "already holds a password"},
+		{"", "postgres://app@h/db", "holds no password"},
+		{"\nsecond-line\n", "postgres://app@h/db", "holds no password"},
+	} {
+		_, errs, code := run(tc.stdin, "instance", "add", "T", "--url", tc.url, "--password-stdin")
+		if code != 2 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "inurl") || strings.Contains(errs, "second-line") {
+			t.Errorf("stdin %q url %q: exit %d, %q; want exit 2 with %q", tc.stdin, tc.url, code, errs, tc.want)
+		}
+	}
+}
+
 func TestInstanceAddKeychain(t *testing.T) {
 	keyring.MockInit()
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
