@@ -16,19 +16,25 @@ type colDef struct {
 	pk     bool // part of the table's primary key (CREATE TABLE table constraint)
 }
 
+// primaryKeyColumns is the set of columns a table-level PRIMARY KEY among cons names.
+func primaryKeyColumns(cons []*pg_query.Constraint) map[string]bool {
+	pk := map[string]bool{}
+	for _, k := range cons {
+		if k.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
+			for _, n := range keyNames(k.Keys) {
+				pk[n] = true
+			}
+		}
+	}
+	return pk
+}
+
 // forEachColumnDef calls fn for each new column of a statement.
 func forEachColumnDef(c *ctx, fn func(d colDef)) {
 	switch s := c.node.Node.(type) {
 	case *pg_query.Node_CreateStmt:
 		cols, cons := tableElts(s.CreateStmt)
-		pk := map[string]bool{}
-		for _, k := range cons {
-			if k.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
-				for _, n := range keyNames(k.Keys) {
-					pk[n] = true
-				}
-			}
-		}
+		pk := primaryKeyColumns(cons)
 		for _, cd := range cols {
 			fn(colDef{rv: s.CreateStmt.Relation, cd: cd, create: true, pk: pk[cd.Colname]})
 		}

@@ -115,14 +115,7 @@ func indexRules() []*rule {
 				switch s := c.node.Node.(type) {
 				case *pg_query.Node_CreateStmt:
 					cols, cons := tableElts(s.CreateStmt)
-					pk := map[string]bool{}
-					for _, k := range cons {
-						if k.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
-							for _, n := range keyNames(k.Keys) {
-								pk[n] = true
-							}
-						}
-					}
+					pk := primaryKeyColumns(cons)
 					for _, cd := range cols {
 						if pk[cd.Colname] || hasConstraint(colConstraints(cd), pg_query.ConstrType_CONSTR_PRIMARY) != nil {
 							if !allowed(typeBase(cd.TypeName)) {
@@ -217,39 +210,15 @@ func indexRules() []*rule {
 			RuleInfo: RuleInfo{ID: "index.add-primary-key-using-index", Family: "index", Title: "Add primary keys USING INDEX",
 				Rationale: "ALTER TABLE ... ADD PRIMARY KEY builds the key's index while holding an ACCESS EXCLUSIVE lock, blocking reads and writes for the whole build. Build a unique index CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which is instant. Tables the script creates are exempt.",
 				Level:     Warning, Basic: Warning, Example: "ALTER TABLE orders ADD PRIMARY KEY (id);"},
-			stmt: func(c *ctx) {
-				at := c.node.GetAlterTableStmt()
-				if at == nil {
-					return
-				}
-				if t := c.cat.resolve(at.Relation.Schemaname, at.Relation.Relname); t != nil && t.created {
-					return
-				}
-				forEachNewConstraint(c, func(_ string, k *pg_query.Constraint, _ []string, loc int) {
-					if k.Contype == pg_query.ConstrType_CONSTR_PRIMARY && k.Indexname == "" {
-						c.reportAt(loc, "Adding a primary key builds its index under an ACCESS EXCLUSIVE lock; create a unique index CONCURRENTLY and use ADD PRIMARY KEY USING INDEX")
-					}
-				})
-			},
+			stmt: constraintBuildsIndex(pg_query.ConstrType_CONSTR_PRIMARY,
+				"Adding a primary key builds its index under an ACCESS EXCLUSIVE lock; create a unique index CONCURRENTLY and use ADD PRIMARY KEY USING INDEX"),
 		},
 		{
 			RuleInfo: RuleInfo{ID: "index.unique-constraint-use-index", Family: "index", Title: "Add unique constraints USING INDEX",
 				Rationale: "ALTER TABLE ... ADD UNIQUE builds its index under an ACCESS EXCLUSIVE lock. Create the unique index CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX. Tables the script creates are exempt.",
 				Level:     Warning, Basic: Warning, Example: "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"},
-			stmt: func(c *ctx) {
-				at := c.node.GetAlterTableStmt()
-				if at == nil {
-					return
-				}
-				if t := c.cat.resolve(at.Relation.Schemaname, at.Relation.Relname); t != nil && t.created {
-					return
-				}
-				forEachNewConstraint(c, func(_ string, k *pg_query.Constraint, _ []string, loc int) {
-					if k.Contype == pg_query.ConstrType_CONSTR_UNIQUE && k.Indexname == "" {
-						c.reportAt(loc, "Adding a unique constraint builds its index under an ACCESS EXCLUSIVE lock; create a unique index CONCURRENTLY and use ADD CONSTRAINT ... UNIQUE USING INDEX")
-					}
-				})
-			},
+			stmt: constraintBuildsIndex(pg_query.ConstrType_CONSTR_UNIQUE,
+				"Adding a unique constraint builds its index under an ACCESS EXCLUSIVE lock; create a unique index CONCURRENTLY and use ADD CONSTRAINT ... UNIQUE USING INDEX"),
 		},
 		{
 			RuleInfo: RuleInfo{ID: "index.no-redundant", Family: "index", Title: "No redundant indexes",
@@ -288,4 +257,24 @@ func stripTypmod(s string) string {
 		s = s[:i]
 	}
 	return strings.TrimSuffix(s, "[]")
+}
+
+// constraintBuildsIndex reports ALTER TABLE on a table the script did not
+// create adding a constraint of type ct that builds its own index (no USING
+// INDEX), which holds an ACCESS EXCLUSIVE lock for the whole build.
+func constraintBuildsIndex(ct pg_query.ConstrType, msg string) func(c *ctx) {
+	return func(c *ctx) {
+		at := c.node.GetAlterTableStmt()
+		if at == nil {
+			return
+		}
+		if t := c.cat.resolve(at.Relation.Schemaname, at.Relation.Relname); t != nil && t.created {
+			return
+		}
+		forEachNewConstraint(c, func(_ string, k *pg_query.Constraint, _ []string, loc int) {
+			if k.Contype == ct && k.Indexname == "" {
+				c.reportAt(loc, "%s", msg)
+			}
+		})
+	}
 }
