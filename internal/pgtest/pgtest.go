@@ -196,11 +196,13 @@ func (s *Server) DBURL(name string) string {
 func (s *Server) Exec(ctx context.Context, sql string) error {
 	conn, err := pgx.Connect(ctx, s.AdminURL)
 	if err != nil {
-		return err
+		return fmt.Errorf("connect to the test server: %w", err)
 	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, sql)
-	return err
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		return fmt.Errorf("on the test server: %w", err)
+	}
+	return nil
 }
 
 // Conn opens a connection to url that is closed when the test ends.
