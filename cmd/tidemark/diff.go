@@ -200,17 +200,10 @@ func loadSide(ctx context.Context, src, scratchURL string, opts catalog.Options)
 }
 
 func inspectURL(ctx context.Context, u string, opts catalog.Options) (*catalog.Result, string, error) {
-	cfg, err := pgx.ParseConfig(u)
+	cfg, ci, err := pg.ParseConnString(u)
 	if err != nil {
 		return nil, "", withExit(2, fmt.Errorf("parse URL: %w", err)) // pgconn redacts the password
 	}
-	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
-		cfg.RuntimeParams["application_name"] = pg.ApplicationName
-	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = pg.ConnectTimeout
-	}
-	ci := pg.ConnInfo{Host: cfg.Host, Port: int(cfg.Port), User: cfg.User, Password: cfg.Password, Database: cfg.Database}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci))

@@ -61,21 +61,14 @@ func runDump(c *cobra.Command, f *dumpFlags) error {
 	if f.format != "sql" && f.format != "json" {
 		return withExit(2, fmt.Errorf("--format must be sql or json, not %q", f.format))
 	}
-	cfg, err := pgx.ParseConfig(f.url)
+	cfg, ci, err := pg.ParseConnString(f.url)
 	if err != nil {
 		return withExit(2, fmt.Errorf("parse --url: %w", err)) // pgconn redacts the password
-	}
-	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
-		cfg.RuntimeParams["application_name"] = pg.ApplicationName
-	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = pg.ConnectTimeout
 	}
 	// A dump is one short burst of allocation: collect garbage less often
 	// (but stay under a soft memory ceiling) instead of spending CPU on it.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(256 << 20)
-	ci := pg.ConnInfo{Host: cfg.Host, Port: int(cfg.Port), User: cfg.User, Password: cfg.Password, Database: cfg.Database}
 	ctx := c.Context()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
