@@ -52,6 +52,23 @@ func (f *migrateFlags) check(needDir bool) error {
 	return nil
 }
 
+// prepare is what status and apply share: required flags, the directory's
+// migrations, and a runner for --url.
+func (f *migrateFlags) prepare(stderr io.Writer) ([]migrate.Migration, *migrate.Runner, error) {
+	if err := f.check(true); err != nil {
+		return nil, nil, err
+	}
+	ms, err := f.load(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := f.runner()
+	if err != nil {
+		return nil, nil, err
+	}
+	return ms, r, nil
+}
+
 func (f *migrateFlags) runner() (*migrate.Runner, error) {
 	r, err := migrate.NewRunner(f.url, migrate.Options{LockWait: f.lockWait})
 	if err != nil {
@@ -110,14 +127,7 @@ without a file (no-file). Exit code 1 when any file is modified, out-of-order
 or failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := f.check(true); err != nil {
-				return err
-			}
-			ms, err := f.load(c.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			r, err := f.runner()
+			ms, r, err := f.prepare(c.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -186,14 +196,7 @@ transactional unit rolls back; a statement-by-statement unit is recorded as
 failed at that statement and must be resolved.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := f.check(true); err != nil {
-				return err
-			}
-			ms, err := f.load(c.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			r, err := f.runner()
+			ms, r, err := f.prepare(c.ErrOrStderr())
 			if err != nil {
 				return err
 			}
