@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
@@ -23,24 +22,7 @@ import (
 // way the corpus (psql-format files) must be loaded.
 func psql(t testing.TB, url string, file string, stdin []byte) error {
 	t.Helper()
-	args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url}
-	if file != "" {
-		args = append(args, "-f", file)
-	} else {
-		args = append(args, "-f", "-")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(pg.BinDir, "psql"), args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	if file != "" {
-		cmd.Dir = filepath.Dir(file)
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("psql: %v\n%s", err, out)
-	}
-	return nil
+	return pg.Psql(url, file, stdin)
 }
 
 func inspectURL(t testing.TB, url string, opts catalog.Options) *catalog.Result {

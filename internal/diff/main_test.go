@@ -1,9 +1,7 @@
 package diff_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,22 +24,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &pg)) }
 // psql runs a psql-format script (file, or stdin when file is empty) with ON_ERROR_STOP.
 func psql(t testing.TB, url, file string, stdin []byte) error {
 	t.Helper()
-	args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"}
-	if file != "" {
-		args = append(args, file)
-	} else {
-		args = append(args, "-")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(pg.BinDir, "psql"), args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "PGOPTIONS=-c client_min_messages=warning")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("psql: %v\n%s", err, out)
-	}
-	return nil
+	return pg.Psql(url, file, stdin)
 }
 
 func inspect(t testing.TB, url string, opts catalog.Options) *catalog.Result {

@@ -20,12 +20,14 @@
 package pgtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -225,4 +227,30 @@ func MustExec(t testing.TB, url, sql string) {
 	if _, err := c.Exec(context.Background(), sql); err != nil {
 		t.Fatalf("pgtest: exec: %v", err)
 	}
+}
+
+// Psql runs a psql-format script — file, or stdin when file is empty — against
+// url with ON_ERROR_STOP, the way psql-format corpora must be loaded (they use
+// meta-commands). Notices are silenced; a relative \i resolves beside file.
+func (s *Server) Psql(url, file string, stdin []byte) error {
+	if s.BinDir == "" {
+		return fmt.Errorf("pgtest: psql: no PostgreSQL client binaries found")
+	}
+	src := "-"
+	if file != "" {
+		src = file
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(s.BinDir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", src)
+	cmd.Stdin = bytes.NewReader(stdin)
+	if file != "" {
+		cmd.Dir = filepath.Dir(file)
+	}
+	cmd.Env = append(os.Environ(), "PGOPTIONS=-c client_min_messages=warning")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("psql: %v\n%s", err, out)
+	}
+	return nil
 }
