@@ -152,6 +152,12 @@ type inspector struct {
 	// attName maps a column (relation, number) to its name, from the columns query.
 	attName map[attKey]string
 
+	// renderIndexes and renderKeys are the indexes and the primary key and
+	// unique constraints whose definitions are rendered here (see render)
+	// once their keys are read.
+	renderIndexes []indexPos
+	renderKeys    []keyConstraint
+
 	// fetched holds results read ahead by parallel workers.
 	fetched map[string]*fetched
 	typeMap *pgtype.Map
@@ -189,6 +195,12 @@ func (in *inspector) attNames(rel uint32, nums []int32) []string {
 type conPos struct {
 	rel  uint32
 	name string
+}
+
+// keyConstraint is a primary key or unique constraint waiting for its
+// index's INCLUDE columns: the table position and the constraint's.
+type keyConstraint struct {
+	table, pos int
 }
 
 func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, error) {
@@ -241,6 +253,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"constraints", in.constraints},
 		{"indexes", in.indexes},
 		{"index keys", in.indexKeys},
+		{"index definitions", in.render},
 		{"triggers", in.triggers},
 		{"policies", in.policies},
 		{"functions", in.functions},
@@ -704,12 +717,15 @@ func (in *inspector) constraints() error {
 			validated, local, hasParent bool
 			refSchema, refTable         *string
 			match, upd, del             string
+			def                         *string
+			delset                      []int32
 		)
-		if err := r.Scan(&oid, &rel, &c.Name, &contype, &c.Definition, &conkey, &c.Index, &c.NullsNotDistinct,
+		if err := r.Scan(&oid, &rel, &c.Name, &contype, &def, &conkey, &c.Index, &c.NullsNotDistinct,
 			&c.Deferrable, &c.InitiallyDeferred, &validated, &c.NoInherit, &local, &hasParent,
-			&refSchema, &refTable, &confrel, &confkey, &refcols, &match, &upd, &del, &c.Comment); err != nil {
+			&refSchema, &refTable, &confrel, &confkey, &refcols, &match, &upd, &del, &delset, &c.Comment); err != nil {
 			return err
 		}
+		c.Definition = deref(def)
 		cols := in.attNames(rel, conkey)
 		if refcols == nil {
 			refcols = in.attNames(confrel, confkey)
@@ -733,6 +749,9 @@ func (in *inspector) constraints() error {
 			c.OnUpdate = fkAction(upd)
 			c.OnDelete = fkAction(del)
 			c.Inherited = hasParent
+			if def == nil {
+				c.Definition = foreignKeyDef(&c, match, upd, del, in.attNames(rel, delset))
+			}
 		case "c":
 			c.Type = ConstraintCheck
 			c.Inherited = !local
@@ -746,6 +765,9 @@ func (in *inspector) constraints() error {
 			c.NoInherit = false // only meaningful for CHECK
 		}
 		in.conOf[oid] = conPos{rel: rel, name: c.Name}
+		if def == nil && (c.Type == ConstraintPrimaryKey || c.Type == ConstraintUnique) {
+			in.renderKeys = append(in.renderKeys, keyConstraint{ti, len(sch.Tables[ti].Constraints)})
+		}
 		sch.Tables[ti].Constraints = append(sch.Tables[ti].Constraints, c)
 		return nil
 	}, in.nsp)
@@ -759,31 +781,38 @@ func (in *inspector) indexes() error {
 			x              Index
 			pschema, pname *string
 			nkey, natts    int16
-			pred           *string
+			pred, def      *string
 		)
-		if err := r.Scan(&oid, &rel, &x.Name, &x.Definition, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
+		if err := r.Scan(&oid, &rel, &x.Name, &def, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
 			&x.Valid, &x.ReplicaIdentity, &x.Clustered, &x.Options, &x.Partitioned, &pschema, &pname, &x.Constraint,
 			&nkey, &natts, &pred, &x.Comment); err != nil {
 			return err
 		}
 		x.Keys = make([]IndexKey, 0, nkey)
+		x.Definition = deref(def)
 		x.Predicate = deref(pred)
 		if pname != nil {
 			x.ParentIndex = &QualifiedName{Schema: deref(pschema), Name: *pname}
 		}
+		var p indexPos
 		if ti, ok := in.tables[rel]; ok {
-			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, pos: len(sch.Tables[ti].Indexes), nkey: int(nkey)}
+			p = indexPos{rel: rel, name: x.Name, pos: len(sch.Tables[ti].Indexes), nkey: int(nkey)}
 			sch.Tables[ti].Indexes = append(sch.Tables[ti].Indexes, x)
 		} else if vi, ok := in.views[rel]; ok {
-			in.indexOf[oid] = indexPos{rel: rel, name: x.Name, view: true, pos: len(sch.Views[vi].Indexes), nkey: int(nkey)}
+			p = indexPos{rel: rel, name: x.Name, view: true, pos: len(sch.Views[vi].Indexes), nkey: int(nkey)}
 			sch.Views[vi].Indexes = append(sch.Views[vi].Indexes, x)
+		} else {
+			return nil
+		}
+		in.indexOf[oid] = p
+		if def == nil {
+			in.renderIndexes = append(in.renderIndexes, p)
 		}
 		return nil
 	}, in.nsp)
 }
 
 func (in *inspector) indexKeys() error {
-	sch := &in.res.Schema
 	return in.each("index_keys", func(r rowScanner) error {
 		var (
 			oid   uint32
@@ -791,19 +820,15 @@ func (in *inspector) indexKeys() error {
 			k     IndexKey
 			stats *int32
 		)
-		if err := r.Scan(&oid, &pos, &k.Column, &k.Expression, &k.Collation, &k.OpClass, &k.Descending, &k.NullsFirst, &k.NullsLast, &stats); err != nil {
+		if err := r.Scan(&oid, &pos, &k.Column, &k.Expression, &k.Collation, &k.OpClass, &k.OpClassOptions,
+			&k.Descending, &k.NullsFirst, &k.NullsLast, &stats); err != nil {
 			return err
 		}
 		p, ok := in.indexOf[oid]
 		if !ok {
 			return nil
 		}
-		var x *Index
-		if p.view {
-			x = &sch.Views[in.views[p.rel]].Indexes[p.pos]
-		} else {
-			x = &sch.Tables[in.tables[p.rel]].Indexes[p.pos]
-		}
+		x := in.index(p)
 		if pos > p.nkey {
 			x.Include = append(x.Include, k.Column)
 			return nil

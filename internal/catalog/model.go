@@ -384,7 +384,9 @@ type IndexKey struct {
 	Expression string `json:"expression,omitempty"`
 	Collation  string `json:"collation,omitempty"`
 	OpClass    string `json:"opclass,omitempty"`
-	Descending bool   `json:"descending,omitempty"`
+	// OpClassOptions are the operator class's parameters ("siglen=100").
+	OpClassOptions []string `json:"opclass_options,omitempty"`
+	Descending     bool     `json:"descending,omitempty"`
 	// NullsFirst/NullsLast are set only when they differ from the ordering's default.
 	NullsFirst bool `json:"nulls_first,omitempty"`
 	NullsLast  bool `json:"nulls_last,omitempty"`

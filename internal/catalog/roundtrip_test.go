@@ -84,6 +84,9 @@ func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) (*catal
 		return nil, fmt.Errorf("load into A: %w", err)
 	}
 	ra := inspectURL(t, a, catalog.Options{})
+	if err := serverDefinitions(t, a, ra); err != nil {
+		return nil, err
+	}
 	d1 := catalog.Dump(ra.Schema, catalog.DumpOptions{})
 	if d := os.Getenv("TIDEMARK_DEBUG_DIR"); d != "" {
 		os.WriteFile(filepath.Join(d, "d1.sql"), d1, 0o644)

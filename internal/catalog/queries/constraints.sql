@@ -2,8 +2,12 @@
 -- Table constraints (primary key, unique, foreign key, check, exclusion) of
 -- tables in the included schemas. NOT NULL is a column property on 13-17;
 -- constraint triggers ('t') are read with the triggers.
+-- Only CHECK and EXCLUDE definitions are rendered by the server (they hold
+-- expressions): the caller renders primary keys, unique constraints and
+-- foreign keys from the columns, exactly as pg_get_constraintdef does,
+-- which spares the server a relation cache entry per table.
 SELECT co.oid, co.conrelid, co.conname, co.contype::text AS contype,
-       pg_catalog.pg_get_constraintdef(co.oid) AS def,
+       CASE WHEN co.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(co.oid) END AS def,
        -- column numbers; the caller maps them to names with the columns it read
        co.conkey::pg_catalog.int4[] AS conkey,
        COALESCE(ic.relname::text, '') AS index_name,
@@ -18,6 +22,7 @@ SELECT co.oid, co.conrelid, co.conname, co.contype::text AS contype,
                     JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
                    ORDER BY k.ord) END AS ref_columns,
        co.confmatchtype::text AS matchtype, co.confupdtype::text AS updtype, co.confdeltype::text AS deltype,
+       {{if ge .V 150000}}co.confdelsetcols::pg_catalog.int4[]{{else}}NULL::pg_catalog.int4[]{{end}} AS delsetcols,
        d.description
 FROM pg_catalog.pg_constraint co
 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
@@ -33,9 +38,12 @@ WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
 
 -- name: indexes
 -- Indexes of tables and materialized views in the included schemas (their
--- keys come from index_keys).
+-- keys come from index_keys). pg_get_indexdef opens the table (a relation
+-- cache entry and a lock per table), so the server renders only indexes with
+-- expression keys; the caller renders the others from their keys, exactly
+-- as pg_get_indexdef does.
 SELECT i.indexrelid, i.indrelid, ic.relname,
-       pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
+       CASE WHEN i.indexprs IS NOT NULL THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS def,
        am.amname, i.indisunique, i.indisprimary,
        {{if ge .V 150000}}i.indnullsnotdistinct{{else}}false{{end}} AS nulls_not_distinct,
        i.indisvalid, i.indisreplident, i.indisclustered,
@@ -71,10 +79,14 @@ WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
 SELECT i.indexrelid, k.pos::int AS pos,
        COALESCE(CASE WHEN k.attnum <> 0 THEN a.attname::text END, '') AS column_name,
        COALESCE(CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, false) END, '') AS expression,
-       COALESCE(CASE WHEN k.coll <> 0 AND k.coll <> COALESCE(a.attcollation, 0) AND k.coll <> 100
+       -- as pg_get_indexdef: a column key shows any collation other than
+       -- the column's (the database default included)
+       COALESCE(CASE WHEN k.coll <> 0 AND ((k.attnum <> 0 AND k.coll <> a.attcollation) OR (k.attnum = 0 AND k.coll <> 100))
                      THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END, '') AS collation,
-       COALESCE(CASE WHEN k.pos <= i.indnkeyatts AND NOT oc.opcdefault
+       -- an operator class with options is always named, default or not
+       COALESCE(CASE WHEN k.pos <= i.indnkeyatts AND (NOT oc.opcdefault OR ia.attoptions IS NOT NULL)
                      THEN pg_catalog.quote_ident(ocn.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) END, '') AS opclass,
+       CASE WHEN k.pos <= i.indnkeyatts THEN ia.attoptions::pg_catalog.text[] END AS opclass_options,
        k.pos <= i.indnkeyatts AND (k.opt & 1) <> 0 AS descending,
        k.pos <= i.indnkeyatts AND (k.opt & 3) = 2 AS nulls_first,
        k.pos <= i.indnkeyatts AND (k.opt & 3) = 1 AS nulls_last,
@@ -88,7 +100,7 @@ CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg
 -- (LATERAL) rather than hashing all of it
 LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0) a ON true
-LEFT JOIN LATERAL (SELECT ia.attstattarget FROM pg_catalog.pg_attribute ia
+LEFT JOIN LATERAL (SELECT ia.attstattarget, ia.attoptions FROM pg_catalog.pg_attribute ia
                     WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.pos) ia ON true
 LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
 LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace

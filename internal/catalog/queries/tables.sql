@@ -38,7 +38,9 @@ SELECT a.attrelid, a.attname,
        tn.nspname AS type_schema, et.typname AS type_name,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END AS collation,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS def,
+       -- a default holds no column references: deparsed without the table,
+       -- which spares the server a relation cache entry per table
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS def,
        a.attnotnull, a.attidentity::text AS attidentity, a.attgenerated::text AS attgenerated,
        {{if ge .V 170000}}a.attstattarget::int{{else}}NULLIF(a.attstattarget, -1)::int{{end}} AS stattarget,
        CASE WHEN a.attstorage <> t.typstorage THEN
