@@ -75,7 +75,9 @@ func runDump(c *cobra.Command, f *dumpFlags) error {
 		return fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci))
 	}
 	defer conn.Close(ctx)
-	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges})
+	// The SQL form needs no fingerprint; the JSON one carries it.
+	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges,
+		NoFingerprint: f.format != "json"})
 	if err != nil {
 		return fmt.Errorf("dump %s: %w", ci.URL(), pg.Convert(err, ci))
 	}

@@ -35,6 +35,9 @@ type Options struct {
 	// NoPrivileges leaves owners, ACLs and default privileges out of the model
 	// (and so out of dumps and comparisons).
 	NoPrivileges bool
+	// NoFingerprint leaves Result.Fingerprint empty, sparing the hashing of
+	// the whole model when only its DDL is wanted.
+	NoFingerprint bool
 	// Parallel is the number of connections to read with, all sharing one
 	// snapshot (pg_export_snapshot). 0 chooses: one for small schemas, a few
 	// above about 3,000 relations. Extra connections come from the pool
@@ -44,41 +47,30 @@ type Options struct {
 }
 
 // readAhead decides whether to read the remaining queries in parallel
-// (Options.Parallel, or automatically for large schemas) and does so when
-// extra connections can share the snapshot; otherwise each step reads its
-// query itself, in order, on q.
-func (in *inspector) readAhead(origin Querier) {
+// (Options.Parallel, or automatically for large schemas) and, if so, starts
+// reading them on q and extra connections sharing its snapshot; otherwise
+// each step reads its query itself, in order, on q. The returned function
+// waits for the readers (stopping them first when aborting).
+func (in *inspector) readAhead(origin Querier) (stop func(abort bool)) {
 	n := in.opts.Parallel
 	if origin == nil || n == 1 {
 		in.sequential()
-		return
+		return func(bool) {}
 	}
 	if n <= 0 {
 		var rels int
 		if err := in.q.QueryRow(in.ctx, "SELECT pg_catalog.count(*) FROM pg_catalog.pg_class WHERE relnamespace = ANY($1::pg_catalog.oid[])", in.nsp).Scan(&rels); err != nil || rels < parallelThreshold {
 			in.sequential()
-			return
+			return func(bool) {}
 		}
 		n = autoParallel
 	}
 	var snapshot string
 	if err := in.q.QueryRow(in.ctx, "SELECT pg_catalog.pg_export_snapshot()").Scan(&snapshot); err != nil {
 		in.sequential()
-		return
+		return func(bool) {}
 	}
-	workers, err := openWorkers(in.ctx, origin, n, snapshot)
-	if err != nil {
-		in.sequential()
-		return
-	}
-	defer func() {
-		for _, w := range workers {
-			_ = w.tx.Rollback(context.WithoutCancel(in.ctx))
-			w.release()
-		}
-	}()
-	in.res.Connections = 1 + len(workers)
-	in.prefetch(workers)
+	return in.prefetch(origin, n-1, snapshot)
 }
 
 // closeBatch ends the pipelined batch, if any (idempotent).
@@ -158,8 +150,8 @@ type inspector struct {
 	renderIndexes []indexPos
 	renderKeys    []keyConstraint
 
-	// fetched holds results read ahead by parallel workers.
-	fetched map[string]*fetched
+	// pending holds the results being read ahead by parallel readers.
+	pending map[string]chan *fetched
 	typeMap *pgtype.Map
 	// batch streams the results of the remaining queries, queued in
 	// batchNames order, when they were sent as one pipelined batch.
@@ -233,7 +225,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		domCon:    map[uint32]int{},
 		indexOf:   map[uint32]indexPos{},
 		conOf:     map[uint32]conPos{},
-		fetched:   map[string]*fetched{},
+		pending:   map[string]chan *fetched{},
 		attName:   map[attKey]string{},
 		typeMap:   pgtype.NewMap(),
 	}
@@ -264,21 +256,27 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"unsupported objects", in.unsupported},
 	}
 	defer in.closeBatch()
+	stop := func(bool) {}
+	defer func() { stop(true) }()
 	for i, s := range steps {
 		if err := s.fn(); err != nil {
 			return nil, fmt.Errorf("inspect %s: %w", s.name, err)
 		}
 		if i == 0 {
-			in.readAhead(origin)
+			stop = in.readAhead(origin)
 		}
 	}
+	stop(false)
+	stop = func(bool) {}
 	if err := in.closeBatch(); err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
 	in.res.Schema.Normalize()
 	sortObjects(in.res.Unsupported)
 	sortObjects(in.res.Skipped)
-	in.res.Fingerprint = in.res.Schema.hash()
+	if !opts.NoFingerprint {
+		in.res.Fingerprint = in.res.Schema.hash()
+	}
 	return in.res, nil
 }
 
@@ -290,8 +288,14 @@ type rowScanner interface {
 // each calls scan for every row of the named query: from the prefetched
 // result when there is one, otherwise by running it now.
 func (in *inspector) each(name string, scan func(rowScanner) error, args ...any) error {
-	if res, ok := in.fetched[name]; ok {
-		delete(in.fetched, name)
+	if ch, ok := in.pending[name]; ok {
+		delete(in.pending, name)
+		var res *fetched
+		select {
+		case res = <-ch:
+		case <-in.ctx.Done():
+			return in.ctx.Err()
+		}
 		if res.err != nil {
 			return res.err
 		}

@@ -3,7 +3,9 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,14 +21,39 @@ type fetched struct {
 	err  error
 }
 
-// bufferedRow decodes a read-ahead row on demand.
+// bufferedRow decodes a read-ahead row on demand. Like pgx's own rows it
+// plans the decoding of each column once per query and reuses the plan for
+// every row (planning is most of the cost of decoding a small value).
 type bufferedRow struct {
 	m      *pgtype.Map
 	fds    []pgconn.FieldDescription
 	values [][]byte
+	plans  []pgtype.ScanPlan
+	types  []reflect.Type
 }
 
-func (b *bufferedRow) Scan(dest ...any) error { return pgx.ScanRow(b.m, b.fds, b.values, dest...) }
+func (b *bufferedRow) Scan(dest ...any) error {
+	if len(dest) != len(b.values) {
+		return fmt.Errorf("number of field descriptions must equal number of destinations, got %d and %d", len(b.values), len(dest))
+	}
+	if b.plans == nil {
+		b.plans = make([]pgtype.ScanPlan, len(dest))
+		b.types = make([]reflect.Type, len(dest))
+	}
+	for i, d := range dest {
+		if d == nil {
+			continue
+		}
+		if t := reflect.TypeOf(d); b.plans[i] == nil || b.types[i] != t {
+			b.plans[i] = b.m.PlanScan(b.fds[i].DataTypeOID, b.fds[i].Format, d)
+			b.types[i] = t
+		}
+		if err := b.plans[i].Scan(b.values[i], d); err != nil {
+			return pgx.ScanArgError{ColumnIndex: i, FieldName: b.fds[i].Name, Err: err}
+		}
+	}
+	return nil
+}
 
 // prefetchJob is a query to read ahead; nsp says whether it takes the schema list.
 type prefetchJob struct {
@@ -34,15 +61,10 @@ type prefetchJob struct {
 	nsp  bool
 }
 
-// prefetchOrder lists the queries read ahead in parallel, heaviest first so
-// the workers finish together.
-func prefetchOrder() []prefetchJob {
-	return []prefetchJob{
-		{"indexes", true}, {"columns", true}, {"constraints", true}, {"depend", false}, {"relations", true},
-		{"index_keys", true}, {"sequences", true}, {"triggers", true}, {"unsupported", true}, {"types", true},
-		{"functions", true}, {"policies", true}, {"domain_constraints", true}, {"operators", true},
-		{"collations", true}, {"extensions", false}, {"event_triggers", false}, {"default_privileges", true},
-	}
+// readJob is a query handed to the readers, with where its result goes.
+type readJob struct {
+	prefetchJob
+	out chan *fetched
 }
 
 // parallelThreshold is the number of relations above which Inspect reads
@@ -59,103 +81,127 @@ type worker struct {
 	release func()
 }
 
-// openWorkers opens n-1 extra connections from origin (a pool or a
-// connection whose config is reused), each in a READ ONLY REPEATABLE READ
-// transaction importing snapshot, with the same session settings as the
-// main one. On any failure the ones opened are closed and the error returned
-// (the caller then reads sequentially).
-func openWorkers(ctx context.Context, origin Querier, n int, snapshot string) ([]*worker, error) {
-	var out []*worker
-	closeAll := func() {
-		for _, w := range out {
-			_ = w.tx.Rollback(context.WithoutCancel(ctx))
-			w.release()
-		}
-	}
-	for i := 1; i < n; i++ {
-		w := &worker{}
-		switch o := origin.(type) {
-		case *pgxpool.Pool:
-			// Never wait for a connection the main transaction may be holding
-			// back: only use spare capacity, and give up quickly.
-			st := o.Stat()
-			if st.AcquiredConns() >= st.MaxConns() {
-				closeAll()
-				return nil, fmt.Errorf("pool has no spare connection")
-			}
-			actx, cancel := context.WithTimeout(ctx, time.Second)
-			c, err := o.Acquire(actx)
-			cancel()
-			if err != nil {
-				closeAll()
-				return nil, err
-			}
-			w.conn, w.release = c.Conn(), c.Release
-		case *pgx.Conn:
-			c, err := pgx.ConnectConfig(ctx, o.Config())
-			if err != nil {
-				closeAll()
-				return nil, err
-			}
-			w.conn, w.release = c, func() { _ = c.Close(context.WithoutCancel(ctx)) }
-		default:
-			closeAll()
-			return nil, fmt.Errorf("cannot open connections from %T", origin)
-		}
-		tx, err := w.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-		if err == nil {
-			_, err = tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+QuoteLiteral(snapshot))
-			if err == nil {
-				_, err = tx.Exec(ctx, sessionSettings)
-			}
-			if err != nil {
-				_ = tx.Rollback(context.WithoutCancel(ctx))
-			}
-		}
-		if err != nil {
-			w.release()
-			closeAll()
-			return nil, err
-		}
-		w.tx = tx
-		out = append(out, w)
-	}
-	return out, nil
+// close ends the worker's transaction and gives its connection back.
+func (w *worker) close(ctx context.Context) {
+	_ = w.tx.Rollback(context.WithoutCancel(ctx))
+	w.release()
 }
 
-// prefetch reads every query of prefetchOrder on the main transaction and
-// the workers at once, storing the results for each().
-func (in *inspector) prefetch(workers []*worker) {
-	order := prefetchOrder()
-	jobs := make(chan prefetchJob, len(order))
-	for _, p := range order {
+// openWorker opens an extra connection from origin (a pool or a connection
+// whose config is reused) in a READ ONLY REPEATABLE READ transaction
+// importing snapshot, with the same session settings as the main one.
+func openWorker(ctx context.Context, origin Querier, snapshot string) (*worker, error) {
+	w := &worker{}
+	switch o := origin.(type) {
+	case *pgxpool.Pool:
+		// Never wait for a connection the main transaction may be holding
+		// back: only use spare capacity, and give up quickly.
+		st := o.Stat()
+		if st.AcquiredConns() >= st.MaxConns() {
+			return nil, fmt.Errorf("pool has no spare connection")
+		}
+		actx, cancel := context.WithTimeout(ctx, time.Second)
+		c, err := o.Acquire(actx)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		w.conn, w.release = c.Conn(), c.Release
+	case *pgx.Conn:
+		c, err := pgx.ConnectConfig(ctx, o.Config())
+		if err != nil {
+			return nil, err
+		}
+		w.conn, w.release = c, func() { _ = c.Close(context.WithoutCancel(ctx)) }
+	default:
+		return nil, fmt.Errorf("cannot open connections from %T", origin)
+	}
+	tx, err := w.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err == nil {
+		_, err = tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+QuoteLiteral(snapshot))
+		if err == nil {
+			_, err = tx.Exec(ctx, sessionSettings)
+		}
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}
+	if err != nil {
+		w.release()
+		return nil, err
+	}
+	w.tx = tx
+	return w, nil
+}
+
+// prefetch starts reading every remaining query (in the order the steps
+// need them) on the main transaction at once, and on up to extra more
+// connections sharing its snapshot as soon as each is open; a connection
+// that cannot be opened is simply not used. each() waits for a result only
+// when its step needs it, so the model is built while the server is still
+// working on later queries, and each result is dropped once used. The
+// returned function stops the readers (when Inspect ends early), waits for
+// them and closes the extra connections; afterwards res.Connections counts
+// the connections opened. Unless aborting, a connection still being opened
+// is waited for (it finds no work left), so the count does not depend on
+// how fast the server answered.
+func (in *inspector) prefetch(origin Querier, extra int, snapshot string) (stop func(abort bool)) {
+	jobs := make(chan readJob, len(stepOrder()))
+	for _, p := range stepOrder() {
 		if p.name == "default_privileges" && in.opts.NoPrivileges {
 			continue
 		}
-		jobs <- p
+		j := readJob{p, make(chan *fetched, 1)}
+		in.pending[p.name] = j.out
+		jobs <- j
 	}
 	close(jobs)
-	var mu sync.Mutex
+	// The extra connections are ours: aborting cancels their queries. The
+	// caller's connection is only told to take no further query (a cancelled
+	// query would cost the caller its connection).
+	ctx, cancel := context.WithCancel(in.ctx)
+	var aborted atomic.Bool
 	var wg sync.WaitGroup
-	run := func(q Querier) {
-		defer wg.Done()
-		for p := range jobs {
+	var opened atomic.Int32
+	run := func(ctx context.Context, q Querier) {
+		for j := range jobs {
+			if aborted.Load() {
+				j.out <- &fetched{err: context.Canceled}
+				continue
+			}
 			var args []any
-			if p.nsp {
+			if j.nsp {
 				args = []any{in.nsp}
 			}
-			f := fetch(in.ctx, q, in.sql[p.name], args)
-			mu.Lock()
-			in.fetched[p.name] = f
-			mu.Unlock()
+			j.out <- fetch(ctx, q, in.sql[j.name], args)
 		}
 	}
-	wg.Add(1 + len(workers))
-	go run(in.q)
-	for _, w := range workers {
-		go run(w.tx)
+	wg.Add(1 + extra)
+	go func() {
+		defer wg.Done()
+		run(in.ctx, in.q)
+	}()
+	for i := 0; i < extra; i++ {
+		go func() {
+			defer wg.Done()
+			w, err := openWorker(ctx, origin, snapshot)
+			if err != nil {
+				return
+			}
+			defer w.close(ctx)
+			opened.Add(1)
+			run(ctx, w.tx)
+		}()
 	}
-	wg.Wait()
+	return func(abort bool) {
+		if abort {
+			aborted.Store(true)
+			cancel()
+		}
+		wg.Wait()
+		cancel()
+		in.res.Connections = 1 + int(opened.Load())
+	}
 }
 
 // fetch runs a query and keeps its rows as raw values.
@@ -164,23 +210,35 @@ func fetch(ctx context.Context, q Querier, sql string, args []any) *fetched {
 	return collect(rows, err)
 }
 
-// collect keeps the rows of a result as raw values (copied: pgx reuses its buffers).
+// collect keeps the rows of a result as raw values, copied (pgx reuses its
+// buffers) into a few large blocks rather than one allocation per row.
 func collect(rows pgx.Rows, err error) *fetched {
 	if err != nil {
 		return &fetched{err: err}
 	}
 	defer rows.Close()
 	f := &fetched{fds: append([]pgconn.FieldDescription(nil), rows.FieldDescriptions()...)}
+	const block = 256 << 10
+	var buf []byte
+	var cells [][]byte
 	for rows.Next() {
 		raw := rows.RawValues()
 		size := 0
 		for _, v := range raw {
 			size += len(v)
 		}
-		buf := make([]byte, 0, size)
-		row := make([][]byte, len(raw))
+		if buf == nil || cap(buf)-len(buf) < size {
+			// (never nil: a nil value is SQL NULL, an empty one is not)
+			buf = make([]byte, 0, max(block, size))
+		}
+		if cap(cells)-len(cells) < len(raw) {
+			cells = make([][]byte, 0, max(4096, len(raw)))
+		}
+		row := cells[len(cells) : len(cells)+len(raw) : len(cells)+len(raw)]
+		cells = cells[:len(cells)+len(raw)]
 		for i, v := range raw {
 			if v == nil {
+				row[i] = nil
 				continue
 			}
 			start := len(buf)
