@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"container/heap"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // DumpOptions tune Dump. The zero value dumps everything the model holds.
@@ -32,17 +35,36 @@ type DumpOptions struct {
 // node with a unique key, nodes are ordered by key, and the few lists
 // rendered inside one statement (a domain's constraints, a table's inline
 // CHECK constraints, a policy's roles) are sorted where they are rendered.
-func Dump(s Schema, opts DumpOptions) []byte {
-	d := &dumper{s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
+func Dump(s Schema, opts DumpOptions) []byte { return dump(s, opts, parallelTables) }
+
+// dump is Dump, rendering tables on several goroutines from parallelFrom tables.
+func dump(s Schema, opts DumpOptions, parallelFrom int) []byte {
+	d := &dumper{parallelFrom: parallelFrom, s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{},
+		tables: make(map[QualifiedName]*Table, len(s.Tables)), partitions: map[QualifiedName][]*Table{}}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		d.tables[t.QualifiedName] = t
+		if t.PartitionOf != nil {
+			d.partitions[*t.PartitionOf] = append(d.partitions[*t.PartitionOf], t)
+		}
+	}
 	d.build()
+	nodes := d.order()
+	size := 256
+	for _, n := range nodes {
+		for _, st := range n.stmts {
+			size += len(st) + 3
+		}
+	}
 	var b bytes.Buffer
+	b.Grow(size)
 	if !opts.NoHeader {
 		b.WriteString("-- Schema dump by Tidemark. Load with psql or as one script into an empty database.\n\n")
 		b.WriteString("SET check_function_bodies = false;\n")
 		b.WriteString("SET client_min_messages = warning;\n")
 		b.WriteString("SET search_path = '';\n\n")
 	}
-	for _, n := range d.order() {
+	for _, n := range nodes {
 		for _, st := range n.stmts {
 			b.WriteString(st)
 			b.WriteString(";\n\n")
@@ -95,13 +117,35 @@ type dumper struct {
 	opts  DumpOptions
 	priv  bool
 	nodes map[string]*node
+	// tables finds a table by name; partitions lists a partitioned
+	// table's partitions (in model order).
+	tables     map[QualifiedName]*Table
+	partitions map[QualifiedName][]*Table
+	// rec, when set, records adds instead of making nodes (see renderTables).
+	rec *[]addOp
+	// parallelFrom is the number of tables from which renderTables uses
+	// several goroutines.
+	parallelFrom int
 	// post collects the keys of nodes that wait for the barrier.
 	pre []string
 }
 
 const barrierKey = "~barrier"
 
+// addOp is an add (or, with aliasOf set, an alias) recorded while tables
+// are rendered on several goroutines, replayed in table order afterwards.
+type addOp struct {
+	key, aliasOf string
+	rank         int
+	stmts, deps  []string
+}
+
 func (d *dumper) add(key string, rank int, stmts []string, deps ...string) *node {
+	if d.rec != nil {
+		// copied: the caller may reuse its slices, as it may when add copies them
+		*d.rec = append(*d.rec, addOp{key: key, rank: rank, stmts: slices.Clone(stmts), deps: slices.Clone(deps)})
+		return nil
+	}
 	n, ok := d.nodes[key]
 	if !ok {
 		n = &node{key: key, rank: rank}
@@ -196,9 +240,7 @@ func (d *dumper) build() {
 	for i := range s.Sequences {
 		d.sequence(&s.Sequences[i])
 	}
-	for i := range s.Tables {
-		d.table(&s.Tables[i])
-	}
+	d.renderTables()
 	for i := range s.Views {
 		d.view(&s.Views[i])
 	}
@@ -208,6 +250,52 @@ func (d *dumper) build() {
 	if d.priv {
 		for _, p := range s.DefaultPrivileges {
 			d.defaultPrivilege(p)
+		}
+	}
+}
+
+// parallelTables is the number of tables from which Dump renders tables on
+// several goroutines (below it, starting them costs more than it saves).
+const parallelTables = 512
+
+// renderTables renders every table: on several goroutines for a large
+// schema, each recording its adds, which are then replayed in table order,
+// so the nodes are exactly the ones one goroutine would make.
+func (d *dumper) renderTables() {
+	tables := d.s.Tables
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if len(tables) < d.parallelFrom || workers < 2 {
+		for i := range tables {
+			d.table(&tables[i])
+		}
+		return
+	}
+	ops := make([][]addOp, workers)
+	per := (len(tables) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range ops {
+		lo, hi := w*per, min((w+1)*per, len(tables))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := *d // shares the read-only lookups; makes no nodes
+			r.rec = &ops[w]
+			for i := lo; i < hi; i++ {
+				r.table(&tables[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, list := range ops {
+		for _, op := range list {
+			if op.aliasOf != "" {
+				d.nodes[op.key] = d.nodes[op.aliasOf]
+				continue
+			}
+			d.add(op.key, op.rank, op.stmts, op.deps...)
 		}
 	}
 }
@@ -423,7 +511,7 @@ func (d *dumper) sequence(q *Sequence) {
 	d.add(q.Ref().Key(), rankSequence, st, schemaKey(q.Schema))
 	if q.OwnedBy != nil {
 		tk := ObjectRef{Kind: KindTable, Schema: q.OwnedBy.Table.Schema, Name: q.OwnedBy.Table.Name}.Key()
-		if d.s.Table(q.OwnedBy.Table) == nil {
+		if d.tables[q.OwnedBy.Table] == nil {
 			tk = ObjectRef{Kind: KindView, Schema: q.OwnedBy.Table.Schema, Name: q.OwnedBy.Table.Name}.Key()
 		}
 		d.add("owned:"+q.Ref().Key(), rankOwnedBy,
@@ -463,7 +551,6 @@ func (d *dumper) columnDef(c *Column) string {
 }
 
 func (d *dumper) table(t *Table) {
-	s := d.s
 	name := t.QualifiedName.String()
 	key := t.Ref().Key()
 	deps := append(d.refKeys(t.DependsOn), schemaKey(t.Schema))
@@ -476,7 +563,7 @@ func (d *dumper) table(t *Table) {
 			// Comes from a parent: only properties set on the child itself.
 			var pc *Column
 			for _, p := range t.Inherits {
-				if pt := s.Table(p); pt != nil {
+				if pt := d.tables[p]; pt != nil {
 					if pc = pt.Column(c.Name); pc != nil {
 						break
 					}
@@ -581,10 +668,8 @@ func (d *dumper) table(t *Table) {
 	if t.Kind == TablePartitioned {
 		// The partitioned table's own indexes and constraints are created
 		// after every partition is attached (so attaching creates nothing).
-		for _, o := range s.Tables {
-			if o.PartitionOf != nil && *o.PartitionOf == t.QualifiedName {
-				attachKeys = append(attachKeys, "attach:"+o.Ref().Key())
-			}
+		for _, o := range d.partitions[t.QualifiedName] {
+			attachKeys = append(attachKeys, "attach:"+o.Ref().Key())
 		}
 	}
 
@@ -689,7 +774,12 @@ func (d *dumper) constraint(t *Table, c *Constraint, attachKeys []string) {
 	n := d.add(key, rank, st, deps...)
 	if c.Index != "" {
 		// Other objects refer to the index (foreign keys, attach): alias it.
-		d.nodes["index:"+QuoteQualified(t.Schema, c.Index)] = n
+		alias := "index:" + QuoteQualified(t.Schema, c.Index)
+		if d.rec != nil {
+			*d.rec = append(*d.rec, addOp{key: alias, aliasOf: key})
+		} else {
+			d.nodes[alias] = n
+		}
 	}
 }
 

@@ -655,6 +655,12 @@ func (in *inspector) columns() error {
 
 func (in *inspector) sequences() error {
 	sch := &in.res.Schema
+	// Identity sequences are attached to their column: find tables by name
+	// without a scan per sequence.
+	tableAt := make(map[QualifiedName]int, len(sch.Tables))
+	for i := range sch.Tables {
+		tableAt[sch.Tables[i].QualifiedName] = i
+	}
 	return in.each("sequences", func(r rowScanner) error {
 		var (
 			oid                 uint32
@@ -681,8 +687,8 @@ func (in *inspector) sequences() error {
 			in.seqs[oid] = s.Ref()
 		}
 		if deptype == "i" && s.OwnedBy != nil {
-			if t := sch.Table(s.OwnedBy.Table); t != nil {
-				if c := t.Column(s.OwnedBy.Column); c != nil {
+			if ti, ok := tableAt[s.OwnedBy.Table]; ok {
+				if c := sch.Tables[ti].Column(s.OwnedBy.Column); c != nil {
 					id := s
 					id.OwnedBy = nil
 					c.IdentitySequence = &id
