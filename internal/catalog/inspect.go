@@ -141,8 +141,15 @@ type inspector struct {
 	indexOf   map[uint32]indexPos
 	conOf     map[uint32]conPos
 
-	// attName maps a column (relation, number) to its name, from the columns query.
-	attName map[attKey]string
+	// attName maps a column (relation, number) to its name and collation,
+	// from the columns query.
+	attName map[attKey]attInfo
+
+	// For the index keys: operator classes and collations by oid (names
+	// schema-qualified), and index attributes with options or statistics.
+	opclassNames   map[uint32]opclassName
+	collationNames map[uint32]string
+	indexAttrs     map[attKey]indexAttr
 
 	// renderIndexes and renderKeys are the indexes and the primary key and
 	// unique constraints whose definitions are rendered here (see render)
@@ -164,12 +171,26 @@ type indexPos struct {
 	name string
 	view bool
 	pos  int // position in the owner's Indexes
-	nkey int // key columns (the rest are INCLUDE columns)
 }
 
 type attKey struct {
 	rel    uint32
 	attnum int32
+}
+
+type attInfo struct {
+	name string
+	coll uint32
+}
+
+type opclassName struct {
+	name      string
+	isDefault bool
+}
+
+type indexAttr struct {
+	stats   *int32
+	options []string
 }
 
 // attNames maps column numbers of rel to their names (nil for none).
@@ -179,7 +200,7 @@ func (in *inspector) attNames(rel uint32, nums []int32) []string {
 	}
 	out := make([]string, len(nums))
 	for i, n := range nums {
-		out[i] = in.attName[attKey{rel, n}]
+		out[i] = in.attName[attKey{rel, n}].name
 	}
 	return out
 }
@@ -226,7 +247,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		indexOf:   map[uint32]indexPos{},
 		conOf:     map[uint32]conPos{},
 		pending:   map[string]chan *fetched{},
-		attName:   map[attKey]string{},
+		attName:   map[attKey]attInfo{},
 		typeMap:   pgtype.NewMap(),
 	}
 	in.res.Schema.Privileges = !opts.NoPrivileges
@@ -243,8 +264,9 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"columns", in.columns},
 		{"sequences", in.sequences},
 		{"constraints", in.constraints},
+		{"index names", in.indexNames},
+		{"index attributes", in.indexAttributes},
 		{"indexes", in.indexes},
-		{"index keys", in.indexKeys},
 		{"index definitions", in.render},
 		{"triggers", in.triggers},
 		{"policies", in.policies},
@@ -609,8 +631,9 @@ func (in *inspector) columns() error {
 		)
 		var opts []string
 		var attnum int32
+		var attcoll uint32
 		if err := r.Scan(&rel, &c.Name, &c.Type, &c.TypeRef.Schema, &c.TypeRef.Name, &coll, &def, &c.NotNull,
-			&identity, &generated, &stat, &storage, &c.Compression, &local, &opts, &attnum, &acl, &c.Comment); err != nil {
+			&identity, &generated, &stat, &storage, &c.Compression, &local, &opts, &attnum, &attcoll, &acl, &c.Comment); err != nil {
 			return err
 		}
 		for _, o := range opts {
@@ -618,7 +641,7 @@ func (in *inspector) columns() error {
 				c.Options = append(c.Options, o)
 			}
 		}
-		in.attName[attKey{rel, attnum}] = c.Name
+		in.attName[attKey{rel, attnum}] = attInfo{c.Name, attcoll}
 		g, err := parseACL(acl)
 		if err != nil {
 			return err
@@ -792,13 +815,16 @@ func (in *inspector) indexes() error {
 			pschema, pname *string
 			nkey, natts    int16
 			pred, def      *string
+			indkey, indopt []int16
+			indclass, coll []uint32
+			exprs          []string
 		)
 		if err := r.Scan(&oid, &rel, &x.Name, &def, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
 			&x.Valid, &x.ReplicaIdentity, &x.Clustered, &x.Options, &x.Partitioned, &pschema, &pname, &x.Constraint,
-			&nkey, &natts, &pred, &x.Comment); err != nil {
+			&nkey, &natts, &pred, &indkey, &indclass, &coll, &indopt, &exprs, &x.Comment); err != nil {
 			return err
 		}
-		x.Keys = make([]IndexKey, 0, nkey)
+		in.indexKeys(&x, oid, rel, int(nkey), indkey, indclass, coll, indopt, exprs)
 		x.Definition = deref(def)
 		x.Predicate = deref(pred)
 		if pname != nil {
@@ -806,10 +832,10 @@ func (in *inspector) indexes() error {
 		}
 		var p indexPos
 		if ti, ok := in.tables[rel]; ok {
-			p = indexPos{rel: rel, name: x.Name, pos: len(sch.Tables[ti].Indexes), nkey: int(nkey)}
+			p = indexPos{rel: rel, name: x.Name, pos: len(sch.Tables[ti].Indexes)}
 			sch.Tables[ti].Indexes = append(sch.Tables[ti].Indexes, x)
 		} else if vi, ok := in.views[rel]; ok {
-			p = indexPos{rel: rel, name: x.Name, view: true, pos: len(sch.Views[vi].Indexes), nkey: int(nkey)}
+			p = indexPos{rel: rel, name: x.Name, view: true, pos: len(sch.Views[vi].Indexes)}
 			sch.Views[vi].Indexes = append(sch.Views[vi].Indexes, x)
 		} else {
 			return nil
@@ -822,35 +848,98 @@ func (in *inspector) indexes() error {
 	}, in.nsp)
 }
 
-func (in *inspector) indexKeys() error {
-	return in.each("index_keys", func(r rowScanner) error {
+func (in *inspector) indexNames() error {
+	in.opclassNames, in.collationNames = map[uint32]opclassName{}, map[uint32]string{}
+	return in.each("index_names", func(r rowScanner) error {
 		var (
-			oid   uint32
-			pos   int
-			k     IndexKey
-			stats *int32
+			kind, name string
+			oid        uint32
+			isDefault  bool
 		)
-		if err := r.Scan(&oid, &pos, &k.Column, &k.Expression, &k.Collation, &k.OpClass, &k.OpClassOptions,
-			&k.Descending, &k.NullsFirst, &k.NullsLast, &stats); err != nil {
+		if err := r.Scan(&kind, &oid, &name, &isDefault); err != nil {
 			return err
 		}
-		p, ok := in.indexOf[oid]
-		if !ok {
-			return nil
+		if kind == "o" {
+			in.opclassNames[oid] = opclassName{name, isDefault}
+		} else {
+			in.collationNames[oid] = name
 		}
-		x := in.index(p)
-		if pos > p.nkey {
-			x.Include = append(x.Include, k.Column)
-			return nil
+		return nil
+	})
+}
+
+func (in *inspector) indexAttributes() error {
+	in.indexAttrs = map[attKey]indexAttr{}
+	return in.each("index_attributes", func(r rowScanner) error {
+		var (
+			k attKey
+			a indexAttr
+		)
+		if err := r.Scan(&k.rel, &k.attnum, &a.stats, &a.options); err != nil {
+			return err
 		}
-		if stats != nil {
-			v := int(*stats)
-			k.StatsTarget = &v
-		}
-		x.Keys = append(x.Keys, k)
+		in.indexAttrs[k] = a
 		return nil
 	}, in.nsp)
 }
+
+// Index option bits (pg_index.indoption).
+const (
+	indOptionDesc       = 1 << 0
+	indOptionNullsFirst = 1 << 1
+)
+
+// indexKeys fills the keys and INCLUDE columns of index x (oid, on relation
+// rel, with nkey key columns) from its catalog arrays: column numbers (0 for
+// an expression, rendered in exprs), operator classes, collations and option
+// bits. A key shows what pg_get_indexdef shows: a collation other than the
+// column's (or, for an expression, than the default), an operator class
+// other than the default (always, when it has options), DESC and a NULLS
+// order other than the direction's default.
+func (in *inspector) indexKeys(x *Index, oid, rel uint32, nkey int, indkey []int16, indclass, coll []uint32, opts []int16, exprs []string) {
+	x.Keys = make([]IndexKey, 0, nkey)
+	for pos, attnum := range indkey {
+		col := in.attName[attKey{rel, int32(attnum)}]
+		if pos >= nkey {
+			x.Include = append(x.Include, col.name)
+			continue
+		}
+		var k IndexKey
+		if attnum != 0 {
+			k.Column = col.name
+		} else if pos < len(exprs) {
+			k.Expression = exprs[pos]
+		}
+		if pos < len(coll) {
+			if c := coll[pos]; c != 0 && ((attnum != 0 && c != col.coll) || (attnum == 0 && c != defaultCollationOID)) {
+				k.Collation = in.collationNames[c]
+			}
+		}
+		a, hasAttr := in.indexAttrs[attKey{oid, int32(pos + 1)}]
+		if hasAttr {
+			k.OpClassOptions = a.options
+			if a.stats != nil {
+				v := int(*a.stats)
+				k.StatsTarget = &v
+			}
+		}
+		if pos < len(indclass) {
+			if oc := in.opclassNames[indclass[pos]]; !oc.isDefault || len(k.OpClassOptions) > 0 {
+				k.OpClass = oc.name
+			}
+		}
+		if pos < len(opts) {
+			o := opts[pos]
+			k.Descending = o&indOptionDesc != 0
+			k.NullsFirst = o&(indOptionDesc|indOptionNullsFirst) == indOptionNullsFirst
+			k.NullsLast = o&(indOptionDesc|indOptionNullsFirst) == indOptionDesc
+		}
+		x.Keys = append(x.Keys, k)
+	}
+}
+
+// defaultCollationOID is the oid of the database default collation ("default").
+const defaultCollationOID = 100
 
 func (in *inspector) triggers() error {
 	sch := &in.res.Schema

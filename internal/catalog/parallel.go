@@ -261,8 +261,8 @@ type batcher interface {
 func stepOrder() []prefetchJob {
 	return []prefetchJob{
 		{"extensions", false}, {"collations", true}, {"types", true}, {"domain_constraints", true},
-		{"relations", true}, {"columns", true}, {"sequences", true}, {"constraints", true}, {"indexes", true},
-		{"index_keys", true}, {"triggers", true}, {"policies", true}, {"functions", true}, {"operators", true},
+		{"relations", true}, {"columns", true}, {"sequences", true}, {"constraints", true},
+		{"index_names", false}, {"index_attributes", true}, {"indexes", true}, {"triggers", true}, {"policies", true}, {"functions", true}, {"operators", true},
 		{"event_triggers", false}, {"default_privileges", true}, {"depend", false}, {"unsupported", true},
 	}
 }

@@ -37,11 +37,14 @@ WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
   AND co.contype IN ('p', 'u', 'f', 'c', 'x')
 
 -- name: indexes
--- Indexes of tables and materialized views in the included schemas (their
--- keys come from index_keys). pg_get_indexdef opens the table (a relation
--- cache entry and a lock per table), so the server renders only indexes with
--- expression keys; the caller renders the others from their keys, exactly
--- as pg_get_indexdef does.
+-- Indexes of tables and materialized views in the included schemas, with
+-- their keys as the catalog stores them (column numbers, operator classes,
+-- collations, ordering flags), which the caller resolves with the columns,
+-- index_attributes and index_names; pg_get_indexdef(oid, k, false) renders
+-- expression keys. pg_get_indexdef opens the table (a relation cache entry
+-- and a lock per table), so the server renders only indexes with expression
+-- keys; the caller renders the others from their keys, exactly as
+-- pg_get_indexdef does.
 SELECT i.indexrelid, i.indrelid, ic.relname,
        CASE WHEN i.indexprs IS NOT NULL THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS def,
        am.amname, i.indisunique, i.indisprimary,
@@ -53,6 +56,11 @@ SELECT i.indexrelid, i.indrelid, ic.relname,
        i.indnkeyatts,
        i.indnatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indkey::pg_catalog.int2[] AS indkey, i.indclass::pg_catalog.oid[] AS indclass,
+       i.indcollation::pg_catalog.oid[] AS indcollation, i.indoption::pg_catalog.int2[] AS indoption,
+       CASE WHEN i.indexprs IS NOT NULL THEN
+            ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
+                    FROM pg_catalog.generate_series(1, i.indnkeyatts::int) k ORDER BY k) END AS expressions,
        d.description
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -69,43 +77,25 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
   AND c.relkind IN ('r', 'p', 'm')
 
--- name: index_keys
--- One row per key position of the indexes above (key columns, then INCLUDE
--- columns): the column or expression (pg_get_indexdef(oid, k, false) renders
--- key k), a collation other than the column's, an operator class other than
--- the type's default, ordering (indoption bit 0 DESC, bit 1 NULLS FIRST) and
--- a statistics target set on an expression. Set-based (unnest + hash joins),
--- not a sub-select per index.
-SELECT i.indexrelid, k.pos::int AS pos,
-       COALESCE(CASE WHEN k.attnum <> 0 THEN a.attname::text END, '') AS column_name,
-       COALESCE(CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, false) END, '') AS expression,
-       -- as pg_get_indexdef: a column key shows any collation other than
-       -- the column's (the database default included)
-       COALESCE(CASE WHEN k.coll <> 0 AND ((k.attnum <> 0 AND k.coll <> a.attcollation) OR (k.attnum = 0 AND k.coll <> 100))
-                     THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END, '') AS collation,
-       -- an operator class with options is always named, default or not
-       COALESCE(CASE WHEN k.pos <= i.indnkeyatts AND (NOT oc.opcdefault OR ia.attoptions IS NOT NULL)
-                     THEN pg_catalog.quote_ident(ocn.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) END, '') AS opclass,
-       CASE WHEN k.pos <= i.indnkeyatts THEN ia.attoptions::pg_catalog.text[] END AS opclass_options,
-       k.pos <= i.indnkeyatts AND (k.opt & 1) <> 0 AS descending,
-       k.pos <= i.indnkeyatts AND (k.opt & 3) = 2 AS nulls_first,
-       k.pos <= i.indnkeyatts AND (k.opt & 3) = 1 AS nulls_last,
-       {{if ge .V 170000}}ia.attstattarget::int{{else}}NULLIF(ia.attstattarget, -1)::int{{end}} AS stats_target
-FROM pg_catalog.pg_index i
-JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indclass::pg_catalog.oid[]),
-                              pg_catalog.unnest(i.indcollation::pg_catalog.oid[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[]))
-     WITH ORDINALITY AS k(attnum, opclass, coll, opt, pos)
--- pg_attribute is the largest catalog: look the few attributes up by index
--- (LATERAL) rather than hashing all of it
-LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_catalog.pg_attribute a
-                    WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0) a ON true
-LEFT JOIN LATERAL (SELECT ia.attstattarget, ia.attoptions FROM pg_catalog.pg_attribute ia
-                    WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.pos) ia ON true
-LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
-LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.coll
-LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+-- name: index_attributes
+-- The attributes of the indexes above that carry something of their own:
+-- operator class options (PostgreSQL 13+) or a statistics target set on an
+-- expression key. Few rows; read by one scan instead of a lookup per key.
+SELECT a.attrelid, a.attnum::int AS attnum,
+       {{if ge .V 170000}}a.attstattarget::int{{else}}NULLIF(a.attstattarget, -1)::int{{end}} AS stats_target,
+       a.attoptions::pg_catalog.text[] AS attoptions
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
-  AND c.relkind IN ('r', 'p', 'm')
-ORDER BY i.indexrelid, k.pos
+  AND c.relkind IN ('i', 'I')
+  AND a.attnum > 0
+  AND (a.attoptions IS NOT NULL OR {{if ge .V 170000}}a.attstattarget IS NOT NULL{{else}}a.attstattarget <> -1{{end}})
+
+-- name: index_names
+-- Names of every operator class (with whether it is its type's default) and
+-- every collation, schema-qualified, to name the keys of the indexes above.
+SELECT 'o' AS kind, oc.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) AS name, oc.opcdefault AS is_default
+FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
+UNION ALL
+SELECT 'c', co.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname), false
+FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace

@@ -53,7 +53,7 @@ SELECT a.attrelid, a.attname,
        -- per-creation marker there (pg_attver=...), which pg_dump skips and
        -- which is not schema.
        a.attoptions::pg_catalog.text[] AS attoptions,
-       a.attnum::int AS attnum,
+       a.attnum::int AS attnum, a.attcollation,
        {{if .Priv}}a.attacl::pg_catalog.text[]{{else}}NULL::pg_catalog.text[]{{end}} AS acl,
        d.description
 FROM pg_catalog.pg_attribute a
