@@ -115,9 +115,13 @@ func Inspect(ctx context.Context, q Querier, opts Options) (*Result, error) {
 }
 
 // sessionSettings run at the start of every inspection transaction: an empty
-// search_path makes PostgreSQL qualify every name it renders, and JIT
-// compilation costs far more than it saves on these catalog queries.
-const sessionSettings = "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true)"
+// search_path makes PostgreSQL qualify every name it renders; JIT
+// compilation costs far more than it saves on these catalog queries, and so
+// do parallel workers (each builds the same hash tables again; a large
+// schema is already read on several connections). All are local to the
+// transaction.
+const sessionSettings = "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), " +
+	"pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)"
 
 type inspector struct {
 	ctx  context.Context
