@@ -24,7 +24,7 @@ import (
 // TestBenchDump compares Tidemark's Inspect+Dump with pg_dump --schema-only
 // on the same databases, in the same run: danbooru and pagila from the
 // corpus, and a generated schema of TIDEMARK_BENCH_TABLES tables (default
-// 2000). Figures: best wall time of 5 alternating runs in-process, and as processes
+// 5000). Figures: best wall time of 5 alternating runs in-process, and as processes
 // (`tidemark dump` vs `pg_dump`) with their peak resident memory. It only
 // prints BENCH lines; nothing is asserted about time.
 func TestBenchDump(t *testing.T) {
@@ -44,7 +44,7 @@ func TestBenchDump(t *testing.T) {
 		p := filepath.Join(dir, "schemas", f)
 		targets = append(targets, target{f, func(t *testing.T, url string) error { return psql(t, url, p, nil) }})
 	}
-	n := 2000
+	n := 5000
 	if v, err := strconv.Atoi(os.Getenv("TIDEMARK_BENCH_TABLES")); err == nil && v > 0 {
 		n = v
 	}

@@ -327,7 +327,7 @@ func (in *inspector) each(name string, scan func(rowScanner) error, args ...any)
 		}
 		b := &bufferedRow{m: in.typeMap, fds: res.fds}
 		for _, v := range res.rows {
-			b.values = v
+			b.load(v)
 			if err := scan(b); err != nil {
 				return err
 			}
@@ -550,9 +550,10 @@ func (in *inspector) relations() error {
 			owner              string
 			acl                []string
 			comment            *string
+			natts              int
 		)
 		if err := r.Scan(&oid, &schema, &name, &kind, &unlogged, &am, &partkey, &ispart, &bound, &parents,
-			&rls, &force, &replident, &options, &viewdef, &populated, &owner, &acl, &comment); err != nil {
+			&rls, &force, &replident, &options, &viewdef, &populated, &owner, &acl, &comment, &natts); err != nil {
 			return err
 		}
 		g, err := parseACL(acl)
@@ -564,7 +565,7 @@ func (in *inspector) relations() error {
 		case "r", "p":
 			t := Table{QualifiedName: qn, Kind: TableRegular, Unlogged: unlogged, AccessMethod: am,
 				RLSEnabled: rls, RLSForced: force, Options: options, Owner: in.owner(owner), ACL: g, Comment: comment,
-				Columns: []Column{}}
+				Columns: make([]Column, 0, natts)}
 			if kind == "p" {
 				t.Kind = TablePartitioned
 				t.PartitionKey = deref(partkey)

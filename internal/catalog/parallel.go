@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -14,10 +16,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// fetched is one query's result read ahead, as raw values.
+// fetched is one query's result read ahead, as raw values. Each row is its
+// columns' values in order, each a 4-byte big-endian length (-1 for NULL)
+// followed by the value's bytes (as the wire's DataRow carries them).
 type fetched struct {
 	fds  []pgconn.FieldDescription
-	rows [][][]byte
+	rows [][]byte
 	err  error
 }
 
@@ -30,6 +34,23 @@ type bufferedRow struct {
 	values [][]byte
 	plans  []pgtype.ScanPlan
 	types  []reflect.Type
+}
+
+// load points values at the columns of row (see fetched).
+func (b *bufferedRow) load(row []byte) {
+	if len(b.values) != len(b.fds) {
+		b.values = make([][]byte, len(b.fds))
+	}
+	for i := range b.values {
+		n := int32(binary.BigEndian.Uint32(row))
+		row = row[4:]
+		if n < 0 {
+			b.values[i] = nil
+			continue
+		}
+		b.values[i] = row[:n:n]
+		row = row[n:]
+	}
 }
 
 func (b *bufferedRow) Scan(dest ...any) error {
@@ -220,32 +241,25 @@ func collect(rows pgx.Rows, err error) *fetched {
 	f := &fetched{fds: append([]pgconn.FieldDescription(nil), rows.FieldDescriptions()...)}
 	const block = 256 << 10
 	var buf []byte
-	var cells [][]byte
 	for rows.Next() {
 		raw := rows.RawValues()
-		size := 0
+		size := 4 * len(raw)
 		for _, v := range raw {
 			size += len(v)
 		}
-		if buf == nil || cap(buf)-len(buf) < size {
-			// (never nil: a nil value is SQL NULL, an empty one is not)
+		if cap(buf)-len(buf) < size {
 			buf = make([]byte, 0, max(block, size))
 		}
-		if cap(cells)-len(cells) < len(raw) {
-			cells = make([][]byte, 0, max(4096, len(raw)))
-		}
-		row := cells[len(cells) : len(cells)+len(raw) : len(cells)+len(raw)]
-		cells = cells[:len(cells)+len(raw)]
-		for i, v := range raw {
+		start := len(buf)
+		for _, v := range raw {
 			if v == nil {
-				row[i] = nil
+				buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // -1: NULL
 				continue
 			}
-			start := len(buf)
+			buf = binary.BigEndian.AppendUint32(buf, uint32(len(v)))
 			buf = append(buf, v...)
-			row[i] = buf[start:len(buf):len(buf)]
 		}
-		f.rows = append(f.rows, row)
+		f.rows = append(f.rows, buf[start:len(buf):len(buf)])
 	}
 	f.err = rows.Err()
 	return f

@@ -19,7 +19,8 @@ SELECT c.oid, n.nspname, c.relname, c.relkind::text AS relkind,
        c.relispopulated,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
        {{acl "c.relacl" "r" "c.relowner"}} AS acl,
-       d.description
+       d.description,
+       c.relnatts::int AS natts -- (dropped columns included) to size the column list
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
