@@ -48,7 +48,7 @@ test-smoke: frontend
 	scripts/smoke.sh
 
 bench:
-	TIDEMARK_BENCH=1 $(GO) test -count=1 -timeout 60m -run '^TestBench' -v ./... 2>&1 | grep -E 'BENCH|^(ok|FAIL|--- FAIL)'
+	TIDEMARK_BENCH=1 $(GO) test -p 1 -count=1 -timeout 60m -run '^TestBench' -v ./... 2>&1 | grep -E 'BENCH|^(ok|FAIL|--- FAIL)'
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
