@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -590,26 +588,5 @@ func (s *CompareService) serverOf(ctx context.Context, in workspace.Instance) (s
 	if err != nil {
 		return scratchServer{}, fmt.Errorf("scratch instance %s: %s", in.Name, toUserError(err).Message)
 	}
-	return scratchServer{url: serverURL(ci), password: ci.Password, name: in.Name}, nil
-}
-
-// serverURL renders ci as a URL the scratch package and pgx accept, with the password.
-func serverURL(ci pg.ConnInfo) string {
-	db := ci.Database
-	if db == "" {
-		db = ci.User
-	}
-	q := url.Values{}
-	if ci.SSLMode != "" {
-		q.Set("sslmode", ci.SSLMode)
-	}
-	q.Set("application_name", pg.ApplicationName)
-	q.Set("connect_timeout", strconv.Itoa(int(pg.ConnectTimeout.Seconds())))
-	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(ci.Host, strconv.Itoa(ci.Port)), Path: "/" + db, RawQuery: q.Encode()}
-	if ci.Password != "" {
-		u.User = url.UserPassword(ci.User, ci.Password)
-	} else {
-		u.User = url.User(ci.User)
-	}
-	return u.String()
+	return scratchServer{url: ci.SecretURL(), password: ci.Password, name: in.Name}, nil
 }

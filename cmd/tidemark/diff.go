@@ -30,7 +30,7 @@ type diffFlags struct {
 
 // newDiffCmd builds `tidemark diff`: the migration that turns one schema
 // (database or .sql file) into another.
-func newDiffCmd(_ *globals) *cobra.Command {
+func newDiffCmd(g *globals) *cobra.Command {
 	f := &diffFlags{}
 	c := &cobra.Command{
 		Use:   "diff --from URL|FILE --to URL|FILE [--online] [--no-privileges] [--format sql|json] [--scratch URL]",
@@ -38,12 +38,14 @@ func newDiffCmd(_ *globals) *cobra.Command {
 		Long: `Compare two schemas and print the ordered DDL that turns --from into --to.
 
 Each side is a database URL (postgres://user@host/db, password in PGPASSWORD
-or ~/.pgpass) or a .sql FILE. A FILE is loaded into a scratch database on the
---scratch server (Tidemark creates and drops a database there), so --scratch
-is required when either side is a FILE.
+or ~/.pgpass) or a .sql FILE. A FILE is loaded into a scratch database
+(Tidemark creates and drops a database there) on the --scratch server, or,
+without --scratch, on the workspace's sample instance, which is created or
+started for it when needed.
 
-The plan is validated when --scratch is given: Tidemark loads --from into a
-scratch database, applies the plan, and refuses it (exit 1, naming the
+The plan is validated on the same scratch server (--scratch, or the sample
+instance when it is running or was started for a FILE): Tidemark loads --from
+into a scratch database, applies the plan, and refuses it (exit 1, naming the
 objects) if the result differs from --to. --no-validate skips that.
 
 --format sql prints the script with each statement's hazards as comments;
@@ -56,7 +58,7 @@ lock_timeout and statement_timeout before every statement.`,
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, _ []string) error { return runDiff(c, f) },
+		RunE: func(c *cobra.Command, _ []string) error { return runDiff(c, g, f) },
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.from, "from", "", "source schema: database URL or .sql file")
@@ -64,7 +66,7 @@ lock_timeout and statement_timeout before every statement.`,
 	fl.BoolVar(&f.online, "online", false, "plan for a live database (CONCURRENTLY, NOT VALID + VALIDATE, timeouts)")
 	fl.BoolVar(&f.noPrivileges, "no-privileges", false, "leave owners, GRANT/REVOKE and default privileges out of the comparison")
 	fl.StringVar(&f.format, "format", "sql", "output format: sql or json")
-	fl.StringVar(&f.scratch, "scratch", "", "URL of a server where Tidemark may create scratch databases (loads FILEs, validates the plan)")
+	fl.StringVar(&f.scratch, "scratch", "", "URL of a server where Tidemark may create scratch databases (loads FILEs, validates the plan); default: the sample instance")
 	fl.BoolVar(&f.noValidate, "no-validate", false, "do not validate the plan on a scratch database")
 	fl.StringArrayVar(&f.schemas, "schema", nil, "only this schema (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude-schema", nil, "leave this schema out (repeatable)")
@@ -82,7 +84,7 @@ type diffSide struct {
 	res  *catalog.Result
 }
 
-func runDiff(c *cobra.Command, f *diffFlags) error {
+func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 	if f.from == "" || f.to == "" {
 		return withExit(2, fmt.Errorf("--from and --to are required\nrun '%s --help' for usage", c.CommandPath()))
 	}
@@ -90,10 +92,6 @@ func runDiff(c *cobra.Command, f *diffFlags) error {
 		return withExit(2, fmt.Errorf("--format must be sql or json, not %q", f.format))
 	}
 	fileUsed := !isURL(f.from) || !isURL(f.to)
-	if fileUsed && f.scratch == "" {
-		return withExit(2, errors.New("a .sql FILE side needs a scratch server to load it into: pass --scratch URL "+
-			"(a server where Tidemark may create and drop databases, e.g. a local PostgreSQL)"))
-	}
 	for _, p := range []string{f.from, f.to} {
 		if !isURL(p) {
 			if _, err := os.Stat(p); err != nil {
@@ -102,23 +100,48 @@ func runDiff(c *cobra.Command, f *diffFlags) error {
 		}
 	}
 	ctx := c.Context()
-	iopts := catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges}
 	stderr := c.ErrOrStderr()
+	srv := scratchServer{url: f.scratch, name: "the --scratch server"}
+	if f.scratch == "" && (fileUsed || !f.noValidate) {
+		// The sample instance is the default scratch server: started when a
+		// FILE must be loaded, used for validation only when already running.
+		s, err := sampleScratch(ctx, g, fileUsed, stderr)
+		switch {
+		case err == nil:
+			srv = s
+			fmt.Fprintln(stderr, "note: using the sample instance as the scratch server (--scratch URL chooses another)")
+		case fileUsed:
+			return withExit(2, fmt.Errorf("a .sql FILE side is loaded into a scratch database, and the sample instance cannot be used: %w\n"+
+				"pass --scratch URL (a server where Tidemark may create and drop databases, e.g. a local PostgreSQL)", err))
+		case !errors.Is(err, errSampleStopped):
+			fmt.Fprintln(stderr, "note: the sample instance cannot validate the plan:", err)
+		}
+	}
+	err := runDiffOn(c, f, srv, fileUsed)
+	return srv.redact(err)
+}
+
+// runDiffOn compares the two sides, loading FILEs into and validating on srv
+// (when its url is set).
+func runDiffOn(c *cobra.Command, f *diffFlags, srv scratchServer, fileUsed bool) error {
+	ctx := c.Context()
+	stderr := c.ErrOrStderr()
+	iopts := catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges}
 	if fileUsed && !f.noPrivileges {
 		// Objects loaded from a file belong to the scratch role: owners
 		// would always differ.
 		iopts.NoPrivileges = true
 		fmt.Fprintln(stderr, "note: a FILE side is compared without owners and privileges (its objects belong to the scratch role)")
 	}
-	from, err := loadSide(ctx, f.from, f.scratch, iopts)
+	from, err := loadSide(ctx, f.from, srv, iopts)
 	if err != nil {
 		return err
 	}
-	to, err := loadSide(ctx, f.to, f.scratch, iopts)
+	to, err := loadSide(ctx, f.to, srv, iopts)
 	if err != nil {
 		return err
 	}
-	opts := diff.Options{Online: f.online, NoPrivileges: iopts.NoPrivileges, Scratch: f.scratch, Inspect: iopts}
+	opts := diff.Options{Online: f.online, NoPrivileges: iopts.NoPrivileges, Scratch: srv.url, Inspect: iopts}
 	if f.noValidate {
 		opts = opts.WithoutValidation()
 	}
@@ -141,7 +164,7 @@ func runDiff(c *cobra.Command, f *diffFlags) error {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	if !plan.Validated && !f.noValidate {
-		fmt.Fprintln(stderr, "note: the plan was not validated; pass --scratch URL to apply it to a scratch copy first")
+		fmt.Fprintln(stderr, "note: the plan was not validated; pass --scratch URL (or start the sample instance) to apply it to a scratch copy first")
 	}
 	out := c.OutOrStdout()
 	if f.format == "json" {
@@ -168,7 +191,7 @@ func oneLineDesc(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // loadSide inspects a database URL, or loads a FILE into a scratch database
 // and inspects that.
-func loadSide(ctx context.Context, src, scratchURL string, opts catalog.Options) (*diffSide, error) {
+func loadSide(ctx context.Context, src string, srv scratchServer, opts catalog.Options) (*diffSide, error) {
 	if isURL(src) {
 		res, desc, err := inspectURL(ctx, src, opts)
 		if err != nil {
@@ -180,9 +203,9 @@ func loadSide(ctx context.Context, src, scratchURL string, opts catalog.Options)
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("read %s: %w", src, err))
 	}
-	db, err := scratch.Create(ctx, scratchURL)
+	db, err := scratch.Create(ctx, srv.url)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", scratch.Redact(scratchURL), err)
+		return nil, fmt.Errorf("%s: %w", srv.describe(), err)
 	}
 	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; named in the error path below
 	if err := db.Load(ctx, src, string(b)); err != nil {

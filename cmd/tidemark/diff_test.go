@@ -8,10 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidemark-dev/tidemark/internal/pgcluster"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/sample"
+	"github.com/tidemark-dev/tidemark/internal/secret"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 func TestDiffUsageErrors(t *testing.T) {
+	t.Setenv("TIDEMARK_PG_BINDIR", t.TempDir()) // the sample instance cannot be created
 	dir := t.TempDir()
 	file := filepath.Join(dir, "b.sql")
 	if err := os.WriteFile(file, []byte("CREATE TABLE t (id int);\n"), 0o644); err != nil {
@@ -23,7 +28,8 @@ func TestDiffUsageErrors(t *testing.T) {
 	}{
 		{[]string{"diff"}, "--from and --to are required"},
 		{[]string{"diff", "--from", "postgres://x@127.0.0.1:1/a", "--to", "postgres://x@127.0.0.1:1/b", "--format", "xml"}, "--format must be sql or json"},
-		{[]string{"diff", "--from", "postgres://x@127.0.0.1:1/a", "--to", file}, "pass --scratch URL"},
+		// No --scratch and no sample instance possible (no server binaries).
+		{[]string{"--workspace", filepath.Join(dir, "ws"), "diff", "--from", "postgres://x@127.0.0.1:1/a", "--to", file}, "pass --scratch URL"},
 		{[]string{"diff", "--from", "postgres://x@127.0.0.1:1/a", "--to", filepath.Join(dir, "missing.sql"), "--scratch", "postgres://x@127.0.0.1:1/p"}, "missing.sql"},
 	} {
 		out, errs, code := runCLI(t, tc.args...)
@@ -132,5 +138,79 @@ func TestDiffCLI(t *testing.T) {
 	var n int
 	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM pg_database WHERE datname LIKE 'tidemark_scratch_%'").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("scratch databases left: %d (%v)", n, err)
+	}
+}
+
+// Without --scratch, a FILE side is loaded into the workspace's sample
+// instance, created and started for it, and the plan is validated there;
+// the sample's password is never printed.
+func TestDiffSampleScratch(t *testing.T) {
+	if _, err := pgcluster.FindBinDir(context.Background()); err != nil {
+		if os.Getenv("TIDEMARK_TEST_REQUIRE_PG") == "1" {
+			t.Fatalf("PostgreSQL server binaries are required: %v", err)
+		}
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	// A workspace the server's OS user can reach (t.TempDir is 0700), so the
+	// sample cluster lives inside it and goes away with it.
+	ws, err := os.MkdirTemp("", "tidemark-cli-sample-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(ws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		store, err := workspace.Open(context.Background(), ws, workspace.OpenOptions{})
+		if err == nil {
+			_, _ = sample.New(sample.Options{Workspace: store, Secrets: secret.NewSession()}).Stop(context.Background())
+			store.Close()
+		}
+		os.RemoveAll(ws)
+	})
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.sql"), filepath.Join(dir, "b.sql")
+	writeFiles(t, dir, map[string]string{
+		"a.sql": "CREATE TABLE public.t (id int PRIMARY KEY);\n",
+		"b.sql": "CREATE TABLE public.t (id int PRIMARY KEY, v text);\nCREATE INDEX t_v ON public.t (v);\n",
+	})
+	out, errs, code := runCLI(t, "--workspace", ws, "diff", "--from", a, "--to", b)
+	if code != 0 {
+		t.Fatalf("diff: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"-- Validated:", "ALTER TABLE public.t ADD COLUMN v text;", "CREATE INDEX t_v ON public.t USING btree (v);"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "sample instance: ") || !strings.Contains(errs, "using the sample instance as the scratch server") {
+		t.Errorf("stderr does not say the sample instance was started and used: %q", errs)
+	}
+	// Now running: used again without being started, and a plan that loses
+	// nothing validates; the password appears nowhere.
+	out, errs, code = runCLI(t, "--workspace", ws, "diff", "--from", b, "--to", a)
+	if code != 0 || !strings.Contains(out, "DROP COLUMN v") || strings.Contains(errs, "sample instance: ") {
+		t.Fatalf("second diff: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	store, err := workspace.Open(context.Background(), ws, workspace.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	list, err := store.ListInstances(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range list {
+		if in.IsSample && (strings.Contains(out, in.User+":") || strings.Contains(errs, in.User+":")) {
+			t.Errorf("a URL with the sample's credentials was printed:\n%s\n%s", out, errs)
+		}
+	}
+	// A database that does not load is named with the file and line, not the server's password.
+	bad := filepath.Join(dir, "bad.sql")
+	writeFiles(t, dir, map[string]string{"bad.sql": "CREATE TABLE public.t (id int PRIMARY KEY;\n"})
+	_, errs, code = runCLI(t, "--workspace", ws, "diff", "--from", a, "--to", bad)
+	if code != 2 || !strings.Contains(errs, "bad.sql") {
+		t.Errorf("bad file: exit %d, stderr %q", code, errs)
 	}
 }

@@ -36,6 +36,15 @@ func (e *exitError) Unwrap() error { return e.err }
 // withExit wraps err so the process exits with code.
 func withExit(code int, err error) error { return &exitError{code: code, err: err} }
 
+// exitCodeOf is the exit code err gives: its own, or 1.
+func exitCodeOf(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
 func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
 	if err == nil {
 		return 0

@@ -46,6 +46,28 @@ func (ci ConnInfo) URL() string {
 	return u.String()
 }
 
+// SecretURL renders ci as a postgres:// URL with the password, for handing
+// to code that connects (pgx, the scratch package). Never print it.
+func (ci ConnInfo) SecretURL() string {
+	db := ci.Database
+	if db == "" {
+		db = ci.User
+	}
+	q := url.Values{}
+	if ci.SSLMode != "" {
+		q.Set("sslmode", ci.SSLMode)
+	}
+	q.Set("application_name", ApplicationName)
+	q.Set("connect_timeout", strconv.Itoa(int(ConnectTimeout.Seconds())))
+	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(ci.Host, strconv.Itoa(ci.Port)), Path: "/" + db, RawQuery: q.Encode()}
+	if ci.Password != "" {
+		u.User = url.UserPassword(ci.User, ci.Password)
+	} else {
+		u.User = url.User(ci.User)
+	}
+	return u.String()
+}
+
 func fieldErr(field, format string, args ...any) *UserError {
 	return &UserError{Message: fmt.Sprintf(format, args...), Field: field}
 }
