@@ -191,17 +191,15 @@ func writeReviewJSON(w io.Writer, entries []reviewEntry) error {
 		return bw.Flush()
 	}
 	bw.WriteString("[\n")
+	var b []byte
 	for i := range entries {
-		b, err := json.MarshalIndent(&entries[i], "  ", "  ")
-		if err != nil {
-			return fmt.Errorf("write json: %w", err)
-		}
-		bw.WriteString("  ")
-		bw.Write(b)
+		b = append(b[:0], "  "...)
+		b = appendReviewEntry(b, &entries[i])
 		if i < len(entries)-1 {
-			bw.WriteString(",")
+			b = append(b, ',')
 		}
-		bw.WriteString("\n")
+		b = append(b, '\n')
+		bw.Write(b)
 	}
 	bw.WriteString("]\n")
 	if err := bw.Flush(); err != nil {

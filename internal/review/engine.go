@@ -1,9 +1,11 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -225,21 +227,40 @@ func (rn *run) finish(active []activeRule) *Result {
 		}
 	}
 	res := &Result{Statements: rn.stmts, Catalog: rn.cat, Counts: map[Level]int{}}
-	res.Advice = rn.suppress(active)
-	sort.SliceStable(res.Advice, func(i, j int) bool {
-		a, b := res.Advice[i], res.Advice[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
-	})
+	res.Advice = sortAdvice(rn.suppress(active))
 	for _, a := range res.Advice {
 		res.Counts[a.Level]++
 	}
 	return res
+}
+
+// sortAdvice orders advice by position, then rule, keeping the order of
+// equal ones (a stable sort). It sorts indexes and permutes once: moving the
+// advice structs themselves through a stable sort costs more than the
+// review of a long file.
+func sortAdvice(adv []Advice) []Advice {
+	idx := make([]int32, len(adv))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		a, b := &adv[i], &adv[j]
+		if c := cmp.Compare(a.Line, b.Line); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Column, b.Column); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+	out := make([]Advice, len(adv))
+	for k, i := range idx {
+		out[k] = adv[i]
+	}
+	return out
 }
 
 // trackTransaction follows explicit transaction blocks: txOpen is the state
