@@ -39,15 +39,7 @@ func Dump(s Schema, opts DumpOptions) []byte { return dump(s, opts, parallelTabl
 
 // dump is Dump, rendering tables on several goroutines from parallelFrom tables.
 func dump(s Schema, opts DumpOptions, parallelFrom int) []byte {
-	d := &dumper{parallelFrom: parallelFrom, s: &s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{},
-		tables: make(map[QualifiedName]*Table, len(s.Tables)), partitions: map[QualifiedName][]*Table{}}
-	for i := range s.Tables {
-		t := &s.Tables[i]
-		d.tables[t.QualifiedName] = t
-		if t.PartitionOf != nil {
-			d.partitions[*t.PartitionOf] = append(d.partitions[*t.PartitionOf], t)
-		}
-	}
+	d := newDumper(&s, opts, parallelFrom)
 	d.build()
 	nodes := d.order()
 	size := 256
@@ -131,6 +123,20 @@ type dumper struct {
 }
 
 const barrierKey = "~barrier"
+
+// newDumper prepares a dumper of s: its lookups built, no node made yet.
+func newDumper(s *Schema, opts DumpOptions, parallelFrom int) *dumper {
+	d := &dumper{parallelFrom: parallelFrom, s: s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{},
+		tables: make(map[QualifiedName]*Table, len(s.Tables)), partitions: map[QualifiedName][]*Table{}}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		d.tables[t.QualifiedName] = t
+		if t.PartitionOf != nil {
+			d.partitions[*t.PartitionOf] = append(d.partitions[*t.PartitionOf], t)
+		}
+	}
+	return d
+}
 
 // addOp is an add (or, with aliasOf set, an alias) recorded while tables
 // are rendered on several goroutines, replayed in table order afterwards.

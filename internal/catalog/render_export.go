@@ -5,6 +5,8 @@ package catalog
 // them, plus the key formats of sub-objects. Thin wrappers only: the
 // rendering stays in dump.go.
 
+import "math"
+
 // DumpNode is one object's share of Dump: the statements that create it
 // (CREATE plus the ALTER/COMMENT/OWNER statements Dump attaches to it) and
 // the keys of the nodes it must come after.
@@ -35,7 +37,9 @@ func DumpNodes(s Schema, opts DumpOptions) []DumpNode {
 // DumpNodesNormalized is DumpNodes for a schema that is already normalised
 // (as Inspect returns it, or after Normalize); s is only read.
 func DumpNodesNormalized(s *Schema, opts DumpOptions) []DumpNode {
-	d := &dumper{s: s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{}}
+	// Serial: the callers (diff) count CPU time, which rendering on several
+	// goroutines only raises.
+	d := newDumper(s, opts, math.MaxInt)
 	d.build()
 	order := d.order()
 	out := make([]DumpNode, 0, len(order))

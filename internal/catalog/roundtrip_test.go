@@ -95,6 +95,16 @@ func roundTrip(t *testing.T, setup func(t *testing.T, url string) error) (*catal
 	if p, s := catalog.DumpParallelFrom(ra.Schema, catalog.DumpOptions{}, 1<<30), catalog.Dump(ra.Schema, catalog.DumpOptions{}); !bytes.Equal(p, s) {
 		return nil, fmt.Errorf("serial dump differs from Dump:\n%s", lineDiff(string(s), string(p)))
 	}
+	// The nodes the diff planner works from are Dump's, in Dump's order.
+	var nb strings.Builder
+	for _, n := range catalog.DumpNodes(ra.Schema, catalog.DumpOptions{NoHeader: true}) {
+		for _, st := range n.Statements {
+			nb.WriteString(st + ";\n\n")
+		}
+	}
+	if n, d := strings.TrimRight(nb.String(), "\n"), string(catalog.Dump(ra.Schema, catalog.DumpOptions{NoHeader: true})); n != d {
+		return nil, fmt.Errorf("DumpNodes differ from Dump:\n%s", lineDiff(d, n))
+	}
 	if d := os.Getenv("TIDEMARK_DEBUG_DIR"); d != "" {
 		os.WriteFile(filepath.Join(d, "d1.sql"), d1, 0o644)
 	}
