@@ -122,17 +122,23 @@ func (r *Runner) applyPlan(ctx context.Context, ws *session, lock *sessionLock, 
 		if err := ctx.Err(); err != nil {
 			return &RunError{Applied: res.Applied, Err: fmt.Errorf("stopped before %s: %w", m.Path, err)}
 		}
-		if err := lock.stillHeld(ctx); err != nil {
-			return &RunError{Applied: res.Applied, Err: fmt.Errorf("stopped before %s: %w", m.Path, err)}
-		}
 		var (
 			a   Applied
 			err error
 		)
 		if m.nonTransactional(ws.serverVersion) {
+			if err := lock.stillHeld(ctx); err != nil {
+				return &RunError{Applied: res.Applied, Err: fmt.Errorf("stopped before %s: %w", m.Path, err)}
+			}
 			a, err = r.applyNonTx(ctx, ws, m, f.resume, f.retry, opts)
 		} else {
-			a, err = r.applyTx(ctx, ws, m, opts)
+			// A transactional unit checks the lock while it runs and
+			// commits only if it is still held.
+			a, err = r.applyTx(ctx, ws, lock, m, opts)
+		}
+		var lost *lockLostError
+		if errors.As(err, &lost) {
+			return &RunError{Applied: res.Applied, Err: fmt.Errorf("stopped before %s: %w", m.Path, lost.err)}
 		}
 		if err != nil {
 			var re *RunError
@@ -317,12 +323,16 @@ func errorLine(st *Statement, msg string, offset int, err error) int {
 
 // applyTx applies a transactional unit, retrying it after a lock timeout,
 // deadlock or serialization failure.
-func (r *Runner) applyTx(ctx context.Context, ws *session, m *Migration, opts ApplyOptions) (Applied, error) {
+func (r *Runner) applyTx(ctx context.Context, ws *session, lock *sessionLock, m *Migration, opts ApplyOptions) (Applied, error) {
 	for attempt := 1; ; attempt++ {
 		emit(opts.Progress, Progress{Event: EventUnitStart, Version: m.Version.String(), Path: m.Path, Description: m.Description,
 			Statements: len(m.Statements), Attempt: attempt, Message: "(transactional)"})
 		start := time.Now()
-		a, fail, err := r.runTx(ctx, ws, m, opts)
+		a, fail, err := r.runTx(ctx, ws, lock, m, opts)
+		var lost *lockLostError
+		if errors.As(err, &lost) {
+			return Applied{}, err // rolled back; nothing to record
+		}
 		if err == nil {
 			a.Duration = time.Since(start)
 			emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: a.Statements, Elapsed: a.Duration})
@@ -341,15 +351,32 @@ func (r *Runner) applyTx(ctx context.Context, ws *session, m *Migration, opts Ap
 	}
 }
 
+// lockLostError says the migration lock was found lost while a unit ran:
+// the unit was rolled back and the run stops before it.
+type lockLostError struct{ err error }
+
+func (e *lockLostError) Error() string { return e.err.Error() }
+func (e *lockLostError) Unwrap() error { return e.err }
+
 // runTx runs one attempt of a transactional unit. On failure the Failure says
-// where; the transaction has been rolled back.
-func (r *Runner) runTx(ctx context.Context, ws *session, m *Migration, opts ApplyOptions) (Applied, *Failure, error) {
+// where; the transaction has been rolled back. The lock session is checked
+// while the unit runs (on its own connection, so the check costs no time);
+// the unit is committed only after the check passed, otherwise rolled back
+// with a *lockLostError.
+func (r *Runner) runTx(ctx context.Context, ws *session, lock *sessionLock, m *Migration, opts ApplyOptions) (Applied, *Failure, error) {
 	runID := newRunID()
 	n := len(m.Statements)
 	fail := &Failure{Version: m.Version.String(), Path: m.Path, Transactional: true, Statements: n, RunID: runID}
 	insert := r.insertSQL(m, runID, StatusDone, true, n, "now()") + " RETURNING pg_backend_pid()"
 	ps := txPieces(m, opts, insert)
+	held := make(chan error, 1)
+	go func() { held <- lock.stillHeld(ctx) }()
 	last, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps)
+	// Always wait: the lock session must be idle when runTx returns.
+	if lerr := <-held; lerr != nil && err == nil {
+		r.rollback(ctx, ws)
+		return Applied{}, fail, &lockLostError{lerr}
+	}
 	if err != nil {
 		r.rollback(ctx, ws)
 		if failed >= 0 && failed < len(ps) && ps[failed].st != nil {
