@@ -18,7 +18,6 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
-	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -233,22 +232,6 @@ type loaded struct {
 	res   *catalog.Result
 }
 
-// scratchServer is where scratch databases go.
-type scratchServer struct {
-	url      string // with the password: never shown
-	password string
-	name     string // the instance, for messages
-}
-
-// redact hides the scratch server's password in err; an error that does not
-// contain it is returned as it is (keeping its chain, e.g. the SQLSTATE).
-func (s scratchServer) redact(err error) error {
-	if err == nil || s.password == "" || !strings.Contains(err.Error(), s.password) {
-		return err
-	}
-	return errors.New(secret.Redact(err.Error(), s.password))
-}
-
 // Compare inspects both sides, plans the migration from source to target and
 // validates it on a scratch copy of the source when a scratch server is
 // available (the running sample instance, else the chosen scratch instance).
@@ -323,13 +306,13 @@ func (s *CompareService) compare(ctx context.Context, req CompareRequest, step f
 	case srvErr != nil:
 		out.Validation.Status, out.Validation.Reason = ValidationSkipped, srvErr.Error()
 	default:
-		opts.Scratch = srv.url
+		opts.Scratch = srv.URL
 		verr := diff.Validate(ctx, &plan, &from.res.Schema, &to.res.Schema, opts)
 		if refused(&out, verr) {
 			return out, nil
 		} else if verr != nil {
 			out.Validation.Status = ValidationSkipped
-			out.Validation.Reason = "the plan could not be validated on " + srv.name + ": " + srv.redact(verr).Error()
+			out.Validation.Reason = "the plan could not be validated on " + srv.Name + ": " + srv.Redact(verr).Error()
 		} else {
 			out.Validation.Status = ValidationValidated
 		}
@@ -393,7 +376,7 @@ func checkSide(name string, v CompareSide) error {
 }
 
 // load inspects one side.
-func (s *CompareService) load(ctx context.Context, name string, v CompareSide, iopts catalog.Options, srv scratchServer, srvErr error) (loaded, error) {
+func (s *CompareService) load(ctx context.Context, name string, v CompareSide, iopts catalog.Options, srv scratch.Server, srvErr error) (loaded, error) {
 	switch v.Kind {
 	case SideDatabase:
 		return s.loadDatabase(ctx, name, v.DatabaseID, iopts)
@@ -507,7 +490,7 @@ func snapshotModel(b []byte) (*catalog.Result, error) {
 	return res, nil
 }
 
-func (s *CompareService) loadFile(ctx context.Context, name string, v CompareSide, iopts catalog.Options, srv scratchServer, srvErr error) (loaded, error) {
+func (s *CompareService) loadFile(ctx context.Context, name string, v CompareSide, iopts catalog.Options, srv scratch.Server, srvErr error) (loaded, error) {
 	src, file := v.SQL, "pasted SQL"
 	if strings.TrimSpace(src) == "" {
 		b, err := os.ReadFile(v.Path)
@@ -519,14 +502,14 @@ func (s *CompareService) loadFile(ctx context.Context, name string, v CompareSid
 	if srvErr != nil {
 		return loaded{}, &UserError{Message: "cannot load " + file + ": " + srvErr.Error(), Field: name}
 	}
-	db, err := scratch.Create(ctx, srv.url)
+	db, err := scratch.Create(ctx, srv.URL)
 	if err != nil {
-		ue := toUserError(srv.redact(err))
+		ue := toUserError(srv.Redact(err))
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {
 			ue.SQLState = pe.Code
 		}
-		ue.Message = fmt.Sprintf("load %s into a scratch database on %s: %s", file, srv.name, ue.Message)
+		ue.Message = fmt.Sprintf("load %s into a scratch database on %s: %s", file, srv.Name, ue.Message)
 		return loaded{}, ue
 	}
 	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; the name says it is scratch
@@ -535,18 +518,18 @@ func (s *CompareService) loadFile(ctx context.Context, name string, v CompareSid
 	}
 	conn, err := pgx.Connect(ctx, db.URL)
 	if err != nil {
-		return loaded{}, fmt.Errorf("connect to the scratch database: %w", srv.redact(err))
+		return loaded{}, fmt.Errorf("connect to the scratch database: %w", srv.Redact(err))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	res, err := catalog.Inspect(ctx, conn, iopts)
 	if err != nil {
-		return loaded{}, fmt.Errorf("inspect %s: %w", file, srv.redact(err))
+		return loaded{}, fmt.Errorf("inspect %s: %w", file, srv.Redact(err))
 	}
 	return loaded{label: file, res: res}, nil
 }
 
 // loadError turns a file PostgreSQL rejected into "file:line: message" with the SQLSTATE.
-func loadError(err error, srv scratchServer) error {
+func loadError(err error, srv scratch.Server) error {
 	var le *scratch.LoadError
 	var pe *pgconn.PgError
 	if errors.As(err, &le) && errors.As(err, &pe) {
@@ -556,19 +539,19 @@ func loadError(err error, srv scratchServer) error {
 		}
 		return &UserError{Message: where + ": " + pe.Message, SQLState: pe.Code, Detail: pe.Detail, Hint: pe.Hint}
 	}
-	return srv.redact(err)
+	return srv.Redact(err)
 }
 
 // scratch finds the server for scratch databases: the sample instance when it
 // runs, else the instance chosen in the settings. The error says what to do.
-func (s *CompareService) scratch(ctx context.Context) (scratchServer, error) {
+func (s *CompareService) scratch(ctx context.Context) (scratch.Server, error) {
 	list, err := s.a.ws.ListInstances(ctx)
 	if err != nil {
-		return scratchServer{}, err
+		return scratch.Server{}, err
 	}
 	chosen, _, err := s.a.ws.Setting(ctx, settingScratchInstance)
 	if err != nil {
-		return scratchServer{}, err
+		return scratch.Server{}, err
 	}
 	for _, in := range list {
 		if in.IsSample && s.a.sample.Running(ctx) {
@@ -580,13 +563,13 @@ func (s *CompareService) scratch(ctx context.Context) (scratchServer, error) {
 			return s.serverOf(ctx, in)
 		}
 	}
-	return scratchServer{}, errors.New("no scratch server: start the sample instance (Home), or choose a scratch instance under the comparison options")
+	return scratch.Server{}, errors.New("no scratch server: start the sample instance (Home), or choose a scratch instance under the comparison options")
 }
 
-func (s *CompareService) serverOf(ctx context.Context, in workspace.Instance) (scratchServer, error) {
+func (s *CompareService) serverOf(ctx context.Context, in workspace.Instance) (scratch.Server, error) {
 	ci, err := s.a.instances.savedConfig(ctx, in)
 	if err != nil {
-		return scratchServer{}, fmt.Errorf("scratch instance %s: %s", in.Name, toUserError(err).Message)
+		return scratch.Server{}, fmt.Errorf("scratch instance %s: %s", in.Name, toUserError(err).Message)
 	}
-	return scratchServer{url: ci.SecretURL(), password: ci.Password, name: in.Name}, nil
+	return scratch.Server{URL: ci.SecretURL(), Password: ci.Password, Name: in.Name}, nil
 }

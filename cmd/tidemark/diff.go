@@ -101,7 +101,7 @@ func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 	}
 	ctx := c.Context()
 	stderr := c.ErrOrStderr()
-	srv := scratchServer{url: f.scratch, name: "the --scratch server"}
+	srv := scratch.Server{URL: f.scratch, Name: "the --scratch server"}
 	if f.scratch == "" && (fileUsed || !f.noValidate) {
 		// The sample instance is the default scratch server: started when a
 		// FILE must be loaded, used for validation only when already running.
@@ -118,12 +118,12 @@ func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 		}
 	}
 	err := runDiffOn(c, f, srv, fileUsed)
-	return srv.redact(err)
+	return redactScratch(srv, err)
 }
 
 // runDiffOn compares the two sides, loading FILEs into and validating on srv
 // (when its url is set).
-func runDiffOn(c *cobra.Command, f *diffFlags, srv scratchServer, fileUsed bool) error {
+func runDiffOn(c *cobra.Command, f *diffFlags, srv scratch.Server, fileUsed bool) error {
 	ctx := c.Context()
 	stderr := c.ErrOrStderr()
 	iopts := catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges}
@@ -141,7 +141,7 @@ func runDiffOn(c *cobra.Command, f *diffFlags, srv scratchServer, fileUsed bool)
 	if err != nil {
 		return err
 	}
-	opts := diff.Options{Online: f.online, NoPrivileges: iopts.NoPrivileges, Scratch: srv.url, Inspect: iopts}
+	opts := diff.Options{Online: f.online, NoPrivileges: iopts.NoPrivileges, Scratch: srv.URL, Inspect: iopts}
 	if f.noValidate {
 		opts = opts.WithoutValidation()
 	}
@@ -191,7 +191,7 @@ func oneLineDesc(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // loadSide inspects a database URL, or loads a FILE into a scratch database
 // and inspects that.
-func loadSide(ctx context.Context, src string, srv scratchServer, opts catalog.Options) (*diffSide, error) {
+func loadSide(ctx context.Context, src string, srv scratch.Server, opts catalog.Options) (*diffSide, error) {
 	if isURL(src) {
 		res, desc, err := inspectURL(ctx, src, opts)
 		if err != nil {
@@ -203,9 +203,9 @@ func loadSide(ctx context.Context, src string, srv scratchServer, opts catalog.O
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("read %s: %w", src, err))
 	}
-	db, err := scratch.Create(ctx, srv.url)
+	db, err := scratch.Create(ctx, srv.URL)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", srv.describe(), err)
+		return nil, fmt.Errorf("%s: %w", srv.Describe(), err)
 	}
 	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; named in the error path below
 	if err := db.Load(ctx, src, string(b)); err != nil {

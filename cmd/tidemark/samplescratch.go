@@ -14,31 +14,12 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
-// scratchServer is a server where Tidemark may create and drop databases.
-type scratchServer struct {
-	url      string // with the password: never printed
-	password string // to redact from messages
-	name     string // for messages
-}
-
-// redact hides the server's password in err (keeping err, and its chain,
-// when it does not contain it).
-func (s scratchServer) redact(err error) error {
-	if err == nil || s.password == "" {
+// redactScratch hides srv's password in err, keeping err's exit code.
+func redactScratch(srv scratch.Server, err error) error {
+	if !srv.Leaks(err) {
 		return err
 	}
-	if msg := err.Error(); msg != secret.Redact(msg, s.password) {
-		return withExit(exitCodeOf(err), errors.New(secret.Redact(msg, s.password)))
-	}
-	return err
-}
-
-// describe names the server for messages, without its password.
-func (s scratchServer) describe() string {
-	if s.password != "" {
-		return s.name
-	}
-	return scratch.Redact(s.url)
+	return withExit(exitCodeOf(err), srv.Redact(err))
 }
 
 // errSampleStopped says the sample instance exists but is not running (and
@@ -50,10 +31,10 @@ var errSampleStopped = errors.New("the sample instance is not running")
 // is set; otherwise only a running one is used (errSampleStopped). Its
 // password comes from the OS keychain when there is one; without, the
 // sample's trusted local socket lets Tidemark set a fresh one for this run.
-func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer) (scratchServer, error) {
+func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer) (scratch.Server, error) {
 	ws, err := openWorkspace(ctx, g)
 	if err != nil {
-		return scratchServer{}, err
+		return scratch.Server{}, err
 	}
 	defer ws.Close()
 	so := sample.Options{Workspace: ws, Secrets: secret.NewSession(), PasswordMode: workspace.PasswordSession}
@@ -66,7 +47,7 @@ func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer
 	m := sample.New(so)
 	running := m.Running(ctx)
 	if !running && !start {
-		return scratchServer{}, errSampleStopped
+		return scratch.Server{}, errSampleStopped
 	}
 	progress := func(p sample.Progress) {
 		if !running {
@@ -74,11 +55,11 @@ func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer
 		}
 	}
 	if _, err := m.Start(ctx, progress); err != nil {
-		return scratchServer{}, fmt.Errorf("start the sample instance: %w", err)
+		return scratch.Server{}, fmt.Errorf("start the sample instance: %w", err)
 	}
 	list, err := ws.ListInstances(ctx)
 	if err != nil {
-		return scratchServer{}, err
+		return scratch.Server{}, err
 	}
 	for _, in := range list {
 		if !in.IsSample {
@@ -86,9 +67,9 @@ func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer
 		}
 		pw, err := so.Secrets.Get(ctx, in.ID)
 		if err != nil {
-			return scratchServer{}, fmt.Errorf("the sample instance's password: %w", err)
+			return scratch.Server{}, fmt.Errorf("the sample instance's password: %w", err)
 		}
-		return scratchServer{url: pg.ForInstance(in, pw).SecretURL(), password: pw, name: "the sample instance"}, nil
+		return scratch.Server{URL: pg.ForInstance(in, pw).SecretURL(), Password: pw, Name: "the sample instance"}, nil
 	}
-	return scratchServer{}, errors.New("the sample instance is not registered in the workspace")
+	return scratch.Server{}, errors.New("the sample instance is not registered in the workspace")
 }

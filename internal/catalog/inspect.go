@@ -818,7 +818,7 @@ func (in *inspector) indexes() error {
 			oid, rel       uint32
 			x              Index
 			pschema, pname *string
-			nkey, natts    int16
+			nkey           int16
 			pred, def      *string
 			indkey, indopt []int16
 			indclass, coll []uint32
@@ -826,7 +826,7 @@ func (in *inspector) indexes() error {
 		)
 		if err := r.Scan(&oid, &rel, &x.Name, &def, &x.Method, &x.Unique, &x.Primary, &x.NullsNotDistinct,
 			&x.Valid, &x.ReplicaIdentity, &x.Clustered, &x.Options, &x.Partitioned, &pschema, &pname, &x.Constraint,
-			&nkey, &natts, &pred, &indkey, &indclass, &coll, &indopt, &exprs, &x.Comment); err != nil {
+			&nkey, &pred, &indkey, &indclass, &coll, &indopt, &exprs, &x.Comment); err != nil {
 			return err
 		}
 		in.indexKeys(&x, oid, rel, int(nkey), indkey, indclass, coll, indopt, exprs)
