@@ -19,9 +19,16 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tidemark-dev/tidemark/internal/change"
+	"github.com/tidemark-dev/tidemark/internal/compare"
+	"github.com/tidemark-dev/tidemark/internal/instances"
+	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sample"
+	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/secret"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -73,6 +80,13 @@ type App struct {
 	sample   *sample.Manager
 	emitHook func(string, any)
 
+	// the use-cases, shared with the CLI
+	conns    *instances.Connector
+	syncer   *schemasync.Syncer
+	changes  *change.Service
+	comparer *compare.Comparer
+	reviewer *livereview.Reviewer
+
 	mu       sync.Mutex
 	ctx      context.Context // the Wails context, set by Startup
 	shutdown sync.Once
@@ -118,6 +132,12 @@ func New(o Options) (*App, error) {
 		so.Secrets, so.PasswordMode = a.keychain, workspace.PasswordKeychain
 	}
 	a.sample = sample.New(so)
+	a.conns = &instances.Connector{WS: ws, Secrets: a.resolver}
+	a.syncer = schemasync.New(ws, a.conns)
+	a.changes = change.New(ws, a.conns, a.syncer)
+	a.comparer = &compare.Comparer{WS: ws, Conns: a.conns, Sync: a.syncer, Scratch: compare.WorkspaceScratch(ws, a.conns, a.sample.Running)}
+	reg := review.NewRegistry()
+	a.reviewer = livereview.New(reg, ws, a.conns, a.syncer)
 	a.system = &SystemService{a: a}
 	a.environments = &EnvironmentService{a: a}
 	a.instances = &InstanceService{a: a}
@@ -125,7 +145,7 @@ func New(o Options) (*App, error) {
 	a.projects = &ProjectService{a: a}
 	a.samples = &SampleService{a: a}
 	a.schema = &SchemaService{a: a}
-	a.reviews = newReviewService(a)
+	a.reviews = &ReviewService{a: a, reg: reg}
 	a.compare = &CompareService{a: a}
 	a.history = &HistoryService{a: a}
 	return a, nil
@@ -223,50 +243,52 @@ type Progress struct {
 
 func (a *App) progress(p Progress) { a.emit("progress", p) }
 
-// UserError is every error the services return. Its Error() is JSON:
+// wireError carries a *usererr.Error to the frontend. Wails hands the
+// frontend Error(), so it is JSON:
 // {"message":"...","sqlstate":"28P01","detail":"...","hint":"...","field":"port"}
-// with empty fields omitted; the frontend parses it back.
-type UserError struct {
-	Message  string `json:"message"`
-	SQLState string `json:"sqlstate,omitempty"`
-	Detail   string `json:"detail,omitempty"`
-	Hint     string `json:"hint,omitempty"`
-	Field    string `json:"field,omitempty"`
-}
+// with empty fields omitted; src/api/errors.ts parses it back.
+type wireError struct{ e *usererr.Error }
 
-func (e *UserError) Error() string {
-	b, err := json.Marshal(e)
+func (w *wireError) Error() string {
+	b, err := json.Marshal(struct {
+		Message  string `json:"message"`
+		SQLState string `json:"sqlstate,omitempty"`
+		Detail   string `json:"detail,omitempty"`
+		Hint     string `json:"hint,omitempty"`
+		Field    string `json:"field,omitempty"`
+	}{w.e.Message, w.e.SQLState, w.e.Detail, w.e.Hint, w.e.Field})
 	if err != nil {
-		return e.Message
+		return w.e.Message
 	}
 	return string(b)
 }
 
-// toUserError converts any error from the internal packages.
-func toUserError(err error) *UserError {
-	var ue *UserError
-	if errors.As(err, &ue) {
-		return ue
+// Unwrap returns the user error (errors.As finds it, and its chain).
+func (w *wireError) Unwrap() error { return w.e }
+
+// userError converts any error from the internal packages.
+func userError(err error) *usererr.Error {
+	var w *wireError
+	if errors.As(err, &w) {
+		return w.e
 	}
-	var pe *pg.UserError
-	if errors.As(err, &pe) {
-		return &UserError{Message: pe.Message, SQLState: pe.SQLState, Detail: pe.Detail, Hint: pe.Hint, Field: pe.Field}
+	ue := usererr.From(err)
+	if ue.Field == "" && errors.Is(err, workspace.ErrDuplicate) {
+		c := *ue
+		c.Field = "name"
+		return &c
 	}
-	out := &UserError{Message: err.Error()}
-	if errors.Is(err, workspace.ErrDuplicate) {
-		out.Field = "name"
-	}
-	return out
+	return ue
 }
 
-// fail returns err as a *UserError (as the error interface; nil stays nil).
+// fail returns err for the frontend (nil stays nil).
 func fail(err error) error {
 	if err == nil {
 		return nil
 	}
-	return toUserError(err)
+	return &wireError{e: userError(err)}
 }
 
-func invalid(field, format string, args ...any) error {
-	return &UserError{Message: fmt.Sprintf(format, args...), Field: field}
-}
+// oneLine renders an error as one line for lastError and progress events:
+// the message and the SQLSTATE.
+func oneLine(err error) string { return userError(err).Error() }

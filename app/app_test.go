@@ -83,17 +83,31 @@ func pgInput(t *testing.T, name string) InstanceInput {
 	return InstanceInput{Name: name, EnvironmentID: "test", Host: u.Hostname(), Port: port, User: u.User.Username(), Database: "postgres", SSLMode: "disable"}
 }
 
-func userErr(t *testing.T, err error) *UserError {
+// wire is the JSON the frontend receives.
+type wire struct {
+	Message  string `json:"message"`
+	SQLState string `json:"sqlstate"`
+	Detail   string `json:"detail"`
+	Hint     string `json:"hint"`
+	Field    string `json:"field"`
+}
+
+// userErr checks that err reaches the frontend as JSON and returns it.
+func userErr(t *testing.T, err error) wire {
 	t.Helper()
-	var ue *UserError
-	if !errors.As(err, &ue) {
-		t.Fatalf("error %v (%T) is not a *UserError", err, err)
+	var w *wireError
+	if !errors.As(err, &w) {
+		t.Fatalf("error %v (%T) is not a *wireError", err, err)
 	}
-	var back UserError
-	if json.Unmarshal([]byte(err.Error()), &back) != nil || back != *ue {
+	var back wire
+	if json.Unmarshal([]byte(err.Error()), &back) != nil {
+		t.Fatalf("Error() %q is not JSON", err.Error())
+	}
+	ue := w.e
+	if back != (wire{ue.Message, ue.SQLState, ue.Detail, ue.Hint, ue.Field}) {
 		t.Fatalf("Error() %q is not the JSON of %+v", err.Error(), *ue)
 	}
-	return ue
+	return back
 }
 
 func closedPort(t *testing.T) int {

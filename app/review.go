@@ -2,29 +2,21 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"github.com/tidemark-dev/tidemark/internal/catalog"
-	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
-
-// catalogTTL is how long a database's review catalog is reused while the user
-// types (every keystroke pause reviews again).
-const catalogTTL = 20 * time.Second
 
 // ---- types ----
 
@@ -126,23 +118,11 @@ type ReviewResult struct {
 
 // ---- service ----
 
-// ReviewService reviews SQL and keeps each environment's review policy.
+// ReviewService reviews SQL (livereview) and keeps each environment's
+// review policy.
 type ReviewService struct {
 	a   *App
 	reg *review.Registry
-
-	mu       sync.Mutex
-	catalogs map[string]cachedCatalog // database id -> catalog
-}
-
-type cachedCatalog struct {
-	cat     *review.Catalog
-	version int
-	at      time.Time
-}
-
-func newReviewService(a *App) *ReviewService {
-	return &ReviewService{a: a, reg: review.NewRegistry(), catalogs: map[string]cachedCatalog{}}
 }
 
 // Rules lists every review rule, sorted by id.
@@ -167,41 +147,10 @@ func (s *ReviewService) Rules() ([]RuleInfo, error) {
 // Templates lists the built-in policy templates.
 func (s *ReviewService) Templates() []string { return review.Templates() }
 
-// defaultTemplate is the template an environment starts with: advanced for
-// protected (production-like) environments, basic for the others.
-func defaultTemplate(e workspace.Environment) string {
-	if e.Protected {
-		return review.TemplateAdvanced
-	}
-	return review.TemplateBasic
-}
-
-// load returns the engine policy of an environment, its stored record (found
-// false: the default template) and the environment.
+// load returns the engine policy of an environment, its stored record and
+// whether one is stored (livereview.Reviewer.Policy).
 func (s *ReviewService) load(ctx context.Context, envID string) (*review.Policy, workspace.ReviewPolicy, bool, error) {
-	if strings.TrimSpace(envID) == "" {
-		return nil, workspace.ReviewPolicy{}, false, invalid("environmentId", "choose an environment: its review policy decides which rules run")
-	}
-	env, err := s.a.ws.GetEnvironment(ctx, envID)
-	if err != nil {
-		return nil, workspace.ReviewPolicy{}, false, err
-	}
-	rec, found, err := s.a.ws.GetReviewPolicy(ctx, envID)
-	if err != nil {
-		return nil, rec, false, err
-	}
-	if !found {
-		p, err := s.reg.Template(defaultTemplate(env))
-		if err != nil {
-			return nil, rec, false, err
-		}
-		return p, workspace.ReviewPolicy{EnvironmentID: envID, Template: defaultTemplate(env)}, false, nil
-	}
-	p, err := s.reg.ParsePolicy([]byte(rec.YAML))
-	if err != nil {
-		return nil, rec, true, &UserError{Message: fmt.Sprintf("the stored review policy of environment %s no longer loads (reset it to a template): %v", env.Name, err)}
-	}
-	return p, rec, true, nil
+	return s.a.reviewer.Policy(ctx, envID)
 }
 
 // policyOut lists every known rule with its setting in p.
@@ -264,7 +213,7 @@ func (s *ReviewService) policyIn(in Policy) (*review.Policy, error) {
 		msgs = append(msgs, err.Error()) // e.g. a rule listed twice
 	}
 	if len(msgs) > 0 {
-		return nil, &UserError{Message: "invalid policy: " + strings.Join(msgs, "; "), Field: first}
+		return nil, &usererr.Error{Message: "invalid policy: " + strings.Join(msgs, "; "), Field: first}
 	}
 	if p.Name == "" {
 		p.Name = "custom"
@@ -312,11 +261,11 @@ func (s *ReviewService) ResetPolicy(environmentID, template string) (Policy, err
 		return Policy{}, fail(err)
 	}
 	if template == "" {
-		template = defaultTemplate(env)
+		template = livereview.DefaultTemplate(env)
 	}
 	p, err := s.reg.Template(template)
 	if err != nil {
-		return Policy{}, fail(&UserError{Message: err.Error(), Field: "template"})
+		return Policy{}, fail(&usererr.Error{Message: err.Error(), Field: "template"})
 	}
 	out, err := s.store(ctx, environmentID, template, p)
 	return out, fail(err)
@@ -348,7 +297,7 @@ func (s *ReviewService) ImportPolicyYAML(environmentID, text string) (Policy, er
 		return Policy{}, fail(err)
 	}
 	if strings.TrimSpace(text) == "" {
-		return Policy{}, fail(invalid("yaml", "the policy file is empty"))
+		return Policy{}, fail(usererr.Invalid("yaml", "the policy file is empty"))
 	}
 	p, err := s.reg.ParsePolicy([]byte(text))
 	if err != nil {
@@ -381,7 +330,7 @@ func (s *ReviewService) ExportPolicy(environmentID, path string) (string, error)
 	if path == "" {
 		dctx := s.dialogContext()
 		if dctx == nil {
-			return "", fail(invalid("path", "no file given and no window to ask for one"))
+			return "", fail(usererr.Invalid("path", "no file given and no window to ask for one"))
 		}
 		path, err = runtime.SaveFileDialog(dctx, runtime.SaveDialogOptions{
 			Title: "Export review policy", DefaultFilename: "review-policy-" + environmentID + ".yaml", Filters: yamlFilters,
@@ -406,7 +355,7 @@ func (s *ReviewService) ImportPolicy(environmentID, path string) (Policy, error)
 	if path == "" {
 		dctx := s.dialogContext()
 		if dctx == nil {
-			return Policy{}, fail(invalid("path", "no file given and no window to ask for one"))
+			return Policy{}, fail(usererr.Invalid("path", "no file given and no window to ask for one"))
 		}
 		var err error
 		path, err = runtime.OpenFileDialog(dctx, runtime.OpenDialogOptions{Title: "Import review policy", Filters: yamlFilters})
@@ -423,8 +372,7 @@ func (s *ReviewService) ImportPolicy(environmentID, path string) (Policy, error)
 	}
 	p, err := s.ImportPolicyYAML(environmentID, string(data))
 	if err != nil {
-		ue := toUserError(err)
-		return Policy{}, &UserError{Message: path + ": " + ue.Message, Field: ue.Field}
+		return Policy{}, fail(usererr.Wrap(path+": ", userError(err)))
 	}
 	return p, nil
 }
@@ -437,43 +385,11 @@ func (s *ReviewService) ImportPolicy(environmentID, path string) (Policy, error)
 func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	envID := req.EnvironmentID
-	var db workspace.Database
-	if req.DatabaseID != "" {
-		var err error
-		if db, err = s.a.ws.GetDatabase(ctx, req.DatabaseID); err != nil {
-			return ReviewResult{}, fail(err)
-		}
-		if envID == "" {
-			envID = db.EnvironmentID
-		}
+	res, err := s.a.reviewer.Review(ctx, livereview.Request{SQL: req.SQL, EnvironmentID: req.EnvironmentID, DatabaseID: req.DatabaseID})
+	out := ReviewResult{Advice: []Advice{}}
+	if res != nil {
+		out.PolicyName, out.Catalog = res.Policy.Name, res.Target
 	}
-	pol, _, _, err := s.load(ctx, envID)
-	if err != nil {
-		return ReviewResult{}, fail(err)
-	}
-	opts := review.Options{Policy: pol}
-	out := ReviewResult{Advice: []Advice{}, PolicyName: pol.Name}
-	if req.DatabaseID != "" {
-		conn, cat, ver, err := s.connect(ctx, db)
-		switch {
-		case err == nil:
-			defer conn.Close(context.WithoutCancel(ctx))
-			opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
-			out.Catalog = fmt.Sprintf("%s on %s, %d tables", db.Name, db.InstanceName, len(cat.Tables()))
-		default:
-			// Unreachable: the last synced schema snapshot still knows the tables
-			// (not their rows, and rules needing the database stay silent).
-			snap, serr := s.snapshotCatalog(ctx, db)
-			if serr != nil {
-				return ReviewResult{}, fail(err)
-			}
-			opts.Catalog, opts.ServerVersion = snap.cat, snap.version
-			out.Catalog = fmt.Sprintf("%s on %s, snapshot of %s, %d tables (the database is unreachable: %s)",
-				db.Name, db.InstanceName, snap.at.UTC().Format("2006-01-02 15:04 UTC"), len(snap.cat.Tables()), plain(toUserError(err)))
-		}
-	}
-	res, err := s.reg.Review(ctx, req.SQL, opts)
 	var se *sqlparse.SyntaxError
 	if errors.As(err, &se) {
 		out.SyntaxError = &SyntaxError{Message: se.Message, Line: se.Line, Column: se.Column}
@@ -481,7 +397,7 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 		return out, nil
 	}
 	if err != nil {
-		return ReviewResult{}, fail(fmt.Errorf("review: %w", err))
+		return ReviewResult{}, fail(err)
 	}
 	lines := lineStarts(req.SQL)
 	for _, a := range res.Advice {
@@ -489,56 +405,6 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	}
 	out.Errors, out.Warnings, out.Statements = res.Counts[review.Error], res.Counts[review.Warning], len(res.Statements)
 	return out, nil
-}
-
-// connect opens a connection to a synced database (with its instance's saved
-// credentials) and returns its review catalog, cached for catalogTTL.
-func (s *ReviewService) connect(ctx context.Context, db workspace.Database) (*pgx.Conn, *review.Catalog, int, error) {
-	in, err := s.a.ws.GetInstance(ctx, db.InstanceID)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	ci, err := s.a.instances.savedConfig(ctx, in)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	ci.Database = db.Name
-	cfg, err := pg.Config(ci)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, nil, 0, pg.Convert(err, ci)
-	}
-	s.mu.Lock()
-	c, ok := s.catalogs[db.ID]
-	s.mu.Unlock()
-	if ok && time.Since(c.at) < catalogTTL {
-		return conn, c.cat, c.version, nil
-	}
-	cat, ver, err := review.LoadCatalog(ctx, conn)
-	if err != nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return nil, nil, 0, pg.Convert(fmt.Errorf("read the catalog of %s: %w", db.Name, err), ci)
-	}
-	s.mu.Lock()
-	s.catalogs[db.ID] = cachedCatalog{cat: cat, version: ver, at: time.Now()}
-	s.mu.Unlock()
-	return conn, cat, ver, nil
-}
-
-// snapshotCatalog is the review catalog of a database's latest synced schema snapshot.
-func (s *ReviewService) snapshotCatalog(ctx context.Context, db workspace.Database) (cachedCatalog, error) {
-	snap, err := s.a.ws.LatestSnapshot(ctx, db.ID)
-	if err != nil {
-		return cachedCatalog{}, err
-	}
-	var sch catalog.Schema
-	if err := json.Unmarshal(snap.Model, &sch); err != nil {
-		return cachedCatalog{}, fmt.Errorf("read the schema snapshot of %s: %w", db.Name, err)
-	}
-	return cachedCatalog{cat: review.FromSchema(&sch), version: snap.ServerVersion, at: snap.TakenAt}, nil
 }
 
 // adviceOut converts an engine advice, giving it an end position: the end of

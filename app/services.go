@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/sample"
 	"github.com/tidemark-dev/tidemark/internal/secret"
@@ -97,16 +100,11 @@ func (s *EnvironmentService) Reorder(ids []string) ([]Environment, error) {
 type InstanceService struct{ a *App }
 
 func (s *InstanceService) out(ctx context.Context, in workspace.Instance) Instance {
-	_, found, _ := s.a.resolver.Password(ctx, string(in.PasswordMode), in.ID, target(in.Host, in.Port, in.Database, in.User))
 	return Instance{
 		ID: in.ID, Name: in.Name, EnvironmentID: in.EnvironmentID, Host: in.Host, Port: in.Port, User: in.User,
-		Database: in.Database, SSLMode: in.SSLMode, PasswordMode: string(in.PasswordMode), HasPassword: found,
+		Database: in.Database, SSLMode: in.SSLMode, PasswordMode: string(in.PasswordMode), HasPassword: s.a.conns.HasPassword(ctx, in),
 		IsSample: in.IsSample, LastSyncAt: rfc3339(in.LastSyncAt), LastError: in.LastError,
 	}
-}
-
-func target(host string, port int, db, user string) secret.Target {
-	return secret.Target{Host: host, Port: port, Database: db, User: user}
 }
 
 // List returns all instances ordered by name.
@@ -134,41 +132,14 @@ func (s *InstanceService) ParseURL(url string) (InstanceInput, error) {
 	return InstanceInput{Host: ci.Host, Port: ci.Port, User: ci.User, Password: ci.Password, Database: ci.Database, SSLMode: ci.SSLMode, URL: url}, nil
 }
 
-// connInfo reads the connection part of the form: from URL when given (the
-// URL then supplies every connection field), else from the fields.
+// connInfo reads the connection part of the form (instances.Validate).
 func connInfo(in InstanceInput) (pg.ConnInfo, error) {
-	if in.URL != "" {
-		ci, err := pg.ParseURL(in.URL)
-		if err != nil {
-			return ci, err
-		}
-		return ci, nil
-	}
-	ci := pg.ConnInfo{Host: in.Host, Port: in.Port, User: in.User, Password: in.Password, Database: in.Database, SSLMode: in.SSLMode}
-	if ci.Port == 0 {
-		ci.Port = 5432
-	}
-	if ci.SSLMode == "" {
-		ci.SSLMode = "prefer"
-	}
-	if ci.Host == "" {
-		return ci, invalid("host", "host must not be empty")
-	}
-	if ci.Port < 1 || ci.Port > 65535 {
-		return ci, invalid("port", "port %d is out of range (1-65535)", ci.Port)
-	}
-	if ci.User == "" {
-		return ci, invalid("user", "user must not be empty")
-	}
-	if _, err := pg.Config(ci); err != nil {
-		return ci, err
-	}
-	return ci, nil
+	return instances.Validate(instances.Fields{URL: in.URL, Host: in.Host, Port: in.Port, User: in.User, Password: in.Password, Database: in.Database, SSLMode: in.SSLMode})
 }
 
 // newMode decides where a password goes (or comes from); see secret.Resolver.Choose.
 func (s *InstanceService) newMode(ci pg.ConnInfo) (workspace.PasswordMode, secret.Store) {
-	mode, store := s.a.resolver.Choose(context.Background(), ci.Password, target(ci.Host, ci.Port, ci.Database, ci.User), true)
+	mode, store := s.a.resolver.Choose(context.Background(), ci.Password, instances.Target(ci), true)
 	return workspace.PasswordMode(mode), store
 }
 
@@ -276,7 +247,7 @@ func (s *InstanceService) TestConnection(in InstanceInput) (ConnectionResult, er
 		return ConnectionResult{}, fail(err)
 	}
 	if ci.Password == "" {
-		t := target(ci.Host, ci.Port, ci.Database, ci.User)
+		t := instances.Target(ci)
 		if in.KeepPassword && in.ID != "" {
 			if old, err := s.a.ws.GetInstance(ctx, in.ID); err == nil {
 				ci.Password, _, _ = s.a.resolver.Password(ctx, string(old.PasswordMode), old.ID, t)
@@ -296,19 +267,6 @@ func (s *InstanceService) TestConnection(in InstanceInput) (ConnectionResult, er
 	return result(info), nil
 }
 
-// savedConfig builds the connection of a saved instance with its password.
-func (s *InstanceService) savedConfig(ctx context.Context, in workspace.Instance) (pg.ConnInfo, error) {
-	pw, found, err := s.a.resolver.Password(ctx, string(in.PasswordMode), in.ID, target(in.Host, in.Port, in.Database, in.User))
-	if err != nil {
-		return pg.ConnInfo{}, &UserError{Message: fmt.Sprintf("instance %q: %v", in.Name, err), Field: "password"}
-	}
-	if !found && (in.PasswordMode == workspace.PasswordKeychain || in.PasswordMode == workspace.PasswordSession) {
-		return pg.ConnInfo{}, &UserError{Field: "password",
-			Message: fmt.Sprintf("no password for instance %q in %s; edit the instance and enter it", in.Name, secret.Describe(string(in.PasswordMode)))}
-	}
-	return pg.ForInstance(in, pw), nil
-}
-
 // TestSaved checks a saved instance and records the outcome on it (lastError).
 func (s *InstanceService) TestSaved(id string) (ConnectionResult, error) {
 	ctx, cancel := s.a.call(quick)
@@ -317,28 +275,11 @@ func (s *InstanceService) TestSaved(id string) (ConnectionResult, error) {
 	if err != nil {
 		return ConnectionResult{}, fail(err)
 	}
-	ci, err := s.savedConfig(ctx, in)
-	if err == nil {
-		var info pg.ServerInfo
-		cfg, cerr := pg.Config(ci)
-		if cerr != nil {
-			err = cerr
-		} else if info, err = pg.TestConnection(ctx, cfg); err == nil {
-			_ = s.a.ws.SetInstanceSyncError(ctx, id, "")
-			return result(info), nil
-		}
+	info, err := s.a.conns.Test(ctx, in)
+	if err != nil {
+		return ConnectionResult{}, fail(err)
 	}
-	ue := toUserError(err)
-	_ = s.a.ws.SetInstanceSyncError(ctx, id, plain(ue))
-	return ConnectionResult{}, ue
-}
-
-// plain renders a UserError as one line for lastError.
-func plain(ue *UserError) string {
-	if ue.SQLState != "" {
-		return fmt.Sprintf("%s (SQLSTATE %s)", ue.Message, ue.SQLState)
-	}
-	return ue.Message
+	return result(info), nil
 }
 
 // Sync lists the server's databases and stores them (keeping project
@@ -356,35 +297,18 @@ func (s *InstanceService) Sync(id string) ([]Database, error) {
 		p.Step, p.Done = name, done
 		s.a.progress(p)
 	}
-	finish := func(err error) ([]Database, error) {
-		ue := toUserError(err)
-		_ = s.a.ws.SetInstanceSyncError(context.WithoutCancel(ctx), id, plain(ue))
-		p.Finished, p.Error = true, plain(ue)
-		s.a.progress(p)
-		return nil, ue
-	}
 	step("Connecting", 0)
-	ci, err := s.savedConfig(ctx, in)
+	dbs, err := s.a.conns.SyncDatabases(ctx, in, func(ctx context.Context, cfg *pgx.ConnConfig) (pg.Querier, error) {
+		pool, err := s.a.pools.Get(ctx, id, cfg)
+		if err == nil {
+			step("Listing databases", 1)
+		}
+		return pool, err
+	})
 	if err != nil {
-		return finish(err)
-	}
-	cfg, err := pg.Config(ci)
-	if err != nil {
-		return finish(err)
-	}
-	pool, err := s.a.pools.Get(ctx, id, cfg)
-	if err != nil {
-		return finish(err)
-	}
-	step("Listing databases", 1)
-	infos, err := pg.ListDatabasesWith(ctx, pool, ci)
-	if err != nil {
-		return finish(err)
-	}
-	step("Saving", 2)
-	dbs, err := s.a.ws.ReplaceDatabases(ctx, id, infos)
-	if err != nil {
-		return finish(err)
+		p.Finished, p.Error = true, oneLine(err)
+		s.a.progress(p)
+		return nil, fail(err)
 	}
 	p.Step, p.Done, p.Finished = "Done", 3, true
 	s.a.progress(p)
@@ -519,10 +443,9 @@ func (s *SampleService) Start() (SampleStatus, error) {
 	})
 	p.Finished = true
 	if err != nil {
-		ue := toUserError(err)
-		p.Error = ue.Message
+		p.Error = userError(err).Message
 		s.a.progress(p)
-		return sampleOut(st), ue
+		return sampleOut(st), fail(err)
 	}
 	s.a.progress(p)
 	return sampleOut(st), nil

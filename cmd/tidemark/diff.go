@@ -8,13 +8,12 @@ import (
 	"os"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
-	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/diff"
-	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
 type diffFlags struct {
@@ -38,7 +37,7 @@ func newDiffCmd(g *globals) *cobra.Command {
 		Long: `Compare two schemas and print the ordered DDL that turns --from into --to.
 
 Each side is a database URL (postgres://user@host/db, password in PGPASSWORD
-or ~/.pgpass) or a .sql FILE. A FILE is loaded into a scratch database
+or ~/.pgpass), a .sql FILE, or a .json model (tidemark dump --format json). A FILE is loaded into a scratch database
 (Tidemark creates and drops a database there) on the --scratch server, or,
 without --scratch, on the workspace's sample instance, which is created or
 started for it when needed.
@@ -73,17 +72,6 @@ lock_timeout and statement_timeout before every statement.`,
 	return c
 }
 
-// isURL tells a database URL or key=value DSN from a file path.
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") || strings.Contains(s, "=")
-}
-
-// diffSide is one side of the comparison, inspected.
-type diffSide struct {
-	desc string
-	res  *catalog.Result
-}
-
 func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 	if f.from == "" || f.to == "" {
 		return withExit(2, fmt.Errorf("--from and --to are required\nrun '%s --help' for usage", c.CommandPath()))
@@ -91,80 +79,74 @@ func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 	if f.format != "sql" && f.format != "json" {
 		return withExit(2, fmt.Errorf("--format must be sql or json, not %q", f.format))
 	}
-	fileUsed := !isURL(f.from) || !isURL(f.to)
-	for _, p := range []string{f.from, f.to} {
-		if !isURL(p) {
-			if _, err := os.Stat(p); err != nil {
-				return withExit(2, fmt.Errorf("read %s: %w", p, err))
+	from, to := compare.SourceOf(f.from), compare.SourceOf(f.to)
+	for _, s := range []compare.Source{from, to} {
+		if s.Path != "" {
+			if _, err := os.Stat(s.Path); err != nil {
+				return withExit(2, fmt.Errorf("read %s: %w", s.Path, err))
 			}
 		}
 	}
 	ctx := c.Context()
 	stderr := c.ErrOrStderr()
-	srv := scratch.Server{URL: f.scratch, Name: "the --scratch server"}
-	if f.scratch == "" && (fileUsed || !f.noValidate) {
+	var srv scratch.Server
+	cmp := &compare.Comparer{Scratch: func(ctx context.Context, needed bool) (scratch.Server, error) {
+		if f.scratch != "" {
+			srv = scratch.Server{URL: f.scratch, Name: "the --scratch server"}
+			return srv, nil
+		}
 		// The sample instance is the default scratch server: started when a
 		// FILE must be loaded, used for validation only when already running.
-		s, err := sampleScratch(ctx, g, fileUsed, stderr)
+		s, err := sampleScratch(ctx, g, needed, stderr)
 		switch {
 		case err == nil:
 			srv = s
 			fmt.Fprintln(stderr, "note: using the sample instance as the scratch server (--scratch URL chooses another)")
-		case fileUsed:
-			return withExit(2, fmt.Errorf("a .sql FILE side is loaded into a scratch database, and the sample instance cannot be used: %w\n"+
+		case needed:
+			return s, withExit(2, fmt.Errorf("a .sql FILE side is loaded into a scratch database, and the sample instance cannot be used: %w\n"+
 				"pass --scratch URL (a server where Tidemark may create and drop databases, e.g. a local PostgreSQL)", err))
-		case !errors.Is(err, errSampleStopped):
+		case errors.Is(err, errSampleStopped):
+			err = errors.New("no scratch server: pass --scratch URL (or start the sample instance) to apply it to a scratch copy first")
+		default:
 			fmt.Fprintln(stderr, "note: the sample instance cannot validate the plan:", err)
 		}
+		return s, err
+	}}
+	res, err := cmp.Compare(ctx, compare.Request{From: from, To: to, Online: f.online, Privileges: !f.noPrivileges,
+		Schemas: f.schemas, ExcludeSchemas: f.exclude, NoValidate: f.noValidate}, nil)
+	if err != nil {
+		var le *scratch.LoadError
+		var ue *usererr.Error
+		if errors.As(err, &le) || (errors.As(err, &ue) && (ue.Field == "url" || ue.Field == "source" || ue.Field == "target")) {
+			return redactScratch(srv, withExit(2, err))
+		}
+		return redactScratch(srv, err)
 	}
-	err := runDiffOn(c, f, srv, fileUsed)
-	return redactScratch(srv, err)
+	return redactScratch(srv, printDiff(c, f, res))
 }
 
-// runDiffOn compares the two sides, loading FILEs into and validating on srv
-// (when its url is set).
-func runDiffOn(c *cobra.Command, f *diffFlags, srv scratch.Server, fileUsed bool) error {
-	ctx := c.Context()
+// printDiff writes the comparison's outcome: warnings and notes on stderr,
+// the migration (or the refusal) on stdout.
+func printDiff(c *cobra.Command, f *diffFlags, res *compare.Result) error {
 	stderr := c.ErrOrStderr()
-	iopts := catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges}
-	if fileUsed && !f.noPrivileges {
-		// Objects loaded from a file belong to the scratch role: owners
-		// would always differ.
-		iopts.NoPrivileges = true
-		fmt.Fprintln(stderr, "note: a FILE side is compared without owners and privileges (its objects belong to the scratch role)")
+	for _, n := range res.Notes {
+		fmt.Fprintln(stderr, "note:", n)
 	}
-	from, err := loadSide(ctx, f.from, srv, iopts)
-	if err != nil {
-		return err
-	}
-	to, err := loadSide(ctx, f.to, srv, iopts)
-	if err != nil {
-		return err
-	}
-	opts := diff.Options{Online: f.online, NoPrivileges: iopts.NoPrivileges, Scratch: srv.URL, Inspect: iopts}
-	if f.noValidate {
-		opts = opts.WithoutValidation()
-	}
-	plan, err := diff.ComputeResults(ctx, from.res, to.res, opts)
-	for _, u := range plan.Unsupported {
+	for _, u := range res.Plan.Unsupported {
 		name := u.Name
 		if u.Schema != "" {
 			name = u.Schema + "." + u.Name
 		}
 		fmt.Fprintf(stderr, "warning: %s side: %s %s is not modelled and not compared (%s)\n", u.Side, u.Kind, name, strings.TrimSpace(u.Detail))
 	}
-	if err != nil {
-		var re *diff.RefusalError
-		if errors.As(err, &re) {
-			return withExit(1, err)
-		}
-		return err
+	if res.Validation.Status == compare.Refused {
+		return withExit(1, &diff.RefusalError{Refusals: res.Validation.Refusals})
 	}
-	for _, w := range plan.Warnings {
+	for _, w := range res.Plan.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
-	if !plan.Validated && !f.noValidate {
-		fmt.Fprintln(stderr, "note: the plan was not validated; pass --scratch URL (or start the sample instance) to apply it to a scratch copy first")
+	if res.Validation.Status != compare.Validated && !f.noValidate {
+		fmt.Fprintln(stderr, "note: the plan was not validated:", res.Validation.Reason)
 	}
 	out := c.OutOrStdout()
 	if f.format == "json" {
@@ -174,67 +156,17 @@ func runDiffOn(c *cobra.Command, f *diffFlags, srv scratch.Server, fileUsed bool
 			From string `json:"from"`
 			To   string `json:"to"`
 			diff.Plan
-		}{from.desc, to.desc, plan})
+		}{res.From.Label, res.To.Label, res.Plan})
 	}
-	fmt.Fprintf(out, "-- Migration by Tidemark from %s to %s\n", oneLineDesc(from.desc), oneLineDesc(to.desc))
-	if plan.Validated {
+	fmt.Fprintf(out, "-- Migration by Tidemark from %s to %s\n", oneLineDesc(res.From.Label), oneLineDesc(res.To.Label))
+	if res.Plan.Validated {
 		fmt.Fprintln(out, "-- Validated: applied to a scratch copy of the source, it reproduces the target.")
 	} else {
 		fmt.Fprintln(out, "-- Not validated.")
 	}
 	fmt.Fprintln(out)
-	_, err = fmt.Fprint(out, plan.SQL())
+	_, err := fmt.Fprint(out, res.Plan.SQL())
 	return err
 }
 
 func oneLineDesc(s string) string { return strings.ReplaceAll(s, "\n", " ") }
-
-// loadSide inspects a database URL, or loads a FILE into a scratch database
-// and inspects that.
-func loadSide(ctx context.Context, src string, srv scratch.Server, opts catalog.Options) (*diffSide, error) {
-	if isURL(src) {
-		res, desc, err := inspectURL(ctx, src, opts)
-		if err != nil {
-			return nil, err
-		}
-		return &diffSide{desc: desc, res: res}, nil
-	}
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return nil, withExit(2, fmt.Errorf("read %s: %w", src, err))
-	}
-	db, err := scratch.Create(ctx, srv.URL)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", srv.Describe(), err)
-	}
-	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; named in the error path below
-	if err := db.Load(ctx, src, string(b)); err != nil {
-		var le *scratch.LoadError
-		if errors.As(err, &le) {
-			return nil, withExit(2, err)
-		}
-		return nil, err
-	}
-	res, _, err := inspectURL(ctx, db.URL, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &diffSide{desc: src, res: res}, nil
-}
-
-func inspectURL(ctx context.Context, u string, opts catalog.Options) (*catalog.Result, string, error) {
-	cfg, ci, err := pg.ParseConnString(u)
-	if err != nil {
-		return nil, "", withExit(2, fmt.Errorf("parse URL: %w", err)) // pgconn redacts the password
-	}
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, "", fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci))
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	res, err := catalog.Inspect(ctx, conn, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("inspect %s: %w", ci.URL(), pg.Convert(err, ci))
-	}
-	return res, ci.URL(), nil
-}

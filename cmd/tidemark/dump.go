@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
@@ -19,6 +18,7 @@ type dumpFlags struct {
 	exclude      []string
 	noPrivileges bool
 	format       string
+	withTidemark bool
 }
 
 // newDumpCmd builds `tidemark dump`: inspect a database and print its schema
@@ -35,7 +35,8 @@ The SQL output loads into an empty database and is the same bytes for the same
 schema, whatever order its objects were created in. --format json prints the
 inspection result (the model, server version, fingerprint and the objects the
 model does not cover). Objects Tidemark does not model yet are listed on stderr
-as warnings; they are not in the output.
+as warnings; they are not in the output. Tidemark's own bookkeeping schema
+(tidemark, holding migration_history) is left out unless --include-tidemark.
 
 Pass the password with PGPASSWORD or ~/.pgpass, never in --url.`,
 		Args: func(c *cobra.Command, args []string) error {
@@ -51,6 +52,7 @@ Pass the password with PGPASSWORD or ~/.pgpass, never in --url.`,
 	c.Flags().StringArrayVar(&f.exclude, "exclude-schema", nil, "leave this schema out (repeatable)")
 	c.Flags().BoolVar(&f.noPrivileges, "no-privileges", false, "leave out owners, GRANT/REVOKE and default privileges")
 	c.Flags().StringVar(&f.format, "format", "sql", "output format: sql or json")
+	c.Flags().BoolVar(&f.withTidemark, "include-tidemark", false, "include Tidemark's own bookkeeping schema (tidemark: migration_history)")
 	return c
 }
 
@@ -70,14 +72,14 @@ func runDump(c *cobra.Command, f *dumpFlags) error {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(256 << 20)
 	ctx := c.Context()
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	conn, err := pg.Connect(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci))
+		return fmt.Errorf("connect to %s: %w", ci.URL(), err)
 	}
 	defer conn.Close(ctx)
 	// The SQL form needs no fingerprint; the JSON one carries it.
 	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges,
-		NoFingerprint: f.format != "json"})
+		NoFingerprint: f.format != "json", IncludeTidemark: f.withTidemark})
 	if err != nil {
 		return fmt.Errorf("dump %s: %w", ci.URL(), pg.Convert(err, ci))
 	}

@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
+	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
@@ -89,16 +89,17 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		if err != nil {
 			return withExit(2, fmt.Errorf("parse --url: %w", err))
 		}
-		conn, err := pgx.ConnectConfig(ctx, cfg)
+		conn, err := pg.Connect(ctx, cfg)
 		if err != nil {
-			return withExit(1, fmt.Errorf("connect to %s: %w", ci.URL(), pg.Convert(err, ci)))
+			return withExit(1, fmt.Errorf("connect to %s: %w", ci.URL(), err))
 		}
-		defer conn.Close(ctx)
-		cat, ver, err := review.LoadCatalog(ctx, conn)
+		target, err := livereview.Live(ctx, conn, ci, ci.URL())
 		if err != nil {
-			return withExit(1, fmt.Errorf("review against %s: %w", ci.URL(), pg.Convert(err, ci)))
+			conn.Close(ctx)
+			return withExit(1, err)
 		}
-		opts.Catalog, opts.ServerVersion, opts.Live = cat, ver, &review.PGLive{Conn: conn}
+		defer target.Close(ctx)
+		opts = target.Options(pol)
 	}
 
 	var entries []reviewEntry

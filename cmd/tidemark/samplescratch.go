@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/sample"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
 	"github.com/tidemark-dev/tidemark/internal/secret"
@@ -69,7 +69,7 @@ func sampleScratch(ctx context.Context, g *globals, start bool, stderr io.Writer
 		if err != nil {
 			return scratch.Server{}, fmt.Errorf("the sample instance's password: %w", err)
 		}
-		return scratch.Server{URL: pg.ForInstance(in, pw).SecretURL(), Password: pw, Name: "the sample instance"}, nil
+		return scratch.Server{URL: instances.ConnInfo(in, pw).SecretURL(), Password: pw, Name: "the sample instance"}, nil
 	}
 	return scratch.Server{}, errors.New("the sample instance is not registered in the workspace")
 }

@@ -182,7 +182,7 @@ func (d *dumper) acl(objKey, word, name string, k aclKind, owner string, acl []G
 	for _, g := range groupGrants(acl) {
 		st = append(st, "GRANT "+strings.Join(g.privs, ", ")+" ON "+word+" "+name+" TO "+grantee(g.grantee)+g.option())
 	}
-	d.add("acl:"+objKey, rankACL, st, objKey, barrierKey)
+	d.add(ACLNodeKey(objKey), rankACL, st, objKey, barrierKey)
 }
 
 func (d *dumper) defaultPrivilege(p DefaultPrivilege) {

@@ -32,6 +32,11 @@ type Options struct {
 	Schemas []string
 	// ExcludeSchemas are left out (applied after Schemas).
 	ExcludeSchemas []string
+	// IncludeTidemark keeps Tidemark's own bookkeeping schema
+	// (TidemarkSchema, holding migration_history) in the model. Without it
+	// that schema is left out — it is not part of the user's schema — unless
+	// Schemas names it.
+	IncludeTidemark bool
 	// NoPrivileges leaves owners, ACLs and default privileges out of the model
 	// (and so out of dumps and comparisons).
 	NoPrivileges bool
@@ -358,8 +363,15 @@ func (in *inspector) each(name string, scan func(rowScanner) error, args ...any)
 	return rows.Err()
 }
 
+// TidemarkSchema is the schema where internal/migrate keeps Tidemark's
+// bookkeeping (migration_history) in every database it changes.
+const TidemarkSchema = "tidemark"
+
 func (in *inspector) included(name string) bool {
 	if len(in.opts.Schemas) > 0 && !slices.Contains(in.opts.Schemas, name) {
+		return false
+	}
+	if name == TidemarkSchema && !in.opts.IncludeTidemark && !slices.Contains(in.opts.Schemas, name) {
 		return false
 	}
 	return !slices.Contains(in.opts.ExcludeSchemas, name)

@@ -94,6 +94,14 @@ func OwnedByNodeKey(seq ObjectRef) string { return "owned:" + seq.Key() }
 // replica identity, cluster) of an index that backs a constraint.
 func IndexExtraNodeKey(schema, name string) string { return "indexextra:" + IndexNodeKey(schema, name) }
 
+// ACLNodeKey is the DumpNode key of the privileges (REVOKE/GRANT) of the
+// object whose node key is objKey.
+func ACLNodeKey(objKey string) string { return "acl:" + objKey }
+
+// ColumnACLNodeKey is the DumpNode key of the column privileges of table or
+// view t.
+func ColumnACLNodeKey(t QualifiedName) string { return "colacl:" + t.String() }
+
 // EventTriggerNodeKey is the DumpNode key of event trigger name.
 func EventTriggerNodeKey(name string) string { return "event_trigger:" + QuoteIdent(name) }
 

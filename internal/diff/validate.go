@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
 )
 
@@ -69,7 +70,7 @@ func Validate(ctx context.Context, plan *Plan, from, to *catalog.Schema, opts Op
 		}
 		return fmt.Errorf("validate plan: load the source schema into scratch database %s: %w", db.Name, err)
 	}
-	conn, err := pgx.Connect(ctx, db.URL)
+	conn, err := pg.ConnectURL(ctx, db.URL)
 	if err != nil {
 		return fmt.Errorf("validate plan: connect to scratch database: %w", err)
 	}

@@ -20,6 +20,7 @@ type Source string
 const (
 	SourceFile     Source = "file"     // a file in a migration directory
 	SourceUI       Source = "ui"       // a change authored in the app
+	SourceCLI      Source = "cli"      // a change authored on the command line
 	SourceBaseline Source = "baseline" // a baseline marker (nothing executed)
 )
 

@@ -87,10 +87,8 @@ func (r *Runner) Baseline(ctx context.Context, opts BaselineOptions) error {
 		if err != nil {
 			return err
 		}
-		for _, h := range hist {
-			if h.Status == StatusDone || h.blocking() {
-				return fmt.Errorf("%w (version %s, %s): baseline only marks a database Tidemark has not changed yet", ErrHasHistory, h.Version, h.Status)
-			}
+		if err := checkBaseline(hist); err != nil {
+			return err
 		}
 		m := &Migration{FileName: FileName{Version: MustParseVersion(opts.Version), Type: TypeBaseline, Description: opts.Description}, Source: SourceBaseline, Checksum: ""}
 		if _, err := ws.conn.Exec(ctx, r.insertSQL(m, newRunID(), StatusDone, true, 0, "clock_timestamp()")); err != nil {
@@ -98,6 +96,16 @@ func (r *Runner) Baseline(ctx context.Context, opts BaselineOptions) error {
 		}
 		return nil
 	})
+}
+
+// checkBaseline refuses a baseline on a database with applied (or stopped) changes.
+func checkBaseline(hist []HistoryRow) error {
+	for _, h := range hist {
+		if h.Status == StatusDone || h.blocking() {
+			return fmt.Errorf("%w (version %s, %s): baseline only marks a database Tidemark has not changed yet", ErrHasHistory, h.Version, h.Status)
+		}
+	}
+	return nil
 }
 
 // ResolveOptions control Resolve.
@@ -172,6 +180,9 @@ type Change struct {
 	Type        ChangeType // ddl or dml
 	Description string
 	SQL         string
+	// Source records where the change was authored: SourceUI (the default)
+	// or SourceCLI.
+	Source Source
 }
 
 // NewChangeMigration turns an authored change into a Migration (checksum,
@@ -189,6 +200,9 @@ func NewChangeMigration(ch Change) (Migration, error) {
 		return Migration{}, err
 	}
 	m.Source = SourceUI
+	if ch.Source != "" {
+		m.Source = ch.Source
+	}
 	return m, nil
 }
 
@@ -214,14 +228,56 @@ func (r *Runner) ApplyChange(ctx context.Context, ch Change, opts ApplyOptions) 
 		if err != nil {
 			return err
 		}
-		rep := computeStatus(migs, hist, true)
-		if st := rep.Files[0].State; st == StateApplied || st == StateModified {
-			return fmt.Errorf("%w: version %s", ErrAlreadyApplied, ch.Version)
-		}
-		if err := checkPlan(rep, opts.AllowOutOfOrder); err != nil {
+		rep, err := checkChange(migs, hist, opts.AllowOutOfOrder)
+		if err != nil {
 			return err
 		}
 		return r.applyPlan(ctx, ws, lock, rep, opts, res)
 	})
 	return res, err
+}
+
+// checkChange is ApplyChange's refusal of an authored change: an applied
+// version (ErrAlreadyApplied), a version below the highest applied one
+// (ErrOutOfOrder, unless allowOutOfOrder), a unit waiting to be resolved.
+func checkChange(migs []Migration, hist []HistoryRow, allowOutOfOrder bool) (*StatusReport, error) {
+	rep := computeStatus(migs, hist, true)
+	if st := rep.Files[0].State; st == StateApplied || st == StateModified {
+		return nil, fmt.Errorf("%w: version %s", ErrAlreadyApplied, migs[0].Version)
+	}
+	if err := checkPlan(rep, allowOutOfOrder); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// CheckChange makes, read-only and without the lock, the checks that
+// ApplyChange (or Baseline, for a change of type TypeBaseline) makes under
+// its lock, so that a caller can refuse a change before doing any work. The
+// errors are those of ApplyChange and Baseline (ErrAlreadyApplied,
+// ErrOutOfOrder, ErrNeedsResolve, ErrHasHistory).
+func (r *Runner) CheckChange(ctx context.Context, ch Change, allowOutOfOrder bool) error {
+	var m Migration
+	if ch.Type != TypeBaseline {
+		var err error
+		if m, err = NewChangeMigration(ch); err != nil {
+			return fmt.Errorf("change: %w", err)
+		}
+	} else if _, err := ParseVersion(ch.Version); err != nil {
+		return fmt.Errorf("baseline version: %w", err)
+	}
+	s, err := r.connect(ctx, "tidemark check")
+	if err != nil {
+		return err
+	}
+	defer s.close(ctx)
+	hist, _, err := readHistory(ctx, s.conn)
+	if err != nil {
+		return err
+	}
+	if ch.Type == TypeBaseline {
+		return checkBaseline(hist)
+	}
+	_, err = checkChange([]Migration{m}, hist, allowOutOfOrder)
+	return err
 }

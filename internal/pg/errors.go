@@ -14,45 +14,21 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tidemark-dev/tidemark/internal/secret"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
-
-// UserError is an error written for the person at the keyboard: PostgreSQL's
-// own message and SQLSTATE when the server answered, otherwise a sentence that
-// names what could not be reached or parsed. Field names the input at fault
-// (host, port, user, password, database, sslmode, url) when one is.
-// Messages never contain a password.
-type UserError struct {
-	Message  string
-	SQLState string
-	Detail   string
-	Hint     string
-	Field    string
-	Err      error // the underlying error (may contain raw driver text; not shown)
-}
-
-// Error renders the message and, when there is one, the SQLSTATE.
-func (e *UserError) Error() string {
-	if e.SQLState != "" {
-		return fmt.Sprintf("%s (SQLSTATE %s)", e.Message, e.SQLState)
-	}
-	return e.Message
-}
-
-// Unwrap returns the underlying driver or network error.
-func (e *UserError) Unwrap() error { return e.Err }
 
 // ConnectTimeout bounds establishing a connection (TCP, TLS and authentication).
 const ConnectTimeout = 5 * time.Second
 
-// Convert turns any error from connecting or querying into a *UserError:
+// Convert turns any error from connecting or querying into a *usererr.Error:
 //   - a PostgreSQL error keeps its message, SQLSTATE, detail and hint
 //     (wrong password: 28P01; unknown database: 3D000);
 //   - a DNS failure says the host name could not be resolved;
 //   - a refused, unreachable or timed-out connection says "cannot reach HOST:PORT: ...".
 //
 // ci supplies host and port for messages and the password to redact.
-// A nil err gives nil; a *UserError passes through (redacted again).
-func Convert(err error, ci ConnInfo) *UserError {
+// A nil err gives nil; a *usererr.Error passes through (redacted again).
+func Convert(err error, ci ConnInfo) *usererr.Error {
 	if err == nil {
 		return nil
 	}
@@ -62,8 +38,8 @@ func Convert(err error, ci ConnInfo) *UserError {
 	return ue
 }
 
-func convert(err error, ci ConnInfo) *UserError {
-	var ue *UserError
+func convert(err error, ci ConnInfo) *usererr.Error {
+	var ue *usererr.Error
 	if errors.As(err, &ue) {
 		c := *ue
 		return &c
@@ -71,7 +47,7 @@ func convert(err error, ci ConnInfo) *UserError {
 	addr := net.JoinHostPort(ci.Host, strconv.Itoa(ci.Port))
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		out := &UserError{Message: pgErr.Message, SQLState: pgErr.Code, Detail: pgErr.Detail, Hint: pgErr.Hint, Err: err}
+		out := &usererr.Error{Message: pgErr.Message, SQLState: pgErr.Code, Detail: pgErr.Detail, Hint: pgErr.Hint, Err: err}
 		switch pgErr.Code {
 		case "28P01", "28000":
 			out.Field = "password"
@@ -89,16 +65,16 @@ func convert(err error, ci ConnInfo) *UserError {
 		if dnsErr.IsNotFound {
 			reason = "no such host"
 		}
-		return &UserError{Message: fmt.Sprintf("cannot resolve host %q: %s (DNS lookup failed)", ci.Host, reason), Field: "host", Err: err}
+		return &usererr.Error{Message: fmt.Sprintf("cannot resolve host %q: %s (DNS lookup failed)", ci.Host, reason), Field: "host", Err: err}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err) {
-		return &UserError{Message: fmt.Sprintf("cannot reach %s: no answer within %s (is the host up and the port open?)", addr, ConnectTimeout), Field: "host", Err: err}
+		return &usererr.Error{Message: fmt.Sprintf("cannot reach %s: no answer within %s (is the host up and the port open?)", addr, ConnectTimeout), Field: "host", Err: err}
 	}
 	if errors.Is(err, context.Canceled) {
-		return &UserError{Message: fmt.Sprintf("connecting to %s was cancelled", addr), Err: err}
+		return &usererr.Error{Message: fmt.Sprintf("connecting to %s was cancelled", addr), Err: err}
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) {
-		return &UserError{Message: fmt.Sprintf("cannot reach %s: connection refused (is PostgreSQL running and listening on that port?)", addr), Field: "port", Err: err}
+		return &usererr.Error{Message: fmt.Sprintf("cannot reach %s: connection refused (is PostgreSQL running and listening on that port?)", addr), Field: "port", Err: err}
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
@@ -107,7 +83,7 @@ func convert(err error, ci ConnInfo) *UserError {
 		if errors.As(opErr.Err, &sys) {
 			reason = sys.Err.Error()
 		}
-		return &UserError{Message: fmt.Sprintf("cannot reach %s: %s", addr, reason), Field: "host", Err: err}
+		return &usererr.Error{Message: fmt.Sprintf("cannot reach %s: %s", addr, reason), Field: "host", Err: err}
 	}
 	msg := err.Error()
 	var ce *pgconn.ConnectError
@@ -120,7 +96,7 @@ func convert(err error, ci ConnInfo) *UserError {
 			msg = msg[i+3:]
 		}
 		msg = strings.TrimSpace(msg)
-		out := &UserError{Message: fmt.Sprintf("cannot connect to %s: %s", addr, msg), Err: err}
+		out := &usererr.Error{Message: fmt.Sprintf("cannot connect to %s: %s", addr, msg), Err: err}
 		switch {
 		case strings.Contains(msg, "server refused TLS connection"):
 			out.Message = fmt.Sprintf("cannot connect to %s: the server does not accept TLS connections, but the sslmode requires TLS", addr)
@@ -132,7 +108,7 @@ func convert(err error, ci ConnInfo) *UserError {
 		}
 		return out
 	}
-	return &UserError{Message: msg, Err: err}
+	return &usererr.Error{Message: msg, Err: err}
 }
 
 func isTimeout(err error) bool {

@@ -1,7 +1,9 @@
-// Package pg is the one place where a Tidemark instance (plus its password)
-// becomes a pgx connection configuration, and where connection errors become
-// messages for people (UserError). It also checks connections, lists an
-// instance's databases and keeps a small pool per instance.
+// Package pg is the one place where connection info (host, port, user,
+// password, database, sslmode) becomes a pgx connection, and where connection
+// errors become messages for people (*usererr.Error). It also checks
+// connections, lists a server's databases and keeps a small pool per
+// instance. It knows nothing of the workspace: callers map their records to
+// ConnInfo.
 package pg
 
 import (
@@ -18,16 +20,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/tidemark-dev/tidemark/internal/workspace"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
 // ApplicationName is reported to the server (pg_stat_activity.application_name).
 const ApplicationName = "tidemark"
-
-// ForInstance returns the connection info of a workspace instance with password.
-func ForInstance(in workspace.Instance, password string) ConnInfo {
-	return ConnInfo{Host: in.Host, Port: in.Port, User: in.User, Password: password, Database: in.Database, SSLMode: in.SSLMode}
-}
 
 // Config builds the pgx configuration for ci. Defaults applied here and nowhere else:
 //   - application_name=tidemark;
@@ -37,7 +34,7 @@ func ForInstance(in workspace.Instance, password string) ConnInfo {
 //   - the password is exactly ci.Password: PGPASSWORD or ~/.pgpass are not
 //     consulted behind the caller's back (secret.Resolver decides that).
 //
-// Errors are *UserError naming the bad field.
+// Errors are *usererr.Error naming the bad field.
 func Config(ci ConnInfo) (*pgx.ConnConfig, error) {
 	if ci.Host == "" {
 		return nil, fieldErr("host", "host must not be empty")
@@ -64,17 +61,27 @@ func Config(ci ConnInfo) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		// The DSN holds no password, so the parser's message is safe to show.
-		return nil, &UserError{Message: "invalid connection settings: " + err.Error(), Err: err}
+		return nil, &usererr.Error{Message: "invalid connection settings: " + err.Error(), Err: err}
 	}
 	cfg.Password = ci.Password
 	cfg.ConnectTimeout = connectDeadline
+	cfg.RuntimeParams["application_name"] = ApplicationName
+	keepalive(cfg)
+	return cfg, nil
+}
+
+// keepalive dials with TCP keepalives every 10s after 30s idle, so a dead
+// server or network is noticed within about a minute.
+func keepalive(cfg *pgx.ConnConfig) {
+	timeout := cfg.ConnectTimeout
+	if timeout <= 0 || timeout > connectDeadline {
+		timeout = connectDeadline
+	}
 	d := &net.Dialer{
-		Timeout:         connectDeadline,
+		Timeout:         timeout,
 		KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 30 * time.Second, Interval: 10 * time.Second, Count: 3},
 	}
 	cfg.DialFunc = d.DialContext
-	cfg.RuntimeParams["application_name"] = ApplicationName
-	return cfg, nil
 }
 
 func quote(s string) string {
@@ -89,8 +96,11 @@ func infoOf(cfg *pgx.ConnConfig) ConnInfo {
 // the caller hears back within the promised 5 s.
 const connectDeadline = ConnectTimeout - 250*time.Millisecond
 
-// connect opens one connection, bounded by ConnectTimeout whatever ctx allows.
-func connect(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
+// Connect opens one connection with cfg (built by Config or
+// ParseConnString: application_name, keepalives), bounded by ConnectTimeout
+// whatever ctx allows. Errors are *usererr.Error (SQLSTATE kept, password
+// redacted). It is the one way Tidemark opens a connection for a user.
+func Connect(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, connectDeadline)
 	defer cancel()
 	c, err := pgx.ConnectConfig(cctx, cfg)
@@ -108,10 +118,10 @@ type ServerInfo struct {
 }
 
 // TestConnection connects with cfg, reads the server version and disconnects.
-// Errors are *UserError (unreachable hosts fail within ConnectTimeout).
+// Errors are *usererr.Error (unreachable hosts fail within ConnectTimeout).
 func TestConnection(ctx context.Context, cfg *pgx.ConnConfig) (ServerInfo, error) {
 	start := time.Now()
-	c, err := connect(ctx, cfg)
+	c, err := Connect(ctx, cfg)
 	if err != nil {
 		return ServerInfo{}, err
 	}
@@ -138,9 +148,17 @@ WHERE NOT d.datistemplate
   AND pg_catalog.has_database_privilege(d.oid, 'CONNECT')
 ORDER BY d.datname`
 
+// DatabaseInfo is one database found on a server.
+type DatabaseInfo struct {
+	Name      string
+	Owner     string
+	Encoding  string
+	SizeBytes int64
+}
+
 // ListDatabases returns the databases on the server cfg points at.
-func ListDatabases(ctx context.Context, cfg *pgx.ConnConfig) ([]workspace.DatabaseInfo, error) {
-	c, err := connect(ctx, cfg)
+func ListDatabases(ctx context.Context, cfg *pgx.ConnConfig) ([]DatabaseInfo, error) {
+	c, err := Connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -154,17 +172,17 @@ type Querier interface {
 }
 
 // ListDatabasesWith lists databases through an open connection or pool.
-func ListDatabasesWith(ctx context.Context, q Querier, ci ConnInfo) ([]workspace.DatabaseInfo, error) {
+func ListDatabasesWith(ctx context.Context, q Querier, ci ConnInfo) ([]DatabaseInfo, error) {
 	return listDatabases(ctx, q, ci)
 }
 
-func listDatabases(ctx context.Context, q Querier, ci ConnInfo) ([]workspace.DatabaseInfo, error) {
+func listDatabases(ctx context.Context, q Querier, ci ConnInfo) ([]DatabaseInfo, error) {
 	rows, err := q.Query(ctx, listDatabasesSQL)
 	if err != nil {
 		return nil, Convert(err, ci)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (workspace.DatabaseInfo, error) {
-		var d workspace.DatabaseInfo
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DatabaseInfo, error) {
+		var d DatabaseInfo
 		err := r.Scan(&d.Name, &d.Owner, &d.Encoding, &d.SizeBytes)
 		return d, err
 	})
@@ -280,5 +298,17 @@ func ParseConnString(s string) (cfg *pgx.ConnConfig, ci ConnInfo, err error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = ConnectTimeout
 	}
+	keepalive(cfg)
 	return cfg, infoOf(cfg), nil
+}
+
+// ConnectURL is ParseConnString then Connect, for URLs Tidemark built itself
+// (scratch databases) or was given. A malformed URL is a *usererr.Error
+// with Field "url" (pgconn never repeats the password).
+func ConnectURL(ctx context.Context, s string) (*pgx.Conn, error) {
+	cfg, _, err := ParseConnString(s)
+	if err != nil {
+		return nil, &usererr.Error{Message: "invalid connection URL: " + err.Error(), Field: "url", Err: err}
+	}
+	return Connect(ctx, cfg)
 }

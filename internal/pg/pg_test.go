@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 )
@@ -74,9 +75,9 @@ func TestParseURL(t *testing.T) {
 	}
 	for _, c := range bad {
 		_, err := ParseURL(c.in)
-		var ue *UserError
+		var ue *usererr.Error
 		if !errors.As(err, &ue) {
-			t.Errorf("ParseURL(%q): err = %v, want *UserError", c.in, err)
+			t.Errorf("ParseURL(%q): err = %v, want *usererr.Error", c.in, err)
 			continue
 		}
 		if ue.Field != c.field || !strings.Contains(ue.Message, c.msg) {
@@ -131,7 +132,7 @@ func TestConnectionSuccess(t *testing.T) {
 
 	// application_name reaches the server.
 	c := pgtest.Conn(t, pg.AdminURL)
-	conn, _ := connect(context.Background(), cfg)
+	conn, _ := Connect(context.Background(), cfg)
 	defer conn.Close(context.Background())
 	var n int
 	c.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tidemark'`).Scan(&n)
@@ -218,7 +219,7 @@ func TestUnreachableHost(t *testing.T) {
 	start := time.Now()
 	_, err := TestConnection(context.Background(), cfg)
 	took := time.Since(start)
-	var ue *UserError
+	var ue *usererr.Error
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v", err)
 	}
@@ -255,7 +256,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 	start := time.Now()
 	_, err = TestConnection(context.Background(), cfg)
 	took := time.Since(start)
-	var ue *UserError
+	var ue *usererr.Error
 	want := "cannot reach 127.0.0.1:" + strconv.Itoa(port) + ": no answer within 5s"
 	if !errors.As(err, &ue) || !strings.HasPrefix(ue.Message, want) {
 		t.Fatalf("err = %v, want prefix %q", err, want)
@@ -269,7 +270,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 func TestDNSFailure(t *testing.T) {
 	cfg, _ := Config(ConnInfo{Host: "no-such-host.invalid", Port: 5432, User: "u"})
 	_, err := TestConnection(context.Background(), cfg)
-	var ue *UserError
+	var ue *usererr.Error
 	if !errors.As(err, &ue) || ue.Field != "host" || !strings.Contains(ue.Message, `"no-such-host.invalid"`) {
 		t.Fatalf("err = %#v", err)
 	}
@@ -283,7 +284,7 @@ func TestWrongPassword(t *testing.T) {
 	ci := ConnInfo{Host: "127.0.0.1", Port: port, User: "app", Password: "wrong-pass", Database: "postgres", SSLMode: "disable"}
 	cfg, _ := Config(ci)
 	_, err := TestConnection(context.Background(), cfg)
-	var ue *UserError
+	var ue *usererr.Error
 	if !errors.As(err, &ue) || ue.SQLState != "28P01" || ue.Field != "password" {
 		t.Fatalf("err = %#v", err)
 	}
@@ -312,7 +313,7 @@ func TestUnknownDatabase(t *testing.T) {
 	ci.Database = "no_such_db_here"
 	cfg, _ := Config(ci)
 	_, err := TestConnection(context.Background(), cfg)
-	var ue *UserError
+	var ue *usererr.Error
 	if !errors.As(err, &ue) || ue.SQLState != "3D000" || ue.Field != "database" {
 		t.Fatalf("err = %#v", err)
 	}
@@ -373,7 +374,7 @@ func TestPasswordsNeverInErrors(t *testing.T) {
 			return
 		}
 		texts := []string{err.Error()}
-		var ue *UserError
+		var ue *usererr.Error
 		if errors.As(err, &ue) {
 			b, _ := json.Marshal(ue)
 			texts = append(texts, ue.Message, ue.Detail, ue.Hint, string(b))
@@ -459,7 +460,7 @@ func TestSSLRequiredButRefused(t *testing.T) {
 	ci.SSLMode = "require" // the test cluster has no TLS
 	cfg, _ := Config(ci)
 	_, err := TestConnection(context.Background(), cfg)
-	var ue *UserError
+	var ue *usererr.Error
 	want := "cannot connect to 127.0.0.1:" + strconv.Itoa(ci.Port) + ": the server does not accept TLS connections, but the sslmode requires TLS"
 	if !errors.As(err, &ue) || ue.Message != want || ue.Field != "sslmode" {
 		t.Fatalf("err = %v", err)

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
 // ConnInfo is everything needed to reach one PostgreSQL server as one user.
@@ -68,13 +70,13 @@ func (ci ConnInfo) SecretURL() string {
 	return u.String()
 }
 
-func fieldErr(field, format string, args ...any) *UserError {
-	return &UserError{Message: fmt.Sprintf(format, args...), Field: field}
+func fieldErr(field, format string, args ...any) *usererr.Error {
+	return &usererr.Error{Message: fmt.Sprintf(format, args...), Field: field}
 }
 
 // ParseURL reads a postgres:// or postgresql:// URL, or a libpq key=value
 // connection string, into a ConnInfo (port defaults to 5432, sslmode to prefer).
-// A malformed input gives a *UserError whose message says which part is wrong and
+// A malformed input gives a *usererr.Error whose message says which part is wrong and
 // whose Field names it (url, host, port, user, password, database, sslmode).
 // Messages never repeat the password.
 func ParseURL(s string) (ConnInfo, error) {
@@ -86,7 +88,7 @@ func ParseURL(s string) (ConnInfo, error) {
 		return ConnInfo{}, fieldErr("url", "the connection string contains a NUL byte")
 	}
 	var ci ConnInfo
-	var err *UserError
+	var err *usererr.Error
 	if scheme, _, ok := strings.Cut(s, "://"); ok {
 		ls := strings.ToLower(scheme)
 		if ls != "postgres" && ls != "postgresql" {
@@ -116,7 +118,7 @@ func ParseURL(s string) (ConnInfo, error) {
 	return ci, nil
 }
 
-func setPort(ci *ConnInfo, p string) *UserError {
+func setPort(ci *ConnInfo, p string) *usererr.Error {
 	if p == "" {
 		return nil
 	}
@@ -131,7 +133,7 @@ func setPort(ci *ConnInfo, p string) *UserError {
 	return nil
 }
 
-func setSSLMode(ci *ConnInfo, m string) *UserError {
+func setSSLMode(ci *ConnInfo, m string) *usererr.Error {
 	if !validSSLMode(m) {
 		return fieldErr("sslmode", "unknown sslmode %q (use one of %s)", m, strings.Join(SSLModes(), ", "))
 	}
@@ -142,7 +144,7 @@ func setSSLMode(ci *ConnInfo, m string) *UserError {
 // ignoredParams are libpq parameters Tidemark accepts and sets itself.
 var ignoredParams = map[string]bool{"application_name": true, "connect_timeout": true}
 
-func setParam(ci *ConnInfo, k, v string) *UserError {
+func setParam(ci *ConnInfo, k, v string) *usererr.Error {
 	switch k {
 	case "host", "hostaddr":
 		if strings.Contains(v, ",") {
@@ -182,7 +184,7 @@ func setParam(ci *ConnInfo, k, v string) *UserError {
 }
 
 // checkHost rejects characters no host name or address contains.
-func checkHost(h string) *UserError {
+func checkHost(h string) *usererr.Error {
 	for _, r := range h {
 		if r <= ' ' || r == 0x7f || strings.ContainsRune("[]@/?#\\,'\"", r) {
 			return fieldErr("host", "the host %q is not a valid host name or address", h)
@@ -193,7 +195,7 @@ func checkHost(h string) *UserError {
 
 // parseURL parses what follows "scheme://" by hand, so that each part gets its
 // own message (net/url reports a bad port with the whole URL, password included).
-func parseURL(rest string) (ConnInfo, *UserError) {
+func parseURL(rest string) (ConnInfo, *usererr.Error) {
 	var ci ConnInfo
 	for _, r := range rest {
 		if r <= ' ' || r == 0x7f {
@@ -220,7 +222,7 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 	}
 	// Likewise an '@' in the query with no credentials before it may follow a
 	// password holding a '?': host, port and query errors then quote nothing.
-	queryErr := func(uerr *UserError) *UserError {
+	queryErr := func(uerr *usererr.Error) *usererr.Error {
 		if !hasUser && strings.Contains(query, "@") {
 			return fieldErr("password", "the URL's query is malformed; percent-encode a ? in the user name or password as %%3F")
 		}
@@ -279,7 +281,7 @@ func parseURL(rest string) (ConnInfo, *UserError) {
 
 // parseHostPort reads the host[:port] part of a URL (IPv6 in brackets) into
 // the Host and Port of a ConnInfo (Port 0 when absent).
-func parseHostPort(hostport string) (ConnInfo, *UserError) {
+func parseHostPort(hostport string) (ConnInfo, *usererr.Error) {
 	var hp ConnInfo
 	if strings.Contains(hostport, ",") {
 		return hp, fieldErr("host", "several hosts (%s) are not supported: give one host", hostport)
@@ -330,7 +332,7 @@ func parseHostPort(hostport string) (ConnInfo, *UserError) {
 
 // parseDSN reads libpq key=value pairs: values may be single-quoted, and a
 // backslash escapes the next character.
-func parseDSN(s string) (ConnInfo, *UserError) {
+func parseDSN(s string) (ConnInfo, *usererr.Error) {
 	var ci ConnInfo
 	i := 0
 	skip := func() {
@@ -341,7 +343,7 @@ func parseDSN(s string) (ConnInfo, *UserError) {
 	// afterPassword: the previous value was an unquoted password, so a bad
 	// key now is most likely the rest of a password holding a space.
 	afterPassword := false
-	pwErr := func() *UserError {
+	pwErr := func() *usererr.Error {
 		return fieldErr("password", "connection string: what follows the password is not key=value; quote a password holding spaces: password='...'")
 	}
 	for {

@@ -43,6 +43,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/pgcluster"
 	"github.com/tidemark-dev/tidemark/internal/secret"
@@ -442,7 +443,7 @@ func (m *Manager) socketConn(ctx context.Context, c *pgcluster.Cluster, db strin
 	if err != nil {
 		return nil, err
 	}
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	conn, err := pg.Connect(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the sample server through %s: %w", c.SocketDir(), err)
 	}
@@ -568,7 +569,7 @@ func (m *Manager) ensureDatabase(ctx context.Context, admin *pgx.Conn, c *pgclus
 // so a user's own assignment is kept).
 func (m *Manager) register(ctx context.Context, inst workspace.Instance, password string) error {
 	ws := m.o.Workspace
-	cfg, err := pg.Config(pg.ForInstance(inst, password))
+	cfg, err := pg.Config(instances.ConnInfo(inst, password))
 	if err != nil {
 		return err
 	}
@@ -576,7 +577,7 @@ func (m *Manager) register(ctx context.Context, inst workspace.Instance, passwor
 	if err != nil {
 		return fmt.Errorf("list the sample databases: %w", err)
 	}
-	if _, err := ws.ReplaceDatabases(ctx, inst.ID, dbs); err != nil {
+	if _, err := instances.SaveDatabases(ctx, ws, inst.ID, dbs); err != nil {
 		return err
 	}
 	proj, err := ws.GetProjectByName(ctx, ProjectName)

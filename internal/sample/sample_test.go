@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/pgcluster"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
@@ -67,7 +68,7 @@ func tcpConn(t *testing.T, ws *workspace.Store, sec secret.Store, db string) *pg
 	if err != nil {
 		t.Fatalf("password not in the secret store: %v", err)
 	}
-	ci := pg.ForInstance(in, pw)
+	ci := instances.ConnInfo(in, pw)
 	ci.Database = db
 	cfg, err := pg.Config(ci)
 	if err != nil {
@@ -212,7 +213,7 @@ func TestStartStopRestart(t *testing.T) {
 	}
 
 	// TCP without the password is refused.
-	ci := pg.ForInstance(in2, "wrong")
+	ci := instances.ConnInfo(in2, "wrong")
 	cfg, _ := pg.Config(ci)
 	if _, err := pg.TestConnection(ctx, cfg); err == nil || !strings.Contains(err.Error(), "28P01") {
 		t.Fatalf("wrong password: %v", err)

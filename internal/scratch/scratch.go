@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 )
 
@@ -36,7 +37,7 @@ func Create(ctx context.Context, serverURL string) (*DB, error) {
 		return nil, fmt.Errorf("scratch: name: %w", err)
 	}
 	name := "tidemark_scratch_" + hex.EncodeToString(b)
-	conn, err := pgx.Connect(ctx, serverURL)
+	conn, err := pg.ConnectURL(ctx, serverURL)
 	if err != nil {
 		return nil, fmt.Errorf("scratch: connect to the scratch server: %w", err)
 	}
@@ -55,7 +56,7 @@ func Create(ctx context.Context, serverURL string) (*DB, error) {
 
 // Drop drops the database (terminating sessions still connected to it).
 func (d *DB) Drop(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, d.server)
+	conn, err := pg.ConnectURL(ctx, d.server)
 	if err != nil {
 		return fmt.Errorf("scratch: connect to drop %s: %w", d.Name, err)
 	}
@@ -105,12 +106,12 @@ func (d *DB) Load(ctx context.Context, file, src string) error {
 
 // LoadURL is Load against any database URL.
 func LoadURL(ctx context.Context, dbURL, file, src string) error {
-	cfg, err := pgx.ParseConfig(dbURL)
+	cfg, _, err := pg.ParseConnString(dbURL)
 	if err != nil {
 		return fmt.Errorf("scratch: %w", err)
 	}
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	conn, err := pg.Connect(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("scratch: connect: %w", err)
 	}

@@ -1,7 +1,6 @@
 package scratch
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/tidemark-dev/tidemark/internal/secret"
@@ -15,14 +14,24 @@ type Server struct {
 	Name     string // for messages, e.g. the instance's name
 }
 
-// Redact hides the server's password in err. An error that does not contain
-// it is returned as it is (keeping its chain, e.g. the SQLSTATE).
+// Redact hides the server's password in err's message. The chain is kept
+// (errors.As still finds the *pgconn.PgError and its SQLSTATE); only the
+// message changes.
 func (s Server) Redact(err error) error {
 	if !s.Leaks(err) {
 		return err
 	}
-	return errors.New(secret.Redact(err.Error(), s.Password))
+	return &redacted{msg: secret.Redact(err.Error(), s.Password), err: err}
 }
+
+// redacted is an error whose message had a password taken out.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }
 
 // Leaks reports whether err's message holds the server's password (so
 // Redact would replace it).

@@ -14,11 +14,20 @@ import (
 
 // Environment is a stage databases move through (Test → Prod), ordered by Position.
 type Environment struct {
-	ID        string // slug
-	Name      string
-	Position  int
-	Protected bool // production-like
+	ID       string // slug
+	Name     string
+	Position int
+	// Protected marks a production environment (see Production).
+	Protected bool
 }
+
+// Production reports whether e is a production environment. It is the one
+// definition every rule asks: the review policy's default template, the
+// confirmation before applying a change, and approvals. An environment is
+// production when it is marked protected (the default Prod is; others are
+// marked with SetEnvironmentProtected) — never by its position, so adding a
+// stage after Prod does not quietly make it production.
+func (e Environment) Production() bool { return e.Protected }
 
 // PasswordMode says where an instance's password comes from. The password itself
 // is never stored in the workspace.
@@ -139,6 +148,18 @@ func (s *Store) GetEnvironment(ctx context.Context, id string) (Environment, err
 		return e, notFound("environment", id)
 	}
 	return e, err
+}
+
+// SetEnvironmentProtected marks an environment as production (protected) or not.
+func (s *Store) SetEnvironmentProtected(ctx context.Context, id string, protected bool) (Environment, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE environments SET protected = ? WHERE id = ?`, protected, id)
+	if err != nil {
+		return Environment{}, fmt.Errorf("set environment %s protected: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Environment{}, notFound("environment", id)
+	}
+	return s.GetEnvironment(ctx, id)
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

@@ -1,0 +1,230 @@
+// Package livereview reviews SQL under an environment's policy against what
+// a database holds: its live catalog (tables, indexes, row estimates, and a
+// connection for the rules that ask the database), or — when the database
+// cannot be reached — its latest synced schema snapshot. The policy
+// defaults, the catalog cache and the fallback live here, for the desktop
+// app, `tidemark review` and the change workflow's checks.
+package livereview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tidemark-dev/tidemark/internal/instances"
+	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/review"
+	"github.com/tidemark-dev/tidemark/internal/schemasync"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// CatalogTTL is how long a database's live catalog is reused while the user
+// types (every keystroke pause reviews again).
+const CatalogTTL = 20 * time.Second
+
+// Target is what a script is reviewed against.
+type Target struct {
+	Catalog       *review.Catalog
+	ServerVersion int
+	// Live is set when the database answered (rules needing it run).
+	Live review.Live
+	// Description says what the target is: "hr_prod on Sample, 12 tables",
+	// or the snapshot used and why.
+	Description string
+	conn        *pgx.Conn
+}
+
+// Close releases the target's connection (if any).
+func (t *Target) Close(ctx context.Context) {
+	if t != nil && t.conn != nil {
+		t.conn.Close(context.WithoutCancel(ctx))
+	}
+}
+
+// Options returns review options for this target under policy p.
+func (t *Target) Options(p *review.Policy) review.Options {
+	o := review.Options{Policy: p}
+	if t != nil {
+		o.Catalog, o.ServerVersion = t.Catalog, t.ServerVersion
+		if t.Live != nil {
+			o.Live = t.Live
+		}
+	}
+	return o
+}
+
+// Live reads the live catalog of the database conn is connected to; label
+// names it in messages. The target keeps conn for the rules that need the
+// database; Close closes it.
+func Live(ctx context.Context, conn *pgx.Conn, ci pg.ConnInfo, label string) (*Target, error) {
+	cat, ver, err := review.LoadCatalog(ctx, conn)
+	if err != nil {
+		return nil, usererr.Wrap("read the catalog of "+label+": ", pg.Convert(err, ci))
+	}
+	return &Target{Catalog: cat, ServerVersion: ver, Live: &review.PGLive{Conn: conn}, conn: conn,
+		Description: fmt.Sprintf("%s, %d tables", label, len(cat.Tables()))}, nil
+}
+
+// Reviewer reviews against workspace databases, caching each database's
+// live catalog for CatalogTTL. Safe for concurrent use.
+type Reviewer struct {
+	reg   *review.Registry
+	ws    *workspace.Store
+	conns *instances.Connector
+	sync  *schemasync.Syncer
+
+	mu       sync.Mutex
+	catalogs map[string]cached // database id -> catalog
+}
+
+type cached struct {
+	cat     *review.Catalog
+	version int
+	at      time.Time
+}
+
+// New returns a Reviewer.
+func New(reg *review.Registry, ws *workspace.Store, conns *instances.Connector, syncer *schemasync.Syncer) *Reviewer {
+	return &Reviewer{reg: reg, ws: ws, conns: conns, sync: syncer, catalogs: map[string]cached{}}
+}
+
+// DefaultTemplate is the template an environment's policy starts from:
+// advanced for production environments, basic for the others.
+func DefaultTemplate(e workspace.Environment) string {
+	if e.Production() {
+		return review.TemplateAdvanced
+	}
+	return review.TemplateBasic
+}
+
+// Policy returns the engine policy of an environment, its stored record and
+// whether one is stored (false: the environment's default template).
+func (r *Reviewer) Policy(ctx context.Context, envID string) (*review.Policy, workspace.ReviewPolicy, bool, error) {
+	if strings.TrimSpace(envID) == "" {
+		return nil, workspace.ReviewPolicy{}, false, usererr.Invalid("environmentId", "choose an environment: its review policy decides which rules run")
+	}
+	env, err := r.ws.GetEnvironment(ctx, envID)
+	if err != nil {
+		return nil, workspace.ReviewPolicy{}, false, err
+	}
+	rec, found, err := r.ws.GetReviewPolicy(ctx, envID)
+	if err != nil {
+		return nil, rec, false, err
+	}
+	if !found {
+		p, err := r.reg.Template(DefaultTemplate(env))
+		if err != nil {
+			return nil, rec, false, err
+		}
+		return p, workspace.ReviewPolicy{EnvironmentID: envID, Template: DefaultTemplate(env)}, false, nil
+	}
+	p, err := r.reg.ParsePolicy([]byte(rec.YAML))
+	if err != nil {
+		return nil, rec, true, &usererr.Error{Message: fmt.Sprintf("the stored review policy of environment %s no longer loads (reset it to a template): %v", env.Name, err), Err: err}
+	}
+	return p, rec, true, nil
+}
+
+// Database returns the review target of a workspace database: its live
+// catalog (cached for CatalogTTL) with a connection, or, when the database
+// cannot be reached, its latest snapshot's catalog (no rows, and the rules
+// needing the database stay silent). It fails only when neither is there.
+func (r *Reviewer) Database(ctx context.Context, databaseID string) (*Target, error) {
+	d, err := r.conns.Database(ctx, databaseID)
+	if err != nil {
+		if errors.Is(err, workspace.ErrNotFound) {
+			return nil, err
+		}
+		return r.fallback(ctx, databaseID, err)
+	}
+	conn, err := d.Connect(ctx)
+	if err != nil {
+		return r.fallback(ctx, databaseID, err)
+	}
+	r.mu.Lock()
+	c, ok := r.catalogs[databaseID]
+	r.mu.Unlock()
+	if ok && time.Since(c.at) < CatalogTTL {
+		return &Target{Catalog: c.cat, ServerVersion: c.version, Live: &review.PGLive{Conn: conn}, conn: conn,
+			Description: fmt.Sprintf("%s, %d tables", d.Label(), len(c.cat.Tables()))}, nil
+	}
+	t, err := Live(ctx, conn, d.Info, d.Label())
+	if err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	r.mu.Lock()
+	r.catalogs[databaseID] = cached{cat: t.Catalog, version: t.ServerVersion, at: time.Now()}
+	r.mu.Unlock()
+	return t, nil
+}
+
+func (r *Reviewer) fallback(ctx context.Context, databaseID string, cause error) (*Target, error) {
+	db, err := r.ws.GetDatabase(ctx, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := r.sync.Latest(ctx, databaseID)
+	if err != nil {
+		return nil, cause
+	}
+	cat := review.FromSchema(&snap.Schema)
+	return &Target{Catalog: cat, ServerVersion: snap.Info.ServerVersion,
+		Description: fmt.Sprintf("%s on %s, snapshot of %s, %d tables (the database is unreachable: %s)",
+			db.Name, db.InstanceName, snap.Info.TakenAt.UTC().Format("2006-01-02 15:04 UTC"), len(cat.Tables()), usererr.From(cause).Error())}, nil
+}
+
+// Request is a review of SQL.
+type Request struct {
+	SQL string
+	// EnvironmentID selects the policy; empty: the database's environment.
+	EnvironmentID string
+	// DatabaseID, optional: review against this database.
+	DatabaseID string
+}
+
+// Outcome is a review's result with what it ran against.
+type Outcome struct {
+	*review.Result
+	Policy *review.Policy
+	// Target describes the catalog used ("" when none).
+	Target string
+}
+
+// Review reviews req.SQL. A script that does not parse gives a
+// *sqlparse.SyntaxError.
+func (r *Reviewer) Review(ctx context.Context, req Request) (*Outcome, error) {
+	envID := req.EnvironmentID
+	if req.DatabaseID != "" && envID == "" {
+		db, err := r.ws.GetDatabase(ctx, req.DatabaseID)
+		if err != nil {
+			return nil, err
+		}
+		envID = db.EnvironmentID
+	}
+	pol, _, _, err := r.Policy(ctx, envID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Policy: pol}
+	var t *Target
+	if req.DatabaseID != "" {
+		if t, err = r.Database(ctx, req.DatabaseID); err != nil {
+			return nil, err
+		}
+		defer t.Close(ctx)
+		out.Target = t.Description
+	}
+	res, err := r.reg.Review(ctx, req.SQL, t.Options(pol))
+	if err != nil {
+		return out, err
+	}
+	out.Result = res
+	return out, nil
+}
