@@ -26,9 +26,9 @@ const keychainService = "tidemark"
 func newInstanceCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "instance",
-		Short: "List, add and remove PostgreSQL instances in the workspace (shared with the desktop app)",
+		Short: "List, add, sync and remove PostgreSQL instances in the workspace (shared with the desktop app)",
 	}
-	cmd.AddCommand(newInstanceAddCmd(g), newInstanceListCmd(g), newInstanceRemoveCmd(g))
+	cmd.AddCommand(newInstanceAddCmd(g), newInstanceListCmd(g), newInstanceRemoveCmd(g), newInstanceSyncCmd(g))
 	return cmd
 }
 

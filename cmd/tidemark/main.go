@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
 func main() {
@@ -49,13 +51,24 @@ func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
 	if err == nil {
 		return 0
 	}
+	code := 1
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(stderr, "tidemark:", ee.err)
+		if ee.err == nil {
+			return ee.code
 		}
-		return ee.code
+		code, err = ee.code, ee.err
 	}
 	fmt.Fprintln(stderr, "tidemark:", err)
-	return 1
+	// The PostgreSQL detail and hint (or the failing statement) follow the one line.
+	var ue *usererr.Error
+	if errors.As(err, &ue) {
+		if ue.Detail != "" {
+			fmt.Fprintln(stderr, "detail:", ue.Detail)
+		}
+		if ue.Hint != "" {
+			fmt.Fprintln(stderr, "hint:", ue.Hint)
+		}
+	}
+	return code
 }

@@ -52,6 +52,7 @@ func newRootCmd() *cobra.Command {
 		newDiffCmd(g),
 		newMigrateCmd(g),
 		newInstanceCmd(g),
+		newDatabaseCmd(g),
 		newReviewCmd(g),
 	)
 	_ = g

@@ -610,7 +610,7 @@ func (d *dumper) table(t *Table) {
 		if c.Inherited && !isPartition {
 			continue
 		}
-		elems = append(elems, "CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		elems = append(elems, ConstraintDefinition(&c))
 		deps = append(deps, d.refKeys(c.DependsOn)...)
 	}
 	var b strings.Builder

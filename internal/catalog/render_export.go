@@ -67,6 +67,11 @@ func DumpNodesNormalized(s *Schema, opts DumpOptions) []DumpNode {
 // NOT NULL and identity.
 func ColumnDefinition(c *Column) string { return (&dumper{}).columnDef(c) }
 
+// ConstraintDefinition renders a constraint as it appears inside CREATE
+// TABLE (and after ALTER TABLE ... ADD): CONSTRAINT name definition. CHECK
+// constraints are rendered so, inline, and have no DumpNode of their own.
+func ConstraintDefinition(c *Constraint) string { return "CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition }
+
 // ConstraintNodeKey is the DumpNode key of constraint name on table t.
 func ConstraintNodeKey(t QualifiedName, name string) string { return constraintKey(t, name) }
 

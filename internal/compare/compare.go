@@ -190,6 +190,16 @@ func (c *Comparer) Compare(ctx context.Context, req Request, step func(int, stri
 	if c.Scratch != nil && (fileUsed || !req.NoValidate) {
 		srv, srvErr = c.Scratch(ctx, fileUsed)
 	}
+	if fileUsed && srvErr != nil {
+		// Nothing can be compared: say so before connecting anywhere.
+		side := "source"
+		if req.From.Kind != File {
+			side = "target"
+		}
+		ue := usererr.Wrap("cannot load the SQL "+side+": ", srvErr)
+		ue.Field = side
+		return nil, ue
+	}
 	iopts := catalog.Options{Schemas: req.Schemas, ExcludeSchemas: req.ExcludeSchemas, NoPrivileges: !out.Privileges}
 	step(StepSource, "Inspecting the source")
 	from, err := c.load(ctx, "source", req.From, iopts, srv, srvErr)
@@ -348,7 +358,11 @@ func loadFile(ctx context.Context, name string, s Source, iopts catalog.Options,
 	if err != nil {
 		return Side{}, usererr.Wrap("inspect "+file+": ", srv.Redact(err))
 	}
-	return Side{Label: file, Result: res}, nil
+	label := file
+	if s.Path != "" && strings.TrimSpace(s.SQL) == "" {
+		label = filepath.Base(s.Path)
+	}
+	return Side{Label: label, Result: res}, nil
 }
 
 // LoadError is a SQL side PostgreSQL rejected: "file:line: message" with the

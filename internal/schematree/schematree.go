@@ -68,9 +68,10 @@ type Tree struct {
 }
 
 type entry struct {
-	detail Object
-	keys   []string        // DumpNode keys whose statements make up the DDL
-	column *catalog.Column // a column: its definition when no node holds it
+	detail     Object
+	keys       []string            // DumpNode keys whose statements make up the DDL
+	column     *catalog.Column     // a column: rendered as in CREATE TABLE
+	constraint *catalog.Constraint // a constraint: rendered as in CREATE TABLE when no node holds it (CHECK)
 }
 
 // New returns the tree of schema (kept, not copied).
@@ -135,8 +136,11 @@ func (l *Tree) objectDDL(e *entry) string {
 		stmts = append(stmts, l.nodes[k]...)
 	}
 	if len(stmts) == 0 {
-		if e.column != nil {
+		switch {
+		case e.column != nil:
 			return catalog.ColumnDefinition(e.column)
+		case e.constraint != nil:
+			return catalog.ConstraintDefinition(e.constraint)
 		}
 		return ""
 	}
@@ -372,6 +376,7 @@ func (l *Tree) table(t *catalog.Table, ownedKeys []string, add adder) Node {
 			"References", ref, "On update", c.OnUpdate, "On delete", c.OnDelete, "Deferrable", flag(c.Deferrable),
 			"Not valid", flag(c.NotValid), "Inherited", flag(c.Inherited), "Comment", str(c.Comment))},
 			[]string{ck}, nil)
+		l.objects[id].constraint = c
 		cons = append(cons, Node{ID: id, Label: c.Name, Kind: "constraint", Detail: strings.ReplaceAll(string(c.Type), "_", " ")})
 	}
 	l.triggerNodes(k, t.Ref(), t.Schema, name, t.Triggers, &keys, &trg, add)

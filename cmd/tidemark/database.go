@@ -1,0 +1,402 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemark-dev/tidemark/internal/change"
+	"github.com/tidemark-dev/tidemark/internal/instances"
+	"github.com/tidemark-dev/tidemark/internal/schemasync"
+	"github.com/tidemark-dev/tidemark/internal/secret"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// core is the workspace with the use-cases the desktop app runs, for one
+// command: the same instances.Connector, schemasync.Syncer and
+// change.Service. Passwords come from the OS keychain when there is one,
+// else from PGPASSWORD or ~/.pgpass.
+type core struct {
+	ws      *workspace.Store
+	conns   *instances.Connector
+	syncer  *schemasync.Syncer
+	changes *change.Service
+}
+
+func openCore(ctx context.Context, g *globals) (*core, error) {
+	ws, err := openWorkspace(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	r := &secret.Resolver{}
+	kc := secret.NewKeychain(keychainService)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	if kc.Probe(pctx).Available {
+		r.Keychain = kc
+	}
+	cancel()
+	conns := &instances.Connector{WS: ws, Secrets: r}
+	syncer := schemasync.New(ws, conns)
+	return &core{ws: ws, conns: conns, syncer: syncer, changes: change.New(ws, conns, syncer)}, nil
+}
+
+func (c *core) close() { c.ws.Close() }
+
+// database finds "INSTANCE/DATABASE" (or a database id).
+func (c *core) database(ctx context.Context, ref string) (workspace.Database, error) {
+	inst, name, ok := strings.Cut(ref, "/")
+	if !ok {
+		if d, err := c.ws.GetDatabase(ctx, ref); err == nil {
+			return d, nil
+		}
+		return workspace.Database{}, withExit(2, fmt.Errorf("database %q: name it INSTANCE/DATABASE (see tidemark database list)", ref))
+	}
+	in, err := c.ws.GetInstanceByName(ctx, inst)
+	if err != nil {
+		return workspace.Database{}, withExit(2, fmt.Errorf("instance %q: %w", inst, err))
+	}
+	d, err := c.ws.FindDatabase(ctx, in.ID, name)
+	if err != nil {
+		return workspace.Database{}, withExit(2, fmt.Errorf("database %q on %s: %w (run tidemark instance sync %s)", name, in.Name, err, in.Name))
+	}
+	return d, nil
+}
+
+func checkFormat(format string) error {
+	if format != "text" && format != "json" {
+		return withExit(2, fmt.Errorf("--format: want text or json, got %q", format))
+	}
+	return nil
+}
+
+func writeJSONTo(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// databaseJSON is the JSON shape of a database (docs/cli.md).
+type databaseJSON struct {
+	ID          string `json:"id"`
+	Instance    string `json:"instance"`
+	Name        string `json:"name"`
+	Environment string `json:"environment"`
+	Owner       string `json:"owner"`
+	Encoding    string `json:"encoding"`
+	SizeBytes   int64  `json:"sizeBytes"`
+	ProjectID   string `json:"projectId"`
+}
+
+func databasesJSON(ds []workspace.Database) []databaseJSON {
+	out := make([]databaseJSON, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, databaseJSON{ID: d.ID, Instance: d.InstanceName, Name: d.Name, Environment: d.EnvironmentID,
+			Owner: d.Owner, Encoding: d.Encoding, SizeBytes: d.SizeBytes, ProjectID: d.ProjectID})
+	}
+	return out
+}
+
+func writeDatabases(w io.Writer, ds []workspace.Database, format string) error {
+	if format == "json" {
+		return writeJSONTo(w, databasesJSON(ds))
+	}
+	if len(ds) == 0 {
+		_, err := fmt.Fprintln(w, "no databases; sync an instance with: tidemark instance sync NAME")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATABASE\tENV\tOWNER\tSIZE")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s/%s\t%s\t%s\t%d\n", d.InstanceName, d.Name, d.EnvironmentID, d.Owner, d.SizeBytes)
+	}
+	return tw.Flush()
+}
+
+func newInstanceSyncCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "sync NAME [--format text|json]",
+		Short: "List the instance's databases on the server and store them in the workspace",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			in, err := k.ws.GetInstanceByName(ctx, args[0])
+			if err != nil {
+				return withExit(2, fmt.Errorf("instance %q: %w", args[0], err))
+			}
+			dbs, err := k.conns.SyncDatabases(ctx, in, nil)
+			if err != nil {
+				return err
+			}
+			return writeDatabases(c.OutOrStdout(), dbs, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func newDatabaseCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "database",
+		Short: "List, sync and change the workspace's databases (the same workspace as the desktop app)",
+	}
+	cmd.AddCommand(newDatabaseListCmd(g), newDatabaseSyncCmd(g), newDatabaseApplyCmd(g), newDatabaseHistoryCmd(g))
+	return cmd
+}
+
+func newDatabaseListCmd(g *globals) *cobra.Command {
+	var format, instance string
+	cmd := &cobra.Command{
+		Use:   "list [--instance NAME] [--format text|json]",
+		Short: "List the databases found by instance sync",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			ws, err := openWorkspace(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			f := workspace.DatabaseFilter{}
+			if instance != "" {
+				in, err := ws.GetInstanceByName(ctx, instance)
+				if err != nil {
+					return withExit(2, fmt.Errorf("instance %q: %w", instance, err))
+				}
+				f.InstanceID = in.ID
+			}
+			ds, err := ws.ListDatabases(ctx, f)
+			if err != nil {
+				return err
+			}
+			return writeDatabases(c.OutOrStdout(), ds, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&instance, "instance", "", "only this instance's databases")
+	return cmd
+}
+
+// snapshotJSON is the JSON shape of a schema snapshot (docs/cli.md).
+type snapshotJSON struct {
+	ID            string `json:"id"`
+	Database      string `json:"database"`
+	TakenAt       string `json:"takenAt"`
+	DurationMs    int64  `json:"durationMs"`
+	Fingerprint   string `json:"fingerprint"`
+	ServerVersion int    `json:"serverVersion"`
+	DDLSize       int    `json:"ddlSize"`
+	Unsupported   int    `json:"unsupported"`
+	Skipped       int    `json:"skipped"`
+}
+
+func newDatabaseSyncCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "sync INSTANCE/DATABASE [--format text|json]",
+		Short: "Read the database's schema into a new snapshot (as the desktop app's Sync does)",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			d, err := k.database(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			stderr := c.ErrOrStderr()
+			snap, err := k.syncer.Sync(ctx, d.ID, func(step int, name string) {
+				fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, name, step+1, schemasync.Steps)
+			})
+			if err != nil {
+				return err
+			}
+			in := snap.Info
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), snapshotJSON{ID: in.ID, Database: d.InstanceName + "/" + d.Name,
+					TakenAt: in.TakenAt.UTC().Format(time.RFC3339), DurationMs: in.Duration.Milliseconds(), Fingerprint: in.Fingerprint,
+					ServerVersion: in.ServerVersion, DDLSize: len(snap.DDL), Unsupported: len(in.Unsupported), Skipped: len(in.Skipped)})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "synced %s/%s: snapshot %s, %d tables, fingerprint %s\n", d.InstanceName, d.Name, in.ID,
+				len(snap.Schema.Tables), in.Fingerprint)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// changeJSON is the JSON shape of a change-history row (docs/cli.md).
+type changeJSON struct {
+	ID               string `json:"id"`
+	Version          string `json:"version"`
+	Type             string `json:"type"`
+	Status           string `json:"status"`
+	Description      string `json:"description"`
+	Source           string `json:"source"`
+	AppliedBy        string `json:"appliedBy"`
+	Host             string `json:"host"`
+	DurationMs       int64  `json:"durationMs"`
+	Error            string `json:"error,omitempty"`
+	SQLState         string `json:"sqlstate,omitempty"`
+	BeforeSnapshotID string `json:"beforeSnapshotId"`
+	AfterSnapshotID  string `json:"afterSnapshotId"`
+	AppliedAt        string `json:"appliedAt"`
+}
+
+func changeOut(c workspace.Change) changeJSON {
+	out := changeJSON{ID: c.ID, Version: c.Version, Type: c.Type, Status: c.Status, Description: c.Description, Source: c.Source,
+		AppliedBy: c.AppliedBy, Host: c.Host, DurationMs: c.Duration.Milliseconds(), Error: c.Error, SQLState: c.SQLState,
+		BeforeSnapshotID: c.BeforeSnapshotID, AfterSnapshotID: c.AfterSnapshotID}
+	if !c.AppliedAt.IsZero() {
+		out.AppliedAt = c.AppliedAt.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+func newDatabaseApplyCmd(g *globals) *cobra.Command {
+	var version, typ, desc, file, sql, format string
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "apply INSTANCE/DATABASE --version V [--type ddl|dml|baseline] [--description D] (-f FILE | -c SQL) [--yes]",
+		Short: "Apply a change to a workspace database, with schema snapshots before and after and a change-history row",
+		Long: `Apply a change to a database of the workspace, as the desktop app's
+"Apply change" does: the version must be above every applied one; a schema
+snapshot is taken before and after; the change runs through the migration
+runner (lock, history row in tidemark.migration_history in the same
+transaction); the workspace's change history records it with source "cli".
+
+A database in a production environment, or a destructive statement (DROP,
+TRUNCATE, DELETE or UPDATE without WHERE, ALTER TABLE ... DROP), needs --yes.
+Exit codes: 0 applied, 1 the change failed or was refused, 2 usage.`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if (file == "") == (sql == "") && typ != "baseline" {
+				return withExit(2, errors.New("give the statement with -f FILE or -c SQL (one of them)"))
+			}
+			if file != "" {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return withExit(2, fmt.Errorf("read %s: %w", file, err))
+				}
+				sql = string(b)
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			d, err := k.database(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			stderr := c.ErrOrStderr()
+			ch, err := k.changes.Apply(ctx, change.Request{DatabaseID: d.ID, Version: version, Type: typ, Description: desc,
+				Statement: sql, Confirm: yes, Source: workspace.SourceCLI}, func(s change.Step) {
+				fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, s.Name, s.Done, s.Total)
+			})
+			if err != nil {
+				var ue *usererr.Error
+				if errors.As(err, &ue) && ue.Field == "confirm" {
+					return fmt.Errorf("%w\npass --yes to apply it", err)
+				}
+				if errors.As(err, &ue) && (ue.Field == "version" || ue.Field == "type") {
+					return withExit(2, err)
+				}
+				return err
+			}
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), changeOut(ch))
+			}
+			fmt.Fprintf(c.OutOrStdout(), "applied version %s to %s/%s (%s, %d ms)\n", ch.Version, d.InstanceName, d.Name, ch.Type, ch.Duration.Milliseconds())
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&version, "version", "", "version of the change (above every applied one), e.g. 1.2 or 20240101120000")
+	fl.StringVar(&typ, "type", "ddl", "ddl (schema change), dml (data change) or baseline (marks the database as at --version)")
+	fl.StringVar(&desc, "description", "", "what the change does")
+	fl.StringVarP(&file, "file", "f", "", "file holding the statements")
+	fl.StringVarP(&sql, "command", "c", "", "the statements")
+	fl.BoolVar(&yes, "yes", false, "confirm a change to a production environment or a destructive change")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func newDatabaseHistoryCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "history INSTANCE/DATABASE [--format text|json]",
+		Short: "Show the database's change history, reconciled with tidemark.migration_history in the database",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			d, err := k.database(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			list, err := k.changes.Reconcile(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				out := make([]changeJSON, 0, len(list))
+				for _, ch := range list {
+					out = append(out, changeOut(ch))
+				}
+				return writeJSONTo(c.OutOrStdout(), out)
+			}
+			if len(list) == 0 {
+				_, err := fmt.Fprintf(c.OutOrStdout(), "no changes recorded for %s/%s\n", d.InstanceName, d.Name)
+				return err
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "VERSION\tTYPE\tSTATUS\tSOURCE\tAPPLIED BY\tAPPLIED AT\tDESCRIPTION")
+			for _, ch := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Version, ch.Type, ch.Status, ch.Source, ch.AppliedBy,
+					ch.AppliedAt.UTC().Format(time.RFC3339), ch.Description)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
