@@ -94,6 +94,19 @@ func (s *EnvironmentService) Reorder(ids []string) ([]Environment, error) {
 	return envsOut(es), nil
 }
 
+// SetProtected marks an environment as production (protected) or not:
+// production environments need confirmation before a change is applied and
+// start from the advanced review policy.
+func (s *EnvironmentService) SetProtected(id string, protected bool) (Environment, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	e, err := s.a.ws.SetEnvironmentProtected(ctx, id, protected)
+	if err != nil {
+		return Environment{}, fail(err)
+	}
+	return envOut(e), nil
+}
+
 // ---- InstanceService ----
 
 // InstanceService manages PostgreSQL instances and their passwords.
