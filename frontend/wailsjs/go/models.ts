@@ -172,6 +172,24 @@ export namespace app {
 	        this.recordedAt = source["recordedAt"];
 	    }
 	}
+	export class ObjectChange {
+	    action: string;
+	    kind: string;
+	    schema: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ObjectChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	    }
+	}
 	export class ChangeDetail {
 	    change: Change;
 	    statement: string;
@@ -179,6 +197,8 @@ export namespace app {
 	    afterDdl: string;
 	    hasBefore: boolean;
 	    hasAfter: boolean;
+	    objects: ObjectChange[];
+	    hasObjects: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ChangeDetail(source);
@@ -192,6 +212,8 @@ export namespace app {
 	        this.afterDdl = source["afterDdl"];
 	        this.hasBefore = source["hasBefore"];
 	        this.hasAfter = source["hasAfter"];
+	        this.objects = this.convertValues(source["objects"], ObjectChange);
+	        this.hasObjects = source["hasObjects"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -402,6 +424,7 @@ export namespace app {
 	    columnOrder: string[];
 	    identical: boolean;
 	    online: boolean;
+	    notes: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new CompareResult(source);
@@ -420,6 +443,7 @@ export namespace app {
 	        this.columnOrder = source["columnOrder"];
 	        this.identical = source["identical"];
 	        this.online = source["online"];
+	        this.notes = source["notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -606,6 +630,7 @@ export namespace app {
 	        this.url = source["url"];
 	    }
 	}
+	
 	
 	export class Property {
 	    name: string;

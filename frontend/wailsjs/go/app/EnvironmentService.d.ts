@@ -9,3 +9,5 @@ export function List():Promise<Array<app.Environment>>;
 export function Rename(arg1:string,arg2:string):Promise<app.Environment>;
 
 export function Reorder(arg1:Array<string>):Promise<Array<app.Environment>>;
+
+export function SetProtected(arg1:string,arg2:boolean):Promise<app.Environment>;

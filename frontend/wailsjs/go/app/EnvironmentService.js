@@ -17,3 +17,7 @@ export function Rename(arg1, arg2) {
 export function Reorder(arg1) {
   return window['go']['app']['EnvironmentService']['Reorder'](arg1);
 }
+
+export function SetProtected(arg1, arg2) {
+  return window['go']['app']['EnvironmentService']['SetProtected'](arg1, arg2);
+}
