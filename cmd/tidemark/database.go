@@ -71,6 +71,25 @@ func (c *core) database(ctx context.Context, ref string) (workspace.Database, er
 	return d, nil
 }
 
+// onDatabase runs fn on the database named ref with the workspace's
+// use-cases, after checking --format.
+func onDatabase(c *cobra.Command, g *globals, format, ref string, fn func(ctx context.Context, k *core, d workspace.Database) error) error {
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	ctx := c.Context()
+	k, err := openCore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer k.close()
+	d, err := k.database(ctx, ref)
+	if err != nil {
+		return err
+	}
+	return fn(ctx, k, d)
+}
+
 func checkFormat(format string) error {
 	if format != "text" && format != "json" {
 		return withExit(2, fmt.Errorf("--format: want text or json, got %q", format))
@@ -217,35 +236,24 @@ func newDatabaseSyncCmd(g *globals) *cobra.Command {
 		Short: "Read the database's schema into a new snapshot (as the desktop app's Sync does)",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			ctx := c.Context()
-			k, err := openCore(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer k.close()
-			d, err := k.database(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			stderr := c.ErrOrStderr()
-			snap, err := k.syncer.Sync(ctx, d.ID, func(step int, name string) {
-				fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, name, step+1, schemasync.Steps)
+			return onDatabase(c, g, format, args[0], func(ctx context.Context, k *core, d workspace.Database) error {
+				stderr := c.ErrOrStderr()
+				snap, err := k.syncer.Sync(ctx, d.ID, func(step int, name string) {
+					fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, name, step+1, schemasync.Steps)
+				})
+				if err != nil {
+					return err
+				}
+				in := snap.Info
+				if format == "json" {
+					return writeJSONTo(c.OutOrStdout(), snapshotJSON{ID: in.ID, Database: d.InstanceName + "/" + d.Name,
+						TakenAt: in.TakenAt.UTC().Format(time.RFC3339), DurationMs: in.Duration.Milliseconds(), Fingerprint: in.Fingerprint,
+						ServerVersion: in.ServerVersion, DDLSize: len(snap.DDL), Unsupported: len(in.Unsupported), Skipped: len(in.Skipped)})
+				}
+				fmt.Fprintf(c.OutOrStdout(), "synced %s/%s: snapshot %s, %d tables, fingerprint %s\n", d.InstanceName, d.Name, in.ID,
+					len(snap.Schema.Tables), in.Fingerprint)
+				return nil
 			})
-			if err != nil {
-				return err
-			}
-			in := snap.Info
-			if format == "json" {
-				return writeJSONTo(c.OutOrStdout(), snapshotJSON{ID: in.ID, Database: d.InstanceName + "/" + d.Name,
-					TakenAt: in.TakenAt.UTC().Format(time.RFC3339), DurationMs: in.Duration.Milliseconds(), Fingerprint: in.Fingerprint,
-					ServerVersion: in.ServerVersion, DDLSize: len(snap.DDL), Unsupported: len(in.Unsupported), Skipped: len(in.Skipped)})
-			}
-			fmt.Fprintf(c.OutOrStdout(), "synced %s/%s: snapshot %s, %d tables, fingerprint %s\n", d.InstanceName, d.Name, in.ID,
-				len(snap.Schema.Tables), in.Fingerprint)
-			return nil
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
@@ -297,9 +305,6 @@ TRUNCATE, DELETE or UPDATE without WHERE, ALTER TABLE ... DROP), needs --yes.
 Exit codes: 0 applied, 1 the change failed or was refused, 2 usage.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
 			if (file == "") == (sql == "") && typ != "baseline" {
 				return withExit(2, errors.New("give the statement with -f FILE or -c SQL (one of them)"))
 			}
@@ -310,36 +315,28 @@ Exit codes: 0 applied, 1 the change failed or was refused, 2 usage.`,
 				}
 				sql = string(b)
 			}
-			ctx := c.Context()
-			k, err := openCore(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer k.close()
-			d, err := k.database(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			stderr := c.ErrOrStderr()
-			ch, err := k.changes.Apply(ctx, change.Request{DatabaseID: d.ID, Version: version, Type: typ, Description: desc,
-				Statement: sql, Confirm: yes, Source: workspace.SourceCLI}, func(s change.Step) {
-				fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, s.Name, s.Done, s.Total)
+			return onDatabase(c, g, format, args[0], func(ctx context.Context, k *core, d workspace.Database) error {
+				stderr := c.ErrOrStderr()
+				ch, err := k.changes.Apply(ctx, change.Request{DatabaseID: d.ID, Version: version, Type: typ, Description: desc,
+					Statement: sql, Confirm: yes, Source: workspace.SourceCLI}, func(s change.Step) {
+					fmt.Fprintf(stderr, "%s/%s: %s (%d/%d)\n", d.InstanceName, d.Name, s.Name, s.Done, s.Total)
+				})
+				if err != nil {
+					var ue *usererr.Error
+					if errors.As(err, &ue) && ue.Field == "confirm" {
+						return fmt.Errorf("%w\npass --yes to apply it", err)
+					}
+					if errors.As(err, &ue) && (ue.Field == "version" || ue.Field == "type") {
+						return withExit(2, err)
+					}
+					return err
+				}
+				if format == "json" {
+					return writeJSONTo(c.OutOrStdout(), changeOut(ch))
+				}
+				fmt.Fprintf(c.OutOrStdout(), "applied version %s to %s/%s (%s, %d ms)\n", ch.Version, d.InstanceName, d.Name, ch.Type, ch.Duration.Milliseconds())
+				return nil
 			})
-			if err != nil {
-				var ue *usererr.Error
-				if errors.As(err, &ue) && ue.Field == "confirm" {
-					return fmt.Errorf("%w\npass --yes to apply it", err)
-				}
-				if errors.As(err, &ue) && (ue.Field == "version" || ue.Field == "type") {
-					return withExit(2, err)
-				}
-				return err
-			}
-			if format == "json" {
-				return writeJSONTo(c.OutOrStdout(), changeOut(ch))
-			}
-			fmt.Fprintf(c.OutOrStdout(), "applied version %s to %s/%s (%s, %d ms)\n", ch.Version, d.InstanceName, d.Name, ch.Type, ch.Duration.Milliseconds())
-			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -360,41 +357,30 @@ func newDatabaseHistoryCmd(g *globals) *cobra.Command {
 		Short: "Show the database's change history, reconciled with tidemark.migration_history in the database",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			ctx := c.Context()
-			k, err := openCore(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer k.close()
-			d, err := k.database(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			list, err := k.changes.Reconcile(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			if format == "json" {
-				out := make([]changeJSON, 0, len(list))
-				for _, ch := range list {
-					out = append(out, changeOut(ch))
+			return onDatabase(c, g, format, args[0], func(ctx context.Context, k *core, d workspace.Database) error {
+				list, err := k.changes.Reconcile(ctx, d.ID)
+				if err != nil {
+					return err
 				}
-				return writeJSONTo(c.OutOrStdout(), out)
-			}
-			if len(list) == 0 {
-				_, err := fmt.Fprintf(c.OutOrStdout(), "no changes recorded for %s/%s\n", d.InstanceName, d.Name)
-				return err
-			}
-			tw := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "VERSION\tTYPE\tSTATUS\tSOURCE\tAPPLIED BY\tAPPLIED AT\tDESCRIPTION")
-			for _, ch := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Version, ch.Type, ch.Status, ch.Source, ch.AppliedBy,
-					ch.AppliedAt.UTC().Format(time.RFC3339), ch.Description)
-			}
-			return tw.Flush()
+				if format == "json" {
+					out := make([]changeJSON, 0, len(list))
+					for _, ch := range list {
+						out = append(out, changeOut(ch))
+					}
+					return writeJSONTo(c.OutOrStdout(), out)
+				}
+				if len(list) == 0 {
+					_, err := fmt.Fprintf(c.OutOrStdout(), "no changes recorded for %s/%s\n", d.InstanceName, d.Name)
+					return err
+				}
+				tw := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "VERSION\tTYPE\tSTATUS\tSOURCE\tAPPLIED BY\tAPPLIED AT\tDESCRIPTION")
+				for _, ch := range list {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Version, ch.Type, ch.Status, ch.Source, ch.AppliedBy,
+						ch.AppliedAt.UTC().Format(time.RFC3339), ch.Description)
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")

@@ -40,8 +40,7 @@ func TestDiffUsageErrors(t *testing.T) {
 }
 
 func TestDiffCLI(t *testing.T) {
-	srv := pgtest.Start(context.Background())
-	t.Cleanup(func() { srv.Close() })
+	srv := pgsrv
 	a, b := srv.NewDB(t), srv.NewDB(t)
 	pgtest.MustExec(t, a, `CREATE TABLE t (id int PRIMARY KEY, gone text); CREATE INDEX t_gone ON t (gone);`)
 	pgtest.MustExec(t, b, `CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0); CREATE INDEX t_n ON t (n);

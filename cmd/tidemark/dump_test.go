@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -38,8 +37,7 @@ func TestDumpPasswordNeverPrinted(t *testing.T) {
 }
 
 func TestDumpCLI(t *testing.T) {
-	srv := pgtest.Start(context.Background())
-	t.Cleanup(func() { srv.Close() })
+	srv := pgsrv
 	url := srv.NewDB(t)
 	pgtest.MustExec(t, url, `
 		CREATE SCHEMA app;

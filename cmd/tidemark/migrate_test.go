@@ -71,8 +71,7 @@ func TestMigratePasswordNeverPrinted(t *testing.T) {
 }
 
 func TestMigrateCLI(t *testing.T) {
-	srv := pgtest.Start(context.Background())
-	t.Cleanup(func() { srv.Close() })
+	srv := pgsrv
 	url := srv.NewDB(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
