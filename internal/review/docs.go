@@ -82,7 +82,7 @@ func RulesMarkdown(reg *Registry) string {
 		}
 	}
 	w("\n## Agreement with Bytebase's review cases\n\n")
-	w("`TestBytebaseCorpus` runs the %s PostgreSQL SQL-review test cases of Bytebase (`../shared/corpus/bytebase-sql-review`, the files its owners run) through this engine with the catalog and non-default settings the corpus README prescribes, enabling only the rule under test, and compares the multiset of (rule, line) pairs. ", "353")
+	w("`TestBytebaseCorpus` runs the %s PostgreSQL SQL-review test cases of Bytebase (`testdata/corpus/bytebase-sql-review`, the files its owners run) through this engine with the catalog and non-default settings the corpus README prescribes, enabling only the rule under test, and compares the multiset of (rule, line) pairs. ", "353")
 	w("Every case agrees except these deliberate deviations:\n\n")
 	for _, d := range bytebaseDeviations() {
 		w("- `%s`: %s\n", d.Case, d.Reason)

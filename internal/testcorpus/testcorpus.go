@@ -1,6 +1,7 @@
-// Package testcorpus locates the shared external test corpus (../shared/corpus
-// relative to the project root) for tests, skipping them with a message when it
-// is absent.
+// Package testcorpus locates the external test corpora kept in the
+// repository (testdata/corpus: migra's diff fixtures, Bytebase's SQL-review
+// cases, the pagila and danbooru schemas). A test that needs them fails when
+// they are missing: an oracle never skips quietly.
 package testcorpus
 
 import (
@@ -9,25 +10,25 @@ import (
 	"testing"
 )
 
-// Dir returns the corpus directory, or skips t when it does not exist.
+// Dir returns the corpus directory, failing t when it does not exist.
 // TIDEMARK_CORPUS overrides the location.
 func Dir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("TIDEMARK_CORPUS"); d != "" {
-		return d
+	d := os.Getenv("TIDEMARK_CORPUS")
+	if d == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			t.Fatalf("test corpus: cannot find the project root: %v", err)
+		}
+		d = filepath.Join(root, "testdata", "corpus")
 	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Skipf("skipping: cannot find the project root: %v", err)
-	}
-	d := filepath.Join(root, "..", "shared", "corpus")
 	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		t.Skipf("skipping: external corpus not found at %s (set TIDEMARK_CORPUS)", d)
+		t.Fatalf("test corpus not found at %s (it is part of the repository; TIDEMARK_CORPUS overrides the location)", d)
 	}
 	return d
 }
 
-// Path returns a path inside the corpus, skipping t when the corpus is absent.
+// Path returns a path inside the corpus, failing t when the corpus is absent.
 func Path(t testing.TB, elem ...string) string {
 	t.Helper()
 	return filepath.Join(append([]string{Dir(t)}, elem...)...)
