@@ -33,6 +33,7 @@ describe('compare facade', () => {
       columnOrder: null,
       identical: false,
       online: true,
+      notes: null,
     })
     const r = await api.compareSchemas({
       source: { ...api.emptySide('database'), databaseId: 'd1' },
@@ -52,6 +53,7 @@ describe('compare facade', () => {
     expect(r.validation.refusals).toEqual([])
     expect(r.unsupported).toEqual([])
     expect(r.columnOrder).toEqual([])
+    expect(r.notes).toEqual([])
   })
 
   it('rejects with the Go error parsed (message and SQLSTATE)', async () => {

@@ -83,6 +83,8 @@ export interface CompareResult {
   columnOrder: string[]
   identical: boolean
   online: boolean
+  /** choices made along the way, e.g. privileges left out because a side is SQL */
+  notes: string[]
 }
 
 export interface CompareSettings {
@@ -122,6 +124,7 @@ function normalize(r: app.CompareResult | CompareResult): CompareResult {
     columnOrder: r.columnOrder ?? [],
     identical: !!r.identical,
     online: !!r.online,
+    notes: r.notes ?? [],
   }
 }
 

@@ -35,7 +35,19 @@ export interface Change {
   recordedAt: string
 }
 
-/** A change with its statement and the DDL of the snapshots before and after it. */
+/** A schema object a change added, dropped or altered (from the structured models). */
+export interface ObjectChange {
+  action: 'added' | 'dropped' | 'altered'
+  /** table, view, function, type, sequence, schema, extension, ... */
+  kind: string
+  schema: string
+  name: string
+}
+
+/**
+ * A change with its statement and the DDL of the snapshots before and after it, rendered object
+ * by object in one order so unchanged objects line up.
+ */
 export interface ChangeDetail {
   change: Change
   statement: string
@@ -43,6 +55,9 @@ export interface ChangeDetail {
   afterDdl: string
   hasBefore: boolean
   hasAfter: boolean
+  /** what changed; empty when nothing did or when a snapshot is missing (hasObjects false) */
+  objects: ObjectChange[]
+  hasObjects: boolean
 }
 
 /** A change written in the app. */
@@ -83,8 +98,10 @@ export async function reconcileChanges(databaseId: string): Promise<Change[]> {
   return changes(await call(() => HistoryService.Reconcile(databaseId)))
 }
 
-export function getChange(databaseId: string, changeId: string): Promise<ChangeDetail> {
-  return call(() => HistoryService.Get(databaseId, changeId)) as Promise<ChangeDetail>
+export async function getChange(databaseId: string, changeId: string): Promise<ChangeDetail> {
+  const d = (await call(() => HistoryService.Get(databaseId, changeId))) as ChangeDetail
+  // Go sends a nil slice as null: the UI always gets an array.
+  return { ...d, objects: d.objects ?? [] }
 }
 
 export async function checkChange(r: ApplyChangeRequest): Promise<ApplyCheck> {

@@ -74,7 +74,7 @@ describe('history store', () => {
     const store = useHistoryStore()
     mocked.listChanges.mockResolvedValue([])
     await store.open('db1')
-    const d = { change: change({ id: 'c1' }), statement: 'CREATE TABLE t ()', beforeDdl: '', afterDdl: 'CREATE TABLE t ();', hasBefore: true, hasAfter: true }
+    const d = { change: change({ id: 'c1' }), statement: 'CREATE TABLE t ()', beforeDdl: '', afterDdl: 'CREATE TABLE t ();', hasBefore: true, hasAfter: true, objects: [], hasObjects: true }
     mocked.getChange.mockResolvedValue(d)
     await store.select('c1')
     expect(mocked.getChange).toHaveBeenCalledWith('db1', 'c1')

@@ -37,6 +37,7 @@ export function compareResult(extra: Partial<CompareResult> = {}): CompareResult
     validation: { status: 'validated', reason: '', refusals: [] },
     unsupported: [],
     columnOrder: [],
+    notes: [],
     identical: false,
     online: false,
     ...extra,

@@ -84,6 +84,8 @@ describe('change history tab', () => {
       afterDdl: 'CREATE TABLE a ();\nCREATE TABLE invoices (id int);\n',
       hasBefore: true,
       hasAfter: true,
+      objects: [{ action: 'added', kind: 'table', schema: 'public', name: 'invoices' }],
+      hasObjects: true,
     })
     ;(row as HTMLElement).click()
     await flushPromises()
@@ -94,6 +96,28 @@ describe('change history tab', () => {
     expect(sides).toHaveLength(2)
     expect(sides[0]).not.toContain('invoices')
     expect(sides[1]).toContain('CREATE TABLE invoices')
+    const objects = qa('[data-testid="history-detail-object"]').map((e) => [...e.children].map((c) => c.textContent?.trim()).join(' '))
+    expect(objects).toEqual(['added table public.invoices'])
+  })
+
+  it('says when a change touched no schema object', async () => {
+    mocked.listChanges.mockResolvedValue([change({ id: 'd', version: '3', type: 'dml' })])
+    mountWithProviders(ChangeHistoryTab, { databaseId: 'db1', databaseName: 'shop' }, fresh())
+    await flushPromises()
+    mocked.getChange.mockResolvedValue({
+      change: change({ id: 'd', version: '3', type: 'dml' }),
+      statement: 'UPDATE t SET a = 1 WHERE id = 2;',
+      beforeDdl: 'CREATE TABLE t ();\n',
+      afterDdl: 'CREATE TABLE t ();\n',
+      hasBefore: true,
+      hasAfter: true,
+      objects: [],
+      hasObjects: true,
+    })
+    click('[data-testid="history-row-3"]')
+    await flushPromises()
+    expect(q('[data-testid="history-detail-objects-empty"]')?.textContent).toContain('No schema objects changed')
+    expect(q('[data-testid="history-detail-object"]')).toBeNull()
   })
 
   it('shows a failed change with its SQLSTATE and says why there is no diff', async () => {
@@ -107,6 +131,8 @@ describe('change history tab', () => {
       afterDdl: '',
       hasBefore: true,
       hasAfter: false,
+      objects: [],
+      hasObjects: false,
     })
     click('[data-testid="history-row-2"]')
     await flushPromises()
