@@ -388,13 +388,13 @@ func (d *dumper) typ(t *Type) {
 		cons := sortedByName(t.Constraints, func(c DomainConstraint) string { return c.Name })
 		for _, c := range cons {
 			if !c.NotValid {
-				b.WriteString("\n    CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition)
+				b.WriteString("\n    CONSTRAINT " + QuoteIdent(c.Name) + " " + Reloadable(c.Definition))
 			}
 		}
 		st = append(st, b.String())
 		for _, c := range cons {
 			if c.NotValid {
-				st = append(st, "ALTER DOMAIN "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition+" NOT VALID")
+				st = append(st, "ALTER DOMAIN "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+Reloadable(c.Definition)+" NOT VALID")
 			}
 			d.comment(&st, "CONSTRAINT "+QuoteIdent(c.Name)+" ON DOMAIN "+name, c.Comment)
 		}
@@ -757,7 +757,7 @@ func (d *dumper) constraint(t *Table, c *Constraint, attachKeys []string) {
 			}
 			return
 		}
-		st = append(st, "ALTER TABLE "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		st = append(st, "ALTER TABLE "+name+" ADD "+ConstraintDefinition(c))
 	case ConstraintForeignKey:
 		if c.Inherited {
 			return // cloned from the partitioned parent's foreign key

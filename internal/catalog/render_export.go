@@ -70,7 +70,11 @@ func ColumnDefinition(c *Column) string { return (&dumper{}).columnDef(c) }
 // ConstraintDefinition renders a constraint as it appears inside CREATE
 // TABLE (and after ALTER TABLE ... ADD): CONSTRAINT name definition. CHECK
 // constraints are rendered so, inline, and have no DumpNode of their own.
-func ConstraintDefinition(c *Constraint) string { return "CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition }
+// The definition is written so that loading it stores the same expression
+// (Reloadable).
+func ConstraintDefinition(c *Constraint) string {
+	return "CONSTRAINT " + QuoteIdent(c.Name) + " " + Reloadable(c.Definition)
+}
 
 // ConstraintNodeKey is the DumpNode key of constraint name on table t.
 func ConstraintNodeKey(t QualifiedName, name string) string { return constraintKey(t, name) }

@@ -517,6 +517,74 @@ func (p *planner) implicitCreate(o *obj) bool {
 	return len(o.stmts) == 0 && len(o.deco) == 0
 }
 
+// signatureReused reports whether o is a removed routine whose signature
+// (schema, name and argument types) an added routine takes — only the
+// parameter names differ. PostgreSQL identifies routines by argument types,
+// so the new one cannot be created while the old one exists (and CREATE OR
+// REPLACE cannot rename parameters): the old one is dropped first.
+func (p *planner) signatureReused(o *obj) bool {
+	if o.kind != kFunction {
+		return false
+	}
+	f := o.fn
+	types := argTypes(f.Args)
+	for k, t := range p.ti.objs {
+		if t.kind != kFunction || p.status[k] != stAdd {
+			continue
+		}
+		if g := t.fn; g.Schema == f.Schema && g.Name == f.Name && argTypes(g.Args) == types {
+			return true
+		}
+	}
+	return false
+}
+
+// argTypes reduces pg_get_function_identity_arguments ("x integer, VARIADIC
+// ys text[]") to the argument modes and types ("integer, VARIADIC text[]").
+func argTypes(args string) string {
+	var out []string
+	depth, start := 0, 0
+	parts := []string{}
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, args[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, args[start:])
+	for _, a := range parts {
+		words := strings.Fields(a)
+		mode := ""
+		if len(words) > 1 {
+			switch strings.ToUpper(words[0]) {
+			case "IN", "OUT", "INOUT", "VARIADIC":
+				mode, words = words[0]+" ", words[1:]
+			}
+		}
+		if len(words) > 1 && !typeStartWord(words[0]) {
+			words = words[1:] // the parameter's name
+		}
+		out = append(out, mode+strings.Join(words, " "))
+	}
+	return strings.Join(out, ", ")
+}
+
+// typeStartWord reports whether w begins a type name of several words.
+func typeStartWord(w string) bool {
+	switch strings.ToLower(w) {
+	case "character", "double", "bit", "timestamp", "time", "interval", "national", "char", "varchar":
+		return true
+	}
+	return strings.Contains(w, ".") || strings.HasSuffix(w, "[]") || strings.Contains(w, "(")
+}
+
 func lateDropKind(k objKind) bool {
 	switch k {
 	case kType, kFunction, kOperator, kSequence, kCollation, kSchema, kExtension:
@@ -532,7 +600,7 @@ func (p *planner) buildActions(keys []string) {
 		if st == stRemove || st == stReplace {
 			if !p.implicitDrop(fo) {
 				kind := actDrop
-				if st == stRemove && lateDropKind(fo.kind) {
+				if st == stRemove && lateDropKind(fo.kind) && !p.signatureReused(fo) {
 					kind = actLateDrop
 				}
 				stmts := p.dropStatements(fo, st == stRemove)

@@ -139,3 +139,23 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 		t.Fatalf("hazards must be a list: %s", empty)
 	}
 }
+
+func TestArgTypes(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                               "",
+		"x integer":                      "integer",
+		"integer":                        "integer",
+		"a integer, b text":              "integer, text",
+		"VARIADIC ys text[]":             "VARIADIC text[]",
+		"n numeric(10,2), t public.mood": "numeric(10,2), public.mood",
+		"character varying":              "character varying",
+		"c character varying":            "character varying",
+		"ts timestamp with time zone":    "timestamp with time zone",
+		"double precision":               "double precision",
+		"OUT r integer":                  "OUT integer",
+	} {
+		if got := argTypes(in); got != want {
+			t.Errorf("argTypes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

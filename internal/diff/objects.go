@@ -169,7 +169,7 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 			o := put(&obj{key: catalog.ConstraintNodeKey(t.QualifiedName, c.Name), kind: kConstraint, con: c, rel: t.QualifiedName, owner: tk})
 			if c.Type == catalog.ConstraintCheck {
 				// Checks are planned here, not from Dump (which inlines most of them).
-				o.stmts = []string{"ALTER TABLE " + t.QualifiedName.String() + " ADD CONSTRAINT " + catalog.QuoteIdent(c.Name) + " " + c.Definition}
+				o.stmts = []string{"ALTER TABLE " + t.QualifiedName.String() + " ADD " + catalog.ConstraintDefinition(c)}
 				o.deps = append(o.deps, tk)
 				for _, r := range c.DependsOn {
 					o.deps = append(o.deps, refKey(r))

@@ -110,7 +110,7 @@ func (p *planner) compareType(k string, fo, to *obj) {
 			if ok {
 				st = append(st, tx(a+"DROP CONSTRAINT "+catalog.QuoteIdent(c.Name)))
 			}
-			s := a + "ADD CONSTRAINT " + catalog.QuoteIdent(c.Name) + " " + c.Definition
+			s := a + "ADD CONSTRAINT " + catalog.QuoteIdent(c.Name) + " " + catalog.Reloadable(c.Definition)
 			if c.NotValid {
 				st = append(st, tx(s+" NOT VALID"))
 			} else {
