@@ -81,6 +81,9 @@ type planner struct {
 
 	drops, alts, creates map[string]*action
 	allF, allT           map[string][]string // ordering reverse deps (from) / deps (to)
+	// inlineDrops are removed objects whose DROP a table change runs itself
+	// (a serial's sequence, dropped before an identity takes its name).
+	inlineDrops map[string]bool
 }
 
 // Diff plans the statements that turn from into to. It does no I/O; see
@@ -103,6 +106,7 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 		status: map[string]status{}, alters: map[string][]Statement{}, destr: map[string]string{},
 		swaps: map[string]bool{}, reasons: map[string]string{},
 		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
+		inlineDrops: map[string]bool{},
 	}
 	return p.run()
 }
@@ -598,7 +602,7 @@ func (p *planner) buildActions(keys []string) {
 		st := p.status[k]
 		fo, to := p.fi.objs[k], p.ti.objs[k]
 		if st == stRemove || st == stReplace {
-			if !p.implicitDrop(fo) {
+			if !p.implicitDrop(fo) && !p.inlineDrops[k] {
 				kind := actDrop
 				if st == stRemove && lateDropKind(fo.kind) && !p.signatureReused(fo) {
 					kind = actLateDrop

@@ -184,7 +184,14 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			}
 		}
 		if fc.Identity != "" && tc.Identity == "" {
-			out = append(out, tx(alter+"ALTER COLUMN "+col+" DROP IDENTITY", lockHz(name)))
+			dropIdentity := tx(alter+"ALTER COLUMN "+col+" DROP IDENTITY", lockHz(name))
+			if k, ok := p.sequenceTaken(fc.IdentitySequence, false); ok {
+				// A new sequence takes the identity's sequence name (identity
+				// back to serial): the identity goes before it is created.
+				p.drops[k] = &action{kind: actDrop, key: "identity:" + k, stmts: []Statement{dropIdentity}}
+			} else {
+				out = append(out, dropIdentity)
+			}
 		}
 		if fc.NotNull != tc.NotNull && !(inherited && p.parentChangesNotNull(t, tc.Name, tc.NotNull)) {
 			if tc.NotNull {
@@ -199,6 +206,14 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			s := alter + "ALTER COLUMN " + col + " ADD GENERATED " + identityWord(tc.Identity) + " AS IDENTITY"
 			if q := tc.IdentitySequence; q != nil {
 				s += " (SEQUENCE NAME " + q.QualifiedName.String() + " " + strings.Join(seqOptions(nil, q, "")[1:], " ") + ")"
+				if k, ok := p.sequenceTaken(q, true); ok {
+					// A removed sequence (the serial's) holds the name the
+					// identity's sequence takes: drop it first (its default is
+					// dropped above).
+					p.inlineDrops[k] = true
+					out = append(out, tx("DROP SEQUENCE "+q.QualifiedName.String(),
+						hz(HazardBreaksClients, "drops sequence %s: clients using it fail", q.QualifiedName.String())))
+				}
 			}
 			out = append(out, tx(s, lockHz(name)))
 		case fc.Identity != "" && tc.Identity != "":
@@ -256,6 +271,21 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 		}
 	}
 	return out, destructive, ""
+}
+
+// sequenceTaken reports whether the name of identity sequence q belongs to a
+// separate sequence that the plan removes (removed: in the source only) or
+// adds (in the target only), and returns that sequence's key.
+func (p *planner) sequenceTaken(q *catalog.Sequence, removed bool) (string, bool) {
+	if q == nil {
+		return "", false
+	}
+	k := catalog.ObjectRef{Kind: catalog.KindSequence, Schema: q.Schema, Name: q.Name}.Key()
+	fo, to := p.fi.objs[k], p.ti.objs[k]
+	if removed {
+		return k, fo != nil && fo.kind == kSequence && to == nil
+	}
+	return k, to != nil && to.kind == kSequence && fo == nil
 }
 
 func (p *planner) setNotNull(name, col string) []Statement {
