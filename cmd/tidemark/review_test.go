@@ -198,12 +198,7 @@ func TestReviewStdinAndIgnore(t *testing.T) {
 }
 
 func TestReviewLive(t *testing.T) {
-	srv := pgtest.Start(context.Background())
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.Available(); err != nil {
-		t.Skip(err)
-	}
-	url := srv.NewDB(t)
+	url := pgsrv.NewDB(t) // fails under TIDEMARK_TEST_REQUIRE_PG=1 without a server
 	pgtest.MustExec(t, url, `CREATE TABLE accounts (id bigint PRIMARY KEY);
 		INSERT INTO accounts SELECT generate_series(1, 10);
 		CREATE TABLE empty_accounts (id bigint PRIMARY KEY);`)

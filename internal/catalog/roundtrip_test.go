@@ -215,7 +215,7 @@ func corpusRoles(t *testing.T) {
 func TestRoundTripCorpus(t *testing.T) {
 	files := corpusFiles(t)
 	if len(files) == 0 {
-		t.Skip("no corpus files")
+		t.Fatal("no corpus schema files: the corpus is part of the repository (testdata/corpus)")
 	}
 	pg.NewDB(t) // skip early without PostgreSQL
 	corpusRoles(t)

@@ -31,6 +31,9 @@ func startPgBouncer(t *testing.T, dbURL, mode string) string {
 		}
 	}
 	if err != nil {
+		if os.Getenv("TIDEMARK_TEST_REQUIRE_PG") == "1" {
+			t.Fatal("pgbouncer is required under make test (scripts/deps.sh installs it)")
+		}
 		t.Skip("pgbouncer is not installed (apt-get install pgbouncer); skipping the transaction-pooler test")
 	}
 	u, err := url.Parse(dbURL)

@@ -302,6 +302,9 @@ func TestSocketPathTooLong(t *testing.T) {
 	m := New(Options{Workspace: ws, Secrets: secret.NewSession()})
 	_, err = m.Start(ctx, nil)
 	if _, ferr := pgcluster.FindBinDir(ctx); ferr != nil {
+		if os.Getenv("TIDEMARK_TEST_REQUIRE_PG") == "1" {
+			t.Fatalf("PostgreSQL is required (TIDEMARK_TEST_REQUIRE_PG=1): %v", ferr)
+		}
 		t.Skip("no PostgreSQL binaries")
 	}
 	if err == nil || !strings.Contains(err.Error(), "too deep for the server's Unix socket") {
