@@ -91,6 +91,63 @@ func waitNoRunnerSessions(t *testing.T, c *pgx.Conn) {
 	}
 }
 
+// waitBlocked waits until a backend of application app in this database is
+// waiting on a lock (pg_stat_activity.wait_event_type = 'Lock'): the
+// runner's statement has really reached the gate.
+func waitBlocked(t *testing.T, c *pgx.Conn, app string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for queryInt(t, c, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`, app) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q backend waits on a lock after 20s", app)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitBlockedAsync is waitBlocked for another goroutine (no t.Fatal there).
+func waitBlockedAsync(c *pgx.Conn, app string, done func(error)) {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var n int
+		if err := c.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`, app).Scan(&n); err != nil {
+			done(err)
+			return
+		}
+		if n > 0 {
+			done(nil)
+			return
+		}
+		if time.Now().After(deadline) {
+			done(errors.New("no backend waits on a lock after 20s"))
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// gateTx opens the transaction that holds the gate table's lock.
+func gateTx(t *testing.T, gate *pgx.Conn, mode string) pgx.Tx {
+	t.Helper()
+	tx, err := gate.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode != "" {
+		if _, err := tx.Exec(context.Background(), "LOCK TABLE gate IN "+mode+" MODE"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tx
+}
+
+func rollback(t *testing.T, tx pgx.Tx) {
+	t.Helper()
+	if err := tx.Rollback(context.Background()); err != nil {
+		t.Errorf("open the gate: %v", err)
+	}
+}
+
 func TestFaultInjectionSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range faultFiles {
@@ -101,14 +158,15 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 		t.Run(point, func(t *testing.T) {
 			url := pg.NewDB(t)
 			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
-			gate := pgtest.Conn(t, url)
-			tx, _ := gate.Begin(context.Background())
+			gate, mon := pgtest.Conn(t, url), pgtest.Conn(t, url)
+			mode := ""
 			switch point {
 			case "mid-statement": // V2's LOCK TABLE waits
-				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+				mode = "ACCESS EXCLUSIVE"
 			case "mid-non-transactional": // V3's concurrent build waits for this transaction
-				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ROW EXCLUSIVE MODE")
+				mode = "ROW EXCLUSIVE"
 			}
+			tx := gateTx(t, gate, mode)
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			fault := point
 			if point == "mid-statement" || point == "mid-non-transactional" {
@@ -123,27 +181,35 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 			killed := false
 			for sc.Scan() && !killed {
 				var p Progress
-				_ = json.Unmarshal(sc.Bytes(), &p)
+				if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+					t.Fatalf("runner output %q: %v", sc.Text(), err)
+				}
 				switch {
 				case p.Event == "fault",
 					point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql",
 					point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
-					if point != "" && p.Event != "fault" {
-						time.Sleep(300 * time.Millisecond) // waiting on the gate by now
+					if p.Event != "fault" {
+						waitBlocked(t, mon, "tidemark migrate") // its statement waits on the gate
 					}
-					_ = cmd.Process.Kill()
+					if err := cmd.Process.Kill(); err != nil {
+						t.Fatalf("kill the runner: %v", err)
+					}
 					killed = true
 				}
 			}
-			_ = cmd.Wait()
+			werr := cmd.Wait()
 			if !killed {
-				t.Fatal("the runner finished before the fault point")
+				t.Fatalf("the runner finished before the fault point (%v)", werr)
+			}
+			var ee *exec.ExitError
+			if !errors.As(werr, &ee) || ee.ExitCode() != -1 {
+				t.Fatalf("the runner was not killed: %v", werr)
 			}
 			// The dead runner's statement is still waiting on the gate: the
 			// server must end it (client_connection_check_interval) before
 			// the gate opens, or it would go on to finish on its own.
-			waitNoRunnerSessions(t, pgtest.Conn(t, url))
-			_ = tx.Rollback(context.Background())
+			waitNoRunnerSessions(t, mon)
+			rollback(t, tx)
 			if point == "mid-non-transactional" {
 				// The aborted concurrent build left its INVALID index; the retry must drop it.
 				if n := queryInt(t, gate, `SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('t3_gate') AND NOT indisvalid`); n != 1 {
@@ -169,10 +235,11 @@ func TestFaultInjectionTerminateBackend(t *testing.T) {
 			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
 			mon := pgtest.Conn(t, url)
 			gate := pgtest.Conn(t, url)
-			tx, _ := gate.Begin(context.Background())
+			mode := ""
 			if point == "mid-statement" {
-				_, _ = tx.Exec(context.Background(), "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE")
+				mode = "ACCESS EXCLUSIVE"
 			}
+			tx := gateTx(t, gate, mode)
 			r := newRunner(t, url)
 			commits := 0
 			r.commit = func(ctx context.Context, conn *pgx.Conn) error {
@@ -191,15 +258,21 @@ func TestFaultInjectionTerminateBackend(t *testing.T) {
 				case point == "after-lock" && p.Event == EventLocked:
 					terminate(t, mon, "tidemark migrate (lock)")
 				case point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql":
+					// A monitor of its own: mon is not safe for two goroutines.
+					watch := pgtest.Conn(t, url)
 					go func() {
-						time.Sleep(300 * time.Millisecond)
-						terminate(t, mon, "tidemark migrate")
+						waitBlockedAsync(watch, "tidemark migrate", func(err error) {
+							if err != nil {
+								t.Errorf("wait for the runner to block: %v", err)
+							}
+						})
+						terminate(t, watch, "tidemark migrate")
 					}()
 				case point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
 					terminate(t, mon, "tidemark migrate")
 				}
 			}})
-			_ = tx.Rollback(context.Background())
+			rollback(t, tx)
 			if err == nil && point != "after-commit" {
 				t.Fatalf("the run survived its session being terminated %s", point)
 			}
