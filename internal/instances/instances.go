@@ -8,6 +8,7 @@ package instances
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -47,7 +48,8 @@ func Validate(f Fields) (pg.ConnInfo, error) {
 	if f.URL != "" {
 		return pg.ParseURL(f.URL)
 	}
-	ci := pg.ConnInfo{Host: f.Host, Port: f.Port, User: f.User, Password: f.Password, Database: f.Database, SSLMode: f.SSLMode}
+	ci := pg.ConnInfo{Host: strings.TrimSpace(f.Host), Port: f.Port, User: strings.TrimSpace(f.User), Password: f.Password,
+		Database: f.Database, SSLMode: strings.TrimSpace(f.SSLMode)}
 	if ci.Port == 0 {
 		ci.Port = 5432
 	}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { emptyInstanceInput, type InstanceInput } from '../../api'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { looksLikeURL, mergeParsed, validateInstance } from './validate'
 
 const valid = (over: Partial<InstanceInput> = {}): InstanceInput => ({
@@ -19,7 +21,8 @@ describe('validateInstance', () => {
     ['environmentId', { environmentId: '' }],
     ['host', { host: '' }],
     ['user', { user: '' }],
-    ['port', { port: 0 }],
+    ['port', { port: -1 }],
+    ['sslmode', { sslmode: 'always' }],
     ['port', { port: 65536 }],
     ['port', { port: 54.5 }],
     ['port', { port: Number.NaN }],
@@ -68,5 +71,25 @@ describe('mergeParsed', () => {
     const parsed = { ...emptyInstanceInput(), host: 'h2', port: 0, user: '', database: '', sslmode: '', password: '' }
     const out = mergeParsed(valid({ user: 'me', database: 'mine', keepPassword: true }), parsed)
     expect(out).toMatchObject({ host: 'h2', port: 5432, user: 'me', database: 'mine', sslmode: 'prefer', keepPassword: true })
+  })
+})
+
+// The same cases Go's instances.Validate is tested on: the form must reject exactly the field Go
+// rejects (URL cases are Go's alone: the form hands URLs to Go to parse).
+interface SharedCase {
+  name: string
+  input: { host: string; port: number; user: string; database: string; sslmode: string; url: string }
+  field: string
+}
+const shared: SharedCase[] = JSON.parse(readFileSync(resolve(__dirname, '../../../../testdata/instance-fields.json'), 'utf8'))
+
+describe('validateInstance agrees with the Go rules', () => {
+  it('has the shared cases', () => {
+    expect(shared.length).toBeGreaterThan(10)
+  })
+  it.each(shared.filter((c) => !c.input.url).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { url: _url, ...fields } = c.input
+    const errors = validateInstance(valid(fields))
+    expect(Object.keys(errors)).toEqual(c.field ? [c.field] : [])
   })
 })

@@ -3,9 +3,14 @@ import type { InstanceInput } from '../../api'
 export type InstanceField = 'name' | 'environmentId' | 'host' | 'port' | 'user' | 'database' | 'sslmode' | 'url' | 'password'
 export type FieldErrors = Partial<Record<InstanceField, string>>
 
+/** The sslmode values libpq accepts (pg.SSLModes in Go). */
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+
 /**
- * validateInstance checks what the form can know without a server: required fields and
- * the port range. Everything else (reachability, credentials) is Go's to say.
+ * validateInstance checks what the form can know without a server: required fields, the port
+ * range (0 or empty means the default, 5432) and the sslmode. The rules are Go's
+ * (instances.Validate); both are tested on the same cases (testdata/instance-fields.json).
+ * Everything else (reachability, credentials) is Go's to say.
  */
 export function validateInstance(input: InstanceInput): FieldErrors {
   const errors: FieldErrors = {}
@@ -13,8 +18,10 @@ export function validateInstance(input: InstanceInput): FieldErrors {
   if (!input.environmentId) errors.environmentId = 'Choose an environment'
   if (!input.host.trim()) errors.host = 'Enter a host name or address'
   const port = Number(input.port)
-  if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = 'Port must be a number from 1 to 65535'
+  if (!Number.isInteger(port) || port < 0 || port > 65535) errors.port = 'Port must be a number from 1 to 65535'
   if (!input.user.trim()) errors.user = 'Enter the user to connect as'
+  const mode = (input.sslmode ?? '').trim()
+  if (mode && !(SSL_MODES as readonly string[]).includes(mode)) errors.sslmode = `Unknown sslmode; use one of ${SSL_MODES.join(', ')}`
   return errors
 }
 
