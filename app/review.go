@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -399,7 +397,7 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	if err != nil {
 		return ReviewResult{}, fail(err)
 	}
-	lines := lineStarts(req.SQL)
+	lines := sqlparse.NewLineIndex(req.SQL)
 	for _, a := range res.Advice {
 		out.Advice = append(out.Advice, adviceOut(req.SQL, lines, a))
 	}
@@ -407,48 +405,12 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	return out, nil
 }
 
-// adviceOut converts an engine advice, giving it an end position: the end of
-// its statement, or of its line for script-level advice.
-func adviceOut(src string, lines []int, a review.Advice) Advice {
+// adviceOut converts an engine advice, with the end of its highlight.
+func adviceOut(src string, lines sqlparse.LineIndex, a review.Advice) Advice {
 	out := Advice{Rule: a.Rule, Level: string(a.Level), Title: a.Title, Message: a.Message, Line: a.Line, Column: a.Column,
 		StatementLine: a.Statement.Line}
-	end := -1
-	if a.Statement.End > 0 && a.Statement.End <= len(src) {
-		end = a.Statement.End
-	}
-	if a.Line >= 1 && a.Line <= len(lines) {
-		start := lines[a.Line-1]
-		if end < start {
-			// script-level advice (or a span that ends before the advice): its line
-			if e := strings.IndexByte(src[start:], '\n'); e >= 0 {
-				end = start + e
-			} else {
-				end = len(src)
-			}
-		}
-	}
-	if end < 0 {
-		out.EndLine, out.EndColumn = a.Line, a.Column
-		return out
-	}
-	out.EndLine, out.EndColumn = position(src, lines, end)
+	out.EndLine, out.EndColumn = a.EndPosition(src, lines)
 	return out
-}
-
-// position is the 1-based line and character column of byte offset off.
-func position(src string, lines []int, off int) (int, int) {
-	l := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
-	return l + 1, utf8.RuneCountInString(src[lines[l]:off]) + 1
-}
-
-func lineStarts(src string) []int {
-	idx := []int{0}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			idx = append(idx, i+1)
-		}
-	}
-	return idx
 }
 
 func payloadOut(p review.Payload) RulePayload {

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
-	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
@@ -77,7 +75,7 @@ type run struct {
 	opts   Options
 	stmts  []sqlparse.Statement
 	cat    *Catalog
-	lines  []int
+	lines  sqlparse.LineIndex
 	advice []pendingAdvice
 	state  map[string]any
 
@@ -178,7 +176,7 @@ func (r *Registry) newRun(gctx context.Context, src string, o Options) (*run, []
 		return nil, nil, fmt.Errorf("invalid policy: %w", err)
 	}
 	rn := &run{gctx: gctx, reg: r, src: src, opts: o, cat: o.Catalog.clone(), state: map[string]any{}, txBegin: -1, factsAt: -1}
-	rn.lines = lineStarts(src)
+	rn.lines = sqlparse.NewLineIndex(src)
 	var active []activeRule
 	for _, rc := range pol.Rules {
 		if rc.Level == Off {
@@ -282,22 +280,8 @@ func (rn *run) trackTransaction(st *sqlparse.Statement, i int) {
 	}
 }
 
-func lineStarts(src string) []int {
-	idx := []int{0}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			idx = append(idx, i+1)
-		}
-	}
-	return idx
-}
-
 // pos returns the 1-based line and character column of byte offset off.
-func (rn *run) pos(off int) (int, int) {
-	off = min(max(off, 0), len(rn.src))
-	k := sort.Search(len(rn.lines), func(i int) bool { return rn.lines[i] > off }) - 1
-	return k + 1, utf8.RuneCountInString(rn.src[rn.lines[k]:off]) + 1
-}
+func (rn *run) pos(off int) (int, int) { return rn.lines.Position(rn.src, off) }
 
 func (rn *run) span(i int) Span {
 	if i < 0 || i >= len(rn.stmts) {
@@ -538,4 +522,22 @@ func (rn *run) suppress(active []activeRule) []Advice {
 		out = append(out, a.Advice)
 	}
 	return out
+}
+
+// EndPosition is where an advice's highlight ends in src (the script it was
+// given by, indexed by lines): the end of its statement, or of its line for
+// advice about the whole script (or a statement span that ends before the
+// advice). Positions are 1-based lines and character columns.
+func (a Advice) EndPosition(src string, lines sqlparse.LineIndex) (line, col int) {
+	end := -1
+	if a.Statement.End > 0 && a.Statement.End <= len(src) {
+		end = a.Statement.End
+	}
+	if a.Line >= 1 && a.Line <= len(lines) && end < lines[a.Line-1] {
+		end = lines.LineEnd(src, a.Line)
+	}
+	if end < 0 {
+		return a.Line, a.Column
+	}
+	return lines.Position(src, end)
 }

@@ -127,7 +127,7 @@ func splitFunc(src string, chunkSize int, fn func(batch []Statement) error) erro
 		return &SyntaxError{Line: line, Column: col, Offset: off,
 			Message: fmt.Sprintf("invalid byte sequence for encoding \"UTF8\": 0x%02x", src[off])}
 	}
-	lines := newLineIndex(src)
+	lines := NewLineIndex(src)
 	chunks := makeChunks(src, scanScript(src), chunkSize)
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
 	if workers == 1 {
@@ -247,7 +247,7 @@ func blank(src string, start, end int, segs []segment) string {
 }
 
 // parseChunk parses one chunk into positioned statements (or an error).
-func parseChunk(src string, ch *chunk, lines lineIndex) {
+func parseChunk(src string, ch *chunk, lines LineIndex) {
 	text := blank(src, ch.start, ch.end, ch.segs)
 	res, err := pg_query.Parse(text)
 	if err != nil {
@@ -258,7 +258,7 @@ func parseChunk(src string, ch *chunk, lines lineIndex) {
 }
 
 // buildStatements turns a parse result of text (= blanked src[base:]) into statements.
-func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs []segment, lines lineIndex) []Statement {
+func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs []segment, lines LineIndex) []Statement {
 	out := make([]Statement, 0, len(res.Stmts)+4)
 	for _, rs := range res.Stmts {
 		loc := int(rs.StmtLocation)
@@ -323,8 +323,8 @@ func buildStatements(src, text string, base int, res *pg_query.ParseResult, segs
 	}
 	for i := range out {
 		st := &out[i]
-		st.Line, st.Column = lines.position(src, st.Start)
-		st.EndLine, _ = lines.position(src, max(st.End-1, st.Start))
+		st.Line, st.Column = lines.Position(src, st.Start)
+		st.EndLine, _ = lines.Position(src, max(st.End-1, st.Start))
 	}
 	return out
 }
@@ -338,7 +338,7 @@ func isCopyFromStdin(n *pg_query.Node) bool {
 // script (from that chunk on) is parsed in one piece, which gives the
 // parser's own error, or — should the chunk cut have been wrong — the
 // statements, which are delivered.
-func recoverChunk(src string, chunks []*chunk, failed *chunk, lines lineIndex, fn func([]Statement) error) error {
+func recoverChunk(src string, chunks []*chunk, failed *chunk, lines LineIndex, fn func([]Statement) error) error {
 	var segs []segment
 	found := false
 	for _, ch := range chunks {
@@ -368,7 +368,7 @@ func metaName(line string) string {
 
 // syntaxError converts the parser's error (whose cursor counts characters of
 // text, which starts at byte base of src) into a positioned *SyntaxError.
-func syntaxError(text string, base int, src string, lines lineIndex, err error) error {
+func syntaxError(text string, base int, src string, lines LineIndex, err error) error {
 	var pe *pgparser.Error
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("parse: %w", err)
@@ -378,7 +378,7 @@ func syntaxError(text string, base int, src string, lines lineIndex, err error) 
 		off = charToByte(text, pe.Cursorpos-1)
 	}
 	off += base
-	line, col := lines.position(src, off)
+	line, col := lines.Position(src, off)
 	return &SyntaxError{Line: line, Column: col, Offset: off, Message: pe.Message}
 }
 
@@ -392,11 +392,13 @@ func charToByte(s string, n int) int {
 	return i
 }
 
-// lineIndex maps byte offsets to 1-based lines and columns.
-type lineIndex []int // byte offset of each line start
+// LineIndex maps byte offsets of a source text to 1-based lines and
+// character columns: the one way Tidemark turns offsets into positions.
+type LineIndex []int // byte offset of each line start
 
-func newLineIndex(src string) lineIndex {
-	idx := lineIndex{0}
+// NewLineIndex indexes the line starts of src.
+func NewLineIndex(src string) LineIndex {
+	idx := LineIndex{0}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
 			idx = append(idx, i+1)
@@ -405,8 +407,9 @@ func newLineIndex(src string) lineIndex {
 	return idx
 }
 
-// position returns the 1-based line and character column of byte offset off.
-func (l lineIndex) position(src string, off int) (line, col int) {
+// Position returns the 1-based line and character column of byte offset off
+// in src (the text l indexes); off is clamped to the text.
+func (l LineIndex) Position(src string, off int) (line, col int) {
 	off = min(max(off, 0), len(src))
 	k := sort.Search(len(l), func(i int) bool { return l[i] > off }) - 1
 	return k + 1, utf8.RuneCountInString(src[l[k]:off]) + 1
@@ -414,5 +417,17 @@ func (l lineIndex) position(src string, off int) (line, col int) {
 
 // Position returns the 1-based line and character column of byte offset off in src.
 func Position(src string, off int) (line, column int) {
-	return newLineIndex(src).position(src, off)
+	return NewLineIndex(src).Position(src, off)
+}
+
+// LineEnd returns the byte offset of the end of 1-based line n of src
+// (before its newline); -1 when src has no such line.
+func (l LineIndex) LineEnd(src string, n int) int {
+	if n < 1 || n > len(l) {
+		return -1
+	}
+	if n < len(l) {
+		return l[n] - 1
+	}
+	return len(src)
 }

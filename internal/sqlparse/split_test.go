@@ -375,7 +375,7 @@ func TestSplitChunked(t *testing.T) {
 		t.Fatalf("%d statements, want 6000", len(got))
 	}
 	// Reference: one parse of the whole (blanked) script, one chunk.
-	ref := buildStatements(src, blank(src, 0, len(src), scanScript(src)), 0, mustParse(t, blank(src, 0, len(src), scanScript(src))), scanScript(src), newLineIndex(src))
+	ref := buildStatements(src, blank(src, 0, len(src), scanScript(src)), 0, mustParse(t, blank(src, 0, len(src), scanScript(src))), scanScript(src), NewLineIndex(src))
 	if len(ref) != len(got) {
 		t.Fatalf("reference has %d statements, chunked %d", len(ref), len(got))
 	}
