@@ -3,6 +3,8 @@
 // and its detail shows the statement and the schema before and after.
 
 /** applyChange runs once instance local-pg is registered and synced. */
+import { fitsWindow } from './fit.mjs'
+
 export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
   const db = pg.databases[0]
   await nav('databases')
@@ -40,6 +42,15 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
   await expectText(tid('history-detail-statement'), 'CREATE TABLE e2e_hist', 'change statement')
   await tid('ddl-merge').locator('.cm-editor').first().waitFor()
   await expectText(tid('ddl-merge'), 'e2e_hist', 'schema after the change')
+  // the objects the change touched, from the structured models; Tidemark's own schema is not one
+  const objects = tid('history-detail-object')
+  await objects.first().waitFor()
+  const listed = (await objects.allTextContents()).map((t) => t.replace(/\s+/g, ''))
+  if (listed.length !== 1 || listed[0] !== 'addedtablepublic.e2e_hist')
+    throw new Error(`changed objects ${JSON.stringify(listed)}, want one: added table public.e2e_hist`)
+  if ((await tid('ddl-merge').textContent())?.includes('tidemark.migration_history'))
+    throw new Error('the before/after view shows Tidemark\'s own schema')
+  await fitsWindow(page, tid('history-detail'), 'change detail drawer')
   await shot('42-history-detail')
   await page.keyboard.press('Escape')
 }

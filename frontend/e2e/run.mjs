@@ -2,6 +2,7 @@
 // against the dev-tag Tidemark binary, whose dev server serves the built UI and injects the
 // real Go bindings. scripts/e2e.sh starts the binary and a password-protected PostgreSQL and
 // passes: E2E_URL (the dev server), E2E_PG_INFO (JSON from pgtestserver), E2E_OUT (screenshots).
+import { fitsWindow } from './fit.mjs'
 import { chromium } from 'playwright-core'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -152,6 +153,7 @@ const steps = [
     await expectText(tid('project-row-Orders').locator('[data-testid="project-db-count"]'), '1', 'project database count')
     await tid('project-row-Orders').locator('[data-testid="project-row-open"]').click()
     await expectText(tid('project-databases'), pg.databases[0], 'project databases')
+    await fitsWindow(page, tid('project-drawer'), 'project drawer')
     await shot('06-project')
     await page.keyboard.press('Escape')
   }],

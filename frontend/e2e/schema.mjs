@@ -29,7 +29,8 @@ export async function syncSchema({ page, tid, pg, shot, expectText, nav }) {
   psql(pg, pg.databases[0], `CREATE DATABASE ${db}`)
   psql(pg, db, `CREATE SCHEMA shop;
     CREATE TABLE shop.products (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2) CHECK (price >= 0));
-    CREATE VIEW shop.product_names AS SELECT name FROM shop.products`)
+    CREATE VIEW shop.product_names AS SELECT name FROM shop.products;
+    CREATE TABLE shop.employee_tenure_history_with_a_rather_long_descriptive_name (id int)`)
 
   await nav('instances')
   await tid('instance-row-local-pg').locator('[data-testid="instance-row-sync"]').click()
@@ -43,6 +44,18 @@ export async function syncSchema({ page, tid, pg, shot, expectText, nav }) {
   await table.waitFor({ timeout: 60_000 })
   await expectText(tid('schema-last-sync'), 'Last sync', 'last sync time')
   await shot('30-schema-tree')
+
+  // a long name stays on one line, ends in an ellipsis, and its tooltip shows it whole
+  const long = 'employee_tenure_history_with_a_rather_long_descriptive_name'
+  const node = tid(`schema-node-table:shop.${long}`)
+  await node.waitFor()
+  const title = await node.getAttribute('title')
+  if (!title?.startsWith(long)) throw new Error(`tree node tooltip ${JSON.stringify(title)} does not name ${long}`)
+  const label = node.locator('.label')
+  const box = await label.evaluate((e) => ({ lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '20')), cut: e.scrollWidth > e.clientWidth, overflow: getComputedStyle(e).textOverflow }))
+  if (!box.cut || box.overflow !== 'ellipsis' || box.lines > 1) throw new Error(`long tree label: ${JSON.stringify(box)}; want one line cut with an ellipsis`)
+  await node.hover()
+  await shot('30b-schema-tree-long-name')
 
   await table.click()
   await tid('object-ddl').locator('.cm-editor').waitFor()
