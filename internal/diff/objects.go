@@ -187,8 +187,8 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 			put(&obj{key: catalog.PolicyNodeKey(t.Ref(), p.Name), kind: kPolicy, pol: p, rel: t.QualifiedName, owner: tk})
 		}
 		if privileges {
-			put(&obj{key: "acl:" + tk, kind: kACL, owner: tk})
-			put(&obj{key: "colacl:" + t.QualifiedName.String(), kind: kACL, owner: tk})
+			put(&obj{key: catalog.ACLNodeKey(tk), kind: kACL, owner: tk})
+			put(&obj{key: catalog.ColumnACLNodeKey(t.QualifiedName), kind: kACL, owner: tk})
 		}
 	}
 	for i := range s.Views {
@@ -203,8 +203,8 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 			trigger(v.QualifiedName, v.Ref(), &v.Triggers[j])
 		}
 		if privileges {
-			put(&obj{key: "acl:" + vk, kind: kACL, owner: vk})
-			put(&obj{key: "colacl:" + v.QualifiedName.String(), kind: kACL, owner: vk})
+			put(&obj{key: catalog.ACLNodeKey(vk), kind: kACL, owner: vk})
+			put(&obj{key: catalog.ColumnACLNodeKey(v.QualifiedName), kind: kACL, owner: vk})
 		}
 	}
 	for i := range s.EventTriggers {
@@ -216,7 +216,7 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		for k, o := range ix.objs {
 			switch o.kind {
 			case kSchema, kType, kFunction, kSequence:
-				put(&obj{key: "acl:" + k, kind: kACL, owner: k})
+				put(&obj{key: catalog.ACLNodeKey(k), kind: kACL, owner: k})
 			}
 		}
 	}
