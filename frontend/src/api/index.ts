@@ -55,6 +55,10 @@ export function renameEnvironment(id: string, name: string): Promise<Environment
 export function reorderEnvironments(ids: string[]): Promise<Environment[]> {
   return list(() => EnvironmentService.Reorder(ids))
 }
+/** setEnvironmentProtected marks an environment as production (changes there need confirmation). */
+export function setEnvironmentProtected(id: string, value: boolean): Promise<Environment> {
+  return call(() => EnvironmentService.SetProtected(id, value))
+}
 
 // Instances
 export function listInstances(): Promise<Instance[]> {

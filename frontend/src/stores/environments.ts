@@ -38,6 +38,12 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     }
   }
 
+  /** setProtected marks an environment as production or not. */
+  async function setProtected(id: string, value: boolean) {
+    const saved = await api.setEnvironmentProtected(id, value)
+    items.value = items.value.map((e) => (e.id === id ? saved : e))
+  }
+
   /** move shifts an environment by delta places (−1 up, +1 down); optimistic with rollback. */
   async function move(id: string, delta: number) {
     const from = items.value.findIndex((e) => e.id === id)
@@ -56,5 +62,5 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     }
   }
 
-  return { items, loaded, byId, nameOf, load, create, rename, move }
+  return { items, loaded, byId, nameOf, load, create, rename, move, setProtected }
 })

@@ -10,6 +10,7 @@ vi.mock('../api', async (importOriginal) => {
     listEnvironments: vi.fn(),
     createEnvironment: vi.fn(),
     renameEnvironment: vi.fn(),
+    setEnvironmentProtected: vi.fn(),
     reorderEnvironments: vi.fn(),
     listInstances: vi.fn(),
     parseInstanceURL: vi.fn(),
@@ -79,6 +80,15 @@ describe('environments store', () => {
     await s.move('prod', -1)
     expect(mocked.reorderEnvironments).toHaveBeenCalledWith(['prod', 'test'])
     expect(s.items.map((e) => e.id)).toEqual(['prod', 'test'])
+  })
+
+  it('marks an environment as production', async () => {
+    const s = useEnvironmentsStore()
+    s.items = ordered()
+    mocked.setEnvironmentProtected.mockResolvedValue({ ...env('test', 'Test', 1), protected: true })
+    await s.setProtected('test', true)
+    expect(mocked.setEnvironmentProtected).toHaveBeenCalledWith('test', true)
+    expect(s.items.find((e) => e.id === 'test')?.protected).toBe(true)
   })
 
   it('ignores moves past either end', async () => {
