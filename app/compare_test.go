@@ -212,7 +212,7 @@ func TestCompareFileSideThroughScratchServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = cs.Compare(CompareRequest{Source: f.db("b"), Target: CompareSide{Kind: SideFile, Path: path}})
-	if ue := userErr(t, err); ue.SQLState != "42601" || !strings.HasPrefix(ue.Message, "items.sql:2: syntax error") {
+	if ue := userErr(t, err); ue.SQLState != "42601" || !strings.HasPrefix(ue.Message, path+":2: syntax error") {
 		t.Fatalf("bad file: %+v", ue)
 	}
 	// No scratch database is left behind.
