@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -260,9 +261,11 @@ func (c *Comparer) load(ctx context.Context, name string, s Source, iopts catalo
 	case Database:
 		return c.loadDatabase(ctx, name, s.DatabaseID, iopts)
 	case Snapshot:
-		return c.loadSnapshot(ctx, name, s.SnapshotID)
+		side, err := c.loadSnapshot(ctx, name, s.SnapshotID)
+		return scoped(side, iopts), err
 	case Model:
-		return loadModel(name, s.Path)
+		side, err := loadModel(name, s.Path)
+		return scoped(side, iopts), err
 	case URL:
 		return loadURL(ctx, s.URL, iopts)
 	default:
@@ -298,6 +301,56 @@ func (c *Comparer) loadSnapshot(ctx context.Context, name, id string) (Side, err
 		label = d.InstanceName + " / " + d.Name + " (" + label + ")"
 	}
 	return Side{Label: label, Result: res}, nil
+}
+
+// scoped narrows a stored model (a snapshot or a JSON model, which hold
+// every schema) to the schemas the live sides are inspected in, by the
+// inspector's rule, so --schema and --exclude-schema mean the same whatever
+// the kind of a side. Extensions and event triggers belong to the whole
+// database and stay. The model itself is not changed (a snapshot's may be
+// shared).
+func scoped(side Side, o catalog.Options) Side {
+	if side.Result == nil {
+		return side
+	}
+	in := func(schema string) bool {
+		if len(o.Schemas) > 0 && !slices.Contains(o.Schemas, schema) {
+			return false
+		}
+		if schema == catalog.TidemarkSchema && !o.IncludeTidemark && !slices.Contains(o.Schemas, schema) {
+			return false
+		}
+		return !slices.Contains(o.ExcludeSchemas, schema)
+	}
+	named := func(q catalog.QualifiedName) bool { return in(q.Schema) }
+	res := *side.Result
+	sch := &res.Schema
+	sch.Namespaces = keep(sch.Namespaces, func(n catalog.Namespace) bool { return in(n.Name) })
+	sch.Collations = keep(sch.Collations, func(x catalog.Collation) bool { return named(x.QualifiedName) })
+	sch.Types = keep(sch.Types, func(x catalog.Type) bool { return named(x.QualifiedName) })
+	sch.Sequences = keep(sch.Sequences, func(x catalog.Sequence) bool { return named(x.QualifiedName) })
+	sch.Tables = keep(sch.Tables, func(x catalog.Table) bool { return named(x.QualifiedName) })
+	sch.Views = keep(sch.Views, func(x catalog.View) bool { return named(x.QualifiedName) })
+	sch.Functions = keep(sch.Functions, func(x catalog.Function) bool { return named(x.QualifiedName) })
+	sch.Operators = keep(sch.Operators, func(x catalog.Operator) bool { return named(x.QualifiedName) })
+	sch.DefaultPrivileges = keep(sch.DefaultPrivileges, func(x catalog.DefaultPrivilege) bool { return x.Schema == "" || in(x.Schema) })
+	res.Unsupported = keep(res.Unsupported, func(x catalog.Object) bool { return x.Schema == "" || in(x.Schema) })
+	side.Result = &res
+	return side
+}
+
+// keep returns the elements of xs that ok accepts, in a new slice.
+func keep[T any](xs []T, ok func(T) bool) []T {
+	if xs == nil {
+		return nil
+	}
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func loadModel(name, path string) (Side, error) {

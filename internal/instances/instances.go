@@ -46,7 +46,15 @@ type Fields struct {
 // *usererr.Error naming the field.
 func Validate(f Fields) (pg.ConnInfo, error) {
 	if f.URL != "" {
-		return pg.ParseURL(f.URL)
+		// A URL supplies the fields, and is held to the same rules.
+		ci, err := pg.ParseURL(f.URL)
+		if err != nil {
+			return ci, err
+		}
+		if _, err := pg.Config(ci); err != nil {
+			return ci, err
+		}
+		return ci, nil
 	}
 	ci := pg.ConnInfo{Host: strings.TrimSpace(f.Host), Port: f.Port, User: strings.TrimSpace(f.User), Password: f.Password,
 		Database: f.Database, SSLMode: strings.TrimSpace(f.SSLMode)}
@@ -73,7 +81,7 @@ type Connector struct {
 // is not there is an error saying what to do.
 func (c *Connector) Info(ctx context.Context, in workspace.Instance) (pg.ConnInfo, error) {
 	ci := ConnInfo(in, "")
-	pw, found, err := c.Secrets.Password(ctx, string(in.PasswordMode), in.ID, Target(ci))
+	pw, found, err := c.password(ctx, in)
 	if err != nil {
 		return pg.ConnInfo{}, &usererr.Error{Message: fmt.Sprintf("instance %q: %v", in.Name, err), Field: "password", Err: err}
 	}
@@ -87,8 +95,17 @@ func (c *Connector) Info(ctx context.Context, in workspace.Instance) (pg.ConnInf
 
 // HasPassword reports whether a password for the instance can be found.
 func (c *Connector) HasPassword(ctx context.Context, in workspace.Instance) bool {
-	_, found, _ := c.Secrets.Password(ctx, string(in.PasswordMode), in.ID, Target(ConnInfo(in, "")))
+	_, found, _ := c.password(ctx, in)
 	return found
+}
+
+// password looks up the instance's password by its mode. Without a session
+// store (the CLI) a password kept for a desktop session is not found.
+func (c *Connector) password(ctx context.Context, in workspace.Instance) (string, bool, error) {
+	if in.PasswordMode == workspace.PasswordSession && c.Secrets.Session == nil {
+		return "", false, nil
+	}
+	return c.Secrets.Password(ctx, string(in.PasswordMode), in.ID, Target(ConnInfo(in, "")))
 }
 
 // Config returns the pgx configuration of a saved instance.
