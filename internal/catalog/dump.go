@@ -534,7 +534,7 @@ func (d *dumper) columnDef(c *Column) string {
 		b.WriteString(" COLLATE " + c.Collation)
 	}
 	if c.Generated != "" {
-		b.WriteString(" GENERATED ALWAYS AS (" + c.Generated + ") STORED")
+		b.WriteString(" GENERATED ALWAYS AS (" + Reloadable(c.Generated) + ") STORED")
 	}
 	if c.Default != nil {
 		b.WriteString(" DEFAULT " + *c.Default)
@@ -708,10 +708,10 @@ func (d *dumper) table(t *Table) {
 		}
 		pb.WriteString(" TO " + strings.Join(roles, ", "))
 		if p.Using != "" {
-			pb.WriteString("\n    USING (" + p.Using + ")")
+			pb.WriteString("\n    USING (" + Reloadable(p.Using) + ")")
 		}
 		if p.WithCheck != "" {
-			pb.WriteString("\n    WITH CHECK (" + p.WithCheck + ")")
+			pb.WriteString("\n    WITH CHECK (" + Reloadable(p.WithCheck) + ")")
 		}
 		pst := []string{pb.String()}
 		d.comment(&pst, "POLICY "+QuoteIdent(p.Name)+" ON "+name, p.Comment)
@@ -773,7 +773,7 @@ func (d *dumper) constraint(t *Table, c *Constraint, attachKeys []string) {
 			deps = append(deps, ObjectRef{Kind: KindTable, Schema: c.RefTable.Schema, Name: c.RefTable.Name}.Key())
 		}
 	default:
-		st = append(st, "ALTER TABLE ONLY "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+c.Definition)
+		st = append(st, "ALTER TABLE ONLY "+name+" ADD CONSTRAINT "+QuoteIdent(c.Name)+" "+Reloadable(c.Definition))
 		deps = append(deps, attachKeys...)
 	}
 	d.comment(&st, "CONSTRAINT "+QuoteIdent(c.Name)+" ON "+name, c.Comment)
@@ -794,7 +794,7 @@ func (d *dumper) index(table QualifiedName, tkey string, x *Index, attachKeys []
 	qname := QuoteQualified(table.Schema, x.Name)
 	var st []string
 	if x.Constraint == "" {
-		st = append(st, x.Definition)
+		st = append(st, Reloadable(x.Definition))
 		d.comment(&st, "INDEX "+qname, x.Comment)
 	} else if x.Comment != nil && !d.opts.NoComments {
 		st = append(st, "COMMENT ON INDEX "+qname+" IS "+QuoteLiteral(*x.Comment))
@@ -830,7 +830,7 @@ func (d *dumper) index(table QualifiedName, tkey string, x *Index, attachKeys []
 }
 
 func (d *dumper) trigger(table QualifiedName, tkey, word string, tr *Trigger) {
-	st := []string{tr.Definition}
+	st := []string{Reloadable(tr.Definition)}
 	switch tr.Enabled {
 	case "D":
 		st = append(st, "ALTER "+word+" "+table.String()+" DISABLE TRIGGER "+QuoteIdent(tr.Name))
@@ -860,7 +860,7 @@ func (d *dumper) view(v *View) {
 	if len(v.Options) > 0 {
 		b.WriteString(" WITH (" + strings.Join(v.Options, ", ") + ")")
 	}
-	b.WriteString(" AS\n" + v.Definition)
+	b.WriteString(" AS\n" + Reloadable(v.Definition))
 	if v.Materialized {
 		if v.WithNoData {
 			b.WriteString("\n  WITH NO DATA")

@@ -13,36 +13,61 @@ import "strings"
 // plan that never converges. Casting the constructor to its own element type
 // first (`(ARRAY[...])::character varying[]::text[]`) keeps the coercion on the
 // whole array, and PostgreSQL deparses the result back to the original text.
-// Anything else is returned unchanged.
+// The rewrite applies wherever such an expression is deparsed — CHECK and
+// exclusion constraints, index definitions and predicates, policies, trigger
+// conditions, generated columns, view queries — and never inside literals or
+// quoted names. Anything else is returned unchanged.
 func Reloadable(expr string) string {
 	const open = "(ARRAY["
 	if !strings.Contains(expr, open) {
 		return expr
 	}
 	var b strings.Builder
-	i := 0
-	for {
-		j := strings.Index(expr[i:], open)
-		if j < 0 {
-			b.WriteString(expr[i:])
+	last := 0 // expr[:last] is written
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case c == '\'' || c == '"':
+			// Literals and quoted names are copied as they are.
+			if k := closeQuote(expr, i); k > i {
+				i = k
+				continue
+			}
+			b.WriteString(expr[last:])
 			return b.String()
+		case c == '(' && strings.HasPrefix(expr[i:], open):
+			end := closeBracket(expr, i+len(open)) // index of the ']' closing ARRAY[
+			if end < 0 || !strings.HasPrefix(expr[end:], "])::") {
+				continue
+			}
+			elem := commonCast(splitTop(expr[i+len(open) : end]))
+			target := castType(expr[end+len("])::"):])
+			b.WriteString(expr[last : end+2]) // through "])"
+			if elem != "" && target != "" && target != elem+"[]" {
+				b.WriteString("::" + elem + "[]")
+			}
+			last = end + 2
+			i = end + 1
 		}
-		j += i
-		end := closeBracket(expr, j+len(open)) // index of the ']' closing ARRAY[
-		if end < 0 || !strings.HasPrefix(expr[end:], "])::") {
-			b.WriteString(expr[i : j+len(open)])
-			i = j + len(open)
+	}
+	b.WriteString(expr[last:])
+	return b.String()
+}
+
+// closeQuote returns the index of the quote closing the literal or quoted
+// name opened at s[i] (a doubled quote stands for itself), or -1.
+func closeQuote(s string, i int) int {
+	q := s[i]
+	for j := i + 1; j < len(s); j++ {
+		if s[j] != q {
 			continue
 		}
-		elems := splitTop(expr[j+len(open) : end])
-		elem := commonCast(elems)
-		target := castType(expr[end+len("])::"):])
-		b.WriteString(expr[i : end+2]) // through "])"
-		if elem != "" && target != "" && target != elem+"[]" {
-			b.WriteString("::" + elem + "[]")
+		if j+1 < len(s) && s[j+1] == q {
+			j++
+			continue
 		}
-		i = end + 2
+		return j
 	}
+	return -1
 }
 
 // closeBracket returns the index of the ']' matching an already opened '['
@@ -53,18 +78,11 @@ func closeBracket(s string, from int) int {
 	for i := from; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '\'', '"':
-			k := strings.IndexByte(s[i+1:], c)
-			for k >= 0 && i+1+k+1 < len(s) && s[i+1+k+1] == c { // doubled quote
-				n := strings.IndexByte(s[i+1+k+2:], c)
-				if n < 0 {
-					return -1
-				}
-				k += 2 + n
-			}
+			k := closeQuote(s, i)
 			if k < 0 {
 				return -1
 			}
-			i += 1 + k
+			i = k
 		case '[', '(':
 			depth++
 		case ']', ')':
@@ -87,8 +105,8 @@ func splitTop(s string) []string {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '\'', '"':
-			if k := strings.IndexByte(s[i+1:], c); k >= 0 {
-				i += 1 + k
+			if k := closeQuote(s, i); k > i {
+				i = k
 			}
 		case '(', '[':
 			depth++
@@ -105,18 +123,24 @@ func splitTop(s string) []string {
 }
 
 // commonCast is the type every element is cast to with a trailing
-// "'literal'::type", or "" when they differ or one is not such a literal.
+// "'literal'::type" (or "NULL::type"), or "" when they differ or one is not
+// such a constant.
 func commonCast(elems []string) string {
 	typ := ""
 	for _, e := range elems {
-		if !strings.HasPrefix(e, "'") {
+		var t string
+		switch {
+		case strings.HasPrefix(e, "NULL::"):
+			t = strings.TrimPrefix(e, "NULL::")
+		case strings.HasPrefix(e, "'"):
+			k := closeQuote(e, 0)
+			if k < 0 || !strings.HasPrefix(e[k+1:], "::") {
+				return ""
+			}
+			t = e[k+3:]
+		default:
 			return ""
 		}
-		k := strings.LastIndex(e, "'::")
-		if k < 0 {
-			return ""
-		}
-		t := e[k+3:]
 		if t == "" || strings.ContainsAny(t, "'()") || (typ != "" && t != typ) {
 			return ""
 		}

@@ -1,0 +1,276 @@
+package diff_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/diff"
+)
+
+// convergenceCase is a pair of schemas whose plan once failed to apply or to
+// converge. Every case runs offline and online: load old into A and new into
+// B, plan A → B, apply the plan to A; then A and B are equal both as
+// Tidemark models them and as PostgreSQL stores them (storedCatalog), and a
+// second diff is empty.
+type convergenceCase struct {
+	name     string
+	old, new string
+	// order lists fragments the plan's statements must contain, in this
+	// order (onlineOrder for the online plan; order applies to both when
+	// onlineOrder is nil).
+	order, onlineOrder []string
+	// absent lists fragments no statement of the plan may contain.
+	absent []string
+	// refused is the object the plan must be refused for (nothing is
+	// applied then).
+	refused string
+}
+
+const (
+	addOne     = "CREATE FUNCTION add_one(%s integer) RETURNS integer LANGUAGE sql AS $$ SELECT %[1]s + 1 $$;\n"
+	orders     = "CREATE TABLE o (id int PRIMARY KEY, status varchar(10));\n"
+	testRole   = "schemainspect_test_role"
+	oneFunc    = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+	noPublicFn = "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n"
+)
+
+var convergenceGroups = []struct {
+	group string
+	cases []convergenceCase
+}{
+	{"checks over varchar lists", []convergenceCase{
+		{name: "check added to a table",
+			old: orders, new: "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid', 'shipped')));",
+			order:       []string{"ADD CONSTRAINT o_status_check CHECK (((status)::text = ANY ((ARRAY['new'::character varying, 'paid'::character varying, 'shipped'::character varying])::character varying[]::text[])))"},
+			onlineOrder: []string{"ADD CONSTRAINT o_status_check CHECK", "::character varying[]::text[]))) NOT VALID", "VALIDATE CONSTRAINT o_status_check"}},
+		{name: "NOT IN",
+			old: orders, new: orders + "ALTER TABLE o ADD CONSTRAINT o_not_void CHECK (status NOT IN ('void', 'test'));"},
+		{name: "NULL in the list",
+			old: orders, new: orders + "ALTER TABLE o ADD CONSTRAINT o_status CHECK (status IN (NULL, 'new'));"},
+		{name: "the list changes",
+			old:   "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid')));",
+			new:   "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid', 'shipped')));",
+			order: []string{"DROP CONSTRAINT o_status_check", "ADD CONSTRAINT o_status_check"}},
+		// The same condition stored as another expression (the casts pushed
+		// into the elements) is a real difference: re-created both ways.
+		{name: "stored with the casts on the elements",
+			old:   "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid')));",
+			new:   orders + "ALTER TABLE o ADD CONSTRAINT o_status_check CHECK (status::text = ANY (ARRAY['new'::varchar, 'paid'::varchar]::text[]));",
+			order: []string{"DROP CONSTRAINT o_status_check", "ADD CONSTRAINT o_status_check CHECK (((status)::text = ANY (ARRAY[('new'::character varying)::text, ('paid'::character varying)::text])))"}},
+		{name: "back from the casts on the elements",
+			old:   orders + "ALTER TABLE o ADD CONSTRAINT o_status_check CHECK (status::text = ANY (ARRAY['new'::varchar, 'paid'::varchar]::text[]));",
+			new:   "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid')));",
+			order: []string{"DROP CONSTRAINT o_status_check", "ADD CONSTRAINT o_status_check"}},
+		{name: "target check NOT VALID",
+			old: orders, new: orders + "ALTER TABLE o ADD CONSTRAINT o_status CHECK (status IN ('new', 'paid')) NOT VALID;"},
+		{name: "new table",
+			old: "SELECT 1;", new: "CREATE TABLE o (id int PRIMARY KEY, status varchar(10) CHECK (status IN ('new', 'paid')));"},
+		{name: "literal that looks like the list",
+			old: orders, new: orders + "ALTER TABLE o ADD CONSTRAINT o_odd CHECK (status <> '(ARRAY[''a''::character varying])::text[]');"},
+		{name: "domain",
+			old: "CREATE DOMAIN st AS varchar(10);", new: "CREATE DOMAIN st AS varchar(10) CHECK (VALUE IN ('new', 'paid'));"},
+		{name: "partial index",
+			old: orders, new: orders + "CREATE INDEX o_open ON o (id) WHERE status IN ('new', 'paid');",
+			onlineOrder: []string{"CREATE INDEX CONCURRENTLY o_open"}},
+		{name: "exclusion constraint",
+			old: "CREATE EXTENSION btree_gist;\n" + orders,
+			new: "CREATE EXTENSION btree_gist;\n" + orders + "ALTER TABLE o ADD CONSTRAINT o_one_open EXCLUDE USING gist (id WITH =) WHERE (status IN ('new', 'paid'));"},
+		{name: "view",
+			old: orders, new: orders + "CREATE VIEW open_orders AS SELECT id FROM o WHERE status IN ('new', 'paid');"},
+		{name: "policy",
+			old: orders, new: orders + "CREATE POLICY open ON o USING (status IN ('new', 'paid')) WITH CHECK (status NOT IN ('void'));"},
+		{name: "trigger condition",
+			old: orders + "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;",
+			new: orders + "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n" +
+				"CREATE TRIGGER open_only BEFORE UPDATE ON o FOR EACH ROW WHEN (NEW.status IN ('new', 'paid')) EXECUTE FUNCTION tf();"},
+		{name: "generated column",
+			old: orders, new: "CREATE TABLE o (id int PRIMARY KEY, status varchar(10), open boolean GENERATED ALWAYS AS (status IN ('new', 'paid')) STORED);"},
+	}},
+}
+
+// TestConvergence runs the convergence cases (see convergenceCase).
+func TestConvergence(t *testing.T) {
+	createTestRole(t)
+	for _, g := range convergenceGroups {
+		for _, c := range g.cases {
+			t.Run(g.group+"/"+c.name, func(t *testing.T) {
+				for _, online := range []bool{false, true} {
+					checkConvergence(t, c, online)
+				}
+			})
+		}
+	}
+}
+
+func checkConvergence(t *testing.T, c convergenceCase, online bool) {
+	t.Helper()
+	a, b := pg.NewDB(t), pg.NewDB(t)
+	psqlExec(t, a, c.old)
+	psqlExec(t, b, c.new)
+	ra, rb := inspect(t, a, catalog.Options{}), inspect(t, b, catalog.Options{})
+	opts := diff.Options{Online: online}
+	plan, err := diff.Diff(&ra.Schema, &rb.Schema, opts)
+	if c.refused != "" {
+		var re *diff.RefusalError
+		if !errors.As(err, &re) || len(re.Refusals) != 1 || re.Refusals[0].Object != c.refused {
+			t.Fatalf("online=%v: want a refusal naming %s, got %v:\n%s", online, c.refused, err, plan.SQL())
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("online=%v: %v", online, err)
+	}
+	if testing.Verbose() {
+		t.Logf("online=%v plan:\n%s", online, plan.SQL())
+	}
+	if len(plan.Warnings) > 0 {
+		t.Errorf("online=%v: warnings %v", online, plan.Warnings)
+	}
+	text := statementsText(plan)
+	order := c.order
+	if online && c.onlineOrder != nil {
+		order = c.onlineOrder
+	}
+	if at := inOrder(text, order); at != "" {
+		t.Errorf("online=%v: %q missing or out of order:\n%s", online, at, plan.SQL())
+	}
+	for _, f := range c.absent {
+		if strings.Contains(text, f) {
+			t.Errorf("online=%v: plan holds %q:\n%s", online, f, plan.SQL())
+		}
+	}
+	if err := apply(t, a, plan); err != nil {
+		t.Fatalf("online=%v: apply: %v\n%s", online, err, plan.SQL())
+	}
+	ra2 := inspect(t, a, catalog.Options{})
+	if d := diff.Differences(&ra2.Schema, &rb.Schema, false); len(d) > 0 {
+		t.Errorf("online=%v: still differ: %v\n%s", online, d, plan.SQL())
+	}
+	if sa, sb := storedCatalog(t, a), storedCatalog(t, b); sa != sb {
+		t.Errorf("online=%v: PostgreSQL stores the two differently (- applied, + target):\n%s\nplan:\n%s", online, lineDiff(sa, sb), plan.SQL())
+	}
+	again, err := diff.Diff(&ra2.Schema, &rb.Schema, opts)
+	if err != nil || !again.Empty() {
+		t.Errorf("online=%v: second diff: %v\n%s\nfirst plan:\n%s", online, err, again.SQL(), plan.SQL())
+	}
+}
+
+// statementsText is the plan's statements alone (no hazard comments or
+// timeouts), one per line.
+func statementsText(p diff.Plan) string {
+	var b strings.Builder
+	for _, s := range p.Statements {
+		b.WriteString(s.SQL)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// inOrder returns the first of frags that text does not contain after the
+// previous one, or "".
+func inOrder(text string, frags []string) string {
+	at := 0
+	for _, f := range frags {
+		i := strings.Index(text[at:], f)
+		if i < 0 {
+			return f
+		}
+		at += i + len(f)
+	}
+	return ""
+}
+
+// aclSQL renders the effective ACL of a catalog column (NULL: the built-in
+// default of kind for owner) as sorted grantee:privilege[*]:grantor items.
+func aclSQL(col, kind, owner string) string {
+	return fmt.Sprintf(`(SELECT COALESCE(string_agg(i, ',' ORDER BY i), '') FROM (
+  SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END || ':' || x.privilege_type ||
+         CASE WHEN x.is_grantable THEN '*' ELSE '' END || ':' || pg_get_userbyid(x.grantor) AS i
+  FROM aclexplode(COALESCE(%s, acldefault('%s', %s))) x) y)`, col, kind, owner)
+}
+
+// storedCatalog describes, straight from PostgreSQL's catalogs and without
+// Tidemark's model, what the database stores for the objects of its user
+// schemas: definitions as PostgreSQL deparses them, owners and effective
+// privileges. One sorted line per object.
+func storedCatalog(t testing.TB, url string) string {
+	t.Helper()
+	q := `WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%' AND nspname NOT LIKE 'pg\_temp%')
+SELECT line FROM (
+  SELECT 'schema ' || n.nspname || ' owner=' || pg_get_userbyid(s.nspowner) || ' acl=' || ` + aclSQL("s.nspacl", "n", "s.nspowner") + ` AS line
+  FROM ns n JOIN pg_namespace s ON s.oid = n.oid
+UNION ALL
+  SELECT 'relation ' || n.nspname || '.' || c.relname || ' kind=' || c.relkind::text || ' owner=' || pg_get_userbyid(c.relowner) ||
+         ' acl=' || ` + aclSQL("c.relacl", "r", "c.relowner") + ` ||
+         CASE WHEN c.relkind IN ('v', 'm') THEN ' query=' || pg_get_viewdef(c.oid) ELSE '' END
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm')
+UNION ALL
+  SELECT 'sequence ' || n.nspname || '.' || c.relname || ' ' || format_type(s.seqtypid, NULL) || ' ' || s.seqstart || ' ' ||
+         s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax || ' ' || s.seqcache || ' ' || s.seqcycle ||
+         ' owner=' || pg_get_userbyid(c.relowner) || ' acl=' || ` + aclSQL("c.relacl", "s", "c.relowner") + ` ||
+         COALESCE((SELECT ' owned by ' || d.refobjid::regclass::text || '.' || a.attname || ' (' || d.deptype::text || ')'
+                   FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+                     AND d.deptype IN ('a', 'i')), '')
+  FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN ns n ON n.oid = c.relnamespace
+UNION ALL
+  SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ||
+         CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || ' identity=' || a.attidentity::text || ' generated=' || a.attgenerated::text ||
+         COALESCE(' default=' || pg_get_expr(ad.adbin, ad.adrelid), '') || COALESCE(' acl=' || (SELECT string_agg(i::text, ',' ORDER BY i::text) FROM unnest(a.attacl) i), '')
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  WHERE c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+  SELECT 'constraint ' || COALESCE(c.conrelid::regclass::text, c.contypid::regtype::text) || '.' || c.conname || ' ' || pg_get_constraintdef(c.oid)
+  FROM pg_constraint c JOIN ns n ON n.oid = c.connamespace
+UNION ALL
+  SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN ns n ON n.oid = c.relnamespace
+UNION ALL
+  SELECT 'routine ' || n.nspname || '.' || p.proname || '(' || pg_get_function_arguments(p.oid) || ') kind=' || p.prokind::text ||
+         ' result=' || COALESCE(pg_get_function_result(p.oid), '') || ' owner=' || pg_get_userbyid(p.proowner) ||
+         ' acl=' || ` + aclSQL("p.proacl", "f", "p.proowner") + ` ||
+         ' source=' || md5(CASE WHEN p.prokind = 'a' THEN p.prosrc ELSE pg_get_functiondef(p.oid) END)
+  FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
+UNION ALL
+  SELECT 'type ' || n.nspname || '.' || t.typname || ' kind=' || t.typtype::text || ' owner=' || pg_get_userbyid(t.typowner) ||
+         ' acl=' || ` + aclSQL("t.typacl", "T", "t.typowner") + ` ||
+         COALESCE(' labels=' || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')
+  FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
+  WHERE t.typtype IN ('e', 'd', 'r', 'c') AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+UNION ALL
+  SELECT 'trigger ' || pg_get_triggerdef(tg.oid) FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT tg.tgisinternal
+UNION ALL
+  SELECT 'policy ' || schemaname || '.' || tablename || '.' || policyname || ' ' || permissive || ' ' || cmd || ' ' || roles::text ||
+         ' using=' || COALESCE(qual, '') || ' check=' || COALESCE(with_check, '')
+  FROM pg_policies
+UNION ALL
+  SELECT 'default privileges ' || pg_get_userbyid(d.defaclrole) || ' ' || COALESCE(n.nspname, '') || ' ' || d.defaclobjtype::text || ' ' ||
+         (SELECT string_agg(i::text, ',' ORDER BY i::text) FROM unnest(d.defaclacl) i)
+  FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+) lines ORDER BY line`
+	rows, err := pgtestConn(t, url).Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("stored catalog: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			t.Fatalf("stored catalog: %v", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("stored catalog: %v", err)
+	}
+	return strings.Join(out, "\n")
+}
