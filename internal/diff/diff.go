@@ -81,9 +81,20 @@ type planner struct {
 
 	drops, alts, creates map[string]*action
 	allF, allT           map[string][]string // ordering reverse deps (from) / deps (to)
-	// inlineDrops are removed objects whose DROP a table change runs itself
-	// (a serial's sequence, dropped before an identity takes its name).
-	inlineDrops map[string]bool
+	// deferred are parts of table changes (by table key) that must wait for
+	// the drop of another object: an identity whose sequence takes the name
+	// of a sequence the plan drops (a serial's, when it becomes identity).
+	deferred map[string]*deferredChange
+	// tails are the actions of the deferred table changes, by table key.
+	tails map[string]*action
+}
+
+// deferredChange is part of a table's change run as an action of its own,
+// after the drops of the objects waitFor (keys) and after the rest of the
+// table's change.
+type deferredChange struct {
+	stmts   []Statement
+	waitFor []string
 }
 
 // Diff plans the statements that turn from into to. It does no I/O; see
@@ -106,7 +117,7 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 		status: map[string]status{}, alters: map[string][]Statement{}, destr: map[string]string{},
 		swaps: map[string]bool{}, reasons: map[string]string{},
 		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
-		inlineDrops: map[string]bool{},
+		tails: map[string]*action{}, deferred: map[string]*deferredChange{},
 	}
 	return p.run()
 }
@@ -149,7 +160,7 @@ func (p *planner) run() (Plan, error) {
 	}
 	p.edges()
 	var acts []*action
-	for _, m := range []map[string]*action{p.drops, p.alts, p.creates} {
+	for _, m := range []map[string]*action{p.drops, p.alts, p.creates, p.tails} {
 		for _, a := range m {
 			acts = append(acts, a)
 		}
@@ -602,7 +613,7 @@ func (p *planner) buildActions(keys []string) {
 		st := p.status[k]
 		fo, to := p.fi.objs[k], p.ti.objs[k]
 		if st == stRemove || st == stReplace {
-			if !p.implicitDrop(fo) && !p.inlineDrops[k] {
+			if !p.implicitDrop(fo) {
 				kind := actDrop
 				if st == stRemove && lateDropKind(fo.kind) && !p.signatureReused(fo) {
 					kind = actLateDrop
@@ -638,6 +649,9 @@ func (p *planner) buildActions(keys []string) {
 				p.alts[k] = &action{kind: actAlter, key: k, order: to.order, stmts: stmts}
 			}
 		}
+	}
+	for tk, d := range p.deferred {
+		p.tails[tk] = &action{kind: actAlter, key: "deferred:" + tk, order: p.ti.objs[tk].order, stmts: d.stmts}
 	}
 }
 
@@ -844,8 +858,30 @@ func (p *planner) edges() {
 			}
 		}
 	}
+	for k, a := range p.tails {
+		// A deferred table change runs after the rest of the table's
+		// change and after the drops it waits for.
+		createAfter(k, map[string]bool{k: true}, &a.after)
+		if b := p.alts[k]; b != nil {
+			a.after = append(a.after, b)
+		}
+		for _, w := range p.deferred[k].waitFor {
+			if d := p.drops[w]; d != nil {
+				a.after = append(a.after, d)
+			}
+		}
+	}
 	for k, a := range p.creates {
 		createAfter(k, map[string]bool{k: true}, &a.after)
+		if o := p.ti.objs[k]; o != nil {
+			// What is built on a table (an index on a deferred column)
+			// waits for the table's deferred change.
+			for _, d := range append(append([]string(nil), o.deps...), o.orderDeps...) {
+				if t := p.tails[d]; t != nil {
+					a.after = append(a.after, t)
+				}
+			}
+		}
 		if d := p.drops[k]; d != nil {
 			a.after = append(a.after, d)
 		}

@@ -145,8 +145,14 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			if tc.NotNull && tc.Default == nil && tc.Identity == "" && tc.Generated == "" {
 				h = append(h, hz(HazardBreaksClients, "NOT NULL column %s without a default: fails if %s has rows, and inserts not naming it fail", tc.Name, name))
 			}
-			out = append(out, tx(alter+"ADD COLUMN "+def, h...))
-			out = append(out, columnExtras(only, col, nil, tc)...)
+			add := append([]Statement{tx(alter+"ADD COLUMN "+def, h...)}, columnExtras(only, col, nil, tc)...)
+			if k, ok := p.sequenceTaken(tc.IdentitySequence, true); ok && tc.Identity != "" {
+				// Its identity sequence takes the name of a sequence the
+				// plan drops: the column is added after that drop.
+				p.deferAfterDrop(t, k, add...)
+				continue
+			}
+			out = append(out, add...)
 			continue
 		}
 		inherited := tc.Inherited && inheritsSame
@@ -176,14 +182,9 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 			}
 			destructive = "changes the type of column " + tc.Name
 		}
-		if !(typeChanged && !inherited) && !equalPtr(fc.Default, tc.Default) {
-			if tc.Default == nil {
-				out = append(out, tx(only+"ALTER COLUMN "+col+" DROP DEFAULT"))
-			} else {
-				out = append(out, tx(only+"ALTER COLUMN "+col+" SET DEFAULT "+*tc.Default))
-			}
-		}
 		if fc.Identity != "" && tc.Identity == "" {
+			// Before the default changes: a column with a default cannot
+			// be an identity column, and SET DEFAULT fails on one.
 			dropIdentity := tx(alter+"ALTER COLUMN "+col+" DROP IDENTITY", lockHz(name))
 			if k, ok := p.sequenceTaken(fc.IdentitySequence, false); ok {
 				// A new sequence takes the identity's sequence name (identity
@@ -191,6 +192,13 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 				p.drops[k] = &action{kind: actDrop, key: "identity:" + k, stmts: []Statement{dropIdentity}}
 			} else {
 				out = append(out, dropIdentity)
+			}
+		}
+		if !(typeChanged && !inherited) && !equalPtr(fc.Default, tc.Default) {
+			if tc.Default == nil {
+				out = append(out, tx(only+"ALTER COLUMN "+col+" DROP DEFAULT"))
+			} else {
+				out = append(out, tx(only+"ALTER COLUMN "+col+" SET DEFAULT "+*tc.Default))
 			}
 		}
 		if fc.NotNull != tc.NotNull && !(inherited && p.parentChangesNotNull(t, tc.Name, tc.NotNull)) {
@@ -208,11 +216,11 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 				s += " (SEQUENCE NAME " + q.QualifiedName.String() + " " + strings.Join(seqOptions(nil, q, "")[1:], " ") + ")"
 				if k, ok := p.sequenceTaken(q, true); ok {
 					// A removed sequence (the serial's) holds the name the
-					// identity's sequence takes: drop it first (its default is
-					// dropped above).
-					p.inlineDrops[k] = true
-					out = append(out, tx("DROP SEQUENCE "+q.QualifiedName.String(),
-						hz(HazardBreaksClients, "drops sequence %s: clients using it fail", q.QualifiedName.String())))
+					// identity's sequence takes: the identity is added
+					// once that sequence is dropped, which itself waits
+					// for every default using it to be dropped.
+					p.deferAfterDrop(t, k, tx(s, lockHz(name)))
+					break
 				}
 			}
 			out = append(out, tx(s, lockHz(name)))
@@ -271,6 +279,23 @@ func (p *planner) alterTable(f, t *catalog.Table) (out []Statement, destructive,
 		}
 	}
 	return out, destructive, ""
+}
+
+// deferAfterDrop moves statements of table t's change into an action of
+// their own that runs after the drop of the object with key dropKey (and
+// after the rest of t's change); whatever the target builds on t waits for
+// it too.
+func (p *planner) deferAfterDrop(t *catalog.Table, dropKey string, stmts ...Statement) {
+	tk := t.Ref().Key()
+	d := p.deferred[tk]
+	if d == nil {
+		d = &deferredChange{}
+		p.deferred[tk] = d
+	}
+	d.stmts = append(d.stmts, stmts...)
+	if !containsStr(d.waitFor, dropKey) {
+		d.waitFor = append(d.waitFor, dropKey)
+	}
 }
 
 // sequenceTaken reports whether the name of identity sequence q belongs to a
