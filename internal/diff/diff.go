@@ -81,6 +81,9 @@ type planner struct {
 
 	drops, alts, creates map[string]*action
 	allF, allT           map[string][]string // ordering reverse deps (from) / deps (to)
+	// renamed pairs a removed routine's key with the key of the routine
+	// added in its place (only parameter names differ).
+	renamed map[string]string
 	// deferred are parts of table changes (by table key) that must wait for
 	// the drop of another object: an identity whose sequence takes the name
 	// of a sequence the plan drops (a serial's, when it becomes identity).
@@ -117,7 +120,7 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 		status: map[string]status{}, alters: map[string][]Statement{}, destr: map[string]string{},
 		swaps: map[string]bool{}, reasons: map[string]string{},
 		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
-		tails: map[string]*action{}, deferred: map[string]*deferredChange{},
+		tails: map[string]*action{}, renamed: map[string]string{}, deferred: map[string]*deferredChange{},
 	}
 	return p.run()
 }
@@ -150,6 +153,7 @@ func (p *planner) run() (Plan, error) {
 			p.compare(k, fo, to)
 		}
 	}
+	p.pairRenamedRoutines(sorted)
 	p.propagate(sorted)
 	if len(p.refuse) > 0 {
 		return Plan{}, &RefusalError{Refusals: p.refuse}
@@ -425,6 +429,11 @@ func (p *planner) propagate(keys []string) {
 			return
 		}
 		if fo := p.fi.objs[u]; fo != nil && fo.kind == kTable {
+			if !tableUses(fo.table, cause) {
+				// Only its CHECK constraints use cause: they are nodes
+				// of their own, re-created by their own edges.
+				return
+			}
 			p.refusef(u, "depends on %s, which must be dropped and re-created (%s); Tidemark does not drop and re-create a table with its data", cause, why)
 			return
 		}
@@ -438,6 +447,11 @@ func (p *planner) propagate(keys []string) {
 		case stReplace:
 			queue = append(queue, k)
 		case stRemove:
+			if p.renamed[k] != "" {
+				// Replaced by the routine that takes its signature.
+				queue = append(queue, k)
+				continue
+			}
 			// What still exists in the target but used a removed object
 			// is re-created (tables drop the use by altering themselves).
 			for _, u := range p.fi.users[k] {
@@ -475,6 +489,18 @@ func (p *planner) propagate(keys []string) {
 			mark(u, k, why)
 		}
 	}
+}
+
+// tableUses reports whether table t itself (a column's type, default or
+// generation expression) depends on the object with key k, as opposed to
+// only its CHECK constraints.
+func tableUses(t *catalog.Table, k string) bool {
+	for _, r := range t.DependsOn {
+		if refKey(r) == k {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *planner) dropped(k string) bool {
@@ -532,58 +558,62 @@ func (p *planner) implicitCreate(o *obj) bool {
 	return len(o.stmts) == 0 && len(o.deco) == 0
 }
 
-// signatureReused reports whether o is a removed routine whose signature
-// (schema, name and argument types) an added routine takes — only the
-// parameter names differ. PostgreSQL identifies routines by argument types,
-// so the new one cannot be created while the old one exists (and CREATE OR
-// REPLACE cannot rename parameters): the old one is dropped first.
-func (p *planner) signatureReused(o *obj) bool {
-	if o.kind != kFunction {
-		return false
+// pairRenamedRoutines pairs each routine removed with the routine added
+// under the same schema, name and argument types: only parameter names
+// differ. PostgreSQL identifies routines by argument types, so the new one
+// cannot be created while the old one exists, and CREATE OR REPLACE cannot
+// rename parameters ("cannot change name of input parameter"). The pair is
+// planned as one routine replaced: the old one, and whatever uses it, is
+// dropped before the new one is created, and what used it is created again
+// after (or the change is refused, as for any routine that is replaced).
+func (p *planner) pairRenamedRoutines(keys []string) {
+	added := map[string]string{} // identity -> key of the added routine
+	for _, k := range keys {
+		if o := p.ti.objs[k]; p.status[k] == stAdd && o.kind == kFunction {
+			added[routineIdentity(o.fn)] = k
+		}
 	}
-	f := o.fn
-	types := argTypes(f.Args)
-	for k, t := range p.ti.objs {
-		if t.kind != kFunction || p.status[k] != stAdd {
+	if len(added) == 0 {
+		return
+	}
+	for _, k := range keys {
+		o := p.fi.objs[k]
+		if p.status[k] != stRemove || o.kind != kFunction {
 			continue
 		}
-		if g := t.fn; g.Schema == f.Schema && g.Name == f.Name && argTypes(g.Args) == types {
-			return true
+		if tk, ok := added[routineIdentity(o.fn)]; ok {
+			p.renamed[k] = tk
+			p.reasons[k] = "its parameters are renamed, which CREATE OR REPLACE cannot do"
 		}
 	}
-	return false
+}
+
+// routineIdentity is what PostgreSQL identifies a routine by: schema, name
+// and argument types (modes included, parameter names left out).
+func routineIdentity(f *catalog.Function) string {
+	return f.QualifiedName.String() + "(" + argTypes(f.Args) + ")"
 }
 
 // argTypes reduces pg_get_function_identity_arguments ("x integer, VARIADIC
 // ys text[]") to the argument modes and types ("integer, VARIADIC text[]").
+// IN, the default mode (which procedures spell out), is left out.
 func argTypes(args string) string {
 	var out []string
-	depth, start := 0, 0
-	parts := []string{}
-	for i := 0; i < len(args); i++ {
-		switch args[i] {
-		case '(', '[':
-			depth++
-		case ')', ']':
-			depth--
-		case ',':
-			if depth == 0 {
-				parts = append(parts, args[start:i])
-				start = i + 1
-			}
+	for _, a := range splitTopLevel(args) {
+		words := identWords(a)
+		if len(words) == 0 {
+			continue
 		}
-	}
-	parts = append(parts, args[start:])
-	for _, a := range parts {
-		words := strings.Fields(a)
 		mode := ""
 		if len(words) > 1 {
 			switch strings.ToUpper(words[0]) {
-			case "IN", "OUT", "INOUT", "VARIADIC":
-				mode, words = words[0]+" ", words[1:]
+			case "IN":
+				words = words[1:]
+			case "OUT", "INOUT", "VARIADIC":
+				mode, words = strings.ToUpper(words[0])+" ", words[1:]
 			}
 		}
-		if len(words) > 1 && !typeStartWord(words[0]) {
+		if len(words) > 1 && !multiWordType(words) {
 			words = words[1:] // the parameter's name
 		}
 		out = append(out, mode+strings.Join(words, " "))
@@ -591,13 +621,73 @@ func argTypes(args string) string {
 	return strings.Join(out, ", ")
 }
 
-// typeStartWord reports whether w begins a type name of several words.
-func typeStartWord(w string) bool {
-	switch strings.ToLower(w) {
-	case "character", "double", "bit", "timestamp", "time", "interval", "national", "char", "varchar":
+// splitTopLevel splits s at the commas outside parentheses, brackets and
+// double quotes.
+func splitTopLevel(s string) []string {
+	var parts []string
+	depth, start, quoted := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// identWords splits s at the spaces outside double quotes and parentheses
+// (a quoted name or a type such as public."my type" stays one word).
+func identWords(s string) []string {
+	var out []string
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ' ' && depth == 0:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+			continue
+		}
+		b.WriteByte(c)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// multiWordType reports whether words are one of the type names of several
+// words that format_type renders (with or without array brackets).
+func multiWordType(words []string) bool {
+	t := strings.Join(words, " ")
+	for strings.HasSuffix(t, "[]") {
+		t = strings.TrimSuffix(t, "[]")
+	}
+	switch t {
+	case "character varying", "bit varying", "double precision",
+		"timestamp without time zone", "timestamp with time zone",
+		"time without time zone", "time with time zone":
 		return true
 	}
-	return strings.Contains(w, ".") || strings.HasSuffix(w, "[]") || strings.Contains(w, "(")
+	return false
 }
 
 func lateDropKind(k objKind) bool {
@@ -615,10 +705,11 @@ func (p *planner) buildActions(keys []string) {
 		if st == stRemove || st == stReplace {
 			if !p.implicitDrop(fo) {
 				kind := actDrop
-				if st == stRemove && lateDropKind(fo.kind) && !p.signatureReused(fo) {
+				renamed := p.renamed[k] != ""
+				if st == stRemove && lateDropKind(fo.kind) && !renamed {
 					kind = actLateDrop
 				}
-				stmts := p.dropStatements(fo, st == stRemove)
+				stmts := p.dropStatements(fo, st == stRemove && !renamed)
 				if len(stmts) > 0 {
 					p.drops[k] = &action{kind: kind, key: k, order: fo.order, stmts: stmts}
 				}
@@ -893,6 +984,13 @@ func (p *planner) edges() {
 					at.after = append(at.after, a)
 				}
 			}
+		}
+	}
+	for fk, tk := range p.renamed {
+		// A routine whose parameters are renamed is created once the old
+		// one, which holds its signature, is dropped.
+		if a, d := p.creates[tk], p.drops[fk]; a != nil && d != nil {
+			a.after = append(a.after, d)
 		}
 	}
 	for k := range p.swaps {

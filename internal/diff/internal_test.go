@@ -153,6 +153,14 @@ func TestArgTypes(t *testing.T) {
 		"ts timestamp with time zone":    "timestamp with time zone",
 		"double precision":               "double precision",
 		"OUT r integer":                  "OUT integer",
+		"IN x integer, OUT y text":       "integer, OUT text",
+		`"my x" integer, "a, b" text`:    "integer, text",
+		"double integer":                 "integer",
+		"double precision[]":             "double precision[]",
+		"at time with time zone":         "time with time zone",
+		"v bit varying, character":       "bit varying, character",
+		`x public."my type"`:             `public."my type"`,
+		`public."my type"`:               `public."my type"`,
 	} {
 		if got := argTypes(in); got != want {
 			t.Errorf("argTypes(%q) = %q, want %q", in, got, want)

@@ -62,7 +62,12 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		out = append(out, tx("DROP "+word+" "+name, breaks(strings.ToLower(word)+" "+name)...))
 	case kFunction:
 		w := funcWord(fo.fn.Kind)
-		out = append(out, tx("DROP "+w+" "+fo.fn.Signature(), breaks(strings.ToLower(w)+" "+fo.fn.Signature())...))
+		h := breaks(strings.ToLower(w) + " " + fo.fn.Signature())
+		if tk := p.renamed[fo.key]; tk != "" {
+			h = append(h, hz(HazardBreaksClients, "calls passing arguments to %s by name must use its new parameter names: %s",
+				fo.fn.QualifiedName.String(), p.ti.objs[tk].fn.Signature()))
+		}
+		out = append(out, tx("DROP "+w+" "+fo.fn.Signature(), h...))
 	case kOperator:
 		out = append(out, tx("DROP OPERATOR "+fo.op.Signature(), breaks("operator "+fo.op.Signature())...))
 	case kSequence:
