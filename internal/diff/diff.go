@@ -71,6 +71,7 @@ const (
 
 type planner struct {
 	opts    Options
+	priv    bool // owners and privileges are compared
 	fi, ti  *index
 	status  map[string]status
 	alters  map[string][]Statement
@@ -116,7 +117,7 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 	prune(&f, &t)
 	priv := f.Privileges && t.Privileges && !opts.NoPrivileges
 	p := &planner{
-		opts: opts, fi: buildIndex(&f, priv), ti: buildIndex(&t, priv),
+		opts: opts, priv: priv, fi: buildIndex(&f, priv), ti: buildIndex(&t, priv),
 		status: map[string]status{}, alters: map[string][]Statement{}, destr: map[string]string{},
 		swaps: map[string]bool{}, reasons: map[string]string{},
 		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
@@ -744,6 +745,7 @@ func (p *planner) buildActions(keys []string) {
 	for tk, d := range p.deferred {
 		p.tails[tk] = &action{kind: actAlter, key: "deferred:" + tk, order: p.ti.objs[tk].order, stmts: d.stmts}
 	}
+	p.defaultPrivilegeResets(keys)
 }
 
 // decoChanges turns comment and owner differences into statements.
