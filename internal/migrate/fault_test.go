@@ -80,50 +80,69 @@ func rerun(t *testing.T, url string, ms []Migration) {
 	}
 }
 
-func waitNoRunnerSessions(t *testing.T, c *pgx.Conn) {
+// testContext is the test's context, ended a little before the test
+// binary's deadline (go test -timeout) so that a wait which never ends fails
+// with its reason rather than as a timeout.
+func testContext(t *testing.T) context.Context {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for queryInt(t, c, `SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark migrate%' AND datname = current_database()`) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the stopped runner's sessions are still there after 20s")
-		}
-		time.Sleep(50 * time.Millisecond)
+	ctx := t.Context()
+	if d, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-15*time.Second))
+		t.Cleanup(cancel)
 	}
+	return ctx
 }
 
-// waitBlocked waits until a backend of application app in this database is
-// waiting on a lock (pg_stat_activity.wait_event_type = 'Lock'): the
-// runner's statement has really reached the gate.
-func waitBlocked(t *testing.T, c *pgx.Conn, app string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for queryInt(t, c, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`, app) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q backend waits on a lock after 20s", app)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// waitBlockedAsync is waitBlocked for another goroutine (no t.Fatal there).
-func waitBlockedAsync(c *pgx.Conn, app string, done func(error)) {
-	deadline := time.Now().Add(20 * time.Second)
+// pollCount runs a count(*) query on c until it satisfies done; ctx bounds
+// the wait.
+func pollCount(ctx context.Context, c *pgx.Conn, done func(int) bool, sql string, args ...any) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		var n int
-		if err := c.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`, app).Scan(&n); err != nil {
-			done(err)
-			return
+		if err := c.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			return err
 		}
-		if n > 0 {
-			done(nil)
-			return
+		if done(n) {
+			return nil
 		}
-		if time.Now().After(deadline) {
-			done(errors.New("no backend waits on a lock after 20s"))
-			return
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-tick.C:
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// waitNoRunnerSessions waits until the stopped runner's sessions are gone.
+func waitNoRunnerSessions(t *testing.T, ctx context.Context, c *pgx.Conn) {
+	t.Helper()
+	if err := pollCount(ctx, c, func(n int) bool { return n == 0 },
+		`SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark migrate%' AND datname = current_database()`); err != nil {
+		t.Fatalf("the stopped runner's sessions are still there: %v", err)
+	}
+}
+
+// runnerBlocked waits until the runner's backend in this database (its work
+// session, application_name "tidemark migrate") waits on a lock
+// (pg_stat_activity.wait_event_type = 'Lock'): its statement has really
+// reached the gate. ctx bounds the wait.
+func runnerBlocked(ctx context.Context, c *pgx.Conn) error {
+	err := pollCount(ctx, c, func(n int) bool { return n > 0 },
+		`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tidemark migrate' AND datname = current_database() AND wait_event_type = 'Lock'`)
+	if err != nil {
+		return fmt.Errorf("the runner's backend never waited on a lock: %w", err)
+	}
+	return nil
+}
+
+// terminateApp ends the sessions of application app in c's database.
+func terminateApp(ctx context.Context, c *pgx.Conn, app string) error {
+	if _, err := c.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, app); err != nil {
+		return fmt.Errorf("terminate %s: %w", app, err)
+	}
+	return nil
 }
 
 // gateTx opens the transaction that holds the gate table's lock.
@@ -151,11 +170,14 @@ func rollback(t *testing.T, tx pgx.Tx) {
 func TestFaultInjectionSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range faultFiles {
-		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ms := load(t, faultFiles)
 	for _, point := range []string{"after-lock", "mid-statement", "before-commit", "after-commit", "mid-non-transactional"} {
 		t.Run(point, func(t *testing.T) {
+			ctx := testContext(t)
 			url := pg.NewDB(t)
 			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
 			gate, mon := pgtest.Conn(t, url), pgtest.Conn(t, url)
@@ -173,13 +195,23 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 				fault = ""
 			}
 			cmd.Env = append(os.Environ(), helperEnv+"=1", "TIDEMARK_MIGRATE_DIR="+dir, "TIDEMARK_MIGRATE_URL="+url, "TIDEMARK_MIGRATE_FAULT="+fault)
-			out, _ := cmd.StdoutPipe()
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			waited := false
+			t.Cleanup(func() { // a test that stops early leaves no runner behind
+				if !waited {
+					_ = cmd.Process.Kill()
+					_ = cmd.Wait()
+				}
+			})
 			sc := bufio.NewScanner(out)
 			killed := false
-			for sc.Scan() && !killed {
+			for !killed && sc.Scan() {
 				var p Progress
 				if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
 					t.Fatalf("runner output %q: %v", sc.Text(), err)
@@ -189,7 +221,9 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 					point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql",
 					point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
 					if p.Event != "fault" {
-						waitBlocked(t, mon, "tidemark migrate") // its statement waits on the gate
+						if err := runnerBlocked(ctx, mon); err != nil { // its statement waits on the gate
+							t.Fatal(err)
+						}
 					}
 					if err := cmd.Process.Kill(); err != nil {
 						t.Fatalf("kill the runner: %v", err)
@@ -197,7 +231,13 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 					killed = true
 				}
 			}
+			if !killed {
+				if err := sc.Err(); err != nil {
+					t.Errorf("read the runner's output: %v", err)
+				}
+			}
 			werr := cmd.Wait()
+			waited = true
 			if !killed {
 				t.Fatalf("the runner finished before the fault point (%v)", werr)
 			}
@@ -208,7 +248,7 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 			// The dead runner's statement is still waiting on the gate: the
 			// server must end it (client_connection_check_interval) before
 			// the gate opens, or it would go on to finish on its own.
-			waitNoRunnerSessions(t, mon)
+			waitNoRunnerSessions(t, ctx, mon)
 			rollback(t, tx)
 			if point == "mid-non-transactional" {
 				// The aborted concurrent build left its INVALID index; the retry must drop it.
@@ -224,17 +264,19 @@ func TestFaultInjectionSIGKILL(t *testing.T) {
 
 func TestFaultInjectionTerminateBackend(t *testing.T) {
 	ms := load(t, faultFiles)
-	terminate := func(t *testing.T, c *pgx.Conn, app string) {
-		if _, err := c.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, app); err != nil {
-			t.Errorf("terminate %s: %v", app, err)
-		}
-	}
 	for _, point := range []string{"after-lock", "mid-statement", "before-commit", "after-commit", "mid-non-transactional"} {
 		t.Run(point, func(t *testing.T) {
+			ctx := testContext(t)
 			url := pg.NewDB(t)
 			pgtest.MustExec(t, url, "CREATE TABLE gate (id int)")
 			mon := pgtest.Conn(t, url)
 			gate := pgtest.Conn(t, url)
+			terminate := func(app string) {
+				t.Helper()
+				if err := terminateApp(ctx, mon, app); err != nil {
+					t.Error(err)
+				}
+			}
 			mode := ""
 			if point == "mid-statement" {
 				mode = "ACCESS EXCLUSIVE"
@@ -245,39 +287,49 @@ func TestFaultInjectionTerminateBackend(t *testing.T) {
 			r.commit = func(ctx context.Context, conn *pgx.Conn) error {
 				commits++
 				if point == "before-commit" && commits == 2 {
-					terminate(t, mon, "tidemark migrate")
+					terminate("tidemark migrate")
 				}
 				_, err := conn.Exec(ctx, "COMMIT")
 				if point == "after-commit" && commits == 2 {
-					terminate(t, mon, "tidemark migrate")
+					terminate("tidemark migrate")
 				}
 				return err
 			}
+			// mid-statement: another goroutine, with a connection of its own,
+			// ends the runner's session once its statement waits on the gate.
+			var watched chan error
+			watchCtx, stopWatch := context.WithCancel(ctx)
+			defer stopWatch()
 			_, err := r.Apply(context.Background(), ms, ApplyOptions{LockTimeout: time.Minute, Progress: func(p Progress) {
 				switch {
 				case point == "after-lock" && p.Event == EventLocked:
-					terminate(t, mon, "tidemark migrate (lock)")
+					terminate("tidemark migrate (lock)")
 				case point == "mid-statement" && p.Event == EventUnitStart && p.Path == "V2__two.sql":
-					// A monitor of its own: mon is not safe for two goroutines.
 					watch := pgtest.Conn(t, url)
+					watched = make(chan error, 1)
 					go func() {
-						waitBlockedAsync(watch, "tidemark migrate", func(err error) {
-							if err != nil {
-								t.Errorf("wait for the runner to block: %v", err)
-							}
-						})
-						terminate(t, watch, "tidemark migrate")
+						werr := runnerBlocked(watchCtx, watch)
+						// End the session even when the wait failed, so that Apply returns.
+						watched <- errors.Join(werr, terminateApp(context.WithoutCancel(watchCtx), watch, "tidemark migrate"))
 					}()
 				case point == "mid-non-transactional" && p.Event == EventStatement && p.Path == "V3__three.sql" && p.Statement == 1:
-					terminate(t, mon, "tidemark migrate")
+					terminate("tidemark migrate")
 				}
 			}})
+			if watched != nil {
+				stopWatch() // Apply has returned: a wait still running has failed
+				if werr := <-watched; werr != nil {
+					t.Errorf("mid-statement: %v", werr)
+				}
+			} else if point == "mid-statement" {
+				t.Fatal("the runner never started V2")
+			}
 			rollback(t, tx)
 			if err == nil && point != "after-commit" {
 				t.Fatalf("the run survived its session being terminated %s", point)
 			}
 			t.Logf("%s: %v", point, err)
-			waitNoRunnerSessions(t, mon)
+			waitNoRunnerSessions(t, ctx, mon)
 			checkMatchesCatalog(t, url, ms)
 			rerun(t, url, ms)
 		})
