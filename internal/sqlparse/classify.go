@@ -98,15 +98,19 @@ func Classify(n *pg_query.Node) (Kind, string) {
 	case *pg_query.Node_IndexStmt:
 		return DDL, "CREATE INDEX"
 	case *pg_query.Node_AlterTableStmt:
-		return DDL, "ALTER " + ObjectTypeName(s.AlterTableStmt.Objtype)
+		return DDL, alterTag(s.AlterTableStmt.Objtype)
 	case *pg_query.Node_DropStmt:
 		return DDL, "DROP " + ObjectTypeName(s.DropStmt.RemoveType)
 	case *pg_query.Node_RenameStmt:
-		return DDL, "ALTER " + ObjectTypeName(s.RenameStmt.RenameType)
+		// A renamed column is tagged by its relation: ALTER VIEW v RENAME COLUMN is ALTER VIEW.
+		if s.RenameStmt.RenameType == pg_query.ObjectType_OBJECT_COLUMN {
+			return DDL, alterTag(s.RenameStmt.RelationType)
+		}
+		return DDL, alterTag(s.RenameStmt.RenameType)
 	case *pg_query.Node_AlterObjectSchemaStmt:
-		return DDL, "ALTER " + ObjectTypeName(s.AlterObjectSchemaStmt.ObjectType)
+		return DDL, alterTag(s.AlterObjectSchemaStmt.ObjectType)
 	case *pg_query.Node_AlterOwnerStmt:
-		return DDL, "ALTER " + ObjectTypeName(s.AlterOwnerStmt.ObjectType)
+		return DDL, alterTag(s.AlterOwnerStmt.ObjectType)
 	case *pg_query.Node_CommentStmt:
 		return DDL, "COMMENT"
 	case *pg_query.Node_SecLabelStmt:
@@ -165,7 +169,7 @@ func Classify(n *pg_query.Node) (Kind, string) {
 	case *pg_query.Node_AlterTableSpaceOptionsStmt:
 		return DDL, "ALTER TABLESPACE"
 	case *pg_query.Node_AlterTableMoveAllStmt:
-		return DDL, "ALTER TABLE"
+		return DDL, alterTag(s.AlterTableMoveAllStmt.Objtype)
 	case *pg_query.Node_CreateForeignTableStmt:
 		return DDL, "CREATE FOREIGN TABLE"
 	case *pg_query.Node_CreateFdwStmt:
@@ -223,7 +227,7 @@ func Classify(n *pg_query.Node) (Kind, string) {
 	case *pg_query.Node_AlterTsconfigurationStmt:
 		return DDL, "ALTER TEXT SEARCH CONFIGURATION"
 	case *pg_query.Node_AlterObjectDependsStmt:
-		return DDL, "ALTER " + ObjectTypeName(s.AlterObjectDependsStmt.ObjectType)
+		return DDL, alterTag(s.AlterObjectDependsStmt.ObjectType)
 	case *pg_query.Node_RefreshMatViewStmt:
 		return DDL, "REFRESH MATERIALIZED VIEW"
 	case *pg_query.Node_ReplicaIdentityStmt:
@@ -257,7 +261,7 @@ func Classify(n *pg_query.Node) (Kind, string) {
 	case *pg_query.Node_CheckPointStmt:
 		return Utility, "CHECKPOINT"
 	case *pg_query.Node_DiscardStmt:
-		return Utility, "DISCARD"
+		return Utility, discardTag(s.DiscardStmt.Target)
 	case *pg_query.Node_NotifyStmt:
 		return Utility, "NOTIFY"
 	case *pg_query.Node_ListenStmt:
@@ -271,10 +275,16 @@ func Classify(n *pg_query.Node) (Kind, string) {
 	case *pg_query.Node_ExecuteStmt:
 		return Utility, "EXECUTE"
 	case *pg_query.Node_DeallocateStmt:
+		if s.DeallocateStmt.Name == "" {
+			return Utility, "DEALLOCATE ALL"
+		}
 		return Utility, "DEALLOCATE"
 	case *pg_query.Node_DeclareCursorStmt:
 		return Utility, "DECLARE CURSOR"
 	case *pg_query.Node_ClosePortalStmt:
+		if s.ClosePortalStmt.Portalname == "" {
+			return Utility, "CLOSE CURSOR ALL"
+		}
 		return Utility, "CLOSE CURSOR"
 	case *pg_query.Node_FetchStmt:
 		if s.FetchStmt.Ismove {
@@ -285,6 +295,36 @@ func Classify(n *pg_query.Node) (Kind, string) {
 		return Utility, "SET CONSTRAINTS"
 	}
 	return Utility, "UNKNOWN"
+}
+
+// alterTag is the tag of an ALTER of an object type, as PostgreSQL's
+// AlterObjectTypeCommandTag spells it: a column or table constraint belongs
+// to ALTER TABLE, a domain constraint to ALTER DOMAIN, an attribute to ALTER
+// TYPE.
+func alterTag(t pg_query.ObjectType) string {
+	switch t {
+	case pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT:
+		return "ALTER TABLE"
+	case pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
+		return "ALTER DOMAIN"
+	case pg_query.ObjectType_OBJECT_ATTRIBUTE:
+		return "ALTER TYPE"
+	}
+	return "ALTER " + ObjectTypeName(t)
+}
+
+func discardTag(m pg_query.DiscardMode) string {
+	switch m {
+	case pg_query.DiscardMode_DISCARD_ALL:
+		return "DISCARD ALL"
+	case pg_query.DiscardMode_DISCARD_PLANS:
+		return "DISCARD PLANS"
+	case pg_query.DiscardMode_DISCARD_SEQUENCES:
+		return "DISCARD SEQUENCES"
+	case pg_query.DiscardMode_DISCARD_TEMP:
+		return "DISCARD TEMP"
+	}
+	return "DISCARD"
 }
 
 func transactionTag(k pg_query.TransactionStmtKind) string {
