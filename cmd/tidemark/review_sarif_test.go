@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,20 +12,27 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
+// sarifSchemaSHA256 is the digest of testdata/sarif/sarif-2.1.0-rtm.5.json
+// as its README records it: the schema is the yardstick, so it must not drift.
+const sarifSchemaSHA256 = "2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8"
+
 // sarifSchema compiles the official SARIF 2.1.0 schema kept in testdata.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "sarif", "sarif-2.1.0-rtm.5.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := fmt.Sprintf("%x", sha256.Sum256(raw)); sum != sarifSchemaSHA256 {
+		t.Fatalf("the vendored SARIF schema changed: sha256 %s, want %s (testdata/sarif/README.md)", sum, sarifSchemaSHA256)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The schema's own id, so that its internal references resolve within it.
+	const id = "https://raw.githubusercontent.com/schemastore/schemastore/master/src/schemas/json/sarif-2.1.0-rtm.5.json"
 	c := jsonschema.NewCompiler()
-	f, err := os.Open(filepath.Join("testdata", "sarif", "sarif-2.1.0-rtm.5.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const id = "https://schemastore.example/sarif-2.1.0-rtm.5.json"
 	if err := c.AddResource(id, doc); err != nil {
 		t.Fatal(err)
 	}
