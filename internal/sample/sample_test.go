@@ -13,14 +13,9 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/pgcluster"
-	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
-
-var pgsrv *pgtest.Server
-
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &pgsrv)) }
 
 // reachableTemp makes a temporary directory the postgres user can traverse
 // (t.TempDir is 0700), removed at the end (root removes the server's files).
@@ -35,9 +30,17 @@ func reachableTemp(t *testing.T) string {
 	return d
 }
 
+// needBinaries stops a test that runs the sample cluster when PostgreSQL's
+// server binaries are missing: it fails under TIDEMARK_TEST_REQUIRE_PG=1
+// (make test) and is skipped otherwise.
 func needBinaries(t *testing.T) {
 	t.Helper()
-	pgsrv.NewDB(t) // skips, or fails under TIDEMARK_TEST_REQUIRE_PG=1, without PostgreSQL
+	if _, err := pgcluster.FindBinDir(context.Background()); err != nil {
+		if os.Getenv("TIDEMARK_TEST_REQUIRE_PG") == "1" {
+			t.Fatalf("PostgreSQL server binaries are required (TIDEMARK_TEST_REQUIRE_PG=1): %v", err)
+		}
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
 }
 
 func newManager(t *testing.T, wsDir, fallback string) (*Manager, *workspace.Store, secret.Store) {
@@ -288,6 +291,7 @@ func TestReachable(t *testing.T) {
 }
 
 func TestSocketPathTooLong(t *testing.T) {
+	needBinaries(t) // without them Start fails for that reason first
 	ctx := context.Background()
 	deep := filepath.Join(t.TempDir(), strings.Repeat("d", 60), strings.Repeat("e", 60))
 	ws, err := workspace.Open(ctx, deep, workspace.OpenOptions{})
@@ -301,12 +305,6 @@ func TestSocketPathTooLong(t *testing.T) {
 	}
 	m := New(Options{Workspace: ws, Secrets: secret.NewSession()})
 	_, err = m.Start(ctx, nil)
-	if _, ferr := pgcluster.FindBinDir(ctx); ferr != nil {
-		if os.Getenv("TIDEMARK_TEST_REQUIRE_PG") == "1" {
-			t.Fatalf("PostgreSQL is required (TIDEMARK_TEST_REQUIRE_PG=1): %v", ferr)
-		}
-		t.Skip("no PostgreSQL binaries")
-	}
 	if err == nil || !strings.Contains(err.Error(), "too deep for the server's Unix socket") {
 		t.Fatalf("err = %v", err)
 	}
