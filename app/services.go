@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/sample"
@@ -310,14 +308,8 @@ func (s *InstanceService) Sync(id string) ([]Database, error) {
 		p.Step, p.Done = name, done
 		s.a.progress(p)
 	}
-	step("Connecting", 0)
-	dbs, err := s.a.conns.SyncDatabases(ctx, in, func(ctx context.Context, cfg *pgx.ConnConfig) (pg.Querier, error) {
-		pool, err := s.a.pools.Get(ctx, id, cfg)
-		if err == nil {
-			step("Listing databases", 1)
-		}
-		return pool, err
-	})
+	step("Connecting and listing databases", 0)
+	dbs, err := s.a.conns.SyncDatabases(ctx, in, instances.Pooled(s.a.pools, id))
 	if err != nil {
 		p.Finished, p.Error = true, oneLine(err)
 		s.a.progress(p)

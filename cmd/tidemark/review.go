@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/livereview"
-	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/version"
 )
 
@@ -85,17 +85,12 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	ctx := c.Context()
 	opts := review.Options{Policy: pol}
 	if f.url != "" {
-		cfg, ci, err := pg.ParseConnString(f.url)
+		target, err := livereview.URL(ctx, f.url)
 		if err != nil {
-			return withExit(2, fmt.Errorf("parse --url: %w", err))
-		}
-		conn, err := pg.Connect(ctx, cfg)
-		if err != nil {
-			return withExit(1, fmt.Errorf("connect to %s: %w", ci.URL(), err))
-		}
-		target, err := livereview.Live(ctx, conn, ci, ci.URL())
-		if err != nil {
-			conn.Close(ctx)
+			var ue *usererr.Error
+			if errors.As(err, &ue) && ue.Field == "url" {
+				return withExit(2, err)
+			}
 			return withExit(1, err)
 		}
 		defer target.Close(ctx)

@@ -168,6 +168,11 @@ func (d Database) Connect(ctx context.Context) (*pgx.Conn, error) {
 // keeps); nil opens a connection of its own and closes it.
 type Opener func(ctx context.Context, cfg *pgx.ConnConfig) (pg.Querier, error)
 
+// Pooled opens listing queries on pools' pool for instance id.
+func Pooled(pools *pg.Pools, id string) Opener {
+	return func(ctx context.Context, cfg *pgx.ConnConfig) (pg.Querier, error) { return pools.Get(ctx, id, cfg) }
+}
+
 // SyncDatabases lists the databases on the instance's server and stores
 // them in the workspace, keeping the project assignments of those still
 // there. A failure is recorded on the instance (its last error).

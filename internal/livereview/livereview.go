@@ -71,6 +71,27 @@ func Live(ctx context.Context, conn *pgx.Conn, ci pg.ConnInfo, label string) (*T
 		Description: fmt.Sprintf("%s, %d tables", label, len(cat.Tables()))}, nil
 }
 
+// URL connects to the database a connection string names (a URL or
+// key=value pairs; the password from PGPASSWORD or ~/.pgpass) and reads its
+// live catalog, as `tidemark review --url` does. A string that does not parse
+// is a *usererr.Error with Field "url"; Close closes the connection.
+func URL(ctx context.Context, s string) (*Target, error) {
+	cfg, ci, err := pg.ParseConnString(s)
+	if err != nil {
+		return nil, &usererr.Error{Message: "parse --url: " + err.Error(), Field: "url", Err: err} // pgconn redacts the password
+	}
+	conn, err := pg.Connect(ctx, cfg)
+	if err != nil {
+		return nil, usererr.Wrap("connect to "+ci.URL()+": ", err)
+	}
+	t, err := Live(ctx, conn, ci, ci.URL())
+	if err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return t, nil
+}
+
 // Reviewer reviews against workspace databases, caching each database's
 // live catalog for CatalogTTL. Safe for concurrent use.
 type Reviewer struct {
