@@ -203,7 +203,11 @@ failed at that statement and must be resolved.`,
 			opts.DryRun, opts.AllowOutOfOrder = dryRun, outOfOrder
 			if !quiet {
 				stderr := c.ErrOrStderr()
-				opts.Progress = func(p migrate.Progress) { fmt.Fprintln(stderr, p.String()) }
+				opts.Progress = func(p migrate.Progress) {
+					if p.Event != migrate.EventStatementRan { // one line per unit, not per statement
+						fmt.Fprintln(stderr, p.String())
+					}
+				}
 			}
 			if err := opts.Validate(); err != nil {
 				return withExit(2, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +38,11 @@ type ApplyOptions struct {
 	RetryBackoff, RetryBackoffMax time.Duration
 	// Progress, when set, is called synchronously as the run goes on.
 	Progress func(Progress)
+	// StatementTimes reports each statement of a transactional unit with its
+	// own duration (EventStatementRan), measured by the server's clock
+	// between statements (PostgreSQL sends a batch's results together, so the
+	// client cannot time them). It costs one tiny query per statement.
+	StatementTimes bool
 }
 
 // Validate rejects contradictions and fills defaults.
@@ -220,6 +226,8 @@ type piece struct {
 	sql  string
 	stmt int
 	st   *Statement
+	// clock marks a reading of the server's clock (ApplyOptions.StatementTimes).
+	clock bool
 }
 
 // txPieces lays out a transactional unit. withBookkeeping adds BEGIN, the
@@ -232,8 +240,15 @@ func txPieces(m *Migration, opts ApplyOptions, insert string) []piece {
 	ps = append(ps,
 		piece{sql: "SET LOCAL lock_timeout = " + durationSetting(opts.LockTimeout), stmt: -1},
 		piece{sql: "SET LOCAL statement_timeout = " + durationSetting(opts.StatementTimeout), stmt: -1})
+	const clock = "SELECT extract(epoch FROM clock_timestamp())::text"
+	if opts.StatementTimes {
+		ps = append(ps, piece{sql: clock, stmt: -1, clock: true})
+	}
 	for i := range m.Statements {
 		ps = append(ps, piece{sql: m.Statements[i].SQL, stmt: i, st: &m.Statements[i]})
+		if opts.StatementTimes {
+			ps = append(ps, piece{sql: clock, stmt: -1, clock: true})
+		}
 	}
 	if insert != "" {
 		ps = append(ps, piece{sql: insert, stmt: -1})
@@ -246,7 +261,21 @@ func txPieces(m *Migration, opts ApplyOptions, insert string) []piece {
 // know which statement failed); COPY ... FROM STDIN goes alone with its data.
 // It returns the first column of the last row the last piece returned; on
 // failure, the failing piece and the file line of the error.
-func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte, failed, line int, err error) {
+//
+// ran, when not nil, is told each migration statement that ran between two
+// clock pieces, with the time between the readings.
+func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece, ran func(p piece, d time.Duration)) (last []byte, failed, line int, err error) {
+	var clock float64 // the last clock reading, seconds since the epoch
+	read := func(k int, v []byte) {
+		t, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return
+		}
+		if clock > 0 && k > 0 && ps[k-1].st != nil && ran != nil {
+			ran(ps[k-1], time.Duration((t-clock)*float64(time.Second)))
+		}
+		clock = t
+	}
 	fail := func(k int, msg string, offset int, err error) ([]byte, int, int, error) {
 		line := 0
 		if k < len(ps) && ps[k].st != nil {
@@ -278,8 +307,13 @@ func execPieces(ctx context.Context, pc *pgconn.PgConn, ps []piece) (last []byte
 		done := 0
 		for mrr.NextResult() {
 			rr := mrr.ResultReader()
+			k := i + done
 			for rr.NextRow() {
 				if v := rr.Values(); len(v) > 0 {
+					if ps[k].clock {
+						read(k, v[0])
+						continue
+					}
 					last = append(last[:0], v[0]...)
 				}
 			}
@@ -371,7 +405,10 @@ func (r *Runner) runTx(ctx context.Context, ws *session, lock *sessionLock, m *M
 	ps := txPieces(m, opts, insert)
 	held := make(chan error, 1)
 	go func() { held <- lock.stillHeld(ctx) }()
-	last, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps)
+	last, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps, func(p piece, d time.Duration) {
+		emit(opts.Progress, Progress{Event: EventStatementRan, Version: m.Version.String(), Path: m.Path,
+			Statement: p.stmt + 1, Statements: n, Line: p.st.Line, Elapsed: d})
+	})
 	// Always wait: the lock session must be idle when runTx returns.
 	if lerr := <-held; lerr != nil && err == nil {
 		r.rollback(ctx, ws)
@@ -524,17 +561,21 @@ func (r *Runner) insertSQL(m *Migration, runID, status string, transactional boo
 		finished = "clock_timestamp()"
 		duration = "(extract(epoch FROM clock_timestamp() - " + startedAt + ") * 1000)::bigint"
 	}
+	issue := "NULL"
+	if m.Issue > 0 {
+		issue = fmt.Sprint(m.Issue)
+	}
 	next := "NULL"
 	if status == StatusStarted && applied < len(m.Statements) {
 		next = fmt.Sprint(m.Statements[applied].Line)
 	}
 	return fmt.Sprintf(`INSERT INTO %s (version, description, type, source, file_path, checksum, statement, status, transactional,
-	statements_applied, statements_total, next_statement_line, applied_by, host, tool_version, run_id, started_at, finished_at, duration_ms)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %t, %d, %d, %s, coalesce(nullif(%s, ''), current_user), %s, %s, %s, %s, %s, %s)`,
+	statements_applied, statements_total, next_statement_line, applied_by, host, tool_version, run_id, started_at, finished_at, duration_ms, issue)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %t, %d, %d, %s, coalesce(nullif(%s, ''), current_user), %s, %s, %s, %s, %s, %s, %s)`,
 		historyTable, quoteLiteral(m.Version.String()), quoteLiteral(m.Description), quoteLiteral(string(m.Type)), quoteLiteral(string(m.Source)),
 		quoteLiteral(m.Path), quoteLiteral(m.Checksum), quoteLiteral(stmt), quoteLiteral(status), transactional,
 		applied, len(m.Statements), next, quoteLiteral(r.opts.AppliedBy), quoteLiteral(r.opts.Host), quoteLiteral(r.toolVersion()),
-		quoteLiteral(runID), startedAt, finished, duration)
+		quoteLiteral(runID), startedAt, finished, duration, issue)
 }
 
 func sqlState(err error) string {

@@ -23,7 +23,7 @@ const (
 )
 
 // HistoryLayout is the layout version of tidemark.migration_history this build writes.
-const HistoryLayout = 2
+const HistoryLayout = 3
 
 // historyLayouts[i] upgrades layout i to i+1 (layout 0 = nothing there). Each
 // step runs in its own transaction under the migration lock. Never edit a
@@ -77,6 +77,9 @@ ALTER TABLE tidemark.migration_history
 	ADD CONSTRAINT migration_history_resolved_as_check CHECK (resolved_as IN ('retry', 'done', 'rolled-back'));
 CREATE INDEX migration_history_version_idx ON tidemark.migration_history (version, id);
 UPDATE tidemark.meta SET value = '2' WHERE key = 'history_layout';`,
+	// 2 -> 3: the number of the workspace issue a row was rolled out by.
+	`ALTER TABLE tidemark.migration_history ADD COLUMN issue integer;
+UPDATE tidemark.meta SET value = '3' WHERE key = 'history_layout';`,
 }
 
 // HistoryRow is one row of tidemark.migration_history: one attempt to apply a
@@ -110,6 +113,9 @@ type HistoryRow struct {
 	ResolvedBy        string     `json:"resolvedBy,omitempty"`
 	ResolvedAt        *time.Time `json:"resolvedAt,omitempty"`
 	ResolveNote       string     `json:"resolveNote,omitempty"`
+	// Issue is the number of the workspace issue whose rollout wrote the
+	// row (0: none).
+	Issue int `json:"issue,omitempty"`
 }
 
 // Row statuses.
@@ -183,17 +189,21 @@ func upgradeHistory(ctx context.Context, conn *pgx.Conn) error {
 
 // historyColumns lists the columns read, per layout; columns a layout lacks read as NULL.
 func historyColumns(layout int) string {
+	issue := "NULL::int"
+	if layout >= 3 {
+		issue = "issue"
+	}
 	if layout >= 2 {
 		return `id, version, description, type, source, file_path, checksum, statement, status, transactional,
 			statements_applied, statements_total, next_statement_line, error, error_sqlstate, failed_statement, failed_line,
 			applied_by, host, tool_version, run_id, started_at, finished_at, coalesce(duration_ms, 0),
-			resolved_as, resolved_by, resolved_at, resolve_note`
+			resolved_as, resolved_by, resolved_at, resolve_note, ` + issue
 	}
 	return `id, version, description, type, 'file', '', checksum, '', status, true,
 			CASE WHEN status = 'done' THEN 1 ELSE 0 END, 0, NULL::int, NULL, NULL, NULL, NULL::int,
 			applied_by, '', '', 'layout1-' || id, started_at, finished_at,
 			coalesce((extract(epoch FROM finished_at - started_at) * 1000)::bigint, 0),
-			NULL, NULL, NULL::timestamptz, NULL`
+			NULL, NULL, NULL::timestamptz, NULL, NULL::int`
 }
 
 func scanHistory(rows pgx.Rows) ([]HistoryRow, error) {
@@ -202,17 +212,18 @@ func scanHistory(rows pgx.Rows) ([]HistoryRow, error) {
 	for rows.Next() {
 		var (
 			h                                                HistoryRow
-			next, failedLine                                 *int32
+			next, failedLine, issue                          *int32
 			errText, state, failedStmt, resAs, resBy, resNot *string
 		)
 		if err := rows.Scan(&h.ID, &h.Version, &h.Description, &h.Type, &h.Source, &h.Path, &h.Checksum, &h.Statement,
 			&h.Status, &h.Transactional, &h.StatementsApplied, &h.StatementsTotal, &next, &errText, &state, &failedStmt,
 			&failedLine, &h.AppliedBy, &h.Host, &h.ToolVersion, &h.RunID, &h.StartedAt, &h.FinishedAt, &h.DurationMS,
-			&resAs, &resBy, &h.ResolvedAt, &resNot); err != nil {
+			&resAs, &resBy, &h.ResolvedAt, &resNot, &issue); err != nil {
 			return nil, fmt.Errorf("read history: %w", err)
 		}
 		h.NextStatementLine = derefInt(next)
 		h.FailedLine = derefInt(failedLine)
+		h.Issue = derefInt(issue)
 		h.Error, h.SQLState, h.FailedStatement = deref(errText), deref(state), deref(failedStmt)
 		h.ResolvedAs, h.ResolvedBy, h.ResolveNote = deref(resAs), deref(resBy), deref(resNot)
 		out = append(out, h)

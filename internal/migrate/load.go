@@ -28,7 +28,10 @@ const (
 // statements, ready to apply.
 type Migration struct {
 	FileName
-	Source   Source
+	Source Source
+	// Issue is the workspace issue rolling the migration out (0: none),
+	// recorded in the history row.
+	Issue    int
 	Checksum string // sha256:v1:... over the whole file (see Checksum)
 	// SQL is the text that runs: the normalised file, cut before a goose
 	// "-- +goose Down" or dbmate "-- migrate:down" section (earlier lines kept

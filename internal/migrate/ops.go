@@ -42,7 +42,7 @@ func (r *Runner) dryRun(ctx context.Context, migs []Migration, opts ApplyOptions
 			Statements: len(m.Statements), Attempt: 1, Message: "(dry run)"})
 		start := time.Now()
 		ps := txPieces(m, opts, "")
-		if _, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps); err != nil {
+		if _, failed, line, err := execPieces(ctx, ws.conn.PgConn(), ps, nil); err != nil {
 			fail := &Failure{Version: m.Version.String(), Path: m.Path, Transactional: true, Statements: len(m.Statements)}
 			if failed >= 0 && failed < len(ps) && ps[failed].st != nil {
 				fail.Statement, fail.Line, fail.SQL = ps[failed].stmt+1, line, ps[failed].st.SQL
@@ -183,6 +183,9 @@ type Change struct {
 	// Source records where the change was authored: SourceUI (the default)
 	// or SourceCLI.
 	Source Source
+	// Issue is the number of the workspace issue rolling the change out
+	// (0: none); the history row records it.
+	Issue int
 }
 
 // NewChangeMigration turns an authored change into a Migration (checksum,
@@ -200,6 +203,7 @@ func NewChangeMigration(ch Change) (Migration, error) {
 		return Migration{}, err
 	}
 	m.Source = SourceUI
+	m.Issue = ch.Issue
 	if ch.Source != "" {
 		m.Source = ch.Source
 	}

@@ -488,6 +488,24 @@ func TestApplyChange(t *testing.T) {
 	if _, err := r.ApplyChange(context.Background(), Change{Version: "2", Type: "weird", SQL: "SELECT 1"}, ApplyOptions{}); err == nil {
 		t.Error("bad type accepted")
 	}
+	// A change rolled out by an issue records the issue's number; a
+	// transactional unit reports each statement's time as it runs.
+	var ran []Progress
+	_, err = r.ApplyChange(context.Background(), Change{Version: "3", Type: TypeDDL, Issue: 42, SQL: "CREATE TABLE a (id int);\nSELECT pg_sleep(0.05);\nCREATE TABLE b (id int);"},
+		ApplyOptions{StatementTimes: true, Progress: func(p Progress) {
+			if p.Event == EventStatementRan {
+				ran = append(ran, p)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != 3 || ran[0].Statement != 1 || ran[1].Line != 2 || ran[1].Elapsed < 50*time.Millisecond || ran[2].Statements != 3 {
+		t.Errorf("statement-ran events = %+v", ran)
+	}
+	if hs := history(t, url); hs[len(hs)-1].Issue != 42 || hs[0].Issue != 0 {
+		t.Errorf("issue numbers in the history: %+v", hs)
+	}
 }
 
 // Cancelling stops mid-statement: the server cancels the running statement,

@@ -9,17 +9,20 @@ import (
 
 // Progress events, in the order a run produces them.
 const (
-	EventLockWait   = "lock-wait"   // waiting for another runner's migration lock
-	EventLocked     = "locked"      // the migration lock is held
-	EventUnitStart  = "unit-start"  // a migration starts (Attempt > 1 on a retry)
-	EventStatement  = "statement"   // a statement of a non-transactional unit finished (progress committed)
-	EventRetry      = "retry"       // a rolled-back unit will be retried after Delay
-	EventIndexDrop  = "index-drop"  // an INVALID index left by a failed concurrent build was dropped before a retry
-	EventReconnect  = "reconnect"   // the connection was lost during COMMIT; the outcome was looked up by run id
-	EventUnitDone   = "unit-done"   // a migration was applied and recorded
-	EventUnitFailed = "unit-failed" // a migration failed
-	EventDryRunSkip = "dry-run-skip"
-	EventUnlocked   = "unlocked" // the migration lock was released
+	EventLockWait  = "lock-wait"  // waiting for another runner's migration lock
+	EventLocked    = "locked"     // the migration lock is held
+	EventUnitStart = "unit-start" // a migration starts (Attempt > 1 on a retry)
+	EventStatement = "statement"  // a statement of a non-transactional unit finished (progress committed)
+	// EventStatementRan: a statement of a transactional unit ran, not yet
+	// committed; Elapsed is the statement's own time.
+	EventStatementRan = "statement-ran"
+	EventRetry        = "retry"       // a rolled-back unit will be retried after Delay
+	EventIndexDrop    = "index-drop"  // an INVALID index left by a failed concurrent build was dropped before a retry
+	EventReconnect    = "reconnect"   // the connection was lost during COMMIT; the outcome was looked up by run id
+	EventUnitDone     = "unit-done"   // a migration was applied and recorded
+	EventUnitFailed   = "unit-failed" // a migration failed
+	EventDryRunSkip   = "dry-run-skip"
+	EventUnlocked     = "unlocked" // the migration lock was released
 )
 
 // Progress is reported to ApplyOptions.Progress while a run goes on (the CLI
@@ -50,6 +53,8 @@ func (p Progress) String() string {
 			return fmt.Sprintf("applying %s (attempt %d)", name, p.Attempt)
 		}
 		return "applying " + name + " " + p.Message
+	case EventStatementRan:
+		return fmt.Sprintf("  %s: statement %d/%d ran in %s (line %d)", name, p.Statement, p.Statements, p.Elapsed.Round(time.Millisecond), p.Line)
 	case EventStatement:
 		return fmt.Sprintf("  %s: statement %d/%d done (line %d)", name, p.Statement, p.Statements, p.Line)
 	case EventUnitDone:
