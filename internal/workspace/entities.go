@@ -19,6 +19,28 @@ type Environment struct {
 	Position int
 	// Protected marks a production environment (see Production).
 	Protected bool
+	// Rollout is the environment's rollout policy as set: "" (follow
+	// Production), RolloutAutomatic or RolloutManual. See RolloutPolicy.
+	Rollout string
+}
+
+// Rollout policies of an environment.
+const (
+	RolloutAutomatic = "automatic" // a task starts as soon as its gates open
+	RolloutManual    = "manual"    // someone clicks Roll out
+)
+
+// RolloutPolicy is the policy in force: the one set, else manual for a
+// production environment and automatic for the others.
+func (e Environment) RolloutPolicy() string {
+	switch e.Rollout {
+	case RolloutAutomatic, RolloutManual:
+		return e.Rollout
+	}
+	if e.Production() {
+		return RolloutManual
+	}
+	return RolloutAutomatic
 }
 
 // Production reports whether e is a production environment. It is the one
@@ -75,6 +97,8 @@ type Project struct {
 	Archived      bool
 	DatabaseCount int
 	CreatedAt     time.Time
+	// AllowSelfApproval lets an issue's creator approve it (default true).
+	AllowSelfApproval bool
 }
 
 // Database is a database found on an instance by sync.
@@ -123,7 +147,7 @@ func cleanName(kind, name string) (string, error) {
 
 // ListEnvironments returns all environments ordered by position.
 func (s *Store) ListEnvironments(ctx context.Context) ([]Environment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, position, protected FROM environments ORDER BY position, id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, position, protected, rollout FROM environments ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", err)
 	}
@@ -131,7 +155,7 @@ func (s *Store) ListEnvironments(ctx context.Context) ([]Environment, error) {
 	var out []Environment
 	for rows.Next() {
 		var e Environment
-		if err := rows.Scan(&e.ID, &e.Name, &e.Position, &e.Protected); err != nil {
+		if err := rows.Scan(&e.ID, &e.Name, &e.Position, &e.Protected, &e.Rollout); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -142,8 +166,8 @@ func (s *Store) ListEnvironments(ctx context.Context) ([]Environment, error) {
 // GetEnvironment returns one environment.
 func (s *Store) GetEnvironment(ctx context.Context, id string) (Environment, error) {
 	var e Environment
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, position, protected FROM environments WHERE id = ?`, id).
-		Scan(&e.ID, &e.Name, &e.Position, &e.Protected)
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, position, protected, rollout FROM environments WHERE id = ?`, id).
+		Scan(&e.ID, &e.Name, &e.Position, &e.Protected, &e.Rollout)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, notFound("environment", id)
 	}
@@ -155,6 +179,24 @@ func (s *Store) SetEnvironmentProtected(ctx context.Context, id string, protecte
 	res, err := s.db.ExecContext(ctx, `UPDATE environments SET protected = ? WHERE id = ?`, protected, id)
 	if err != nil {
 		return Environment{}, fmt.Errorf("set environment %s protected: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Environment{}, notFound("environment", id)
+	}
+	return s.GetEnvironment(ctx, id)
+}
+
+// SetEnvironmentRollout sets an environment's rollout policy: "" (follow
+// Production), RolloutAutomatic or RolloutManual.
+func (s *Store) SetEnvironmentRollout(ctx context.Context, id, policy string) (Environment, error) {
+	switch policy {
+	case "", RolloutAutomatic, RolloutManual:
+	default:
+		return Environment{}, fmt.Errorf("rollout policy %q: use automatic or manual: %w", policy, ErrInvalid)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE environments SET rollout = ? WHERE id = ?`, policy, id)
+	if err != nil {
+		return Environment{}, fmt.Errorf("set environment %s rollout: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return Environment{}, notFound("environment", id)
@@ -561,13 +603,13 @@ func (s *Store) SetDatabaseEnvironment(ctx context.Context, databaseID, envID st
 
 // ---- projects ----
 
-const projectSelect = `SELECT p.id, p.name, p.archived, p.created_at,
+const projectSelect = `SELECT p.id, p.name, p.archived, p.created_at, p.allow_self_approval,
 	(SELECT count(*) FROM databases d WHERE d.project_id = p.id) FROM projects p`
 
 func scanProject(sc interface{ Scan(...any) error }) (Project, error) {
 	var p Project
 	var created string
-	err := sc.Scan(&p.ID, &p.Name, &p.Archived, &created, &p.DatabaseCount)
+	err := sc.Scan(&p.ID, &p.Name, &p.Archived, &created, &p.AllowSelfApproval, &p.DatabaseCount)
 	p.CreatedAt = parseTime(created)
 	return p, err
 }
@@ -649,6 +691,18 @@ func (s *Store) SetProjectArchived(ctx context.Context, id string, archived bool
 	res, err := s.db.ExecContext(ctx, `UPDATE projects SET archived = ? WHERE id = ?`, archived, id)
 	if err != nil {
 		return Project{}, fmt.Errorf("archive project: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return Project{}, notFound("project", id)
+	}
+	return s.GetProject(ctx, id)
+}
+
+// SetProjectSelfApproval sets whether an issue's creator may approve it.
+func (s *Store) SetProjectSelfApproval(ctx context.Context, id string, allow bool) (Project, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE projects SET allow_self_approval = ? WHERE id = ?`, allow, id)
+	if err != nil {
+		return Project{}, fmt.Errorf("set project self-approval: %w", err)
 	}
 	if k, _ := res.RowsAffected(); k == 0 {
 		return Project{}, notFound("project", id)

@@ -48,13 +48,16 @@ type Change struct {
 	// SeenOnSync is set for rows found in the target's history that this
 	// workspace did not write.
 	SeenOnSync bool
+	// Issue is the number of the issue whose rollout applied the change
+	// (0: applied outside the workflow).
+	Issue      int
 	AppliedAt  time.Time // when the attempt started
 	RecordedAt time.Time // when the workspace learnt of it
 }
 
 const changeColumns = `id, database_id, run_id, version, type, status, description, checksum, source, applied_by, host,
 	duration_ms, statement, error, sqlstate, failed_statement, failed_line, coalesce(before_snapshot_id, ''),
-	coalesce(after_snapshot_id, ''), seen_on_sync, applied_at, recorded_at`
+	coalesce(after_snapshot_id, ''), seen_on_sync, applied_at, recorded_at, coalesce(issue_number, 0)`
 
 func scanChange(sc interface{ Scan(...any) error }) (Change, error) {
 	var c Change
@@ -63,7 +66,7 @@ func scanChange(sc interface{ Scan(...any) error }) (Change, error) {
 	var applied, recorded string
 	err := sc.Scan(&c.ID, &c.DatabaseID, &c.RunID, &c.Version, &c.Type, &c.Status, &c.Description, &c.Checksum, &c.Source,
 		&c.AppliedBy, &c.Host, &ms, &c.Statement, &c.Error, &c.SQLState, &c.FailedStatement, &c.FailedLine,
-		&c.BeforeSnapshotID, &c.AfterSnapshotID, &seen, &applied, &recorded)
+		&c.BeforeSnapshotID, &c.AfterSnapshotID, &seen, &applied, &recorded, &c.Issue)
 	if err != nil {
 		return Change{}, err
 	}
@@ -89,6 +92,13 @@ func validateChange(c Change) error {
 	return nil
 }
 
+func nullIssue(n int) any {
+	if n <= 0 {
+		return nil
+	}
+	return n
+}
+
 func nullID(s string) any {
 	if s == "" {
 		return nil
@@ -110,12 +120,12 @@ func insertChange(ctx context.Context, tx *sql.Tx, c *Change) error {
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO change_history (id, database_id, run_id, version, type, status, description,
 		checksum, source, applied_by, host, duration_ms, statement, error, sqlstate, failed_statement, failed_line,
-		before_snapshot_id, after_snapshot_id, seen_on_sync, applied_at, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		before_snapshot_id, after_snapshot_id, seen_on_sync, applied_at, recorded_at, issue_number)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.DatabaseID, c.RunID, c.Version, c.Type, c.Status, c.Description, c.Checksum, c.Source, c.AppliedBy, c.Host,
 		c.Duration.Milliseconds(), c.Statement, c.Error, c.SQLState, c.FailedStatement, c.FailedLine,
 		nullID(c.BeforeSnapshotID), nullID(c.AfterSnapshotID), seen,
-		c.AppliedAt.Format(snapshotTime), c.RecordedAt.Format(snapshotTime))
+		c.AppliedAt.Format(snapshotTime), c.RecordedAt.Format(snapshotTime), nullIssue(c.Issue))
 	if isUnique(err) {
 		return fmt.Errorf("change with run id %s of database %s %w", c.RunID, c.DatabaseID, ErrDuplicate)
 	}
@@ -184,8 +194,8 @@ func (s *Store) MergeChanges(ctx context.Context, databaseID string, rows []Chan
 			return nil, err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE change_history SET status = ?, error = ?, sqlstate = ?, failed_statement = ?,
-			failed_line = ?, duration_ms = ?, checksum = ? WHERE database_id = ? AND run_id = ?`,
-			c.Status, c.Error, c.SQLState, c.FailedStatement, c.FailedLine, c.Duration.Milliseconds(), c.Checksum, databaseID, c.RunID)
+			failed_line = ?, duration_ms = ?, checksum = ?, issue_number = coalesce(issue_number, ?) WHERE database_id = ? AND run_id = ?`,
+			c.Status, c.Error, c.SQLState, c.FailedStatement, c.FailedLine, c.Duration.Milliseconds(), c.Checksum, nullIssue(c.Issue), databaseID, c.RunID)
 		if err != nil {
 			return nil, fmt.Errorf("merge change %s of database %s: %w", c.RunID, databaseID, err)
 		}
@@ -237,4 +247,49 @@ func (s *Store) GetChange(ctx context.Context, databaseID, id string) (Change, e
 		return Change{}, fmt.Errorf("read change %s: %w", id, err)
 	}
 	return c, nil
+}
+
+// ListProjectChanges returns the change history of a project's databases,
+// newest first, at most limit rows (default 200).
+func (s *Store) ListProjectChanges(ctx context.Context, projectID string, limit int) ([]Change, error) {
+	if _, err := s.GetProject(ctx, projectID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_history
+		WHERE database_id IN (SELECT id FROM databases WHERE project_id = ?) ORDER BY applied_at DESC, recorded_at DESC, id LIMIT ?`, projectID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list changes of project %s: %w", projectID, err)
+	}
+	defer rows.Close()
+	out := []Change{}
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list changes of project %s: %w", projectID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ListIssueChanges returns the changes an issue's rollout applied, newest first.
+func (s *Store) ListIssueChanges(ctx context.Context, issue int) ([]Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_history WHERE issue_number = ?
+		ORDER BY applied_at DESC, recorded_at DESC, id`, issue)
+	if err != nil {
+		return nil, fmt.Errorf("list changes of issue #%d: %w", issue, err)
+	}
+	defer rows.Close()
+	out := []Change{}
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list changes of issue #%d: %w", issue, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
