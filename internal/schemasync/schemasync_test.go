@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
@@ -60,5 +61,98 @@ func TestSyncStoresSnapshotWithoutTidemarkSchema(t *testing.T) {
 	}
 	if l, err := s.Latest(ctx, d.ID); err != nil || l.Info.ID != snap.Info.ID {
 		t.Fatalf("latest after a failed sync = %v, %v", l, err)
+	}
+}
+
+// TestSyncIsTheCatalogsReading: a snapshot's DDL and fingerprint are those
+// of catalog.Inspect and catalog.Dump of the database, objects the model
+// does not cover are listed, and every sync adds a snapshot that becomes the
+// latest (the one in memory is replaced).
+func TestSyncIsTheCatalogsReading(t *testing.T) {
+	f := wstest.New(t, srv)
+	d, dbURL := f.Database(t, `CREATE TABLE public.audit (at timestamptz, note text);
+		CREATE RULE audit_readonly AS ON DELETE TO public.audit DO INSTEAD NOTHING;`)
+	s := schemasync.New(f.WS, f.Conns)
+	ctx := context.Background()
+	first, err := s.Sync(ctx, d.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := catalog.Inspect(ctx, pgtest.Conn(t, dbURL), catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := string(catalog.Dump(res.Schema, catalog.DumpOptions{})); first.DDL != want {
+		t.Fatalf("DDL differs from catalog.Dump:\n%s\n---\n%s", first.DDL, want)
+	}
+	if first.Info.Fingerprint != res.Fingerprint || first.Info.ServerVersion != res.ServerVersion || first.Info.ServerVersion < 100000 || first.Info.DDLSize == 0 {
+		t.Fatalf("snapshot facts %+v; catalog says fingerprint %s, version %d", first.Info, res.Fingerprint, res.ServerVersion)
+	}
+	rule := false
+	for _, o := range first.Info.Unsupported {
+		rule = rule || (o.Kind == string(catalog.KindRule) && strings.Contains(o.Name+o.Detail, "audit_readonly"))
+	}
+	if !rule {
+		t.Fatalf("the rule is not listed as unsupported: %+v", first.Info.Unsupported)
+	}
+
+	pgtest.MustExec(t, dbURL, "ALTER TABLE public.audit ADD COLUMN who text")
+	second, err := s.Sync(ctx, d.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Info.ID == first.Info.ID || second.Info.Fingerprint == first.Info.Fingerprint || !strings.Contains(second.DDL, "who text") {
+		t.Fatalf("second sync = %+v", second.Info)
+	}
+	list, err := f.WS.ListSnapshots(ctx, d.ID)
+	if err != nil || len(list) != 2 || list[0].ID != second.Info.ID || list[1].ID != first.Info.ID {
+		t.Fatalf("snapshots = %+v, %v", list, err)
+	}
+	if l, err := s.Latest(ctx, d.ID); err != nil || l.Info.ID != second.Info.ID {
+		t.Fatalf("latest = %+v, %v", l, err)
+	}
+}
+
+// TestSyncReportsSkippedSchemas: a role that may not read a schema syncs
+// what it can see, and the snapshot names the schema it skipped, with why.
+func TestSyncReportsSkippedSchemas(t *testing.T) {
+	f := wstest.New(t, srv)
+	d, dbURL := f.Database(t, "")
+	role := "limited_" + d.Name
+	pgtest.MustExec(t, dbURL, `CREATE SCHEMA vault; CREATE TABLE vault.secrets (id int);
+		CREATE TABLE public.visible (id int);
+		DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+role+`') THEN CREATE ROLE `+role+` LOGIN; END IF; END$$;`)
+	t.Cleanup(func() { _ = srv.Exec(context.Background(), "DROP ROLE IF EXISTS "+role) })
+	ctx := context.Background()
+	in := f.Instance
+	in.ID, in.Name, in.User, in.Database = "", "Limited", role, d.Name
+	in, err := f.WS.CreateInstance(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Conns.SyncDatabases(ctx, in, nil); err != nil {
+		t.Fatal(err)
+	}
+	ld, err := f.WS.FindDatabase(ctx, in.ID, d.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := schemasync.New(f.WS, f.Conns).Sync(ctx, ld.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := false
+	for _, o := range snap.Info.Skipped {
+		skipped = skipped || (o.Name == "vault" && o.Detail != "")
+	}
+	if !skipped {
+		t.Fatalf("schema vault not reported as skipped: %+v", snap.Info.Skipped)
+	}
+	var tables []string
+	for _, x := range snap.Schema.Tables {
+		tables = append(tables, x.Ref().Key())
+	}
+	if strings.Join(tables, ",") != "table:public.visible" {
+		t.Fatalf("tables of the limited role: %v", tables)
 	}
 }
