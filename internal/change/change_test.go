@@ -58,7 +58,9 @@ func TestApplyRecordsChangeWithSnapshotsAndObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != migrate.StatusDone || c.Source != workspace.SourceUI || c.BeforeSnapshotID == "" || c.AfterSnapshotID == "" || c.RunID == "" {
+	if c.Status != migrate.StatusDone || c.Source != workspace.SourceUI || c.SeenOnSync || c.BeforeSnapshotID == "" || c.AfterSnapshotID == "" ||
+		c.BeforeSnapshotID == c.AfterSnapshotID || c.RunID == "" || !strings.HasPrefix(c.Checksum, migrate.ChecksumPrefix) ||
+		c.AppliedBy == "" || c.Host == "" || c.Description != "invoices" {
 		t.Fatalf("change = %+v", c)
 	}
 	if last := steps[len(steps)-1]; last.Done != last.Total || last.Name != "Done" {
@@ -85,9 +87,24 @@ func TestApplyRecordsChangeWithSnapshotsAndObjects(t *testing.T) {
 	if strings.SplitN(det.BeforeDDL, "\n", 2)[0] != strings.SplitN(det.AfterDDL, "\n", 2)[0] {
 		t.Fatalf("texts do not start alike:\n%s\n---\n%s", det.BeforeDDL, det.AfterDDL)
 	}
+	// A second change takes snapshots of its own: they differ by exactly its table.
+	second, err := svc.Apply(ctx, change.Request{DatabaseID: d.ID, Version: "2", Type: "ddl", Statement: "CREATE TABLE payments (pay_id int PRIMARY KEY);"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.BeforeSnapshotID == c.AfterSnapshotID {
+		t.Fatal("the second change reused the first one's snapshot instead of taking its own")
+	}
+	det2, err := svc.Detail(ctx, d.ID, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(det2.Objects) != 1 || det2.Objects[0] != (schematree.Change{Action: schematree.Added, Kind: "table", Schema: "public", Name: "payments"}) {
+		t.Fatalf("objects of the second change = %+v", det2.Objects)
+	}
 	list, err := f.WS.ListChanges(ctx, d.ID)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("workspace history = %+v, %v", list, err)
+	if err != nil || len(list) != 2 || list[0].ID != second.ID || list[1].ID != c.ID {
+		t.Fatalf("workspace history = %+v, %v; want newest first", list, err)
 	}
 }
 
@@ -117,7 +134,7 @@ func TestApplyRefusesBeforeAnyWork(t *testing.T) {
 		{"bad type", change.Request{Version: "3", Type: "nope", Statement: "SELECT 1;"}, "type", "use ddl, dml or baseline"},
 		{"baseline with statement", change.Request{Version: "3", Type: "baseline", Statement: "SELECT 1;"}, "statement", "baseline runs nothing"},
 		{"baseline on a changed database", change.Request{Version: "3", Type: "baseline"}, "type", "already has changes"},
-		{"syntax error", change.Request{Version: "3", Type: "ddl", Statement: "CREATE TABLEX z ();"}, "statement", "syntax error"},
+		{"syntax error", change.Request{Version: "3", Type: "ddl", Statement: "SELECT 1;\nCREATE TABLEX z ();"}, "statement", "2:"},
 		{"destructive without confirm", change.Request{Version: "3", Type: "ddl", Statement: "SELECT 1;\nDROP TABLE t;"}, "confirm", "line 2: DROP TABLE"},
 	}
 	for _, c := range cases {
@@ -125,7 +142,7 @@ func TestApplyRefusesBeforeAnyWork(t *testing.T) {
 			c.req.DatabaseID = d.ID
 			_, err := svc.Apply(ctx, c.req, nil)
 			ue := field(t, err)
-			if ue.Field != c.field || !strings.Contains(ue.Message, c.msg) {
+			if ue.Field != c.field || !strings.Contains(ue.Message, c.msg) || (c.field == "version" && !strings.Contains(ue.Message, c.req.Version)) {
 				t.Fatalf("error = %+v, want field %q and %q", ue, c.field, c.msg)
 			}
 		})
@@ -135,6 +152,62 @@ func TestApplyRefusesBeforeAnyWork(t *testing.T) {
 	}
 	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 't'"); n != 1 {
 		t.Fatal("a refused change ran")
+	}
+	if n := count(t, u, "SELECT count(*) FROM tidemark.migration_history WHERE version <> '2'"); n != 0 {
+		t.Fatalf("refused changes reached the target's history: %d rows", n)
+	}
+}
+
+func TestDestructiveNeedsConfirmation(t *testing.T) {
+	_, svc, d, u := setup(t, "CREATE TABLE logs (id int PRIMARY KEY); CREATE TABLE tmp (id int);")
+	ctx := context.Background()
+	chk, err := svc.Check(ctx, change.Request{DatabaseID: d.ID,
+		Statement: "DELETE FROM logs WHERE id = 1;\nDELETE FROM logs;\nTRUNCATE tmp;\nDROP TABLE tmp;\nUPDATE logs SET id = 2 WHERE id = 3;"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range chk.Destructive {
+		got = append(got, x.String())
+	}
+	want := "line 2: DELETE without WHERE|line 3: TRUNCATE|line 4: DROP TABLE"
+	if !chk.NeedsConfirm || chk.Production || strings.Join(got, "|") != want || chk.Environment.Name != "Test" {
+		t.Fatalf("check = %+v (%q); want destructive %q in Test", chk, got, want)
+	}
+	if chk, err := svc.Check(ctx, change.Request{DatabaseID: d.ID, Statement: "CREATE TABLE x (id int);"}); err != nil || chk.NeedsConfirm {
+		t.Fatalf("check of a harmless change in Test = %+v, %v", chk, err)
+	}
+	drop := change.Request{DatabaseID: d.ID, Version: "1", Type: "ddl", Statement: "DROP TABLE tmp;"}
+	if _, err := svc.Apply(ctx, drop, nil); field(t, err).Field != "confirm" {
+		t.Fatalf("unconfirmed drop: %v", err)
+	}
+	drop.Confirm = true
+	if _, err := svc.Apply(ctx, drop, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 'tmp'"); n != 0 {
+		t.Fatal("the confirmed drop did not run")
+	}
+}
+
+// TestBaseline: a baseline marks a database as at a version without running
+// anything; later versions must be above it.
+func TestBaseline(t *testing.T) {
+	_, svc, d, u := setup(t, "CREATE TABLE legacy (id int PRIMARY KEY);")
+	ctx := context.Background()
+	base, err := svc.Apply(ctx, change.Request{DatabaseID: d.ID, Version: "7", Type: "baseline", Description: "existing schema"}, nil)
+	if err != nil || base.Type != "baseline" || base.Status != migrate.StatusDone || base.Version != "7" || base.BeforeSnapshotID == "" {
+		t.Fatalf("baseline = %+v, %v", base, err)
+	}
+	if n := count(t, u, "SELECT count(*) FROM tidemark.migration_history WHERE version = '7' AND source = 'baseline' AND status = 'done'"); n != 1 {
+		t.Fatalf("baseline rows in the target = %d", n)
+	}
+	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 'legacy'"); n != 1 {
+		t.Fatal("the baseline touched the schema")
+	}
+	_, err = svc.Apply(ctx, change.Request{DatabaseID: d.ID, Version: "6", Type: "ddl", Statement: "CREATE TABLE x (id int);"}, nil)
+	if ue := field(t, err); ue.Field != "version" {
+		t.Fatalf("version below the baseline: %+v", ue)
 	}
 }
 
@@ -174,15 +247,27 @@ func TestFailedChangeIsRecordedAsFailed(t *testing.T) {
 	_, err := svc.Apply(ctx, change.Request{DatabaseID: d.ID, Version: "5", Type: "ddl",
 		Statement: "CREATE TABLE ok (id int);\nINSERT INTO missing VALUES (1);"}, nil)
 	ue := field(t, err)
-	if ue.SQLState != "42P01" || ue.Field != "statement" || !strings.Contains(ue.Detail, "Statement 2 of 2, line 2") {
+	if ue.SQLState != "42P01" || ue.Field != "statement" || !strings.Contains(ue.Message, `"missing" does not exist`) ||
+		!strings.Contains(ue.Detail, "Statement 2 of 2, line 2") || !strings.Contains(ue.Detail, "INSERT INTO missing") {
 		t.Fatalf("error = %+v", ue)
 	}
 	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 'ok'"); n != 0 {
 		t.Fatal("the failed transactional change left its first statement")
 	}
+	if n := count(t, u, "SELECT count(*) FROM tidemark.migration_history WHERE version = '5' AND status = 'failed' AND error_sqlstate = '42P01'"); n != 1 {
+		t.Fatalf("failed rows in the target = %d", n)
+	}
 	list, err := f.WS.ListChanges(ctx, d.ID)
-	if err != nil || len(list) != 1 || list[0].Status != migrate.StatusFailed || list[0].SQLState != "42P01" || list[0].AfterSnapshotID != "" {
+	if err != nil || len(list) != 1 {
 		t.Fatalf("workspace history = %+v, %v", list, err)
+	}
+	if c := list[0]; c.Status != migrate.StatusFailed || c.SQLState != "42P01" || c.FailedLine != 2 || c.AfterSnapshotID != "" ||
+		c.BeforeSnapshotID == "" || c.Source != workspace.SourceUI {
+		t.Fatalf("recorded failure = %+v", c)
+	}
+	// The version failed, so it can be fixed and applied.
+	if c, err := svc.Apply(ctx, change.Request{DatabaseID: d.ID, Version: "5", Type: "ddl", Statement: "CREATE TABLE ok (id int);"}, nil); err != nil || c.Status != migrate.StatusDone {
+		t.Fatalf("the fixed change = %+v, %v", c, err)
 	}
 }
 
@@ -211,18 +296,40 @@ func TestReconcileAttributesSources(t *testing.T) {
 	if _, err := r.Apply(ctx, []migrate.Migration{m}, migrate.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := svc.Reconcile(ctx, d.ID)
+	// A change applied by a Tidemark on another machine.
+	ci, err := migrate.NewRunnerConfig(cfg, migrate.Options{Host: "ci-runner-7", AppliedBy: "ci-bot"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]workspace.Change{}
-	for _, c := range list {
-		got[c.Version] = c
+	if _, err := ci.ApplyChange(ctx, migrate.Change{Version: "3", Type: migrate.TypeDDL, Description: "from ci", SQL: "CREATE TABLE c (id int);"}, migrate.ApplyOptions{}); err != nil {
+		t.Fatal(err)
 	}
-	if c := got["1"]; c.Source != workspace.SourceCLI || c.SeenOnSync {
-		t.Errorf("version 1 = %+v; want source cli, written by this workspace", c)
+	for range 2 { // twice: nothing is added twice
+		list, err := svc.Reconcile(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 3 || list[0].Version != "3" {
+			t.Fatalf("history after Reconcile = %+v; want 3 rows, newest first", list)
+		}
+		got := map[string]workspace.Change{}
+		for _, c := range list {
+			got[c.Version] = c
+		}
+		if c := got["1"]; c.Source != workspace.SourceCLI || c.SeenOnSync || c.AfterSnapshotID == "" {
+			t.Errorf("version 1 = %+v; want source cli, written by this workspace", c)
+		}
+		if c := got["2"]; c.Source != workspace.SourceCLI || !c.SeenOnSync {
+			t.Errorf("version 2 = %+v; want source cli (a file on this host), seen on sync", c)
+		}
+		if c := got["3"]; c.Source != workspace.SourceOtherMachine || !c.SeenOnSync || c.Host != "ci-runner-7" || c.AppliedBy != "ci-bot" ||
+			c.Status != migrate.StatusDone || c.Description != "from ci" || c.BeforeSnapshotID != "" {
+			t.Errorf("version 3 = %+v; want the other machine's row", c)
+		}
 	}
-	if c := got["2"]; c.Source != workspace.SourceCLI || !c.SeenOnSync {
-		t.Errorf("version 2 = %+v; want source cli (a file on this host), seen on sync", c)
+	list, _ := svc.Reconcile(ctx, d.ID)
+	det, err := svc.Detail(ctx, d.ID, list[0].ID)
+	if err != nil || det.HasBefore || det.HasAfter || det.HasObjects || !strings.Contains(det.Change.Statement, "CREATE TABLE c") {
+		t.Fatalf("detail of the other machine's row = %+v, %v", det, err)
 	}
 }
