@@ -39,6 +39,12 @@ type Request struct {
 	Confirm bool
 	// Source is workspace.SourceUI (the default) or workspace.SourceCLI.
 	Source string
+	// Issue is the number of the issue rolling the change out (0: none);
+	// the target's history row and the workspace's change record carry it.
+	Issue int
+	// Runner, when set, receives the migration runner's own events (each
+	// statement with its duration): the workflow's task log.
+	Runner func(migrate.Progress)
 }
 
 // Check says whether applying a request needs an explicit confirmation, and why.
@@ -174,7 +180,7 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 	if err != nil {
 		return workspace.Change{}, err
 	}
-	mc := migrate.Change{Version: req.Version, Type: typ, Description: req.Description, SQL: req.Statement, Source: migrate.SourceUI}
+	mc := migrate.Change{Version: req.Version, Type: typ, Description: req.Description, SQL: req.Statement, Source: migrate.SourceUI, Issue: req.Issue}
 	if req.Source == workspace.SourceCLI {
 		mc.Source = migrate.SourceCLI
 	}
@@ -193,10 +199,13 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 	var runID string
 	var applyErr error
 	if typ == migrate.TypeBaseline {
-		applyErr = r.Baseline(ctx, migrate.BaselineOptions{Version: req.Version, Description: req.Description})
+		applyErr = r.Baseline(ctx, migrate.BaselineOptions{Version: req.Version, Description: req.Description, Issue: req.Issue})
 	} else {
 		var res *migrate.Result
-		res, applyErr = r.ApplyChange(ctx, mc, migrate.ApplyOptions{Progress: func(mp migrate.Progress) {
+		res, applyErr = r.ApplyChange(ctx, mc, migrate.ApplyOptions{StatementTimes: req.Runner != nil, Progress: func(mp migrate.Progress) {
+			if req.Runner != nil {
+				req.Runner(mp)
+			}
 			switch mp.Event {
 			case migrate.EventLockWait:
 				step("Waiting for another migration runner's lock", 1)
@@ -219,7 +228,7 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 			// The target has the failed attempt on record; so does the workspace.
 			if row, ok := historyRow(rctx, r, re.Failed.RunID); ok {
 				c := s.fromRow(row)
-				c.DatabaseID, c.Source, c.SeenOnSync, c.BeforeSnapshotID = d.DB.ID, req.Source, false, before.Info.ID
+				c.DatabaseID, c.Source, c.SeenOnSync, c.BeforeSnapshotID, c.Issue = d.DB.ID, req.Source, false, before.Info.ID, req.Issue
 				_, _ = s.ws.RecordChange(rctx, c)
 			}
 		}
@@ -243,7 +252,7 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 	}
 	c := s.fromRow(row)
 	c.DatabaseID, c.Source, c.SeenOnSync = d.DB.ID, req.Source, false
-	c.BeforeSnapshotID, c.AfterSnapshotID = before.Info.ID, afterID
+	c.BeforeSnapshotID, c.AfterSnapshotID, c.Issue = before.Info.ID, afterID, req.Issue
 	stored, err := s.ws.RecordChange(rctx, c)
 	if err != nil {
 		return workspace.Change{}, err
@@ -350,7 +359,7 @@ func (s *Service) fromRow(row migrate.HistoryRow) workspace.Change {
 		RunID: row.RunID, Version: row.Version, Type: string(row.Type), Status: row.Status, Description: row.Description,
 		Checksum: row.Checksum, Source: src, AppliedBy: row.AppliedBy, Host: row.Host, Duration: time.Duration(row.DurationMS) * time.Millisecond,
 		Statement: row.Statement, Error: row.Error, SQLState: row.SQLState, FailedStatement: row.FailedStatement, FailedLine: row.FailedLine,
-		SeenOnSync: true, AppliedAt: row.StartedAt,
+		SeenOnSync: true, AppliedAt: row.StartedAt, Issue: row.Issue,
 	}
 }
 

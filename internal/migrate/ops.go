@@ -62,6 +62,7 @@ func (r *Runner) dryRun(ctx context.Context, migs []Migration, opts ApplyOptions
 type BaselineOptions struct {
 	Version     string // required: the version the database is already at
 	Description string // default "baseline"
+	Issue       int    // the issue rolling the baseline out (0: none)
 }
 
 // Validate checks the options and fills defaults.
@@ -90,7 +91,7 @@ func (r *Runner) Baseline(ctx context.Context, opts BaselineOptions) error {
 		if err := checkBaseline(hist); err != nil {
 			return err
 		}
-		m := &Migration{FileName: FileName{Version: MustParseVersion(opts.Version), Type: TypeBaseline, Description: opts.Description}, Source: SourceBaseline, Checksum: ""}
+		m := &Migration{FileName: FileName{Version: MustParseVersion(opts.Version), Type: TypeBaseline, Description: opts.Description}, Source: SourceBaseline, Checksum: "", Issue: opts.Issue}
 		if _, err := ws.conn.Exec(ctx, r.insertSQL(m, newRunID(), StatusDone, true, 0, "clock_timestamp()")); err != nil {
 			return fmt.Errorf("record the baseline: %w", err)
 		}

@@ -17,10 +17,10 @@ const (
 // altered when anything Dump renders for it differs: its columns, indexes,
 // constraints, triggers, policies, comments, owner or privileges.
 type Change struct {
-	Action string
-	Kind   string
-	Schema string
-	Name   string
+	Action string `json:"action"` // added, dropped, altered
+	Kind   string `json:"kind"`
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
 }
 
 // unit is one top-level object's share of the DDL.

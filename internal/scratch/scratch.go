@@ -5,8 +5,6 @@ package scratch
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -32,11 +30,10 @@ type DB struct {
 // Create creates an empty database (from template0) on the server serverURL
 // points to; the role must be allowed to create databases.
 func Create(ctx context.Context, serverURL string) (*DB, error) {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("scratch: name: %w", err)
+	name, err := randomName("tidemark_scratch_")
+	if err != nil {
+		return nil, err
 	}
-	name := "tidemark_scratch_" + hex.EncodeToString(b)
 	conn, err := pg.ConnectURL(ctx, serverURL)
 	if err != nil {
 		return nil, fmt.Errorf("scratch: connect to the scratch server: %w", err)
@@ -45,13 +42,7 @@ func Create(ctx context.Context, serverURL string) (*DB, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
 		return nil, fmt.Errorf("scratch: create database %s: %w", name, err)
 	}
-	u, err := url.Parse(serverURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		// Keyword/value DSN: append the database.
-		return &DB{URL: serverURL + " dbname=" + name, Name: name, server: serverURL}, nil
-	}
-	u.Path = "/" + name
-	return &DB{URL: u.String(), Name: name, server: serverURL}, nil
+	return &DB{URL: dbURL(serverURL, name), Name: name, server: serverURL}, nil
 }
 
 // Drop drops the database (terminating sessions still connected to it).
