@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/review"
-	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -388,8 +386,8 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	if res != nil {
 		out.PolicyName, out.Catalog = res.Policy.Name, res.Target
 	}
-	var se *sqlparse.SyntaxError
-	if errors.As(err, &se) {
+	if res != nil && res.Syntax != nil {
+		se := res.Syntax
 		out.SyntaxError = &SyntaxError{Message: se.Message, Line: se.Line, Column: se.Column}
 		out.Errors = 1
 		return out, nil
@@ -397,20 +395,17 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	if err != nil {
 		return ReviewResult{}, fail(err)
 	}
-	lines := sqlparse.NewLineIndex(req.SQL)
-	for _, a := range res.Advice {
-		out.Advice = append(out.Advice, adviceOut(req.SQL, lines, a))
+	for _, f := range res.Findings() {
+		out.Advice = append(out.Advice, adviceOut(f))
 	}
 	out.Errors, out.Warnings, out.Statements = res.Counts[review.Error], res.Counts[review.Warning], len(res.Statements)
 	return out, nil
 }
 
-// adviceOut converts an engine advice, with the end of its highlight.
-func adviceOut(src string, lines sqlparse.LineIndex, a review.Advice) Advice {
-	out := Advice{Rule: a.Rule, Level: string(a.Level), Title: a.Title, Message: a.Message, Line: a.Line, Column: a.Column,
-		StatementLine: a.Statement.Line}
-	out.EndLine, out.EndColumn = a.EndPosition(src, lines)
-	return out
+// adviceOut converts a finding, with the end of its highlight.
+func adviceOut(f livereview.Finding) Advice {
+	return Advice{Rule: f.Rule, Level: string(f.Level), Title: f.Title, Message: f.Message, Line: f.Line, Column: f.Column,
+		EndLine: f.EndLine, EndColumn: f.EndColumn, StatementLine: f.Statement.Line}
 }
 
 func payloadOut(p review.Payload) RulePayload {

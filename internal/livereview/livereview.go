@@ -20,6 +20,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -216,10 +217,37 @@ type Outcome struct {
 	Policy *review.Policy
 	// Target describes the catalog used ("" when none).
 	Target string
+	// Syntax is where the parser gave up when the script does not parse
+	// (Review returns it as its error too); Result is nil then.
+	Syntax *sqlparse.SyntaxError
+	sql    string
+}
+
+// Finding is an advice with the end of what an editor highlights for it
+// (1-based line, column in characters).
+type Finding struct {
+	review.Advice
+	EndLine, EndColumn int
+}
+
+// Findings returns the advice, each with the end of its highlight: the end
+// of its statement, or of its line for advice about the whole script.
+func (o *Outcome) Findings() []Finding {
+	if o == nil || o.Result == nil {
+		return nil
+	}
+	lines := sqlparse.NewLineIndex(o.sql)
+	out := make([]Finding, 0, len(o.Advice))
+	for _, a := range o.Advice {
+		f := Finding{Advice: a}
+		f.EndLine, f.EndColumn = a.EndPosition(o.sql, lines)
+		out = append(out, f)
+	}
+	return out
 }
 
 // Review reviews req.SQL. A script that does not parse gives a
-// *sqlparse.SyntaxError.
+// *sqlparse.SyntaxError, also in the outcome's Syntax.
 func (r *Reviewer) Review(ctx context.Context, req Request) (*Outcome, error) {
 	envID := req.EnvironmentID
 	if req.DatabaseID != "" && envID == "" {
@@ -244,8 +272,9 @@ func (r *Reviewer) Review(ctx context.Context, req Request) (*Outcome, error) {
 	}
 	res, err := r.reg.Review(ctx, req.SQL, t.Options(pol))
 	if err != nil {
+		errors.As(err, &out.Syntax)
 		return out, err
 	}
-	out.Result = res
+	out.Result, out.sql = res, req.SQL
 	return out, nil
 }

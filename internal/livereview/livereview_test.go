@@ -230,8 +230,22 @@ func TestReviewScript(t *testing.T) {
 			t.Errorf("advice %v lacks %s", found(prod), want)
 		}
 	}
-	if prod.Target != "" || prod.Policy.Name != review.TemplateAdvanced || !prod.HasErrors() {
+	if prod.Target != "" || prod.Policy.Name != review.TemplateAdvanced || !prod.HasErrors() || prod.Syntax != nil {
 		t.Fatalf("target %q policy %q", prod.Target, prod.Policy.Name)
+	}
+	// Each finding's highlight ends where its statement does:
+	// "CREATE TABLE t(a int)" ends before column 22.
+	fs := prod.Findings()
+	if len(fs) != len(prod.Advice) {
+		t.Fatalf("%d findings for %d advice", len(fs), len(prod.Advice))
+	}
+	for _, f := range fs {
+		if f.Rule == "table.require-pk" && (f.Line != 1 || f.Column != 1 || f.EndLine != 1 || f.EndColumn != 22 || f.Statement.Line != 1) {
+			t.Fatalf("table.require-pk finding: %+v", f)
+		}
+		if f.Rule == "statement.where.require.update-delete" && f.Line == 4 && (f.EndLine != 4 || f.EndColumn != 14) {
+			t.Fatalf("DELETE finding ends at %d:%d", f.EndLine, f.EndColumn)
+		}
 	}
 	// Test uses basic: fewer rules, the key rule among them.
 	test, err := f.rev.Review(ctx, livereview.Request{SQL: badScript, EnvironmentID: "test"})
@@ -242,10 +256,13 @@ func TestReviewScript(t *testing.T) {
 		t.Fatalf("basic advice %v vs advanced %v", found(test), found(prod))
 	}
 	// A syntax error is the parser's, with its position.
-	_, err = f.rev.Review(ctx, livereview.Request{SQL: "SELECT 1;\nCREATE TABLEX t();", EnvironmentID: "prod"})
+	bad, err := f.rev.Review(ctx, livereview.Request{SQL: "SELECT 1;\nCREATE TABLEX t();", EnvironmentID: "prod"})
 	var se *sqlparse.SyntaxError
 	if !errors.As(err, &se) || se.Line != 2 || se.Column != 8 || !strings.Contains(se.Message, "TABLEX") {
 		t.Fatalf("syntax error: %v", err)
+	}
+	if bad == nil || bad.Syntax != se || bad.Policy.Name != review.TemplateAdvanced || bad.Findings() != nil {
+		t.Fatalf("outcome of a script that does not parse: %+v", bad)
 	}
 	empty, err := f.rev.Review(ctx, livereview.Request{SQL: "", EnvironmentID: "prod"})
 	if err != nil || len(empty.Advice) != 0 {
