@@ -177,14 +177,7 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 	if chk, err := svc.Check(ctx, change.Request{DatabaseID: d.ID, Statement: "CREATE TABLE x (id int);"}); err != nil || chk.NeedsConfirm {
 		t.Fatalf("check of a harmless change in Test = %+v, %v", chk, err)
 	}
-	drop := change.Request{DatabaseID: d.ID, Version: "1", Type: "ddl", Statement: "DROP TABLE tmp;"}
-	if _, err := svc.Apply(ctx, drop, nil); field(t, err).Field != "confirm" {
-		t.Fatalf("unconfirmed drop: %v", err)
-	}
-	drop.Confirm = true
-	if _, err := svc.Apply(ctx, drop, nil); err != nil {
-		t.Fatal(err)
-	}
+	confirmed(t, svc, change.Request{DatabaseID: d.ID, Version: "1", Type: "ddl", Statement: "DROP TABLE tmp;"}, "line 1: DROP TABLE")
 	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 'tmp'"); n != 0 {
 		t.Fatal("the confirmed drop did not run")
 	}
@@ -211,6 +204,21 @@ func TestBaseline(t *testing.T) {
 	}
 }
 
+// confirmed applies req: refused without Confirm (the message saying why),
+// applied with it.
+func confirmed(t *testing.T, svc *change.Service, req change.Request, why string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := svc.Apply(ctx, req, nil)
+	if ue := field(t, err); ue.Field != "confirm" || !strings.Contains(ue.Message, why) {
+		t.Fatalf("unconfirmed: %+v, want %q", ue, why)
+	}
+	req.Confirm = true
+	if _, err := svc.Apply(ctx, req, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestProductionNeedsConfirmation(t *testing.T) {
 	f, svc, d, u := setup(t, "")
 	d = f.Production(t, d)
@@ -219,15 +227,7 @@ func TestProductionNeedsConfirmation(t *testing.T) {
 	if err != nil || !chk.Production || !chk.NeedsConfirm || len(chk.Destructive) != 0 || chk.Environment.ID != "prod" {
 		t.Fatalf("check = %+v, %v", chk, err)
 	}
-	req := change.Request{DatabaseID: d.ID, Version: "1", Type: "ddl", Statement: "CREATE TABLE p (id int);"}
-	_, err = svc.Apply(ctx, req, nil)
-	if ue := field(t, err); ue.Field != "confirm" || !strings.Contains(ue.Message, "production environment") {
-		t.Fatalf("error = %+v", ue)
-	}
-	req.Confirm = true
-	if _, err := svc.Apply(ctx, req, nil); err != nil {
-		t.Fatal(err)
-	}
+	confirmed(t, svc, change.Request{DatabaseID: d.ID, Version: "1", Type: "ddl", Statement: "CREATE TABLE p (id int);"}, "production environment")
 	if n := count(t, u, "SELECT count(*) FROM pg_tables WHERE tablename = 'p'"); n != 1 {
 		t.Fatal("the confirmed change did not run")
 	}
