@@ -10,10 +10,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/migrate"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
 // migrateFlags are shared by the migrate subcommands.
@@ -225,10 +225,7 @@ failed at that statement and must be resolved.`,
 			}
 			if runErr != nil {
 				out.Error = &errorOutput{Message: runErr.Error()}
-				var pe *pgconn.PgError
-				if errors.As(runErr, &pe) {
-					out.Error.SQLState = pe.Code
-				}
+				out.Error.SQLState = usererr.From(runErr).SQLState
 				var re *migrate.RunError
 				if errors.As(runErr, &re) {
 					out.Error.Failed = re.Failed
