@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +9,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
-	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 // compareFixture is an app with the pgtest server registered as an instance
@@ -90,282 +87,109 @@ func findStatement(r CompareResult, sub string) (CompareStatement, bool) {
 	return CompareStatement{}, false
 }
 
-func TestCompareDatabasesPlansValidatesAndWarns(t *testing.T) {
-	f := newCompareFixture(t, true, map[string]string{"a": baseDDL, "b": changeDDL})
+// TestCompareBinding: CompareService maps its sides into compare.Request,
+// the result into the wire types (statements with hazards and timeouts in
+// milliseconds, both sides' DDL, the script, validation, unsupported objects
+// by side), the steps into progress events and failures into wire errors;
+// and its scratch setting decides where SQL is loaded. The comparisons
+// themselves are tested in internal/compare.
+func TestCompareBinding(t *testing.T) {
+	f := newCompareFixture(t, true, map[string]string{
+		"a":    baseDDL + " CREATE RULE items_keep AS ON DELETE TO public.items DO INSTEAD NOTHING;",
+		"b":    changeDDL,
+		"from": "CREATE DOMAIN public.amount AS integer; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);",
+		"to":   "CREATE DOMAIN public.amount AS bigint; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);",
+	})
 	cs := f.h.app.Compare()
+	if st, err := cs.Settings(); err != nil || st.ScratchInstanceID != f.inst.ID {
+		t.Fatalf("settings %+v, %v", st, err)
+	}
 
-	r, err := cs.Compare(CompareRequest{Source: f.db("a"), Target: f.db("b")})
+	r, err := cs.Compare(CompareRequest{Source: f.db("a"), Target: f.db("b"), Online: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Identical || r.Validation.Status != ValidationValidated || len(r.Validation.Refusals) != 0 {
-		t.Fatalf("result: identical=%v validation=%+v", r.Identical, r.Validation)
+	if r.Identical || !r.Online || r.Validation.Status != ValidationValidated || r.Validation.Refusals == nil || r.Notes == nil || r.ColumnOrder == nil ||
+		!strings.HasPrefix(r.SourceLabel, "Local / ") || !strings.HasPrefix(r.TargetLabel, "Local / ") {
+		t.Fatalf("result: %+v", r)
 	}
 	add, ok := findStatement(r, "ADD COLUMN price numeric")
-	if !ok || !add.Transactional {
+	if !ok || !add.Transactional || add.Object == "" {
 		t.Fatalf("no transactional ADD COLUMN in %+v", r.Statements)
 	}
-	idx, ok := findStatement(r, "CREATE INDEX items_name_idx")
-	if !ok || !strings.Contains(strings.Join(hazardTypes(idx), ","), "builds_index") {
-		t.Fatalf("index statement %+v (found %v)", idx, ok)
+	idx, ok := findStatement(r, "CREATE INDEX CONCURRENTLY items_name_idx")
+	if !ok || idx.Transactional || idx.LockTimeoutMs <= 0 || idx.StatementTimeoutMs < 0 || !strings.Contains(strings.Join(hazardTypes(idx), ","), "builds_index") {
+		t.Fatalf("online index statement %+v (found %v)", idx, ok)
 	}
-	if !strings.Contains(r.SourceDDL, "CREATE TABLE public.items") || strings.Contains(r.SourceDDL, "price") ||
-		!strings.Contains(r.TargetDDL, "price numeric") || !strings.Contains(r.TargetDDL, "items_name_idx") {
-		t.Fatalf("DDL:\n%s\n---\n%s", r.SourceDDL, r.TargetDDL)
+	if !strings.Contains(r.SourceDDL, "CREATE TABLE public.items") || strings.Contains(r.SourceDDL, "price") || !strings.Contains(r.TargetDDL, "price numeric") ||
+		!strings.Contains(r.Script, "-- hazard builds_index") || !strings.Contains(r.Script, "ADD COLUMN price numeric;") {
+		t.Fatalf("DDL:\n%s\n---\n%s\nscript:\n%s", r.SourceDDL, r.TargetDDL, r.Script)
 	}
-	if !strings.Contains(r.Script, "-- hazard builds_index") || !strings.Contains(r.Script, "ADD COLUMN price numeric;") {
-		t.Fatalf("script:\n%s", r.Script)
+	if len(r.Unsupported) != 1 || r.Unsupported[0].Side != "source" || r.Unsupported[0].Kind != "rule" || r.Unsupported[0].Name == "" {
+		t.Fatalf("unsupported %+v", r.Unsupported)
 	}
-	if !strings.HasPrefix(r.SourceLabel, "Local / ") || r.Unsupported == nil || r.ColumnOrder == nil {
-		t.Fatalf("label %q unsupported %v column order %v", r.SourceLabel, r.Unsupported, r.ColumnOrder)
-	}
-	// One progress task per comparison, through the four steps, finished without error.
 	var steps []string
 	for _, p := range f.h.progress() {
 		if p.ID == "compare" {
 			steps = append(steps, p.Step)
 		}
 	}
-	want := "Inspecting the source|Inspecting the target|Planning the migration|Validating the plan on a scratch database|Done"
-	if strings.Join(steps, "|") != want {
+	if want := "Inspecting the source|Inspecting the target|Planning the migration|Validating the plan on a scratch database|Done"; strings.Join(steps, "|") != want {
 		t.Fatalf("progress steps %q", steps)
 	}
 
-	// The other way round drops the column and the index: data loss is flagged.
-	back, err := cs.Compare(CompareRequest{Source: f.db("b"), Target: f.db("a")})
-	if err != nil {
+	// A snapshot side (the snapshots the schema sync takes) and pasted SQL
+	// loaded on the scratch server: identical to the database; privileges,
+	// asked for, are left out with a note since a side is SQL.
+	if _, err := f.h.app.Schema().Sync(f.ids["b"]); err != nil {
 		t.Fatal(err)
 	}
-	drop, ok := findStatement(back, "DROP COLUMN price")
-	if !ok || !strings.Contains(strings.Join(hazardTypes(drop), ","), "deletes_data") || back.Validation.Status != ValidationValidated {
-		t.Fatalf("drop column %+v; validation %+v", drop, back.Validation)
-	}
-
-	// Online mode builds the index concurrently, outside a transaction, with timeouts.
-	on, err := cs.Compare(CompareRequest{Source: f.db("a"), Target: f.db("b"), Online: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conc, ok := findStatement(on, "CREATE INDEX CONCURRENTLY")
-	if !ok || conc.Transactional || conc.LockTimeoutMs <= 0 || !on.Online || on.Validation.Status != ValidationValidated {
-		t.Fatalf("online index %+v; validation %+v", conc, on.Validation)
-	}
-}
-
-func TestCompareIdenticalIsEmpty(t *testing.T) {
-	f := newCompareFixture(t, true, map[string]string{"a": changeDDL, "b": changeDDL})
-	r, err := f.h.app.Compare().Compare(CompareRequest{Source: f.db("a"), Target: f.db("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.Identical || len(r.Statements) != 0 || r.Validation.Status != ValidationValidated || r.SourceDDL != r.TargetDDL {
-		t.Fatalf("identical: %+v", r)
-	}
-	if !strings.Contains(r.Script, "No changes") {
-		t.Fatalf("script %q", r.Script)
-	}
-}
-
-func TestCompareWithoutScratchServer(t *testing.T) {
-	f := newCompareFixture(t, false, map[string]string{"a": baseDDL, "b": changeDDL})
-	cs := f.h.app.Compare()
-	// Two databases still compare; validation is skipped, saying how to enable it.
-	r, err := cs.Compare(CompareRequest{Source: f.db("a"), Target: f.db("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Validation.Status != ValidationSkipped || !strings.Contains(r.Validation.Reason, "start the sample instance") || len(r.Statements) == 0 {
-		t.Fatalf("validation %+v, %d statements", r.Validation, len(r.Statements))
-	}
-	// SQL needs a scratch database to load into: a clear error.
-	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, SQL: baseDDL}, Target: f.db("b")})
-	if ue := userErr(t, err); ue.Field != "source" || !strings.Contains(ue.Message, "start the sample instance") {
-		t.Fatalf("no scratch: %+v", ue)
-	}
-	if st, _ := cs.Settings(); st.ScratchInstanceID != "" {
-		t.Fatalf("settings %+v", st)
-	}
-}
-
-func TestCompareFileSideThroughScratchServer(t *testing.T) {
-	f := newCompareFixture(t, true, map[string]string{"b": changeDDL})
-	cs := f.h.app.Compare()
-	path := filepath.Join(t.TempDir(), "items.sql")
-	if err := os.WriteFile(path, []byte(baseDDL+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	r, err := cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, Path: path}, Target: f.db("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := findStatement(r, "ADD COLUMN price"); !ok || r.SourceLabel != "items.sql" || r.Validation.Status != ValidationValidated {
-		t.Fatalf("file side: %+v", r)
-	}
-	// Pasted SQL wins over the path and is labelled as such; identical to the database.
-	r, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, SQL: changeDDL, Path: path}, Target: f.db("b")})
-	if err != nil || !r.Identical || r.SourceLabel != "pasted SQL" {
-		t.Fatalf("pasted: %+v %v", r, err)
-	}
-	// An unparseable file: PostgreSQL's message, the file and line, the SQLSTATE.
-	bad := "CREATE TABLE ok (id int);\nCREATE TABEL broken (id int);\n"
-	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = cs.Compare(CompareRequest{Source: f.db("b"), Target: CompareSide{Kind: SideFile, Path: path}})
-	if ue := userErr(t, err); ue.SQLState != "42601" || !strings.HasPrefix(ue.Message, path+":2: syntax error") {
-		t.Fatalf("bad file: %+v", ue)
-	}
-	// No scratch database is left behind.
-	c := pgtest.Conn(t, pgsrv.AdminURL)
-	var n int
-	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM pg_database WHERE datname LIKE 'tidemark_scratch_%'").Scan(&n); err != nil || n != 0 {
-		t.Fatalf("scratch databases left: %d %v", n, err)
-	}
-	// A missing file names the side.
-	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, Path: filepath.Join(t.TempDir(), "nope.sql")}, Target: f.db("b")})
-	if ue := userErr(t, err); ue.Field != "source" || !strings.Contains(ue.Message, "no such file") {
-		t.Fatalf("missing file: %+v", ue)
-	}
-}
-
-func TestCompareScratchServerWithoutCreateDB(t *testing.T) {
-	f := newCompareFixture(t, false, map[string]string{"b": changeDDL})
-	pgtest.MustExec(t, pgsrv.AdminURL, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tm_nocreate') THEN CREATE ROLE tm_nocreate LOGIN; END IF; END $$")
-	in := pgInput(t, "Weak")
-	in.User = "tm_nocreate"
-	weak, err := f.h.app.Instances().Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := f.h.app.Compare()
-	if st, err := cs.SetScratchInstance(weak.ID); err != nil || st.ScratchInstanceID != weak.ID {
-		t.Fatalf("set scratch: %+v %v", st, err)
-	}
-	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, SQL: baseDDL}, Target: f.db("b")})
-	ue := userErr(t, err)
-	if ue.SQLState != "42501" || !strings.Contains(ue.Message, "pasted SQL into a scratch database on Weak") || !strings.Contains(ue.Message, "permission denied to create database") {
-		t.Fatalf("no CREATEDB: %+v", ue)
-	}
-	// Two databases still compare; the validation that could not run is said to be skipped, with why.
-	r, err := cs.Compare(CompareRequest{Source: f.db("b"), Target: f.db("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Validation.Status != ValidationSkipped || !strings.Contains(r.Validation.Reason, "could not be validated on Weak") {
-		t.Fatalf("validation %+v", r.Validation)
-	}
-	// The failed comparison finished its progress task with the error.
-	var last Progress
-	for _, p := range f.h.progress() {
-		if p.ID == "compare" && p.Error != "" {
-			last = p
-		}
-	}
-	if !last.Finished || !strings.Contains(last.Error, "SQLSTATE 42501") {
-		t.Fatalf("progress %+v", last)
-	}
-}
-
-func TestCompareRefusalSurfacesTheEngine(t *testing.T) {
-	// A domain whose base type changes must be dropped and re-created, and a
-	// table column uses it: the engine refuses rather than lose the table.
-	from := "CREATE DOMAIN public.amount AS integer; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);"
-	to := "CREATE DOMAIN public.amount AS bigint; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);"
-	f := newCompareFixture(t, true, map[string]string{"a": from, "b": to})
-	r, err := f.h.app.Compare().Compare(CompareRequest{Source: f.db("a"), Target: f.db("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Validation.Status != ValidationRefused || len(r.Validation.Refusals) == 0 || len(r.Statements) != 0 || r.Script != "" || r.Identical {
-		t.Fatalf("refusal: %+v", r)
-	}
-	found := false
-	for _, x := range r.Validation.Refusals {
-		if strings.Contains(x.Object, "orders") && strings.Contains(x.Reason, "amount") {
-			found = true
-		}
-	}
-	if !found {
-		t.Fatalf("refusals %+v do not name the table and its cause", r.Validation.Refusals)
-	}
-	if !strings.Contains(r.TargetDDL, "bigint") {
-		t.Fatalf("the DDL of both sides is still shown: %q", r.TargetDDL)
-	}
-}
-
-func TestCompareSnapshotSide(t *testing.T) {
-	f := newCompareFixture(t, true, map[string]string{"a": baseDDL, "b": changeDDL})
-	ctx := context.Background()
-	// Snapshot database a as the schema sync stores it: the model as JSON.
-	d, err := f.h.app.ws.GetDatabase(ctx, f.ids["a"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := pgtest.Conn(t, pgsrv.DBURL(d.Name))
-	res, err := catalog.Inspect(ctx, c, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, _ := json.Marshal(res.Schema)
-	info, err := f.h.app.ws.AddSnapshot(ctx, workspace.Snapshot{SnapshotInfo: workspace.SnapshotInfo{DatabaseID: d.ID, Fingerprint: res.Fingerprint,
-		Unsupported: []workspace.SnapshotObject{{Kind: "rule", Schema: "public", Name: "r1", Detail: "rule r1 on items"}}}, Model: model})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := f.h.app.Compare()
-	snaps, err := cs.Snapshots(d.ID)
-	if err != nil || len(snaps) != 1 || snaps[0].ID != info.ID || snaps[0].TakenAt == "" {
+	snaps, err := cs.Snapshots(f.ids["b"])
+	if err != nil || len(snaps) != 1 || snaps[0].ID == "" || snaps[0].DatabaseID != f.ids["b"] || snaps[0].TakenAt == "" || snaps[0].Fingerprint == "" {
 		t.Fatalf("snapshots %+v %v", snaps, err)
 	}
-	// The database changes after the snapshot: comparing the snapshot with the database shows it.
-	pgtest.MustExec(t, pgsrv.DBURL(d.Name), "ALTER TABLE public.items ADD COLUMN price numeric")
-	r, err := cs.Compare(CompareRequest{Source: CompareSide{Kind: SideSnapshot, SnapshotID: info.ID}, Target: f.db("a")})
-	if err != nil {
-		t.Fatal(err)
+	same, err := cs.Compare(CompareRequest{Source: CompareSide{Kind: SideSnapshot, SnapshotID: snaps[0].ID}, Target: CompareSide{Kind: SideFile, SQL: changeDDL}, IncludePrivileges: true})
+	if err != nil || !same.Identical || len(same.Statements) != 0 || same.Statements == nil || !strings.Contains(same.SourceLabel, "snapshot") ||
+		same.TargetLabel != "pasted SQL" || len(same.Notes) == 0 || !strings.Contains(same.Script, "No changes") {
+		t.Fatalf("snapshot vs pasted SQL: %+v, %v", same, err)
 	}
-	if _, ok := findStatement(r, "ADD COLUMN price"); !ok || r.Validation.Status != ValidationValidated || !strings.Contains(r.SourceLabel, "snapshot") {
-		t.Fatalf("snapshot vs database: %+v", r)
-	}
-	if len(r.Unsupported) != 1 || r.Unsupported[0].Side != "source" || r.Unsupported[0].Name != "r1" {
-		t.Fatalf("unsupported %+v", r.Unsupported)
-	}
-	// A whole inspection result stored as the model works as well.
-	full, _ := json.Marshal(res)
-	info2, err := f.h.app.ws.AddSnapshot(ctx, workspace.Snapshot{SnapshotInfo: workspace.SnapshotInfo{DatabaseID: d.ID, Fingerprint: res.Fingerprint}, Model: full})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideSnapshot, SnapshotID: info2.ID}, Target: CompareSide{Kind: SideSnapshot, SnapshotID: info.ID}})
-	if err != nil || !r.Identical {
-		t.Fatalf("snapshot vs same snapshot: %+v %v", r, err)
-	}
-	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideSnapshot, SnapshotID: "nope"}, Target: f.db("a")})
-	if ue := userErr(t, err); !strings.Contains(ue.Message, "snapshot") {
-		t.Fatalf("unknown snapshot: %+v", ue)
-	}
-}
 
-func TestCompareBadRequests(t *testing.T) {
-	h := newApp(t, "", false)
-	cs := h.app.Compare()
-	for _, tc := range []struct {
-		req   CompareRequest
-		field string
-		msg   string
-	}{
-		{CompareRequest{}, "source", "choose the source"},
-		{CompareRequest{Source: CompareSide{Kind: SideDatabase, DatabaseID: "x"}, Target: CompareSide{Kind: "table"}}, "target", `unknown target kind "table"`},
-		{CompareRequest{Source: CompareSide{Kind: SideFile, SQL: "  "}, Target: CompareSide{Kind: SideDatabase, DatabaseID: "x"}}, "source", "paste SQL"},
-		{CompareRequest{Source: CompareSide{Kind: SideDatabase, DatabaseID: "x"}, Target: CompareSide{Kind: SideSnapshot}}, "target", "choose the target snapshot"},
-	} {
-		_, err := cs.Compare(tc.req)
-		if ue := userErr(t, err); ue.Field != tc.field || !strings.Contains(ue.Message, tc.msg) {
-			t.Errorf("%+v: %+v", tc.req, ue)
-		}
+	// A refused plan offers neither statements nor a script.
+	ref, err := cs.Compare(CompareRequest{Source: f.db("from"), Target: f.db("to")})
+	if err != nil || ref.Validation.Status != ValidationRefused || len(ref.Validation.Refusals) == 0 || ref.Validation.Refusals[0].Reason == "" ||
+		len(ref.Statements) != 0 || ref.Script != "" || ref.Identical || !strings.Contains(ref.TargetDDL, "bigint") {
+		t.Fatalf("refusal: %+v, %v", ref, err)
 	}
-	_, err := cs.Compare(CompareRequest{Source: CompareSide{Kind: SideDatabase, DatabaseID: "missing"}, Target: CompareSide{Kind: SideDatabase, DatabaseID: "missing"}})
-	if ue := userErr(t, err); !strings.Contains(ue.Message, "source database") {
-		t.Fatalf("unknown database: %+v", ue)
+
+	// Failures: a rejected SQL side with PostgreSQL's SQLSTATE (and the
+	// progress task finished with it), a bad request naming its field.
+	_, err = cs.Compare(CompareRequest{Source: f.db("b"), Target: CompareSide{Kind: SideFile, SQL: "SELECT 1;\nCREATE TABEL broken (id int);"}})
+	if ue := userErr(t, err); ue.SQLState != "42601" || !strings.HasPrefix(ue.Message, "pasted SQL:2: syntax error") {
+		t.Fatalf("rejected SQL: %+v", ue)
+	}
+	ev := f.h.progress()
+	if last := ev[len(ev)-1]; last.ID != "compare" || !last.Finished || !strings.Contains(last.Error, "42601") {
+		t.Fatalf("last progress %+v", last)
+	}
+	if _, err := cs.Compare(CompareRequest{Target: f.db("b")}); userErr(t, err).Field != "source" {
+		t.Fatalf("no source: %v", err)
+	}
+
+	// Without a scratch server (no instance chosen, the sample stopped) the
+	// databases still compare, unvalidated, and SQL cannot be loaded.
+	if st, err := cs.SetScratchInstance(""); err != nil || st.ScratchInstanceID != "" {
+		t.Fatalf("clear scratch: %+v %v", st, err)
+	}
+	if st, _ := cs.Settings(); st.ScratchInstanceID != "" {
+		t.Fatalf("settings after clearing %+v", st)
+	}
+	r, err = cs.Compare(CompareRequest{Source: f.db("a"), Target: f.db("b")})
+	if err != nil || r.Validation.Status != ValidationSkipped || !strings.Contains(r.Validation.Reason, "start the sample instance") || len(r.Statements) == 0 {
+		t.Fatalf("without scratch: %+v, %v", r.Validation, err)
+	}
+	_, err = cs.Compare(CompareRequest{Source: CompareSide{Kind: SideFile, SQL: baseDDL}, Target: f.db("b")})
+	if ue := userErr(t, err); ue.Field != "source" || !strings.Contains(ue.Message, "start the sample instance") {
+		t.Fatalf("SQL without scratch: %+v", ue)
 	}
 	if _, err := cs.SetScratchInstance("missing"); err == nil {
 		t.Fatal("an unknown scratch instance was accepted")

@@ -1,18 +1,12 @@
 package app
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/tidemark-dev/tidemark/internal/catalog"
-	"github.com/tidemark-dev/tidemark/internal/pgtest"
-	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 func ruleOf(t *testing.T, p Policy, id string) PolicyRule {
@@ -197,8 +191,14 @@ func TestReviewSavePolicyValidates(t *testing.T) {
 
 const badScript = "CREATE TABLE t(a int);\nUPDATE t SET a = 1;\n\nDELETE FROM t;\n"
 
-func TestReviewFindsRulesAndLines(t *testing.T) {
-	rs := newApp(t, "", false).app.Review()
+// TestReviewBinding: ReviewService maps a request into livereview (the
+// environment, or the database's), the outcome into advice with its
+// highlight, counts, the policy and catalog used, a syntax error into data
+// and other failures into wire errors. What is found, and against which
+// catalog, is tested in internal/livereview.
+func TestReviewBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	rs := h.app.Review()
 	res, err := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "prod"})
 	if err != nil {
 		t.Fatal(err)
@@ -209,50 +209,40 @@ func TestReviewFindsRulesAndLines(t *testing.T) {
 			t.Errorf("advice %v lacks %s", got, want)
 		}
 	}
-	if res.Statements != 3 || res.Errors < 3 || res.Warnings == 0 || res.SyntaxError != nil || res.PolicyName != "advanced" {
+	if res.Statements != 3 || res.Errors < 3 || res.Warnings == 0 || res.Errors+res.Warnings != len(res.Advice) || res.SyntaxError != nil || res.PolicyName != "advanced" || res.Catalog != "" {
 		t.Fatalf("result: %d statements, %d errors, %d warnings, %+v, policy %q", res.Statements, res.Errors, res.Warnings, res.SyntaxError, res.PolicyName)
 	}
 	for _, a := range res.Advice {
-		if a.Rule == "table.require-pk" {
-			// the advice spans its statement: "CREATE TABLE t(a int)" ends before column 22
-			if a.Column != 1 || a.EndLine != 1 || a.EndColumn != 22 || a.StatementLine != 1 || a.Title == "" || a.Message == "" || a.Level != "error" {
-				t.Fatalf("table.require-pk advice: %+v", a)
-			}
+		// the advice spans its statement: "CREATE TABLE t(a int)" ends before column 22
+		if a.Rule == "table.require-pk" && (a.Column != 1 || a.EndLine != 1 || a.EndColumn != 22 || a.StatementLine != 1 || a.Title == "" || a.Message == "" || a.Level != "error") {
+			t.Fatalf("table.require-pk advice: %+v", a)
 		}
 	}
 
-	// Test uses basic: the style rules are off there.
-	basic, err := rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(basic.Advice) >= len(res.Advice) || !has(found(basic), "table.require-pk@1") {
-		t.Fatalf("basic advice %v vs advanced %v", found(basic), got)
-	}
-
-	// Turning the rule off in the policy removes its advice.
-	p, _ := rs.Policy("prod")
-	setRule(&p, "table.require-pk", "off", nil)
-	if _, err := rs.SavePolicy("prod", p); err != nil {
-		t.Fatal(err)
-	}
-	res, _ = rs.Review(ReviewRequest{SQL: badScript, EnvironmentID: "prod"})
-	if has(found(res), "table.require-pk@1") {
-		t.Fatalf("rule turned off still reports: %v", found(res))
-	}
-
-	// Syntax errors come back as data with their position.
+	// Syntax errors come back as data with their position; empty input is clean, never null.
 	res, err = rs.Review(ReviewRequest{SQL: "SELECT 1;\nCREATE TABLEX t();", EnvironmentID: "prod"})
-	if err != nil || res.SyntaxError == nil || res.SyntaxError.Line != 2 || res.SyntaxError.Column != 8 || !strings.Contains(res.SyntaxError.Message, "TABLEX") {
-		t.Fatalf("syntax error: %+v %v", res.SyntaxError, err)
+	if err != nil || res.SyntaxError == nil || res.SyntaxError.Line != 2 || res.SyntaxError.Column != 8 || !strings.Contains(res.SyntaxError.Message, "TABLEX") ||
+		res.Errors != 1 || res.Advice == nil || res.PolicyName != "advanced" {
+		t.Fatalf("syntax error: %+v %v", res, err)
 	}
-	// Empty input is clean, never null.
-	res, err = rs.Review(ReviewRequest{SQL: "", EnvironmentID: "prod"})
-	if err != nil || res.Advice == nil || len(res.Advice) != 0 {
+	if res, err = rs.Review(ReviewRequest{SQL: "", EnvironmentID: "prod"}); err != nil || res.Advice == nil || len(res.Advice) != 0 {
 		t.Fatalf("empty: %+v %v", res, err)
 	}
 	if _, err := rs.Review(ReviewRequest{SQL: "SELECT 1"}); userErr(t, err).Field != "environmentId" {
 		t.Fatalf("no environment: %v", err)
+	}
+
+	// Against a database: its catalog, and its environment's policy.
+	dbID, dbURL := registerDB(t, h, "test", "CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
+	live, err := rs.Review(ReviewRequest{SQL: "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n", DatabaseID: dbID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(found(live), "table.require-pk@1") || !strings.Contains(live.Catalog, strings.TrimPrefix(mustParse(t, dbURL).Path, "/")) || live.PolicyName != "basic" {
+		t.Fatalf("against the database: %v (catalog %q, policy %q)", found(live), live.Catalog, live.PolicyName)
+	}
+	if _, err := rs.Review(ReviewRequest{SQL: "SELECT 1;", DatabaseID: "missing"}); !strings.Contains(userErr(t, err).Message, "not found") {
+		t.Fatalf("unknown database: %v", err)
 	}
 }
 
@@ -314,18 +304,10 @@ func TestReviewPolicyYAMLRoundTrip(t *testing.T) {
 		t.Fatalf("import without path: %v", err)
 	}
 
-	// Bad files are refused with the reason, and nothing changes.
-	for yaml, want := range map[string]string{
-		"name: x\nrules:\n  - id: table.require-pkey\n    level: error\n":                          `did you mean "table.require-pk"`,
-		"name: x\nrules:\n  - id: table.require-pk\n    level: loud\n":                             "not one of error, warning, off",
-		"name: x\nrules:\n  - id: naming.table\n    level: error\n    payload:\n      number: 3\n": "naming.table",
-		"name: x\nrulez: []\n": "rulez",
-		"  ":                   "empty",
-	} {
-		_, err := rs.ImportPolicyYAML("prod", yaml)
-		if msg := userErr(t, err).Message; !strings.Contains(msg, want) {
-			t.Errorf("import %q: %q does not mention %q", yaml, msg, want)
-		}
+	// Bad files are refused with the reason (review.ParsePolicy's, tested
+	// there) and the file's name, and nothing changes.
+	if _, err := rs.ImportPolicyYAML("prod", "  "); !strings.Contains(userErr(t, err).Message, "empty") {
+		t.Fatalf("empty import: %v", err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("rules: [{id: nope, level: error}]"), 0o644)
@@ -334,103 +316,5 @@ func TestReviewPolicyYAMLRoundTrip(t *testing.T) {
 	}
 	if still, _ := rs.ExportPolicyYAML("prod"); still != text {
 		t.Fatal("a refused import changed the policy")
-	}
-}
-
-func TestReviewAgainstDatabaseCatalog(t *testing.T) {
-	h := newApp(t, "", false)
-	rs := h.app.Review()
-	inst, err := h.app.Instances().Create(pgInput(t, "Local"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbURL := pgsrv.NewDB(t)
-	pgtest.MustExec(t, dbURL, "CREATE TABLE orders (id bigint PRIMARY KEY, note text); INSERT INTO orders VALUES (1, 'x'); ANALYZE orders")
-	dbName := strings.TrimPrefix(mustParse(t, dbURL).Path, "/")
-	dbs, err := h.app.Instances().Sync(inst.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dbID string
-	for _, d := range dbs {
-		if d.Name == dbName {
-			dbID = d.ID
-		}
-	}
-	if dbID == "" {
-		t.Fatalf("database %s not synced", dbName)
-	}
-	// Dropping the key leaves a table without one: only the catalog knows the table.
-	script := "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n"
-	plain, err := rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if has(found(plain), "table.require-pk@1") || plain.Catalog != "" {
-		t.Fatalf("without a database: %v (catalog %q)", found(plain), plain.Catalog)
-	}
-	live, err := rs.Review(ReviewRequest{SQL: script, DatabaseID: dbID}) // environment: the database's
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !has(found(live), "table.require-pk@1") || !strings.Contains(live.Catalog, dbName) || live.PolicyName != "basic" {
-		t.Fatalf("against %s: %v (catalog %q, policy %q)", dbName, found(live), live.Catalog, live.PolicyName)
-	}
-	// A NOT NULL column without default on a table that has rows fails at rollout.
-	notNull := "ALTER TABLE orders ADD COLUMN customer bigint NOT NULL;\n"
-	noCat, _ := rs.Review(ReviewRequest{SQL: notNull, EnvironmentID: "prod"})
-	withCat, err := rs.Review(ReviewRequest{SQL: notNull, EnvironmentID: "prod", DatabaseID: dbID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(withCat.Advice) <= len(noCat.Advice) {
-		t.Fatalf("the catalog (a table with rows) adds no advice: %v vs %v", found(withCat), found(noCat))
-	}
-	if _, err := rs.Review(ReviewRequest{SQL: script, DatabaseID: "missing"}); !strings.Contains(userErr(t, err).Message, "not found") {
-		t.Fatalf("unknown database: %v", err)
-	}
-}
-
-func TestReviewFallsBackToSnapshotWhenUnreachable(t *testing.T) {
-	h := newApp(t, "", false)
-	rs := h.app.Review()
-	ctx := context.Background()
-	// An instance nobody listens on, with one database record.
-	in := pgInput(t, "Gone")
-	in.Port = closedPort(t)
-	inst, err := h.app.Instances().Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbs, err := h.app.ws.ReplaceDatabases(ctx, inst.ID, []workspace.DatabaseInfo{{Name: "orders_db"}})
-	if err != nil || len(dbs) != 1 {
-		t.Fatalf("databases: %+v %v", dbs, err)
-	}
-	script := "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n"
-	// Never synced: the connection error is the answer.
-	_, err = rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod", DatabaseID: dbs[0].ID})
-	if msg := userErr(t, err).Message; msg == "" {
-		t.Fatal("no error for an unreachable database without a snapshot")
-	}
-	// A schema snapshot taken earlier (from a real database) stands in for it.
-	url := pgsrv.NewDB(t)
-	pgtest.MustExec(t, url, "CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
-	res, err := catalog.Inspect(ctx, pgtest.Conn(t, url), catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := json.Marshal(res.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.app.ws.AddSnapshot(ctx, workspace.Snapshot{SnapshotInfo: workspace.SnapshotInfo{DatabaseID: dbs[0].ID, ServerVersion: res.ServerVersion}, Model: model}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := rs.Review(ReviewRequest{SQL: script, EnvironmentID: "prod", DatabaseID: dbs[0].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !has(found(out), "table.require-pk@1") || !strings.Contains(out.Catalog, "snapshot") || !strings.Contains(out.Catalog, "unreachable") {
-		t.Fatalf("from the snapshot: %v (catalog %q)", found(out), out.Catalog)
 	}
 }
