@@ -42,7 +42,7 @@ func Create(ctx context.Context, serverURL string) (*DB, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
 		return nil, fmt.Errorf("scratch: create database %s: %w", name, err)
 	}
-	return &DB{URL: dbURL(serverURL, name), Name: name, server: serverURL}, nil
+	return &DB{URL: DatabaseURL(serverURL, name), Name: name, server: serverURL}, nil
 }
 
 // Drop drops the database (terminating sessions still connected to it).

@@ -28,7 +28,8 @@ func randomName(prefix string) (string, error) {
 	return prefix + hex.EncodeToString(b), nil
 }
 
-func dbURL(serverURL, name string) string {
+// DatabaseURL is serverURL pointed at database name.
+func DatabaseURL(serverURL, name string) string {
 	u, err := url.Parse(serverURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return serverURL + " dbname=" + name
@@ -75,7 +76,7 @@ func EnsureTemplate(ctx context.Context, serverURL, name, ddl string) (created b
 	dropBuild := func() {
 		_, _ = conn.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
 	}
-	if err := loadAll(ctx, dbURL(serverURL, build), ddl); err != nil {
+	if err := loadAll(ctx, DatabaseURL(serverURL, build), ddl); err != nil {
 		dropBuild()
 		return false, err
 	}
@@ -133,10 +134,10 @@ func Clone(ctx context.Context, serverURL, template string) (*DB, error) {
 		return nil, fmt.Errorf("scratch: connect to the scratch server: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{template}.Sanitize()+" STRATEGY FILE_COPY"); err != nil {
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{template}.Sanitize()+" STRATEGY WAL_LOG"); err != nil {
 		return nil, fmt.Errorf("scratch: clone %s: %w", template, err)
 	}
-	return &DB{URL: dbURL(serverURL, name), Name: name, server: serverURL}, nil
+	return &DB{URL: DatabaseURL(serverURL, name), Name: name, server: serverURL}, nil
 }
 
 // DropTemplates drops the template databases on the server that keep does

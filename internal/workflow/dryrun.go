@@ -15,6 +15,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/schematree"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -95,7 +96,12 @@ type dryRunResult struct {
 	templateCreated bool
 }
 
-// dryRunOn runs the dry run on a scratch server.
+// dryRunOn runs the dry run on a scratch server. The template of the
+// schema's fingerprint is loaded once and kept. A plan that runs in one
+// transaction is applied inside a transaction on the template itself,
+// inspected there and rolled back (nothing persists, no copy is made); a
+// plan with non-transactional statements runs through the migration runner
+// on a clone of the template, which is dropped after.
 func (s *Service) dryRunOn(ctx context.Context, srv scratch.Server, snap *schemasync.Snapshot, typ Type, t *Task) (*dryRunResult, error) {
 	start := time.Now()
 	fp := snap.Info.Fingerprint
@@ -103,6 +109,9 @@ func (s *Service) dryRunOn(ctx context.Context, srv scratch.Server, snap *schema
 	// The template holds the schema without privileges: roles differ
 	// between servers (the same rule as a SQL side of a comparison).
 	ddl := string(catalog.Dump(snap.Schema, catalog.DumpOptions{NoPrivileges: true}))
+	// One dry run per template at a time: a clone needs the template free
+	// of sessions, and dry runs of one schema would wait on each other's
+	// locks anyway.
 	s.mu.Lock()
 	l, ok := s.loading[fp]
 	if !ok {
@@ -111,47 +120,126 @@ func (s *Service) dryRunOn(ctx context.Context, srv scratch.Server, snap *schema
 	}
 	s.mu.Unlock()
 	l.Lock()
+	defer l.Unlock()
 	created, err := scratch.EnsureTemplate(ctx, srv.URL, tpl, ddl)
-	l.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("load the schema on %s: %w", srv.Describe(), err)
 	}
 	defer s.dropUnusedTemplates(context.WithoutCancel(ctx), srv)
-	db, err := scratch.Clone(ctx, srv.URL, tpl)
+	sts, err := sqlparse.Split(t.Statement)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; names are random
-	before, err := s.templateSchema(ctx, fp, db.URL, created)
-	if err != nil {
-		return nil, err
+	transactional := true
+	for _, st := range sts {
+		transactional = transactional && !st.NonTransactional && !st.HasData
 	}
 	res := &dryRunResult{templateCreated: created}
+	if transactional {
+		err = s.dryRunInTx(ctx, scratch.DatabaseURL(srv.URL, tpl), fp, created, sts, res)
+	} else {
+		err = s.dryRunOnClone(ctx, srv, tpl, fp, created, typ, t, res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.elapsed = time.Since(start)
+	return res, nil
+}
+
+// dryRunInTx applies the statements inside a transaction on the template,
+// inspects the result in the same transaction and rolls it back.
+func (s *Service) dryRunInTx(ctx context.Context, url, fp string, created bool, sts []sqlparse.Statement, res *dryRunResult) error {
+	conn, err := pg.ConnectURL(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // the point is to roll back
+	if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '5min'"); err != nil {
+		return err
+	}
+	var path string
+	if err := tx.QueryRow(ctx, "SELECT current_setting('search_path')").Scan(&path); err != nil {
+		return err
+	}
+	before, err := s.cachedSchema(ctx, fp, created, tx)
+	if err != nil {
+		return err
+	}
+	// Inspecting sets its own search_path for the transaction; the plan
+	// runs with the session's, as it will on the target.
+	if _, err := tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", path); err != nil {
+		return err
+	}
+	for i, st := range sts {
+		if _, err := tx.Conn().PgConn().Exec(ctx, st.Text).ReadAll(); err != nil {
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) {
+				return err
+			}
+			line := st.Line
+			if pe.Position > 0 {
+				line = scratch.LineAt(st.Text, int(pe.Position)) + st.Line - 1
+			}
+			msg := pe.Message
+			if pe.Detail != "" {
+				msg += " — " + pe.Detail
+			}
+			res.failure = &Result{Status: CheckError, Title: fmt.Sprintf("Statement %d of %d fails (line %d)", i+1, len(sts), line),
+				Message: msg, SQLState: pe.Code, Line: line, Statement: st.Text}
+			return nil
+		}
+	}
+	after, err := catalog.Inspect(ctx, tx, catalog.Options{NoFingerprint: true})
+	if err != nil {
+		return err
+	}
+	res.objects = schematree.Compare(schematree.New(before), schematree.New(&after.Schema))
+	return nil
+}
+
+// dryRunOnClone runs the plan through the migration runner on a clone of
+// the template (non-transactional statements need their own transactions).
+func (s *Service) dryRunOnClone(ctx context.Context, srv scratch.Server, tpl, fp string, created bool, typ Type, t *Task, res *dryRunResult) error {
+	db, err := scratch.Clone(ctx, srv.URL, tpl)
+	if err != nil {
+		return err
+	}
+	defer db.Drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort; names are random
+	conn, err := pg.ConnectURL(ctx, db.URL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	before, err := s.cachedSchema(ctx, fp, created, conn)
+	if err != nil {
+		return err
+	}
 	typDDL := migrate.TypeDDL
 	if typ == TypeDataChange {
 		typDDL = migrate.TypeDML
 	}
 	r, err := migrate.NewRunner(db.URL, migrate.Options{AppliedBy: "tidemark dry run"})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	_, err = r.ApplyChange(ctx, migrate.Change{Version: t.Version, Type: typDDL, SQL: t.Statement}, migrate.ApplyOptions{MaxAttempts: 1})
-	if err != nil {
-		f := dryRunFailure(err)
-		if f == nil {
-			return nil, err
+	if _, err := r.ApplyChange(ctx, migrate.Change{Version: t.Version, Type: typDDL, SQL: t.Statement}, migrate.ApplyOptions{MaxAttempts: 1}); err != nil {
+		if res.failure = dryRunFailure(err); res.failure == nil {
+			return err
 		}
-		res.failure = f
-		res.elapsed = time.Since(start)
-		return res, nil
+		return nil
 	}
-	after, err := inspect(ctx, db.URL)
+	after, err := catalog.Inspect(ctx, conn, catalog.Options{NoFingerprint: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	res.objects = schematree.Compare(schematree.New(before), schematree.New(after))
-	res.elapsed = time.Since(start)
-	return res, nil
+	res.objects = schematree.Compare(schematree.New(before), schematree.New(&after.Schema))
+	return nil
 }
 
 // dryRunFailure turns the runner's failure into a result naming the
@@ -177,36 +265,23 @@ func dryRunFailure(err error) *Result {
 	return r
 }
 
-// templateSchema is the model of the template a clone was made from:
-// inspected once per fingerprint (from the fresh clone, which is identical)
-// and remembered.
-func (s *Service) templateSchema(ctx context.Context, fp, cloneURL string, created bool) (*catalog.Schema, error) {
+// cachedSchema is the model of a template: inspected once per
+// fingerprint (through q, a session on the template or a fresh clone of
+// it, before the plan runs) and remembered.
+func (s *Service) cachedSchema(ctx context.Context, fp string, created bool, q catalog.Querier) (*catalog.Schema, error) {
 	s.mu.Lock()
 	m, ok := s.templates[fp]
 	s.mu.Unlock()
 	if ok && !created {
 		return &m.schema, nil
 	}
-	sc, err := inspect(ctx, cloneURL)
+	res, err := catalog.Inspect(ctx, q, catalog.Options{NoFingerprint: true})
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	s.templates[fp] = &templateModel{schema: *sc}
+	s.templates[fp] = &templateModel{schema: res.Schema}
 	s.mu.Unlock()
-	return sc, nil
-}
-
-func inspect(ctx context.Context, url string) (*catalog.Schema, error) {
-	conn, err := pg.ConnectURL(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	res, err := catalog.Inspect(ctx, conn, catalog.Options{NoFingerprint: true})
-	if err != nil {
-		return nil, err
-	}
 	return &res.Schema, nil
 }
 
@@ -233,4 +308,20 @@ func (s *Service) dropUnusedTemplates(ctx context.Context, srv scratch.Server) {
 		}
 	}
 	s.mu.Unlock()
+}
+
+// DryRun runs the dry-run check of one task again, on its own, and
+// returns it (the stored checks are not changed: Check re-runs them all).
+func (s *Service) DryRun(ctx context.Context, n int, taskRef string) (Check, error) {
+	is, err := s.Get(ctx, n)
+	if err != nil {
+		return Check{}, err
+	}
+	t := is.Task(taskRef)
+	if t == nil || t.CreateDatabase != nil {
+		return Check{}, usererr.Invalid("task", "issue #%d has no schema or data change task for %q", n, taskRef)
+	}
+	c := s.dryRun(ctx, is, t)
+	c.FinishedAt = time.Now().UTC()
+	return c, nil
 }
