@@ -30,19 +30,7 @@ type DB struct {
 // Create creates an empty database (from template0) on the server serverURL
 // points to; the role must be allowed to create databases.
 func Create(ctx context.Context, serverURL string) (*DB, error) {
-	name, err := randomName("tidemark_scratch_")
-	if err != nil {
-		return nil, err
-	}
-	conn, err := pg.ConnectURL(ctx, serverURL)
-	if err != nil {
-		return nil, fmt.Errorf("scratch: connect to the scratch server: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		return nil, fmt.Errorf("scratch: create database %s: %w", name, err)
-	}
-	return &DB{URL: DatabaseURL(serverURL, name), Name: name, server: serverURL}, nil
+	return create(ctx, serverURL, "template0")
 }
 
 // Drop drops the database (terminating sessions still connected to it).

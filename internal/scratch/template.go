@@ -125,6 +125,11 @@ func exists(ctx context.Context, conn *pgx.Conn, name string) (bool, error) {
 // Clone creates a scratch database as a copy of template (which must have
 // no open sessions).
 func Clone(ctx context.Context, serverURL, template string) (*DB, error) {
+	return create(ctx, serverURL, pgx.Identifier{template}.Sanitize()+" STRATEGY WAL_LOG")
+}
+
+// create creates a scratch database from a template ("template0 …").
+func create(ctx context.Context, serverURL, from string) (*DB, error) {
 	name, err := randomName("tidemark_scratch_")
 	if err != nil {
 		return nil, err
@@ -134,8 +139,8 @@ func Clone(ctx context.Context, serverURL, template string) (*DB, error) {
 		return nil, fmt.Errorf("scratch: connect to the scratch server: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{template}.Sanitize()+" STRATEGY WAL_LOG"); err != nil {
-		return nil, fmt.Errorf("scratch: clone %s: %w", template, err)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from); err != nil {
+		return nil, fmt.Errorf("scratch: create database %s from %s: %w", name, from, err)
 	}
 	return &DB{URL: DatabaseURL(serverURL, name), Name: name, server: serverURL}, nil
 }

@@ -68,18 +68,8 @@ func TestCrashMidTaskReconciles(t *testing.T) {
 			if _, err := f.WS.SetEnvironmentRollout(ctx, "test", workspace.RolloutManual); err != nil {
 				t.Fatal(err)
 			}
-			is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: c.sql, Version: "7"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if is, err = f.wf.Check(ctx, is.Number); err != nil {
-				t.Fatal(err)
-			}
-			if is.Task("t1").Status != workflow.TaskPending {
-				if _, err = f.wf.ForceRollout(ctx, is.Number, 0, "", "crash test"); err != nil {
-					t.Fatal(err)
-				}
-			}
+			is := f.ready(t, d, c.sql, "7")
+			var err error
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), crashEnv+"="+c.point, "CRASH_WORKSPACE="+f.WS.Dir(), "CRASH_ISSUE="+strconv.Itoa(is.Number), "CRASH_SCRATCH="+srv.AdminURL)
 			var stderr strings.Builder

@@ -344,107 +344,87 @@ func pick(is *Issue, ref string) ([]*Task, error) {
 	return []*Task{t}, nil
 }
 
+// onTasks runs fn, as the current user, on the tasks taskRef names (all
+// when empty) of an open issue.
+func (s *Service) onTasks(ctx context.Context, n, expect int, taskRef string, fn func(is *Issue, ts []*Task, me User) error) (*Issue, error) {
+	me, err := s.User(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+		if is.Status != StatusOpen {
+			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
+		}
+		ts, err := pick(is, taskRef)
+		if err != nil {
+			return nil, err
+		}
+		return nil, fn(is, ts, me)
+	})
+}
+
+// move sets the tasks whose status from allows to status to, logging kind,
+// and returns how many moved.
+func move(is *Issue, ts []*Task, me User, to TaskStatus, reason, kind string, from ...TaskStatus) int {
+	k := 0
+	for _, t := range ts {
+		for _, f := range from {
+			if t.Status == f {
+				t.Status, t.Reason = to, reason
+				is.log(me, kind, t.ID, reason)
+				k++
+				break
+			}
+		}
+	}
+	return k
+}
+
 // Skip skips tasks that have not run to completion, with a reason.
 func (s *Service) Skip(ctx context.Context, n, expect int, taskRef, reason string) (*Issue, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, usererr.Invalid("reason", "say why the task is skipped: a reason is required")
 	}
-	me, err := s.User(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
-		if is.Status != StatusOpen {
-			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
+	return s.onTasks(ctx, n, expect, taskRef, func(is *Issue, ts []*Task, me User) error {
+		if move(is, ts, me, TaskSkipped, reason, "task_skipped", TaskNotStarted, TaskPending, TaskFailed, TaskCanceled) == 0 {
+			return refuse("", "no task of issue #%d can be skipped (running and done tasks cannot)", is.Number)
 		}
-		ts, err := pick(is, taskRef)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for _, t := range ts {
-			switch t.Status {
-			case TaskNotStarted, TaskPending, TaskFailed, TaskCanceled:
-				t.Status, t.Reason = TaskSkipped, reason
-				is.log(me, "task_skipped", t.ID, reason)
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, refuse("", "no task of issue #%d can be skipped (running and done tasks cannot)", is.Number)
-		}
-		return nil, nil
+		return nil
 	})
 }
 
 // Cancel cancels tasks that have not started (taskRef names one; empty:
-// the whole issue, which becomes canceled when nothing has run yet).
+// the whole issue, which becomes canceled).
 func (s *Service) Cancel(ctx context.Context, n, expect int, taskRef, reason string) (*Issue, error) {
-	me, err := s.User(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
-		if is.Status != StatusOpen {
-			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
-		}
-		ts, err := pick(is, taskRef)
-		if err != nil {
-			return nil, err
-		}
+	reason = strings.TrimSpace(reason)
+	return s.onTasks(ctx, n, expect, taskRef, func(is *Issue, ts []*Task, me User) error {
 		for _, t := range ts {
 			if t.Status == TaskRunning {
-				return nil, refuse("", "the task on %s is running and cannot be canceled", t.DatabaseName)
+				return refuse("", "the task on %s is running and cannot be canceled", t.DatabaseName)
 			}
 		}
-		k := 0
-		for _, t := range ts {
-			if t.Status == TaskNotStarted || t.Status == TaskPending || t.Status == TaskFailed {
-				t.Status, t.Reason = TaskCanceled, strings.TrimSpace(reason)
-				is.log(me, "task_canceled", t.ID, reason)
-				k++
-			}
-		}
+		k := move(is, ts, me, TaskCanceled, reason, "task_canceled", TaskNotStarted, TaskPending, TaskFailed)
 		if taskRef == "" {
 			is.Status = StatusCanceled
 			is.log(me, "canceled", "", reason)
-			return nil, nil
+			return nil
 		}
 		if k == 0 {
-			return nil, refuse("", "the task on %s is %s and cannot be canceled", ts[0].DatabaseName, ts[0].Status)
+			return refuse("", "the task on %s is %s and cannot be canceled", ts[0].DatabaseName, ts[0].Status)
 		}
-		return nil, nil
+		return nil
 	})
 }
 
 // Retry puts failed or canceled tasks back in line (they start when their
 // gates open, or at once with Rollout).
 func (s *Service) Retry(ctx context.Context, n, expect int, taskRef string) (*Issue, error) {
-	me, err := s.User(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
-		if is.Status != StatusOpen {
-			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
+	return s.onTasks(ctx, n, expect, taskRef, func(is *Issue, ts []*Task, me User) error {
+		if move(is, ts, me, TaskNotStarted, "", "task_retry", TaskFailed, TaskCanceled) == 0 {
+			return refuse("", "no failed or canceled task to retry in issue #%d", is.Number)
 		}
-		ts, err := pick(is, taskRef)
-		if err != nil {
-			return nil, err
-		}
-		k := 0
-		for _, t := range ts {
-			if t.Status == TaskFailed || t.Status == TaskCanceled {
-				t.Status, t.Reason = TaskNotStarted, ""
-				is.log(me, "task_retry", t.ID, "")
-				k++
-			}
-		}
-		if k == 0 {
-			return nil, refuse("", "no failed or canceled task to retry in issue #%d", is.Number)
-		}
-		return nil, nil
+		return nil
 	})
 }
 

@@ -77,6 +77,35 @@ func (f fixture) database(t *testing.T, sql string, prod bool) workspace.Databas
 	return d
 }
 
+// ready creates an issue on d with sql, runs its checks and, when the
+// checks only warn, records "roll out anyway", so its gates open.
+func (f fixture) ready(t *testing.T, d workspace.Database, sql, version string) *workflow.Issue {
+	t.Helper()
+	ctx := context.Background()
+	is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: sql, Version: version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is, err = f.wf.Check(ctx, is.Number); err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := closedGate(is, "t1"); ok && g == "checks" {
+		if is, err = f.wf.ForceRollout(ctx, is.Number, 0, "", "reviewed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return is
+}
+
+func closedGate(is *workflow.Issue, task string) (string, bool) {
+	for _, g := range workflow.Gates(is, is.Task(task), nil) {
+		if !g.Open {
+			return g.Name, true
+		}
+	}
+	return "", false
+}
+
 func check(t *testing.T, is *workflow.Issue, task string, kind workflow.CheckKind) workflow.Check {
 	t.Helper()
 	for _, c := range is.Task(task).Checks {
@@ -299,18 +328,7 @@ func TestConcurrentRolloutsRunOnce(t *testing.T) {
 	if _, err := f.WS.SetEnvironmentRollout(ctx, "test", workspace.RolloutManual); err != nil {
 		t.Fatal(err)
 	}
-	is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: "CREATE TABLE a (id int PRIMARY KEY);"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if is, err = f.wf.Check(ctx, is.Number); err != nil {
-		t.Fatal(err)
-	}
-	if is.Task("t1").Status != workflow.TaskPending {
-		if is, err = f.wf.ForceRollout(ctx, is.Number, 0, "", "ok"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	is := f.ready(t, d, "CREATE TABLE a (id int PRIMARY KEY);", "")
 	// A second Service is a second window (or the CLI) on the same workspace.
 	other := workflow.New(deps(f.WS, f.Fixture, srv.AdminURL))
 	var wg sync.WaitGroup
@@ -394,18 +412,8 @@ func TestUnreachableTargetFailsAndRetries(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	d := f.database(t, "", false)
-	is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: "CREATE TABLE a (id int PRIMARY KEY);"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if is, err = f.wf.Check(ctx, is.Number); err != nil {
-		t.Fatal(err)
-	}
-	if is.Task("t1").Status != workflow.TaskPending {
-		if is, err = f.wf.ForceRollout(ctx, is.Number, 0, "", "ok"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	is := f.ready(t, d, "CREATE TABLE a (id int PRIMARY KEY);", "")
+	var err error
 	pgtest.MustExec(t, srv.AdminURL, `DROP DATABASE "`+d.Name+`" WITH (FORCE)`)
 	if is, err = f.wf.Advance(ctx, is.Number); err != nil {
 		t.Fatal(err)
@@ -431,18 +439,8 @@ func TestRollback(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	d := f.database(t, "CREATE TABLE items (id int PRIMARY KEY)", false)
-	is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: "ALTER TABLE items ADD COLUMN note text;"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if is, err = f.wf.Check(ctx, is.Number); err != nil {
-		t.Fatal(err)
-	}
-	if is.Task("t1").Status != workflow.TaskPending {
-		if _, err = f.wf.ForceRollout(ctx, is.Number, 0, "", "ok"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	is := f.ready(t, d, "ALTER TABLE items ADD COLUMN note text;", "")
+	var err error
 	if is, err = f.wf.Advance(ctx, is.Number); err != nil || is.Status != workflow.StatusDone {
 		t.Fatalf("change = %v %+v", err, is.Task("t1"))
 	}
