@@ -38,13 +38,21 @@ func (s *Service) dryRun(ctx context.Context, is *Issue, t *Task) Check {
 		c.Status, c.Summary = CheckError, err.Error()
 		return c
 	}
+	c = s.DryRunOn(ctx, snap, is.Type, t.Statement, t.Version)
 	c.Basis = basis
+	return c
+}
+
+// DryRunOn is the dry run of a plan (the statement, recorded under
+// version) against a snapshot of a schema, on the scratch server.
+func (s *Service) DryRunOn(ctx context.Context, snap *schemasync.Snapshot, typ Type, statement, version string) Check {
+	c := Check{Kind: CheckDryRun}
 	srv, err := s.d.Scratch(ctx, true)
 	if err != nil {
 		c.Status, c.Summary = CheckWarning, "not run: "+usererr.From(err).Error()
 		return c
 	}
-	res, err := s.dryRunOn(ctx, srv, snap, is.Type, t)
+	res, err := s.dryRunOn(ctx, srv, snap, typ, &Task{Statement: statement, Version: version})
 	if err != nil {
 		c.Status, c.Summary = CheckWarning, "not run: "+usererr.From(srv.Redact(err)).Error()
 		return c

@@ -461,3 +461,46 @@ func TestRollback(t *testing.T) {
 		t.Fatalf("rebased rollback = %+v, %v", p, err)
 	}
 }
+
+// Approving one's own issue follows the project's setting; editing the
+// plan requests approval again.
+func TestSelfApprovalAndReapproval(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	d := f.database(t, "", true)
+	if _, err := f.WS.SetProjectSelfApproval(ctx, f.project.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	is := f.ready(t, d, "CREATE TABLE a (id int PRIMARY KEY);", "")
+	if _, err := f.wf.Approve(ctx, is.Number, 0, ""); refusedGate(t, err) != "approval" || !strings.Contains(err.Error(), "your own issue") {
+		t.Fatalf("self-approval: %v", err)
+	}
+	if _, err := f.wf.Reject(ctx, is.Number, 0, " "); err == nil {
+		t.Fatal("a rejection without a comment was accepted")
+	}
+	if _, err := f.wf.SetUser(ctx, workflow.User{Name: "Bob", Email: "bob@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	is, err := f.wf.Approve(ctx, is.Number, 0, "fine")
+	if err != nil || is.Approval.Status != workflow.ApprovalApproved || is.Approval.Steps[0].By.Name != "Bob" {
+		t.Fatalf("approve by another member = %+v, %v", is.Approval, err)
+	}
+	if is, err = f.wf.UpdatePlan(ctx, is.Number, is.Version, "", "CREATE TABLE b (id int PRIMARY KEY);", "20991231000000"); err != nil {
+		t.Fatal(err)
+	}
+	if is.Approval.Status != workflow.ApprovalPending || is.Task("t1").Version != "20991231000000" || is.Task("t1").Forced != nil {
+		t.Fatalf("after editing: approval %s, version %s, forced %v", is.Approval.Status, is.Task("t1").Version, is.Task("t1").Forced)
+	}
+	if _, err := f.wf.UpdatePlan(ctx, is.Number, 0, "", "SELECT 1", "not a version"); err == nil || usererr.From(err).Field != "version" {
+		t.Fatalf("bad version: %v", err)
+	}
+	if is, err = f.wf.Reject(ctx, is.Number, 0, "wrong table"); err != nil || is.Approval.Status != workflow.ApprovalRejected {
+		t.Fatalf("reject = %v", err)
+	}
+	if err := f.wf.CanRollout(ctx, workflow.RolloutRequest{Issue: is.Number}); refusedGate(t, err) == "" {
+		t.Fatalf("rollout after rejection: %v", err)
+	}
+	if is, err = f.wf.Cancel(ctx, is.Number, 0, "", "not needed"); err != nil || is.Status != workflow.StatusCanceled || is.Task("t1").Status != workflow.TaskCanceled {
+		t.Fatalf("cancel = %v %s", err, is.Status)
+	}
+}
