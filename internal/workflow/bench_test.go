@@ -149,6 +149,20 @@ func TestBenchWorkflow(t *testing.T) {
 		}
 		count = minD(count, time.Since(start))
 	}
-	fmt.Printf("BENCH issues list (10000 issues): first page of open issues %v, SELECT count(*) FROM issues %v, ratio %.2f\n",
-		page.Round(time.Microsecond), count.Round(time.Microsecond), float64(page)/float64(count))
+	var plan []string
+	rows, err := f.WS.DB().QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT number FROM issues WHERE status = 'open' ORDER BY number DESC LIMIT 50`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	rows.Close()
+	fmt.Printf("BENCH issues list (10000 issues): first page of open issues %v, SELECT count(*) FROM issues %v, ratio %.2f; plan: %s\n",
+		page.Round(time.Microsecond), count.Round(time.Microsecond), float64(page)/float64(count), strings.Join(plan, "; "))
 }

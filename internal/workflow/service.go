@@ -208,39 +208,49 @@ func (is *Issue) log(actor User, kind, task, comment string) {
 
 // ---- approval ----
 
-// Approve approves the issue's pending step as the current user.
-func (s *Service) Approve(ctx context.Context, n, expect int, comment string) (*Issue, error) {
+// decide records the current user's decision on the issue's pending
+// approval step: ApprovalApproved (the issue is approved when no step is
+// left pending) or ApprovalRejected.
+func (s *Service) decide(ctx context.Context, n, expect int, decision ApprovalStatus, comment string) (*Issue, error) {
+	comment = strings.TrimSpace(comment)
 	me, err := s.User(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.mutate(ctx, n, expect, func(is *Issue, envs []workspace.Environment) ([]workspace.ClaimOp, error) {
+	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
 		if is.Status != StatusOpen {
 			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
 		}
 		if is.Approval.Status != ApprovalPending {
 			return nil, refuse("approval", "issue #%d does not wait for approval (approval %s)", n, is.Approval.Status)
 		}
-		if err := s.mayApprove(ctx, is, me); err != nil {
-			return nil, err
+		if decision == ApprovalApproved {
+			if err := s.mayApprove(ctx, is, me); err != nil {
+				return nil, err
+			}
 		}
 		for i := range is.Approval.Steps {
-			st := &is.Approval.Steps[i]
-			if st.Status == ApprovalPending {
+			if st := &is.Approval.Steps[i]; st.Status == ApprovalPending {
 				u := me
-				st.Status, st.By, st.At, st.Comment = ApprovalApproved, &u, time.Now().UTC(), strings.TrimSpace(comment)
+				st.Status, st.By, st.At, st.Comment = decision, &u, time.Now().UTC(), comment
 				break
 			}
 		}
-		is.Approval.Status = ApprovalApproved
+		is.Approval.Status = decision
 		for _, st := range is.Approval.Steps {
-			if st.Status == ApprovalPending {
+			if decision == ApprovalApproved && st.Status == ApprovalPending {
 				is.Approval.Status = ApprovalPending
 			}
 		}
-		is.log(me, "approved", "", comment)
+		is.log(me, string(decision), "", comment)
 		return nil, nil
 	})
+}
+
+// Approve approves the issue's pending step as the current user (the
+// project's self-approval setting decides whether its creator may).
+func (s *Service) Approve(ctx context.Context, n, expect int, comment string) (*Issue, error) {
+	return s.decide(ctx, n, expect, ApprovalApproved, comment)
 }
 
 func (s *Service) mayApprove(ctx context.Context, is *Issue, me User) error {
@@ -260,33 +270,10 @@ func (s *Service) mayApprove(ctx context.Context, is *Issue, me User) error {
 // Reject rejects the issue with a comment (required): it goes back to its
 // creator; editing the plan requests approval again.
 func (s *Service) Reject(ctx context.Context, n, expect int, comment string) (*Issue, error) {
-	comment = strings.TrimSpace(comment)
-	if comment == "" {
+	if strings.TrimSpace(comment) == "" {
 		return nil, usererr.Invalid("comment", "say why the issue is rejected: a comment is required")
 	}
-	me, err := s.User(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.mutate(ctx, n, expect, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
-		if is.Status != StatusOpen {
-			return nil, refuse("issue", "issue #%d is %s", n, is.Status)
-		}
-		if is.Approval.Status != ApprovalPending {
-			return nil, refuse("approval", "issue #%d does not wait for approval (approval %s)", n, is.Approval.Status)
-		}
-		for i := range is.Approval.Steps {
-			st := &is.Approval.Steps[i]
-			if st.Status == ApprovalPending {
-				u := me
-				st.Status, st.By, st.At, st.Comment = ApprovalRejected, &u, time.Now().UTC(), comment
-				break
-			}
-		}
-		is.Approval.Status = ApprovalRejected
-		is.log(me, "rejected", "", comment)
-		return nil, nil
-	})
+	return s.decide(ctx, n, expect, ApprovalRejected, comment)
 }
 
 // Comment adds a comment to the timeline.
