@@ -29,6 +29,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workflow"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -86,6 +87,7 @@ type App struct {
 	changes  *change.Service
 	comparer *compare.Comparer
 	reviewer *livereview.Reviewer
+	workflow *workflow.Service
 
 	mu       sync.Mutex
 	ctx      context.Context // the Wails context, set by Startup
@@ -101,6 +103,7 @@ type App struct {
 	reviews      *ReviewService
 	schema       *SchemaService
 	history      *HistoryService
+	issues       *IssueService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -148,6 +151,10 @@ func New(o Options) (*App, error) {
 	a.reviews = &ReviewService{a: a, reg: reg}
 	a.compare = &CompareService{a: a}
 	a.history = &HistoryService{a: a}
+	a.workflow = workflow.New(workflow.Deps{WS: ws, Conns: a.conns, Sync: a.syncer, Changes: a.changes, Reviewer: a.reviewer,
+		Scratch: compare.WorkspaceScratch(ws, a.conns, a.sample.Running), Compare: a.comparer, Source: workspace.SourceUI})
+	a.workflow.Notify = a.issueEvent
+	a.issues = &IssueService{a: a}
 	return a, nil
 }
 
@@ -156,6 +163,7 @@ func (a *App) Startup(ctx context.Context) {
 	a.mu.Lock()
 	a.ctx = ctx
 	a.mu.Unlock()
+	go a.reconcileIssues()
 }
 
 // Shutdown stops the sample server, closes the pools and the workspace, and
@@ -184,7 +192,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -198,6 +206,7 @@ func (a *App) Schema() *SchemaService            { return a.schema }
 func (a *App) Review() *ReviewService            { return a.reviews }
 func (a *App) Compare() *CompareService          { return a.compare }
 func (a *App) History() *HistoryService          { return a.history }
+func (a *App) Issues() *IssueService             { return a.issues }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {

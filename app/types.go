@@ -152,3 +152,83 @@ func sampleOut(s sample.Status) SampleStatus {
 func ms(d time.Duration) float64 {
 	return math.Round(float64(d)/float64(time.Millisecond)*10) / 10
 }
+
+// IssueHeader is one row of an issue list.
+type IssueHeader struct {
+	Number       int      `json:"number"`
+	Title        string   `json:"title"`
+	Type         string   `json:"type"`     // schema_change, data_change, create_database, baseline
+	Status       string   `json:"status"`   // open, done, canceled
+	Approval     string   `json:"approval"` // pending, approved, rejected, skipped
+	Rollout      string   `json:"rollout"`  // waiting, ready, running, failed, done, canceled
+	ProjectID    string   `json:"projectId"`
+	Creator      string   `json:"creator"`      // email, else name
+	Environments []string `json:"environments"` // environment ids of the plan
+	CreatedAt    string   `json:"createdAt"`    // RFC3339
+	UpdatedAt    string   `json:"updatedAt"`
+}
+
+// IssueFilter selects issues (empty fields do not filter).
+type IssueFilter struct {
+	Status      string `json:"status"`
+	ProjectID   string `json:"projectId"`
+	Type        string `json:"type"`
+	Environment string `json:"environment"`
+	Database    string `json:"database"`
+	Creator     string `json:"creator"`
+	Approval    string `json:"approval"`
+	Rollout     string `json:"rollout"`
+	Search      string `json:"search"`
+	Before      int    `json:"before"`
+	Limit       int    `json:"limit"`
+}
+
+// IssueList is a page of issue headers with the number the filter selects.
+type IssueList struct {
+	Items []IssueHeader `json:"items"`
+	Total int           `json:"total"`
+}
+
+// HomeIssues are the home page's lists.
+type HomeIssues struct {
+	WaitingApproval []IssueHeader `json:"waitingApproval"`
+	WaitingRollout  []IssueHeader `json:"waitingRollout"`
+	Mine            []IssueHeader `json:"mine"`
+	RecentlyDone    []IssueHeader `json:"recentlyDone"`
+}
+
+// SchemaChangeRequest creates a schema_change (or data_change) issue.
+type SchemaChangeRequest struct {
+	ProjectID   string            `json:"projectId"`
+	DatabaseIDs []string          `json:"databaseIds"`
+	SQL         string            `json:"sql"`
+	PerDatabase map[string]string `json:"perDatabase"`
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Version     string            `json:"version"`
+	Type        string            `json:"type"` // schema_change (default) or data_change
+}
+
+// CreateDatabaseRequest creates a create_database issue.
+type CreateDatabaseRequest struct {
+	ProjectID     string `json:"projectId"`
+	InstanceID    string `json:"instanceId"`
+	Name          string `json:"name"`
+	Owner         string `json:"owner"`
+	Encoding      string `json:"encoding"`
+	EnvironmentID string `json:"environmentId"`
+}
+
+// RollbackPlan is the SQL that undoes a schema change and what it loses.
+type RollbackPlan struct {
+	Change  Change   `json:"change"`
+	SQL     string   `json:"sql"`
+	Hazards []string `json:"hazards"`
+	Rebased bool     `json:"rebased"`
+}
+
+// WorkspaceUser is who creates, approves and rolls out in this workspace.
+type WorkspaceUser struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}

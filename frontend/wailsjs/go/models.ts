@@ -514,6 +514,28 @@ export namespace app {
 	        this.latencyMs = source["latencyMs"];
 	    }
 	}
+	export class CreateDatabaseRequest {
+	    projectId: string;
+	    instanceId: string;
+	    name: string;
+	    owner: string;
+	    encoding: string;
+	    environmentId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreateDatabaseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.instanceId = source["instanceId"];
+	        this.name = source["name"];
+	        this.owner = source["owner"];
+	        this.encoding = source["encoding"];
+	        this.environmentId = source["environmentId"];
+	    }
+	}
 	export class Database {
 	    id: string;
 	    instanceId: string;
@@ -561,6 +583,74 @@ export namespace app {
 	        this.position = source["position"];
 	        this.protected = source["protected"];
 	    }
+	}
+	export class IssueHeader {
+	    number: number;
+	    title: string;
+	    type: string;
+	    status: string;
+	    approval: string;
+	    rollout: string;
+	    projectId: string;
+	    creator: string;
+	    environments: string[];
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IssueHeader(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.number = source["number"];
+	        this.title = source["title"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.approval = source["approval"];
+	        this.rollout = source["rollout"];
+	        this.projectId = source["projectId"];
+	        this.creator = source["creator"];
+	        this.environments = source["environments"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	}
+	export class HomeIssues {
+	    waitingApproval: IssueHeader[];
+	    waitingRollout: IssueHeader[];
+	    mine: IssueHeader[];
+	    recentlyDone: IssueHeader[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HomeIssues(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.waitingApproval = this.convertValues(source["waitingApproval"], IssueHeader);
+	        this.waitingRollout = this.convertValues(source["waitingRollout"], IssueHeader);
+	        this.mine = this.convertValues(source["mine"], IssueHeader);
+	        this.recentlyDone = this.convertValues(source["recentlyDone"], IssueHeader);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Instance {
 	    id: string;
@@ -629,6 +719,71 @@ export namespace app {
 	        this.sslmode = source["sslmode"];
 	        this.url = source["url"];
 	    }
+	}
+	export class IssueFilter {
+	    status: string;
+	    projectId: string;
+	    type: string;
+	    environment: string;
+	    database: string;
+	    creator: string;
+	    approval: string;
+	    rollout: string;
+	    search: string;
+	    before: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new IssueFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.projectId = source["projectId"];
+	        this.type = source["type"];
+	        this.environment = source["environment"];
+	        this.database = source["database"];
+	        this.creator = source["creator"];
+	        this.approval = source["approval"];
+	        this.rollout = source["rollout"];
+	        this.search = source["search"];
+	        this.before = source["before"];
+	        this.limit = source["limit"];
+	    }
+	}
+	
+	export class IssueList {
+	    items: IssueHeader[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new IssueList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], IssueHeader);
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	
@@ -878,6 +1033,42 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class RollbackPlan {
+	    change: Change;
+	    sql: string;
+	    hazards: string[];
+	    rebased: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RollbackPlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.change = this.convertValues(source["change"], Change);
+	        this.sql = source["sql"];
+	        this.hazards = source["hazards"];
+	        this.rebased = source["rebased"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RuleInfo {
 	    id: string;
 	    family: string;
@@ -951,6 +1142,32 @@ export namespace app {
 	        this.port = source["port"];
 	        this.dataDir = source["dataDir"];
 	        this.runAs = source["runAs"];
+	    }
+	}
+	export class SchemaChangeRequest {
+	    projectId: string;
+	    databaseIds: string[];
+	    sql: string;
+	    perDatabase: Record<string, string>;
+	    title: string;
+	    description: string;
+	    version: string;
+	    type: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaChangeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.databaseIds = source["databaseIds"];
+	        this.sql = source["sql"];
+	        this.perDatabase = source["perDatabase"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.version = source["version"];
+	        this.type = source["type"];
 	    }
 	}
 	export class SchemaCounts {
@@ -1157,6 +1374,611 @@ export namespace app {
 		    return a;
 		}
 	}
+	
+	
+	
+	export class WorkspaceUser {
+	    name: string;
+	    email: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkspaceUser(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.email = source["email"];
+	    }
+	}
+
+}
+
+export namespace schematree {
+	
+	export class Change {
+	    action: string;
+	    kind: string;
+	    schema: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Change(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	    }
+	}
+
+}
+
+export namespace workflow {
+	
+	export class User {
+	    name: string;
+	    email?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new User(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.email = source["email"];
+	    }
+	}
+	export class Ack {
+	    by: User;
+	    // Go type: time
+	    at: any;
+	    comment: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Ack(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.by = this.convertValues(source["by"], User);
+	        this.at = this.convertValues(source["at"], null);
+	        this.comment = source["comment"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Activity {
+	    // Go type: time
+	    at: any;
+	    actor: User;
+	    kind: string;
+	    taskId?: string;
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Activity(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = this.convertValues(source["at"], null);
+	        this.actor = this.convertValues(source["actor"], User);
+	        this.kind = source["kind"];
+	        this.taskId = source["taskId"];
+	        this.comment = source["comment"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AffectedRows {
+	    line: number;
+	    statement: string;
+	    table?: string;
+	    rows: number;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AffectedRows(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.statement = source["statement"];
+	        this.table = source["table"];
+	        this.rows = source["rows"];
+	        this.source = source["source"];
+	    }
+	}
+	export class ApprovalStep {
+	    title: string;
+	    status: string;
+	    by?: User;
+	    // Go type: time
+	    at?: any;
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApprovalStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.title = source["title"];
+	        this.status = source["status"];
+	        this.by = this.convertValues(source["by"], User);
+	        this.at = this.convertValues(source["at"], null);
+	        this.comment = source["comment"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Approval {
+	    status: string;
+	    reason: string;
+	    steps: ApprovalStep[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Approval(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.steps = this.convertValues(source["steps"], ApprovalStep);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ChangeRef {
+	    databaseId: string;
+	    changeId: string;
+	    issue?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.changeId = source["changeId"];
+	        this.issue = source["issue"];
+	    }
+	}
+	export class Result {
+	    status: string;
+	    title: string;
+	    message?: string;
+	    code?: string;
+	    line?: number;
+	    column?: number;
+	    endLine?: number;
+	    sqlstate?: string;
+	    statement?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.title = source["title"];
+	        this.message = source["message"];
+	        this.code = source["code"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	        this.endLine = source["endLine"];
+	        this.sqlstate = source["sqlstate"];
+	        this.statement = source["statement"];
+	    }
+	}
+	export class CheckRow {
+	    database: string;
+	    taskId: string;
+	    kind: string;
+	    status: string;
+	    summary: string;
+	    results: Result[];
+	    objects?: schematree.Change[];
+	    rows?: AffectedRows[];
+	    basis?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CheckRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.database = source["database"];
+	        this.taskId = source["taskId"];
+	        this.kind = source["kind"];
+	        this.status = source["status"];
+	        this.summary = source["summary"];
+	        this.results = this.convertValues(source["results"], Result);
+	        this.objects = this.convertValues(source["objects"], schematree.Change);
+	        this.rows = this.convertValues(source["rows"], AffectedRows);
+	        this.basis = source["basis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Failure {
+	    message: string;
+	    sqlstate?: string;
+	    detail?: string;
+	    hint?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Failure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.sqlstate = source["sqlstate"];
+	        this.detail = source["detail"];
+	        this.hint = source["hint"];
+	    }
+	}
+	export class Gate {
+	    name: string;
+	    open: boolean;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Gate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.open = source["open"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class LogLine {
+	    // Go type: time
+	    at: any;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogLine(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = this.convertValues(source["at"], null);
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class StatementRun {
+	    n: number;
+	    line: number;
+	    durationMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new StatementRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.n = source["n"];
+	        this.line = source["line"];
+	        this.durationMs = source["durationMs"];
+	    }
+	}
+	export class Run {
+	    id: string;
+	    taskId: string;
+	    attempt: number;
+	    status: string;
+	    // Go type: time
+	    startedAt: any;
+	    // Go type: time
+	    finishedAt?: any;
+	    log: LogLine[];
+	    statements: StatementRun[];
+	    error?: Failure;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.taskId = source["taskId"];
+	        this.attempt = source["attempt"];
+	        this.status = source["status"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.finishedAt = this.convertValues(source["finishedAt"], null);
+	        this.log = this.convertValues(source["log"], LogLine);
+	        this.statements = this.convertValues(source["statements"], StatementRun);
+	        this.error = this.convertValues(source["error"], Failure);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TaskRow {
+	    id: string;
+	    database: string;
+	    databaseId: string;
+	    instance: string;
+	    status: string;
+	    reason?: string;
+	    statement: string;
+	    version: string;
+	    changeId?: string;
+	    forced?: Ack;
+	    error?: Failure;
+	    gates: Gate[];
+	    runs: Run[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TaskRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.database = source["database"];
+	        this.databaseId = source["databaseId"];
+	        this.instance = source["instance"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.statement = source["statement"];
+	        this.version = source["version"];
+	        this.changeId = source["changeId"];
+	        this.forced = this.convertValues(source["forced"], Ack);
+	        this.error = this.convertValues(source["error"], Failure);
+	        this.gates = this.convertValues(source["gates"], Gate);
+	        this.runs = this.convertValues(source["runs"], Run);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class StageRow {
+	    environment: string;
+	    environmentName: string;
+	    production: boolean;
+	    policy: string;
+	    tasks: TaskRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new StageRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.environment = source["environment"];
+	        this.environmentName = source["environmentName"];
+	        this.production = source["production"];
+	        this.policy = source["policy"];
+	        this.tasks = this.convertValues(source["tasks"], TaskRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Report {
+	    number: number;
+	    title: string;
+	    description: string;
+	    type: string;
+	    status: string;
+	    projectId: string;
+	    creator: User;
+	    labels: string[];
+	    createdAt: string;
+	    updatedAt: string;
+	    version: number;
+	    approval: Approval;
+	    checks: CheckRow[];
+	    stages: StageRow[];
+	    activity: Activity[];
+	    rollbackOf?: ChangeRef;
+	    rollout: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.number = source["number"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.projectId = source["projectId"];
+	        this.creator = this.convertValues(source["creator"], User);
+	        this.labels = source["labels"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.version = source["version"];
+	        this.approval = this.convertValues(source["approval"], Approval);
+	        this.checks = this.convertValues(source["checks"], CheckRow);
+	        this.stages = this.convertValues(source["stages"], StageRow);
+	        this.activity = this.convertValues(source["activity"], Activity);
+	        this.rollbackOf = this.convertValues(source["rollbackOf"], ChangeRef);
+	        this.rollout = source["rollout"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
 	
 	
 
