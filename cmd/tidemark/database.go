@@ -14,22 +14,28 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/change"
+	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/instances"
+	"github.com/tidemark-dev/tidemark/internal/livereview"
+	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
+	"github.com/tidemark-dev/tidemark/internal/scratch"
 	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workflow"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 // core is the workspace with the use-cases the desktop app runs, for one
-// command: the same instances.Connector, schemasync.Syncer and
-// change.Service. Passwords come from the OS keychain when there is one,
+// command: the same instances.Connector, schemasync.Syncer, change.Service
+// and workflow.Service (with source "cli"). Passwords come from the OS keychain when there is one,
 // else from PGPASSWORD or ~/.pgpass.
 type core struct {
 	ws      *workspace.Store
 	conns   *instances.Connector
 	syncer  *schemasync.Syncer
 	changes *change.Service
+	wf      *workflow.Service
 }
 
 func openCore(ctx context.Context, g *globals) (*core, error) {
@@ -46,7 +52,27 @@ func openCore(ctx context.Context, g *globals) (*core, error) {
 	cancel()
 	conns := &instances.Connector{WS: ws, Secrets: r}
 	syncer := schemasync.New(ws, conns)
-	return &core{ws: ws, conns: conns, syncer: syncer, changes: change.New(ws, conns, syncer)}, nil
+	changes := change.New(ws, conns, syncer)
+	scr := workspaceScratch(g, ws, conns)
+	wf := workflow.New(workflow.Deps{WS: ws, Conns: conns, Sync: syncer, Changes: changes,
+		Reviewer: livereview.New(review.NewRegistry(), ws, conns, syncer), Scratch: scr,
+		Compare: &compare.Comparer{WS: ws, Conns: conns, Sync: syncer, Scratch: scr}, Source: workspace.SourceCLI})
+	return &core{ws: ws, conns: conns, syncer: syncer, changes: changes, wf: wf}, nil
+}
+
+// workspaceScratch finds the scratch server as the desktop app does
+// (compare.WorkspaceScratch): the sample instance when it runs (its
+// password found the way tidemark diff finds it: the keychain, else a fresh
+// session password over its local socket), else the scratch instance
+// chosen in the workspace settings. It never starts the sample instance.
+func workspaceScratch(g *globals, ws *workspace.Store, conns *instances.Connector) compare.ScratchFunc {
+	chosen := compare.WorkspaceScratch(ws, conns, nil)
+	return func(ctx context.Context, needed bool) (scratch.Server, error) {
+		if srv, err := sampleScratch(ctx, g, false, io.Discard); err == nil {
+			return srv, nil
+		}
+		return chosen(ctx, needed)
+	}
 }
 
 func (c *core) close() { c.ws.Close() }
@@ -176,14 +202,14 @@ func newDatabaseCmd(g *globals) *cobra.Command {
 		Use:   "database",
 		Short: "List, sync and change the workspace's databases (the same workspace as the desktop app)",
 	}
-	cmd.AddCommand(newDatabaseListCmd(g), newDatabaseSyncCmd(g), newDatabaseApplyCmd(g), newDatabaseHistoryCmd(g))
+	cmd.AddCommand(newDatabaseListCmd(g), newDatabaseSyncCmd(g), newDatabaseApplyCmd(g), newDatabaseHistoryCmd(g), newDatabaseAssignCmd(g))
 	return cmd
 }
 
 func newDatabaseListCmd(g *globals) *cobra.Command {
-	var format, instance string
+	var format, instance, project string
 	cmd := &cobra.Command{
-		Use:   "list [--instance NAME] [--format text|json]",
+		Use:   "list [--instance NAME] [--project P] [--format text|json]",
 		Short: "List the databases found by instance sync",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -204,6 +230,13 @@ func newDatabaseListCmd(g *globals) *cobra.Command {
 				}
 				f.InstanceID = in.ID
 			}
+			if project != "" {
+				p, err := findProject(ctx, ws, project)
+				if err != nil {
+					return err
+				}
+				f.ProjectID = p.ID
+			}
 			ds, err := ws.ListDatabases(ctx, f)
 			if err != nil {
 				return err
@@ -213,6 +246,142 @@ func newDatabaseListCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&instance, "instance", "", "only this instance's databases")
+	cmd.Flags().StringVar(&project, "project", "", "only this project's databases (name or id)")
+	return cmd
+}
+
+// lookupDatabase finds a database named INSTANCE/DATABASE, by its id, or by
+// its bare name: on --instance when given, else the only database of that
+// name in the workspace. Not found or ambiguous is a usage error (exit 2).
+func lookupDatabase(ctx context.Context, ws *workspace.Store, ref, instance string) (workspace.Database, error) {
+	ref = strings.TrimSpace(ref)
+	if inst, name, ok := strings.Cut(ref, "/"); ok {
+		if instance != "" && !strings.EqualFold(instance, inst) {
+			return workspace.Database{}, withExit(2, fmt.Errorf("database %q is not on --instance %s", ref, instance))
+		}
+		instance, ref = inst, name
+	} else if instance == "" {
+		if d, err := ws.GetDatabase(ctx, ref); err == nil {
+			return d, nil
+		}
+	}
+	if instance != "" {
+		in, err := ws.GetInstanceByName(ctx, instance)
+		if err != nil {
+			return workspace.Database{}, withExit(2, fmt.Errorf("instance %q: %w", instance, err))
+		}
+		d, err := ws.FindDatabase(ctx, in.ID, ref)
+		if err != nil {
+			return workspace.Database{}, withExit(2, fmt.Errorf("database %q on %s: %w (run tidemark instance sync %s)", ref, in.Name, err, in.Name))
+		}
+		return d, nil
+	}
+	all, err := ws.ListDatabases(ctx, workspace.DatabaseFilter{})
+	if err != nil {
+		return workspace.Database{}, err
+	}
+	var found []workspace.Database
+	for _, d := range all {
+		if d.Name == ref {
+			found = append(found, d)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return workspace.Database{}, withExit(2, fmt.Errorf("database %q: no such database; name it INSTANCE/DATABASE (see tidemark database list)", ref))
+	}
+	names := make([]string, 0, len(found))
+	for _, d := range found {
+		names = append(names, d.InstanceName+"/"+d.Name)
+	}
+	return workspace.Database{}, withExit(2, fmt.Errorf("database %q is on several instances (%s): name it INSTANCE/DATABASE or pass --instance",
+		ref, strings.Join(names, ", ")))
+}
+
+// findEnvironment finds an environment by id or name; unknown is a usage
+// error naming the ones there are.
+func findEnvironment(ctx context.Context, ws *workspace.Store, ref string) (workspace.Environment, error) {
+	envs, err := ws.ListEnvironments(ctx)
+	if err != nil {
+		return workspace.Environment{}, err
+	}
+	ids := make([]string, 0, len(envs))
+	for _, e := range envs {
+		if e.ID == ref {
+			return e, nil
+		}
+		ids = append(ids, e.ID)
+	}
+	for _, e := range envs {
+		if strings.EqualFold(e.Name, ref) {
+			return e, nil
+		}
+	}
+	return workspace.Environment{}, withExit(2, fmt.Errorf("--environment: no environment %q (have: %s)", ref, strings.Join(ids, ", ")))
+}
+
+func newDatabaseAssignCmd(g *globals) *cobra.Command {
+	var project, instance, env, format string
+	cmd := &cobra.Command{
+		Use:   "assign DATABASE --project P [--instance I] [--environment E] [--format text|json]",
+		Short: "Put a database in a project (and optionally override its environment)",
+		Long: `Put a database in a project, so issues of the project can change it.
+
+DATABASE is INSTANCE/DATABASE, a database id, or a bare name (--instance
+says which instance when the name is on several). --environment sets the
+database's own environment (id or name), overriding its instance's.
+Exit codes: 0 assigned, 1 failure (an archived project), 2 usage (unknown
+database, project or environment).`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if strings.TrimSpace(project) == "" {
+				return withExit(2, errors.New("missing --project (see tidemark project list)"))
+			}
+			ctx := c.Context()
+			ws, err := openWorkspace(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			d, err := lookupDatabase(ctx, ws, args[0], instance)
+			if err != nil {
+				return err
+			}
+			p, err := findProject(ctx, ws, project)
+			if err != nil {
+				return err
+			}
+			var e workspace.Environment
+			if env != "" {
+				if e, err = findEnvironment(ctx, ws, env); err != nil {
+					return err
+				}
+			}
+			if d, err = ws.AssignProject(ctx, d.ID, p.ID); err != nil {
+				return err
+			}
+			if env != "" {
+				if d, err = ws.SetDatabaseEnvironment(ctx, d.ID, e.ID); err != nil {
+					return err
+				}
+			}
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), databasesJSON([]workspace.Database{d})[0])
+			}
+			_, err = fmt.Fprintf(c.OutOrStdout(), "assigned %s/%s to project %s (environment %s)\n", d.InstanceName, d.Name, p.Name, d.EnvironmentID)
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&project, "project", "", "the project (name or id)")
+	fl.StringVar(&instance, "instance", "", "the instance, when DATABASE is a bare name")
+	fl.StringVar(&env, "environment", "", "set the database's environment (id or name), overriding its instance's")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
 }
 

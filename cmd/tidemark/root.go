@@ -54,6 +54,8 @@ func newRootCmd() *cobra.Command {
 		newInstanceCmd(g),
 		newDatabaseCmd(g),
 		newReviewCmd(g),
+		newProjectCmd(g),
+		newIssueCmd(g),
 	)
 	_ = g
 	return root
