@@ -170,6 +170,13 @@ func printIssue(ctx context.Context, k *core, w io.Writer, n int, format string)
 	if err != nil {
 		return err
 	}
+	if r.CreatedAt == "" {
+		// The engine stores the issue's document before its creation time
+		// is known; the record has it.
+		if rec, err := k.ws.GetIssue(ctx, n); err == nil {
+			r.CreatedAt = stampCLI(rec.CreatedAt)
+		}
+	}
 	if format == "json" {
 		return writeJSONTo(w, r)
 	}
@@ -207,22 +214,20 @@ func writeReport(w io.Writer, r *workflow.Report, project string) {
 	}
 	fmt.Fprintln(w, "\nchecks:")
 	last := ""
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, c := range r.Checks {
-		if c.Database != last {
-			fmt.Fprintf(tw, "  %s\n", c.Database)
-			last = c.Database
+		if c.TaskID != last {
+			fmt.Fprintf(w, "  %s (%s)\n", c.Database, c.TaskID)
+			last = c.TaskID
 		}
-		fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Kind, c.Status, oneLineDesc(c.Summary))
+		fmt.Fprintf(w, "    %-14s %-8s %s\n", c.Kind, c.Status, oneLineDesc(c.Summary))
 		for i, res := range c.Results {
 			if i == 3 {
-				fmt.Fprintf(tw, "      … %d more (tidemark issue show %d --format json)\n", len(c.Results)-3, r.Number)
+				fmt.Fprintf(w, "      … %d more (tidemark issue show %d --format json)\n", len(c.Results)-3, r.Number)
 				break
 			}
-			fmt.Fprintf(tw, "      %s\n", resultLine(res))
+			fmt.Fprintf(w, "      %s\n", resultLine(res))
 		}
 	}
-	tw.Flush()
 	fmt.Fprintln(w, "\nstages:")
 	for _, st := range r.Stages {
 		kind := st.Policy
