@@ -24,6 +24,7 @@ import (
 // on the scratch server (so before and after compare like with like).
 type templateModel struct {
 	schema catalog.Schema
+	tree   *schematree.Tree
 }
 
 // DryRun is the dry-run check on its own: the target's schema (a fresh
@@ -116,7 +117,13 @@ func (s *Service) dryRunOn(ctx context.Context, srv scratch.Server, snap *schema
 	tpl := scratch.TemplateName(fp)
 	// The template holds the schema without privileges: roles differ
 	// between servers (the same rule as a SQL side of a comparison).
-	ddl := string(catalog.Dump(snap.Schema, catalog.DumpOptions{NoPrivileges: true}))
+	ddl := func() []string {
+		var out []string
+		for _, n := range catalog.DumpNodes(snap.Schema, catalog.DumpOptions{NoPrivileges: true}) {
+			out = append(out, n.Statements...)
+		}
+		return out
+	}
 	// One dry run per template at a time: a clone needs the template free
 	// of sessions, and dry runs of one schema would wait on each other's
 	// locks anyway.
@@ -207,7 +214,7 @@ func (s *Service) dryRunInTx(ctx context.Context, url, fp string, created bool, 
 	if err != nil {
 		return err
 	}
-	res.objects = schematree.Compare(schematree.New(before), schematree.New(&after.Schema))
+	res.objects = schematree.Compare(before, schematree.New(&after.Schema))
 	return nil
 }
 
@@ -246,7 +253,7 @@ func (s *Service) dryRunOnClone(ctx context.Context, srv scratch.Server, tpl, fp
 	if err != nil {
 		return err
 	}
-	res.objects = schematree.Compare(schematree.New(before), schematree.New(&after.Schema))
+	res.objects = schematree.Compare(before, schematree.New(&after.Schema))
 	return nil
 }
 
@@ -276,21 +283,23 @@ func dryRunFailure(err error) *Result {
 // cachedSchema is the model of a template: inspected once per
 // fingerprint (through q, a session on the template or a fresh clone of
 // it, before the plan runs) and remembered.
-func (s *Service) cachedSchema(ctx context.Context, fp string, created bool, q catalog.Querier) (*catalog.Schema, error) {
+func (s *Service) cachedSchema(ctx context.Context, fp string, created bool, q catalog.Querier) (*schematree.Tree, error) {
 	s.mu.Lock()
 	m, ok := s.templates[fp]
 	s.mu.Unlock()
 	if ok && !created {
-		return &m.schema, nil
+		return m.tree, nil
 	}
 	res, err := catalog.Inspect(ctx, q, catalog.Options{NoFingerprint: true})
 	if err != nil {
 		return nil, err
 	}
+	m = &templateModel{schema: res.Schema}
+	m.tree = schematree.New(&m.schema)
 	s.mu.Lock()
-	s.templates[fp] = &templateModel{schema: res.Schema}
+	s.templates[fp] = m
 	s.mu.Unlock()
-	return &res.Schema, nil
+	return m.tree, nil
 }
 
 // dropUnusedTemplates drops the templates no database's latest snapshot
