@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+  { path: '/issues', name: 'issues', component: () => import('./views/IssuesView.vue') },
+  { path: '/issues/:number', name: 'issue', component: () => import('./views/IssueView.vue') },
   { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue') },
   { path: '/databases', name: 'databases', component: () => import('./views/DatabasesView.vue') },
   { path: '/databases/:id', name: 'database', component: () => import('./views/DatabaseView.vue') },
