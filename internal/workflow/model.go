@@ -360,7 +360,7 @@ func decode(r workspace.IssueRecord) (*Issue, error) {
 	if err := json.Unmarshal(r.Body, &is); err != nil {
 		return nil, fmt.Errorf("issue #%d: unreadable document: %w", r.Number, err)
 	}
-	is.Number, is.Version, is.UpdatedAt = r.Number, r.Version, r.UpdatedAt
+	is.Number, is.Version, is.CreatedAt, is.UpdatedAt = r.Number, r.Version, r.CreatedAt, r.UpdatedAt
 	if is.Labels == nil {
 		is.Labels = []string{}
 	}
