@@ -170,13 +170,6 @@ func printIssue(ctx context.Context, k *core, w io.Writer, n int, format string)
 	if err != nil {
 		return err
 	}
-	if r.CreatedAt == "" {
-		// The engine stores the issue's document before its creation time
-		// is known; the record has it.
-		if rec, err := k.ws.GetIssue(ctx, n); err == nil {
-			r.CreatedAt = stampCLI(rec.CreatedAt)
-		}
-	}
 	if format == "json" {
 		return writeJSONTo(w, r)
 	}
