@@ -67,10 +67,16 @@ type Object struct {
 
 // QualifiedName is schema.name (quoted where needed), or the name alone.
 func (o Object) QualifiedName() string {
-	if o.Schema == "" {
-		return o.Name
+	name, args, routine := strings.Cut(o.Name, "(")
+	if !routine || o.Kind == "table" || o.Kind == "view" {
+		name, args = o.Name, ""
+	} else {
+		args = "(" + args
 	}
-	return catalog.QuoteQualified(o.Schema, o.Name)
+	if o.Schema == "" {
+		return catalog.QuoteIdent(name) + args
+	}
+	return catalog.QuoteQualified(o.Schema, name) + args
 }
 
 // Change is one property of an object that differs: "column email" added
@@ -106,8 +112,29 @@ func Compare(expected, live *catalog.Result) Report {
 		live = &catalog.Result{}
 	}
 	priv := expected.Schema.Privileges && live.Schema.Privileges
-	es, ls := prepare(&expected.Schema, priv, true), prepare(&live.Schema, priv, true)
 	rep := Report{Status: StatusNone, Privileges: priv, Objects: []Object{}, NotCompared: notCompared(expected.Unsupported, live.Unsupported)}
+
+	// Structural pre-filter: only objects whose models differ (or exist on
+	// one side) are rendered; the rendered DDL decides.
+	ei, li := items(&expected.Schema), items(&live.Schema)
+	cand := map[string]bool{}
+	for k, a := range ei {
+		if b, ok := li[k]; !ok || !same(a.model, b.model, priv) {
+			cand[k] = true
+		}
+	}
+	for k := range li {
+		if _, ok := ei[k]; !ok {
+			cand[k] = true
+		}
+	}
+	rest := !restSame(&expected.Schema, &live.Schema, priv)
+	if len(cand) == 0 && !rest {
+		rep.finish()
+		return rep
+	}
+	re, rl := reduced(&expected.Schema, cand, rest), reduced(&live.Schema, cand, rest)
+	es, ls := prepare(&re, priv, true), prepare(&rl, priv, true)
 	opts := catalog.DumpOptions{NoHeader: true, NoPrivileges: !priv}
 	en, ln := nodeMap(catalog.DumpNodesNormalized(es, opts)), nodeMap(catalog.DumpNodesNormalized(ls, opts))
 	eo, lo := claims(es), claims(ls)
@@ -174,13 +201,20 @@ func Compare(expected, live *catalog.Result) Report {
 		}
 		return a.Name < b.Name
 	})
-	switch {
-	case len(rep.Objects) > 0:
-		rep.Status = StatusDrift
-	case len(rep.NotCompared) > 0:
-		rep.Status = StatusNotCompared
-	}
+	rep.finish()
 	return rep
+}
+
+// finish sets the status.
+func (r *Report) finish() {
+	switch {
+	case len(r.Objects) > 0:
+		r.Status = StatusDrift
+	case len(r.NotCompared) > 0:
+		r.Status = StatusNotCompared
+	default:
+		r.Status = StatusNone
+	}
 }
 
 // prepare clones s for comparing: privileges off unless priv, Tidemark's

@@ -28,6 +28,20 @@ func properties(e, l any, priv bool) []Change {
 	if len(out) == 0 && len(skip) > 0 {
 		fields("", ev, lv, priv, nil, &out)
 	}
+	if te, ok := e.(*catalog.Table); ok {
+		tl := l.(*catalog.Table)
+		if !qnPtrEq(te.PartitionOf, tl.PartitionOf) || !sliceEq(te.Inherits, tl.Inherits, func(x, y *catalog.QualifiedName) bool { return *x == *y }) {
+			// Attaching or detaching a partition flips the inherited marks
+			// of its columns and constraints: that is the same change.
+			kept := out[:0]
+			for _, c := range out {
+				if !strings.HasSuffix(c.Property, " inherited") {
+					kept = append(kept, c)
+				}
+			}
+			out = kept
+		}
+	}
 	return out
 }
 
