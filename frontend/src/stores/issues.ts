@@ -23,6 +23,7 @@ export const useIssuesStore = defineStore('issues', () => {
   const home = ref<HomeIssues>({ waitingApproval: [], waitingRollout: [], mine: [], recentlyDone: [] })
   const homeLoaded = ref(false)
   let unsubscribe: (() => void) | null = null
+  const handlers = new Set<(n: number) => void>()
   let gen = 0
 
   async function load(f: IssueFilter = filter.value) {
@@ -77,9 +78,16 @@ export const useIssuesStore = defineStore('issues', () => {
     }
   }
 
-  /** listen follows the "issue" events (once). onChange is called for any issue that changed. */
-  function listen(onChange?: (n: number) => void) {
-    if (unsubscribe) return
+  /**
+   * listen follows the "issue" events (subscribing once); onChange, when given, is called for any
+   * issue that changed until the returned function removes it.
+   */
+  function listen(onChange?: (n: number) => void): () => void {
+    if (onChange) handlers.add(onChange)
+    const remove = () => {
+      if (onChange) handlers.delete(onChange)
+    }
+    if (unsubscribe) return remove
     unsubscribe = api.onIssue((e) => {
       const cur = current.value
       if (cur && e.issue === cur.number) {
@@ -90,13 +98,15 @@ export const useIssuesStore = defineStore('issues', () => {
         if (e.kind === 'error') backgroundError.value = e.message
         void open(cur.number).catch(() => undefined)
       }
-      if (e.kind !== 'log') onChange?.(e.issue)
+      if (e.kind !== 'log') for (const h of handlers) h(e.issue)
     })
+    return remove
   }
 
   function stop() {
     unsubscribe?.()
     unsubscribe = null
+    handlers.clear()
   }
 
   return { items, total, loaded, loading, filter, current, currentLoading, live, backgroundError, home, homeLoaded, load, loadHome, open, reload, act, listen, stop }
