@@ -56,6 +56,7 @@ func newRootCmd() *cobra.Command {
 		newReviewCmd(g),
 		newProjectCmd(g),
 		newIssueCmd(g),
+		newDriftCmd(g),
 	)
 	_ = g
 	return root
