@@ -23,7 +23,7 @@ describe('issues facade', () => {
     m(IssueService.Home).mockResolvedValue({ waitingApproval: null, waitingRollout: [{ number: 2, environments: null }], mine: null, recentlyDone: null })
     const h = await api.homeIssues()
     expect(h.waitingApproval).toEqual([])
-    expect(h.waitingRollout[0].environments).toEqual([])
+    expect(h.waitingRollout[0]!.environments).toEqual([])
     m(IssueService.Get).mockResolvedValue({
       number: 1, version: 3, approval: { status: 'pending', steps: null }, activity: null, labels: null,
       checks: [{ kind: 'dry_run', results: null, objects: null, rows: null }],
@@ -31,8 +31,8 @@ describe('issues facade', () => {
     })
     const r = await api.getIssue(1)
     expect(r.approval.steps).toEqual([])
-    expect(r.checks[0].objects).toEqual([])
-    expect(r.stages[0].tasks[0].runs[0].log).toEqual([])
+    expect(r.checks[0]!.objects).toEqual([])
+    expect(r.stages[0]!.tasks[0]!.runs[0]!.log).toEqual([])
   })
 
   it('sends the version read and keeps a refusal as an ApiError', async () => {
@@ -57,7 +57,7 @@ describe('issues facade', () => {
   it('filters malformed issue events', () => {
     const seen: api.IssueEvent[] = []
     api.onIssue((e) => seen.push(e))
-    const handler = m(EventsOn).mock.calls[0][1] as (p: unknown) => void
+    const handler = m(EventsOn).mock.calls[0]![1] as (p: unknown) => void
     handler(null)
     handler({ kind: 'changed' })
     handler({ issue: 3, kind: 'log', taskId: 't1', message: 'statement 1' })
