@@ -92,6 +92,12 @@ type App struct {
 	mu       sync.Mutex
 	ctx      context.Context // the Wails context, set by Startup
 	shutdown sync.Once
+	// work is the background work (checks, rollouts, reconciling): stop
+	// cancels it on shutdown, and Shutdown waits for it to record what it
+	// did before the workspace closes.
+	work     sync.WaitGroup
+	workCtx  context.Context
+	stopWork context.CancelFunc
 
 	system       *SystemService
 	environments *EnvironmentService
@@ -151,6 +157,7 @@ func New(o Options) (*App, error) {
 	a.reviews = &ReviewService{a: a, reg: reg}
 	a.compare = &CompareService{a: a}
 	a.history = &HistoryService{a: a}
+	a.workCtx, a.stopWork = context.WithCancel(context.Background())
 	a.workflow = workflow.New(workflow.Deps{WS: ws, Conns: a.conns, Sync: a.syncer, Changes: a.changes, Reviewer: a.reviewer,
 		Scratch: compare.WorkspaceScratch(ws, a.conns, a.sample.Running), Compare: a.comparer, Source: workspace.SourceUI})
 	a.workflow.Notify = a.issueEvent
@@ -163,8 +170,22 @@ func (a *App) Startup(ctx context.Context) {
 	a.mu.Lock()
 	a.ctx = ctx
 	a.mu.Unlock()
-	go a.reconcileIssues()
+	a.goWork(func(ctx context.Context) { a.reconcileIssues(ctx) })
 }
+
+// goWork runs fn in the background as work Shutdown cancels and waits for.
+func (a *App) goWork(fn func(ctx context.Context)) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		fn(a.workCtx)
+	}()
+}
+
+// workGrace bounds how long Shutdown waits for cancelled background work to
+// record its outcome (a cancelled task is recorded as failed, and can be
+// retried; one that cannot record is settled by the next start).
+const workGrace = 30 * time.Second
 
 // Shutdown stops the sample server, closes the pools and the workspace, and
 // releases the single-instance lock. Wire it to options.App.OnShutdown.
@@ -176,6 +197,14 @@ func (a *App) Shutdown(ctx context.Context) {
 func (a *App) close(ctx context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	a.stopWork()
+	done := make(chan struct{})
+	go func() { a.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(workGrace):
+		fmt.Fprintln(os.Stderr, "tidemark: background work did not stop in time; the next start settles it")
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()

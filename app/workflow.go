@@ -34,24 +34,25 @@ func (a *App) issueEvent(e workflow.Event) {
 }
 
 // reconcileIssues settles the tasks a dead process left running.
-func (a *App) reconcileIssues() {
-	ctx, cancel := context.WithTimeout(a.base(), 5*time.Minute)
+func (a *App) reconcileIssues(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	if _, err := a.workflow.Reconcile(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "tidemark: reconcile issues:", oneLine(err))
 	}
 }
 
-// background runs fn detached from the call (the UI follows events); a
-// failure is reported as an "error" event of the issue.
+// background runs fn detached from the call (the UI follows events), as
+// work Shutdown cancels and waits for; a failure is reported as an "error"
+// event of the issue.
 func (s *IssueService) background(n int, fn func(ctx context.Context) error) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.a.base()), runLimit)
+	s.a.goWork(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, runLimit)
 		defer cancel()
-		if err := fn(ctx); err != nil {
+		if err := fn(ctx); err != nil && ctx.Err() == nil {
 			s.a.emit("issue", IssueEvent{Issue: n, Kind: "error", Message: oneLine(err)})
 		}
-	}()
+	})
 }
 
 // checkAndAdvance runs the checks, then the automatic rollouts, in the background.
