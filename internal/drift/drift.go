@@ -163,6 +163,7 @@ func Compare(expected, live *catalog.Result) Report {
 			visit(k)
 		}
 	}
+	var ed, ld map[string][]string
 	for id := range diffKeys {
 		p := meta[id]
 		eHas, lHas := hasObject(id, eo, en), hasObject(id, lo, ln)
@@ -179,8 +180,13 @@ func Compare(expected, live *catalog.Result) Report {
 		default:
 			obj.Action = Altered
 		}
-		obj.ExpectedDDL = ddlOf(id, eo, en)
-		obj.LiveDDL = ddlOf(id, lo, ln)
+		if ed == nil {
+			// The DDL shown keeps the columns in their physical order.
+			ed = nodeMap(catalog.DumpNodesNormalized(prepare(&re, priv, false), opts))
+			ld = nodeMap(catalog.DumpNodesNormalized(prepare(&rl, priv, false), opts))
+		}
+		obj.ExpectedDDL = ddlOf(id, eo, ed)
+		obj.LiveDDL = ddlOf(id, lo, ld)
 		if obj.Action == Altered {
 			if p.e != nil && p.l != nil && p.e.model != nil && p.l.model != nil {
 				obj.Changes = properties(p.e.model, p.l.model, priv)
