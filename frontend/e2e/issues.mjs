@@ -2,10 +2,11 @@
 // sample instance: New DB `demo` in Prod → approve → roll out → the database appears; Alter
 // schema on demo (CREATE TABLE t1) → checks (review advice, dry run: t1 added) → approve → roll
 // out → View change → the project's change history; and a change whose dry run fails
-// (ALTER TABLE missing) is blocked with the statement and its line shown.
+// (ALTER TABLE missing) is blocked with the statement and its line shown. Then: a migration
+// planned by Compare schemas becomes an issue on its source database.
 
-/** tutorial runs once the sample instance is running (project HR exists). */
-export async function tutorial({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
+/** tutorial runs once the sample instance is running (project HR exists) and after compare.mjs (items differ). */
+export async function tutorial({ page, tid, pg, shot, expectText, nav, waitFor, chooseOption }) {
   const checksDone = async () => {
     await tid('issue-checks').waitFor()
     await waitFor(async () => !(await tid('issue-checks-running').isVisible()), 'checks to finish', 120_000)
@@ -114,4 +115,26 @@ export async function tutorial({ page, tid, shot, expectText, nav, waitFor, choo
   await task.locator('[data-testid="task-rollout"]').click()
   await expectText(tid('issue-action-error'), 'checks', 'rollout blocked by the checks gate')
   await shot('69-issue-dry-run-blocked')
+
+  // 4. Compare schemas: the planned migration becomes a schema change issue on the source database
+  const choose = async (testid, label) => {
+    await tid(testid).click()
+    await page.keyboard.type(label)
+    await page.locator('.n-base-select-option:visible', { hasText: label }).first().waitFor()
+    await page.keyboard.press('Enter')
+    await expectText(tid(testid), label, `${testid} selection`)
+  }
+  const [source, target] = pg.databases
+  await nav('compare')
+  await choose('source-database', `local-pg / ${source}`)
+  await choose('target-database', `local-pg / ${target}`)
+  await tid('compare-run').click()
+  await tid('migration-panel').waitFor({ timeout: 120_000 })
+  await tid('compare-create-issue').click()
+  await tid('issue-view').waitFor()
+  await expectText(tid('issue-view'), `Migrate ${source}`, 'issue from the migration: title')
+  await expectText(tid(`task-sql-${source}`), 'DROP COLUMN note', 'issue from the migration: its SQL')
+  await expectText(tid(`task-sql-${source}`), 'CREATE INDEX items_name_idx', 'issue from the migration: its SQL')
+  await checksDone()
+  await shot('70-issue-from-compare')
 }

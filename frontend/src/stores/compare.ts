@@ -49,6 +49,8 @@ export const useCompareStore = defineStore('compare', () => {
   const includePrivileges = ref(false)
   const running = ref(false)
   const result = ref<CompareResult | null>(null)
+  /** the source side the result was computed from (the pickers may have moved on since) */
+  const comparedSource = ref<CompareSide | null>(null)
   const error = ref<ApiError | null>(null)
   const scratchInstanceId = ref('')
   const snapshots = ref<Record<string, CompareSnapshot[]>>({})
@@ -81,14 +83,17 @@ export const useCompareStore = defineStore('compare', () => {
     running.value = true
     error.value = null
     try {
+      const src = toSide(source.value)
       result.value = await api.compareSchemas({
-        source: toSide(source.value),
+        source: src,
         target: toSide(target.value),
         online: online.value,
         includePrivileges: includePrivileges.value,
       })
+      comparedSource.value = src
     } catch (e) {
       result.value = null
+      comparedSource.value = null
       error.value = api.toApiError(e)
     } finally {
       running.value = false
@@ -135,6 +140,7 @@ export const useCompareStore = defineStore('compare', () => {
     includePrivileges,
     running,
     result,
+    comparedSource,
     error,
     scratchInstanceId,
     snapshots,
