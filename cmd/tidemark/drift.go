@@ -230,7 +230,8 @@ func printDrift(w io.Writer, out *driftOutput) error {
 		if n.Schema != "" {
 			name = n.Schema + "." + n.Name
 		}
-		fmt.Fprintf(&b, "\nnot compared (not modelled yet): %s %s (%s side)", n.Kind, name, n.Side)
+		where := map[string]string{"both": "on both sides", "live": "in the live database", "expected": "in the expected schema"}[n.Side]
+		fmt.Fprintf(&b, "\nnot compared (not modelled yet): %s %s, %s", n.Kind, name, where)
 		if d := strings.TrimSpace(n.Detail); d != "" {
 			fmt.Fprintf(&b, ": %s", d)
 		}

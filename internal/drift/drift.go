@@ -416,8 +416,11 @@ func ownerOf(k string, e, l *claimSet) (string, *owner) {
 		return id, nil
 	}
 	kind, name, found := strings.Cut(base, ":")
-	if !found {
+	switch {
+	case !found:
 		kind, name = "object", base
+	case kind == "defacl":
+		kind = string(catalog.KindDefaultACL)
 	}
 	return "other:" + base, &owner{kind: kind, name: name, keys: nil}
 }

@@ -174,6 +174,7 @@ func TestAlwaysDrift(t *testing.T) {
 		{"ownership", "ALTER TABLE app.t OWNER TO drift_alice", "table", "t", drift.Altered, "owner", drift.Altered, false},
 		{"partition attached", "ALTER TABLE app.p ATTACH PARTITION app.p2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", "table", "p2025", drift.Altered, "partition of", drift.Added, false},
 		{"partition detached", "ALTER TABLE app.p DETACH PARTITION app.p2024", "table", "p2024", drift.Altered, "partition of", drift.Dropped, false},
+		{"default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO drift_alice", "default_privileges", "postgres.app.tables", drift.Added, "", "", false},
 		{"clustered on another index", "CLUSTER app.t USING t_name_idx", "table", "t", drift.Altered, "index t_name_idx clustered", drift.Altered, false},
 	}
 	for _, c := range cases {
