@@ -2,7 +2,6 @@ package drift
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -26,55 +25,63 @@ type Expectation struct {
 	// ChangeID and Version name the change whose after-snapshot it is.
 	ChangeID string `json:"change_id,omitempty"`
 	Version  string `json:"version,omitempty"`
-	Result   *catalog.Result
+	// Result is the expected model. Nil when no snapshot exists yet after
+	// the change (or at all): the next sync becomes the expectation.
+	Result *catalog.Result
 }
 
-// ErrNoExpectation is returned (wrapped) when the latest change of a
-// database has no snapshot after it (a change applied from another machine):
-// its expected schema is unknown until a change is applied from here or a
-// baseline is taken.
-var ErrNoExpectation = errors.New("no expected schema")
-
 // Expected returns the expected schema of a workspace database: the
-// after-snapshot of the latest done change of its change history (baselines
-// included; callers reconcile the history from the target first, since
-// tidemark.migration_history is the truth), or, with no history, its first
-// snapshot as the implicit baseline. It returns nil, nil for a database
-// with neither (its next sync becomes the implicit baseline).
+// snapshot after the latest done change of its change history (baselines
+// included; any source). That is the change's after-snapshot, or, for a
+// change applied elsewhere (a row found in the target's
+// tidemark.migration_history on reconcile, with no snapshot here), the
+// first snapshot taken after the workspace learnt of it. With no history it
+// is the database's first snapshot, the implicit baseline. When no such
+// snapshot exists yet, Result is nil: the next sync becomes it.
 func Expected(ctx context.Context, ws *workspace.Store, sy *schemasync.Syncer, databaseID string) (*Expectation, error) {
 	changes, err := ws.ListChanges(ctx, databaseID)
 	if err != nil {
 		return nil, err
 	}
+	snaps, err := ws.ListSnapshots(ctx, databaseID) // newest first
+	if err != nil {
+		return nil, err
+	}
+	exp := &Expectation{Source: FromImplicitBaseline}
+	id := ""
+	if len(snaps) > 0 {
+		id = snaps[len(snaps)-1].ID
+	}
 	for _, c := range changes { // newest first
 		if c.Status != "done" {
 			continue
 		}
-		if c.AfterSnapshotID == "" {
-			return nil, fmt.Errorf("%w: change %s was applied without a snapshot after it (from another machine); apply a change or take a baseline from this workspace", ErrNoExpectation, c.Version)
-		}
-		snap, err := sy.Get(ctx, c.AfterSnapshotID)
-		if err != nil {
-			return nil, fmt.Errorf("snapshot after change %s: %w", c.Version, err)
-		}
-		src := FromChange
+		exp = &Expectation{Source: FromChange, ChangeID: c.ID, Version: c.Version}
 		if c.Type == "baseline" {
-			src = FromBaseline
+			exp.Source = FromBaseline
 		}
-		return &Expectation{Source: src, SnapshotID: snap.Info.ID, TakenAt: snap.Info.TakenAt, ChangeID: c.ID, Version: c.Version, Result: resultOf(snap)}, nil
+		id = c.AfterSnapshotID
+		if id == "" {
+			// Both times are this machine's clock: a snapshot taken after
+			// the row was recorded certainly holds the change.
+			for i := len(snaps) - 1; i >= 0; i-- {
+				if !snaps[i].TakenAt.Before(c.RecordedAt) {
+					id = snaps[i].ID
+					break
+				}
+			}
+		}
+		break
 	}
-	snaps, err := ws.ListSnapshots(ctx, databaseID)
+	if id == "" {
+		return exp, nil
+	}
+	snap, err := sy.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("expected schema of the database: %w", err)
 	}
-	if len(snaps) == 0 {
-		return nil, nil
-	}
-	snap, err := sy.Get(ctx, snaps[len(snaps)-1].ID) // oldest
-	if err != nil {
-		return nil, err
-	}
-	return &Expectation{Source: FromImplicitBaseline, SnapshotID: snap.Info.ID, TakenAt: snap.Info.TakenAt, Result: resultOf(snap)}, nil
+	exp.SnapshotID, exp.TakenAt, exp.Result = snap.Info.ID, snap.Info.TakenAt, resultOf(snap)
+	return exp, nil
 }
 
 func resultOf(s *schemasync.Snapshot) *catalog.Result {
@@ -89,10 +96,22 @@ type CheckResult struct {
 	Report         Report
 }
 
-// Check syncs a workspace database (storing a snapshot) and compares it
-// with its expected schema. A database with no expectation yet gets none:
-// the snapshot just taken becomes its implicit baseline (no drift).
-func Check(ctx context.Context, ws *workspace.Store, sy *schemasync.Syncer, databaseID string) (*CheckResult, error) {
+// Reconciler brings a database's workspace change history up to date from
+// the target's tidemark.migration_history (*change.Service does).
+type Reconciler interface {
+	Reconcile(ctx context.Context, databaseID string) ([]workspace.Change, error)
+}
+
+// Check reconciles the database's change history (when rec is not nil),
+// syncs it (storing a snapshot) and compares it with its expected schema.
+// When no snapshot holds the expectation yet (see Expected), the snapshot
+// just taken becomes it: no drift, and Expected says where it came from.
+func Check(ctx context.Context, ws *workspace.Store, sy *schemasync.Syncer, rec Reconciler, databaseID string) (*CheckResult, error) {
+	if rec != nil {
+		if _, err := rec.Reconcile(ctx, databaseID); err != nil {
+			return nil, err
+		}
+	}
 	exp, err := Expected(ctx, ws, sy, databaseID)
 	if err != nil {
 		return nil, err
@@ -102,8 +121,8 @@ func Check(ctx context.Context, ws *workspace.Store, sy *schemasync.Syncer, data
 		return nil, err
 	}
 	live := resultOf(snap)
-	if exp == nil {
-		exp = &Expectation{Source: FromImplicitBaseline, SnapshotID: snap.Info.ID, TakenAt: snap.Info.TakenAt, Result: live}
+	if exp.Result == nil {
+		exp.SnapshotID, exp.TakenAt, exp.Result = snap.Info.ID, snap.Info.TakenAt, live
 	}
 	return &CheckResult{Expected: exp, LiveSnapshotID: snap.Info.ID, Report: Compare(exp.Result, live)}, nil
 }

@@ -2,11 +2,14 @@ package drift_test
 
 import (
 	"context"
-	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/tidemark-dev/tidemark/internal/change"
 	"github.com/tidemark-dev/tidemark/internal/drift"
+	"github.com/tidemark-dev/tidemark/internal/migrate"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
@@ -15,17 +18,19 @@ import (
 
 // TestCheckWorkspaceDatabase: with no history the first snapshot is the
 // implicit baseline; after a recorded change its after-snapshot is the
-// expectation; a change without one has no expectation.
+// expectation, a baseline row counts, and a change applied elsewhere is
+// reconciled from the target and the first snapshot after it expected.
 func TestCheckWorkspaceDatabase(t *testing.T) {
 	f := wstest.New(t, srv)
 	d, url := f.Database(t, base)
 	ctx := context.Background()
 	sy := schemasync.New(f.WS, f.Conns)
 
-	if exp, err := drift.Expected(ctx, f.WS, sy, d.ID); err != nil || exp != nil {
+	rec := change.New(f.WS, f.Conns, sy)
+	if exp, err := drift.Expected(ctx, f.WS, sy, d.ID); err != nil || exp.Result != nil || exp.Source != drift.FromImplicitBaseline {
 		t.Fatalf("never synced: %+v, %v", exp, err)
 	}
-	first, err := drift.Check(ctx, f.WS, sy, d.ID)
+	first, err := drift.Check(ctx, f.WS, sy, rec, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +39,7 @@ func TestCheckWorkspaceDatabase(t *testing.T) {
 	}
 
 	pgtest.MustExec(t, url, "ALTER TABLE app.t ADD COLUMN extra int")
-	second, err := drift.Check(ctx, f.WS, sy, d.ID)
+	second, err := drift.Check(ctx, f.WS, sy, rec, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +52,10 @@ func TestCheckWorkspaceDatabase(t *testing.T) {
 
 	// The column is codified by a recorded change whose after-snapshot holds it.
 	if _, err := f.WS.RecordChange(ctx, workspace.Change{DatabaseID: d.ID, RunID: "run-1", Version: "1", Type: "ddl", Status: "done",
-		Source: workspace.SourceCLI, AfterSnapshotID: second.LiveSnapshotID, AppliedAt: time.Now()}); err != nil {
+		Source: workspace.SourceCLI, AfterSnapshotID: second.LiveSnapshotID, AppliedAt: time.Now().Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	third, err := drift.Check(ctx, f.WS, sy, d.ID)
+	third, err := drift.Check(ctx, f.WS, sy, rec, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +65,7 @@ func TestCheckWorkspaceDatabase(t *testing.T) {
 
 	// A later baseline row counts too.
 	if _, err := f.WS.RecordChange(ctx, workspace.Change{DatabaseID: d.ID, RunID: "run-2", Version: "2", Type: "baseline", Status: "done",
-		Source: workspace.SourceCLI, AfterSnapshotID: first.LiveSnapshotID, AppliedAt: time.Now().Add(time.Second)}); err != nil {
+		Source: workspace.SourceCLI, AfterSnapshotID: first.LiveSnapshotID, AppliedAt: time.Now().Add(-30 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	exp, err := drift.Expected(ctx, f.WS, sy, d.ID)
@@ -68,12 +73,37 @@ func TestCheckWorkspaceDatabase(t *testing.T) {
 		t.Fatalf("baseline: %+v, %v", exp, err)
 	}
 
-	// A change applied elsewhere (no after-snapshot here) leaves no expectation.
-	if _, err := f.WS.RecordChange(ctx, workspace.Change{DatabaseID: d.ID, RunID: "run-3", Version: "3", Type: "ddl", Status: "done",
-		Source: workspace.SourceOtherMachine, SeenOnSync: true, AppliedAt: time.Now().Add(2 * time.Second)}); err != nil {
+	// A change applied outside this workspace (CI running tidemark migrate)
+	// is found in the target's history on reconcile; the first snapshot
+	// after it is the expectation.
+	migs := t.TempDir()
+	if err := os.WriteFile(filepath.Join(migs, "V5__ci.sql"), []byte("CREATE TABLE app.from_ci (id int);\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := drift.Check(ctx, f.WS, sy, d.ID); !errors.Is(err, drift.ErrNoExpectation) {
-		t.Fatalf("want ErrNoExpectation, got %v", err)
+	ms, err := migrate.LoadDir(os.DirFS(migs), migrate.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := migrate.NewRunner(url, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Apply(ctx, ms, migrate.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fourth, err := drift.Check(ctx, f.WS, sy, rec, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fourth.Expected.Source != drift.FromChange || fourth.Expected.Version != "5" || fourth.Report.Drifted() || fourth.Expected.SnapshotID != fourth.LiveSnapshotID {
+		t.Fatalf("after the CI change: %+v", fourth.Expected)
+	}
+	pgtest.MustExec(t, url, "DROP TABLE app.child")
+	fifth, err := drift.Check(ctx, f.WS, sy, rec, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fifth.Expected.SnapshotID != fourth.LiveSnapshotID || len(fifth.Report.Objects) != 1 || fifth.Report.Objects[0].Name != "child" || fifth.Report.Objects[0].Action != drift.Dropped {
+		t.Fatalf("drift after the CI change: %+v", fifth.Report.Objects)
 	}
 }
