@@ -56,5 +56,6 @@ CREATE TRIGGER trg_base BEFORE UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION app
 CREATE TABLE app.p (id integer, d date) PARTITION BY RANGE (d);
 CREATE TABLE app.p2024 PARTITION OF app.p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE app.p2025 (id integer, d date);
+CREATE TABLE app.ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

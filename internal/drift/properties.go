@@ -28,6 +28,19 @@ func properties(e, l any, priv bool) []Change {
 	if len(out) == 0 && len(skip) > 0 {
 		fields("", ev, lv, priv, nil, &out)
 	}
+	if oe, ol := ev.FieldByName("Owner"), lv.FieldByName("Owner"); priv && oe.IsValid() && oe.Kind() == reflect.String && oe.String() != ol.String() {
+		// An owner holds every privilege implicitly: those move with
+		// ownership and are not changes of their own.
+		kept := out[:0]
+		for _, c := range out {
+			if c.Property == "privilege" && ((c.Action == Dropped && strings.HasSuffix(c.From, " to "+oe.String())) ||
+				(c.Action == Added && strings.HasSuffix(c.To, " to "+ol.String()))) {
+				continue
+			}
+			kept = append(kept, c)
+		}
+		out = kept
+	}
 	if te, ok := e.(*catalog.Table); ok {
 		tl := l.(*catalog.Table)
 		if !qnPtrEq(te.PartitionOf, tl.PartitionOf) || !sliceEq(te.Inherits, tl.Inherits, func(x, y *catalog.QualifiedName) bool { return *x == *y }) {
@@ -254,6 +267,16 @@ func text(v reflect.Value) string {
 			return ""
 		}
 		return strconv.Itoa(*x)
+	case *catalog.Sequence:
+		if x == nil {
+			return ""
+		}
+		s := "AS " + x.DataType + " START " + strconv.FormatInt(x.Start, 10) + " INCREMENT " + strconv.FormatInt(x.Increment, 10) +
+			" MINVALUE " + strconv.FormatInt(x.Min, 10) + " MAXVALUE " + strconv.FormatInt(x.Max, 10) + " CACHE " + strconv.FormatInt(x.Cache, 10)
+		if x.Cycle {
+			s += " CYCLE"
+		}
+		return s
 	}
 	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Slice) && v.IsNil() {
 		return ""
