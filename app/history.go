@@ -42,6 +42,8 @@ type Change struct {
 	SeenOnSync bool   `json:"seenOnSync"`
 	AppliedAt  string `json:"appliedAt"`  // RFC3339
 	RecordedAt string `json:"recordedAt"` // RFC3339
+	// Issue is the number of the issue whose rollout applied the change (0: none).
+	Issue int `json:"issue"`
 }
 
 // ObjectChange is a schema object a change added, dropped or altered.
@@ -109,7 +111,7 @@ func changeOut(c workspace.Change) Change {
 		Description: c.Description, Checksum: c.Checksum, Source: c.Source, AppliedBy: c.AppliedBy, Host: c.Host,
 		DurationMs: c.Duration.Milliseconds(), Error: c.Error, SQLState: c.SQLState, FailedStatement: c.FailedStatement,
 		FailedLine: c.FailedLine, BeforeSnapshotID: c.BeforeSnapshotID, AfterSnapshotID: c.AfterSnapshotID,
-		SeenOnSync: c.SeenOnSync, AppliedAt: rfc3339(c.AppliedAt), RecordedAt: rfc3339(c.RecordedAt),
+		SeenOnSync: c.SeenOnSync, AppliedAt: rfc3339(c.AppliedAt), RecordedAt: rfc3339(c.RecordedAt), Issue: c.Issue,
 	}
 }
 

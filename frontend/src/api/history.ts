@@ -33,6 +33,8 @@ export interface Change {
   /** RFC3339 */
   appliedAt: string
   recordedAt: string
+  /** the issue whose rollout applied the change (0: none) */
+  issue: number
 }
 
 /** A schema object a change added, dropped or altered (from the structured models). */

@@ -142,6 +142,7 @@ export namespace app {
 	    seenOnSync: boolean;
 	    appliedAt: string;
 	    recordedAt: string;
+	    issue: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Change(source);
@@ -170,6 +171,7 @@ export namespace app {
 	        this.seenOnSync = source["seenOnSync"];
 	        this.appliedAt = source["appliedAt"];
 	        this.recordedAt = source["recordedAt"];
+	        this.issue = source["issue"];
 	    }
 	}
 	export class ObjectChange {

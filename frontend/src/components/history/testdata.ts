@@ -22,6 +22,7 @@ export function change(over: Partial<Change> = {}): Change {
     beforeSnapshotId: 's1',
     afterSnapshotId: 's2',
     seenOnSync: false,
+    issue: 0,
     appliedAt: '2026-03-01T12:00:00Z',
     recordedAt: '2026-03-01T12:00:01Z',
     ...over,
