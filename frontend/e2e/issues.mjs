@@ -115,9 +115,23 @@ export async function tutorial({ page, tid, pg, shot, expectText, nav, waitFor, 
   await expectText(tid('check-dry_run-detail'), '42P01', 'the SQLSTATE')
   await approve()
   const task = tid('task-demo')
-  await task.locator('[data-testid="task-rollout"]').click()
-  await expectText(tid('issue-action-error'), 'checks', 'rollout blocked by the checks gate')
+  // Roll out is disabled with the closed gate's reason as its tooltip; no "Roll out anyway" past an error
+  await waitFor(async () => task.locator('[data-testid="task-rollout"]').isDisabled(), 'Roll out disabled by the checks gate')
+  if (await task.locator('[data-testid="task-force"]').isVisible()) throw new Error('Roll out anyway offered past a check error')
+  await task.locator('[data-testid="task-rollout-gate"]').hover()
+  await expectText(page.locator('.n-tooltip', { hasText: 'checks failed' }).first(), 'dry_run', 'the gate reason as the tooltip')
   await shot('69-issue-dry-run-blocked')
+  // Skip asks for a reason in a dialog; it is required
+  await task.locator('[data-testid="task-skip"]').click()
+  const dialog = page.locator('.n-dialog')
+  await dialog.waitFor()
+  if (!(await tid('task-reason-confirm').isDisabled())) throw new Error('Skip confirmed without a reason')
+  await tid('task-reason-input').locator('textarea').fill('the table does not exist here')
+  await shot('69b-issue-skip-dialog')
+  await tid('task-reason-confirm').click()
+  await dialog.waitFor({ state: 'detached' })
+  await expectText(task.locator('[data-testid="task-status"]'), 'skipped', 'task skipped')
+  await expectText(tid('issue-activity'), 'the table does not exist here', 'the skip reason in the timeline')
 
   // 4. Compare schemas: the planned migration becomes a schema change issue on the source database
   const choose = async (testid, label) => {
