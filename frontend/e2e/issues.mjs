@@ -101,6 +101,12 @@ export async function tutorial({ page, tid, pg, shot, expectText, nav, waitFor, 
   await nav('databases')
   await tid('db-row-demo').locator('[data-testid="db-name"]').click()
   await tid('database-view').waitFor()
+  // Change history: Roll back on the done schema change opens the rollback flow for it
+  await page.locator('.n-tabs-tab[data-name="history"]').click()
+  await tid('history-table').locator('[data-testid="history-rollback"]').first().click()
+  await expectText(tid('rollback-sql'), 't1', 'rollback plan of the t1 change')
+  await shot('68b-history-rollback')
+  await page.locator('.n-tabs-tab[data-name="schema"]').click().catch(() => {})
   await tid('database-alter').click()
   await tid('alter-drawer').waitFor()
   await tid('alter-sql').locator('.cm-content').click()
