@@ -57,6 +57,7 @@ func newRootCmd() *cobra.Command {
 		newProjectCmd(g),
 		newIssueCmd(g),
 		newDriftCmd(g),
+		newQueryCmd(g),
 	)
 	_ = g
 	return root

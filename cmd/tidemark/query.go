@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/query"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+)
+
+type queryFlags struct {
+	url, format, command, file string
+	admin                      bool
+	limit                      int
+	timeout                    time.Duration
+}
+
+// newQueryCmd builds `tidemark query`: run SQL read-only (by default) or in
+// admin mode, printing the results.
+func newQueryCmd(_ *globals) *cobra.Command {
+	f := &queryFlags{}
+	c := &cobra.Command{
+		Use:   "query --url URL [--admin] [--format table|csv|json|jsonl|sql] [--limit N] [--timeout D] (-c SQL | -f FILE)",
+		Short: "Run SQL against a database, read-only unless --admin",
+		Long: `Run the statements of -c SQL or -f FILE (- for stdin) against --url and print
+each result.
+
+Without --admin the statements run read-only by construction: only SELECT,
+VALUES, TABLE, EXPLAIN (without ANALYZE) and SHOW pass the allow-list, each
+statement runs alone in a read-only transaction that is rolled back, and the
+session is reset after it. A refused statement names the fence that refused
+it. --admin runs the statements as typed, in autocommit.
+
+--limit N prints at most N rows of each result (default 1000; "limit reached"
+is noted on stderr); --limit 0 prints every row, streamed. --timeout is the
+statement timeout (default 30s read-only, none with --admin).
+
+Exit status: 0 success, 1 a statement was refused or failed, 2 usage.`,
+		Args: func(c *cobra.Command, args []string) error {
+			if err := cobra.NoArgs(c, args); err != nil {
+				return withExit(2, err)
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return runQuery(c, f) },
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.url, "url", "", "database URL, without the password (use PGPASSWORD or ~/.pgpass)")
+	fl.BoolVar(&f.admin, "admin", false, "admin mode: run statements as typed (writes allowed, autocommit)")
+	fl.StringVar(&f.format, "format", "table", "output format: table, csv, json (array), jsonl (one object a line) or sql (INSERTs)")
+	fl.IntVar(&f.limit, "limit", query.DefaultLimit, "most rows printed per result; 0 = all, streamed")
+	fl.DurationVar(&f.timeout, "timeout", 0, "statement timeout (default 30s read-only, none in admin mode)")
+	fl.StringVarP(&f.command, "command", "c", "", "the SQL to run")
+	fl.StringVarP(&f.file, "file", "f", "", "file with the SQL to run (- for stdin)")
+	return c
+}
+
+func runQuery(c *cobra.Command, f *queryFlags) error {
+	usage := func(format string, args ...any) error {
+		return withExit(2, fmt.Errorf(format+"\nrun '%s --help' for usage", append(args, c.CommandPath())...))
+	}
+	switch {
+	case f.url == "":
+		return usage("--url is required")
+	case (f.command == "") == (f.file == ""):
+		return usage("give one of -c SQL or -f FILE")
+	case f.limit < 0:
+		return usage("--limit must be 0 (all rows) or more, not %d", f.limit)
+	case f.timeout < 0:
+		return usage("--timeout must not be negative")
+	}
+	format := query.Format(f.format)
+	if _, err := query.NewWriter(nil, format, ""); err != nil {
+		return usage("--format: %v", err)
+	}
+	text := f.command
+	if f.file != "" {
+		var b []byte
+		var err error
+		if f.file == "-" {
+			b, err = io.ReadAll(c.InOrStdin())
+		} else {
+			b, err = os.ReadFile(f.file)
+		}
+		if err != nil {
+			return withExit(2, fmt.Errorf("read -f: %w", err))
+		}
+		text = string(b)
+	}
+	cfg, _, err := pg.ParseConnString(f.url)
+	if err != nil {
+		return withExit(2, &usererr.Error{Message: "invalid --url: " + err.Error(), Field: "url", Err: err})
+	}
+	ctx := c.Context()
+	s, err := query.Open(ctx, cfg, query.Options{Admin: f.admin, Timeout: f.timeout})
+	if err != nil {
+		return err
+	}
+	defer s.Close(ctx)
+	out, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	var writers []query.Writer
+	var werr error
+	results, err := s.Run(ctx, text, query.RunOptions{Limit: f.limit, Sink: func(int, sqlparse.Statement) query.Sink {
+		// The previous result is complete once the next statement starts.
+		if n := len(writers); n > 0 {
+			werr = firstErr(werr, writers[n-1].Close())
+		}
+		w, _ := query.NewWriter(out, format, "result")
+		writers = append(writers, w)
+		return w
+	}})
+	if n := len(writers); n > 0 {
+		werr = firstErr(werr, writers[n-1].Close())
+	}
+	for _, r := range results {
+		if r.LimitReached {
+			fmt.Fprintf(stderr, "limit reached: statement %d printed its first %d rows (--limit 0 prints all)\n", r.Index+1, f.limit)
+		}
+		if len(r.Columns) == 0 && format == query.Table {
+			fmt.Fprintln(out, r.Tag)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return werr
+}
+
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
