@@ -1,0 +1,195 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/tidemark-dev/tidemark/internal/instances"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// Editor keeps one session per editor tab on a workspace database and
+// records every run in the workspace's query history (never in change
+// history). Safe for concurrent use; one run at a time per tab.
+type Editor struct {
+	ws    *workspace.Store
+	conns *instances.Connector
+
+	mu   sync.Mutex
+	tabs map[string]*tab
+}
+
+type tab struct {
+	mu         sync.Mutex // held while a statement runs
+	databaseID string
+	admin      bool
+	s          *Session
+	cancel     context.CancelFunc
+	cmu        sync.Mutex // guards cancel
+}
+
+// NewEditor returns an editor over the workspace's databases.
+func NewEditor(ws *workspace.Store, conns *instances.Connector) *Editor {
+	return &Editor{ws: ws, conns: conns, tabs: map[string]*tab{}}
+}
+
+// Request is one run from a tab.
+type Request struct {
+	Tab        string
+	DatabaseID string
+	Script     string
+	Admin      bool
+	// ConfirmDatabase must name the database for admin mode on a
+	// production database (the confirmation the user typed or accepted).
+	ConfirmDatabase string
+	Limit           int           // 0 = DefaultLimit; negative = all rows
+	Timeout         time.Duration // 0 = the mode's default
+}
+
+// Outcome is a run's results, one grid per statement.
+type Outcome struct {
+	Mode          Mode     `json:"mode"`
+	Results       []Result `json:"results"`
+	Grids         []*Grid  `json:"grids"`
+	InTransaction bool     `json:"inTransaction"` // an admin transaction is open
+}
+
+// Run runs req.Script on the tab's session, opening it (or reopening it
+// when the database or mode changed: switching back to read-only closes
+// the admin session) and records the run in the query history.
+func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
+	t := e.tab(req.Tab)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d, err := e.conns.Database(ctx, req.DatabaseID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if req.Admin {
+		env, err := e.ws.GetEnvironment(ctx, d.DB.EnvironmentID)
+		if err == nil && env.Production() && req.ConfirmDatabase != d.DB.Name {
+			return Outcome{}, &usererr.Error{Field: "confirm", Message: fmt.Sprintf("%s is a production database (%s): admin mode needs its name confirmed", d.Label(), env.Name)}
+		}
+	}
+	if t.s != nil && (t.databaseID != req.DatabaseID || t.admin != req.Admin) {
+		_ = t.s.Close(ctx)
+		t.s = nil
+	}
+	if t.s == nil {
+		cfg, err := d.Config()
+		if err != nil {
+			return Outcome{}, err
+		}
+		s, err := Open(ctx, cfg, Options{Admin: req.Admin, Timeout: req.Timeout})
+		if err != nil {
+			return Outcome{}, usererr.Wrap(fmt.Sprintf("connect to %s: ", d.Label()), err)
+		}
+		t.s, t.databaseID, t.admin = s, req.DatabaseID, req.Admin
+	}
+	limit := req.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 0:
+		limit = 0
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	t.cmu.Lock()
+	t.cancel = cancel
+	t.cmu.Unlock()
+	defer func() {
+		t.cmu.Lock()
+		t.cancel = nil
+		t.cmu.Unlock()
+		cancel()
+	}()
+	out := Outcome{Mode: t.s.Mode()}
+	start := time.Now()
+	res, runErr := t.s.Run(rctx, req.Script, RunOptions{Limit: limit, Sink: func(int, sqlparse.Statement) Sink {
+		g := &Grid{}
+		out.Grids = append(out.Grids, g)
+		return g
+	}})
+	out.Results = res
+	out.InTransaction = t.s.InTransaction()
+	run := workspace.QueryRun{DatabaseID: req.DatabaseID, Statement: req.Script, Mode: string(out.Mode), RanAt: start, Duration: time.Since(start)}
+	for _, r := range res {
+		run.Rows += r.Rows
+	}
+	if runErr != nil {
+		ue := usererr.From(runErr)
+		run.Error, run.SQLState = runErr.Error(), ue.SQLState
+	}
+	if _, err := e.ws.RecordQuery(context.WithoutCancel(ctx), run); err != nil && runErr == nil {
+		return out, fmt.Errorf("record the query history: %w", err)
+	}
+	return out, runErr
+}
+
+// Cancel stops the tab's running statement (server-side cancel); false when
+// nothing runs.
+func (e *Editor) Cancel(tabID string) bool {
+	t := e.tab(tabID)
+	t.cmu.Lock()
+	defer t.cmu.Unlock()
+	if t.cancel == nil {
+		return false
+	}
+	t.cancel()
+	return true
+}
+
+// CloseTab ends the tab's session (an open admin transaction is rolled back).
+func (e *Editor) CloseTab(ctx context.Context, tabID string) error {
+	e.mu.Lock()
+	t := e.tabs[tabID]
+	delete(e.tabs, tabID)
+	e.mu.Unlock()
+	if t == nil {
+		return nil
+	}
+	e.Cancel(tabID)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.s == nil {
+		return nil
+	}
+	return t.s.Close(ctx)
+}
+
+// Close ends every session.
+func (e *Editor) Close(ctx context.Context) error {
+	e.mu.Lock()
+	ids := make([]string, 0, len(e.tabs))
+	for id := range e.tabs {
+		ids = append(ids, id)
+	}
+	e.mu.Unlock()
+	var errs []error
+	for _, id := range ids {
+		errs = append(errs, e.CloseTab(ctx, id))
+	}
+	return errors.Join(errs...)
+}
+
+// History is a database's query history, newest first (search: part of the
+// statement, case-insensitive).
+func (e *Editor) History(ctx context.Context, databaseID, search string, limit int) ([]workspace.QueryRun, error) {
+	return e.ws.ListQueries(ctx, databaseID, search, limit)
+}
+
+func (e *Editor) tab(id string) *tab {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.tabs[id]
+	if t == nil {
+		t = &tab{}
+		e.tabs[id] = t
+	}
+	return t
+}

@@ -1,0 +1,82 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+	"github.com/tidemark-dev/tidemark/internal/wstest"
+)
+
+// TestEditorTutorialFlow walks the tutorial: a read-only query, a refused
+// DELETE, then admin mode on a production database (confirmed by name)
+// adding a column that a query then shows; every run is in the history.
+func TestEditorTutorialFlow(t *testing.T) {
+	ctx := context.Background()
+	f := wstest.New(t, srv)
+	d, _ := f.Database(t, `CREATE TABLE employees (id int PRIMARY KEY, name text); INSERT INTO employees VALUES (1, 'Ann'), (2, NULL);`)
+	d = f.Production(t, d)
+	e := NewEditor(f.WS, f.Conns)
+	defer e.Close(ctx)
+
+	out, err := e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT * FROM employees ORDER BY id"})
+	if err != nil || out.Mode != ReadOnly || len(out.Grids) != 1 || len(out.Grids[0].Rows) != 2 || !out.Grids[0].Rows[1][1].Null {
+		t.Fatalf("read-only select: %v %+v", err, out)
+	}
+	_, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "DELETE FROM employees"})
+	if ue := usererr.From(err); ue == nil || !strings.Contains(ue.Message, "allow-list fence: DELETE") || ue.Hint == "" {
+		t.Fatalf("delete: %v", err)
+	}
+	// Admin mode on production needs the database's name.
+	_, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Admin: true, Script: "ALTER TABLE employees ADD COLUMN email text"})
+	if ue := usererr.From(err); ue == nil || ue.Field != "confirm" {
+		t.Fatalf("unconfirmed admin on production: %v", err)
+	}
+	out, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Admin: true, ConfirmDatabase: d.Name, Script: "BEGIN; ALTER TABLE employees ADD COLUMN email text"})
+	if err != nil || out.Mode != Admin || !out.InTransaction {
+		t.Fatalf("admin: %v %+v", err, out)
+	}
+	out, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Admin: true, ConfirmDatabase: d.Name, Script: "COMMIT"})
+	if err != nil || out.InTransaction {
+		t.Fatalf("commit: %v %+v", err, out)
+	}
+	// Back to read-only: the admin session is closed, the column is there.
+	out, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT id, email FROM employees ORDER BY id", Limit: 1})
+	if err != nil || out.Mode != ReadOnly || out.Grids[0].Cols[1].Name != "email" || !out.Results[0].LimitReached {
+		t.Fatalf("after admin: %v %+v", err, out)
+	}
+	hist, err := e.History(ctx, d.ID, "", 0)
+	if err != nil || len(hist) != 5 {
+		t.Fatalf("history: %d %v", len(hist), err)
+	}
+	if hist[0].Mode != workspace.QueryReadOnly || hist[0].Rows != 1 || hist[1].Mode != workspace.QueryAdmin || hist[3].Error == "" {
+		t.Errorf("history rows: %+v", hist)
+	}
+	if got, _ := e.History(ctx, d.ID, "alter table", 0); len(got) != 1 {
+		t.Errorf("search: %+v", got)
+	}
+	// Nothing in change history: admin changes are drift.
+	if ch, err := f.WS.ListChanges(ctx, d.ID); err != nil || len(ch) != 0 {
+		t.Errorf("change history: %+v %v", ch, err)
+	}
+	// Closing a tab with an open admin transaction rolls it back.
+	if _, err := e.Run(ctx, Request{Tab: "t2", DatabaseID: d.ID, Admin: true, ConfirmDatabase: d.Name, Script: "BEGIN; DELETE FROM employees"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.CloseTab(ctx, "t2"); err != nil {
+		t.Fatal(err)
+	}
+	out, err = e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT count(*) FROM employees"})
+	if err != nil || out.Grids[0].Rows[0][0].Text != "2" {
+		t.Errorf("after closing the tab: %v %+v", err, out)
+	}
+	if e.Cancel("t1") {
+		t.Error("cancel reported a running statement")
+	}
+	if _, err := e.Run(ctx, Request{Tab: "t1", DatabaseID: "nope", Script: "SELECT 1"}); !errors.Is(err, workspace.ErrNotFound) {
+		t.Errorf("unknown database: %v", err)
+	}
+}
