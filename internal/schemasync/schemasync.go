@@ -67,28 +67,45 @@ func (s *Syncer) Sync(ctx context.Context, databaseID string, step Step) (*Snaps
 	if step == nil {
 		step = func(int, string) {}
 	}
+	snap, _, err := s.run(ctx, databaseID, step, false)
+	return snap, err
+}
+
+// Refresh is Sync for periodic checks: it reads the database's schema and
+// stores a new snapshot only when its fingerprint differs from the latest
+// one's (so history does not fill with identical snapshots); otherwise it
+// records the successful attempt and returns the latest snapshot. stored
+// reports whether a snapshot was added.
+func (s *Syncer) Refresh(ctx context.Context, databaseID string, step Step) (snap *Snapshot, stored bool, err error) {
+	if step == nil {
+		step = func(int, string) {}
+	}
+	return s.run(ctx, databaseID, step, true)
+}
+
+func (s *Syncer) run(ctx context.Context, databaseID string, step Step, onlyChanged bool) (*Snapshot, bool, error) {
 	start := time.Now()
-	snap, err := s.sync(ctx, databaseID, step)
+	snap, stored, err := s.sync(ctx, databaseID, step, onlyChanged)
 	if err != nil {
 		ue := usererr.From(err)
 		if !errors.Is(err, workspace.ErrNotFound) {
 			_ = s.ws.RecordSyncFailure(context.WithoutCancel(ctx), databaseID, start, ue.Message, ue.SQLState)
 		}
-		return nil, ue
+		return nil, false, ue
 	}
-	return snap, nil
+	return snap, stored, nil
 }
 
-func (s *Syncer) sync(ctx context.Context, databaseID string, step Step) (*Snapshot, error) {
+func (s *Syncer) sync(ctx context.Context, databaseID string, step Step, onlyChanged bool) (*Snapshot, bool, error) {
 	start := time.Now()
 	step(StepConnect, "Connecting")
 	d, err := s.conns.Database(ctx, databaseID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	conn, err := d.Connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	step(StepInspect, "Reading the catalog")
@@ -96,15 +113,27 @@ func (s *Syncer) sync(ctx context.Context, databaseID string, step Step) (*Snaps
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) || conn.IsClosed() {
-			return nil, usererr.Wrap("read the schema of "+d.Label()+": ", pg.Convert(err, d.Info))
+			return nil, false, usererr.Wrap("read the schema of "+d.Label()+": ", pg.Convert(err, d.Info))
 		}
-		return nil, fmt.Errorf("read the schema of %s: %w", d.Label(), err)
+		return nil, false, fmt.Errorf("read the schema of %s: %w", d.Label(), err)
+	}
+	if onlyChanged && res.Fingerprint != "" {
+		if last, err := s.ws.LatestSnapshotInfo(ctx, databaseID); err == nil && last.Fingerprint == res.Fingerprint {
+			step(StepSave, "Unchanged since the latest snapshot")
+			if err := s.ws.RecordSyncSuccess(ctx, databaseID, start); err != nil {
+				return nil, false, err
+			}
+			snap, err := s.Latest(ctx, databaseID)
+			return snap, false, err
+		} else if err != nil && !errors.Is(err, workspace.ErrNotFound) {
+			return nil, false, err
+		}
 	}
 	step(StepRender, "Rendering DDL")
 	ddl := catalog.Dump(res.Schema, catalog.DumpOptions{})
 	model, err := json.Marshal(res.Schema)
 	if err != nil {
-		return nil, fmt.Errorf("encode the schema model: %w", err)
+		return nil, false, fmt.Errorf("encode the schema model: %w", err)
 	}
 	step(StepSave, "Saving the snapshot")
 	info, err := s.ws.AddSnapshot(ctx, workspace.Snapshot{
@@ -115,12 +144,12 @@ func (s *Syncer) sync(ctx context.Context, databaseID string, step Step) (*Snaps
 		Model: model, DDL: string(ddl),
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// The model in hand is the snapshot's: keep it rather than decode it again.
 	snap := &Snapshot{Info: info, DDL: string(ddl), Schema: res.Schema}
 	s.remember(databaseID, snap)
-	return snap, nil
+	return snap, true, nil
 }
 
 func objects(os []catalog.Object) []workspace.SnapshotObject {
