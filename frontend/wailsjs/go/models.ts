@@ -961,6 +961,163 @@ export namespace app {
 	    }
 	}
 	
+	export class QueryError {
+	    message: string;
+	    sqlstate: string;
+	    detail: string;
+	    hint: string;
+	    fence: string;
+	    index: number;
+	    offset: number;
+	    line: number;
+	    column: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.sqlstate = source["sqlstate"];
+	        this.detail = source["detail"];
+	        this.hint = source["hint"];
+	        this.fence = source["fence"];
+	        this.index = source["index"];
+	        this.offset = source["offset"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	    }
+	}
+	export class QueryResult {
+	    tag: string;
+	    columns: query.Column[];
+	    rows: query.Cell[][];
+	    limitReached: boolean;
+	    elapsedMs: number;
+	    start: number;
+	    end: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tag = source["tag"];
+	        this.columns = this.convertValues(source["columns"], query.Column);
+	        this.rows = this.convertValues(source["rows"], query.Cell);
+	        this.limitReached = source["limitReached"];
+	        this.elapsedMs = source["elapsedMs"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class QueryOutcome {
+	    mode: string;
+	    results: QueryResult[];
+	    error?: QueryError;
+	    inTransaction: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryOutcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.results = this.convertValues(source["results"], QueryResult);
+	        this.error = this.convertValues(source["error"], QueryError);
+	        this.inTransaction = source["inTransaction"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class QueryRequest {
+	    tab: string;
+	    databaseId: string;
+	    sql: string;
+	    admin: boolean;
+	    confirmDatabase: string;
+	    limit: number;
+	    timeoutMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tab = source["tab"];
+	        this.databaseId = source["databaseId"];
+	        this.sql = source["sql"];
+	        this.admin = source["admin"];
+	        this.confirmDatabase = source["confirmDatabase"];
+	        this.limit = source["limit"];
+	        this.timeoutMs = source["timeoutMs"];
+	    }
+	}
+	
+	export class QueryRun {
+	    id: string;
+	    statement: string;
+	    mode: string;
+	    ranAt: string;
+	    durationMs: number;
+	    rows: number;
+	    error: string;
+	    sqlstate: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.statement = source["statement"];
+	        this.mode = source["mode"];
+	        this.ranAt = source["ranAt"];
+	        this.durationMs = source["durationMs"];
+	        this.rows = source["rows"];
+	        this.error = source["error"];
+	        this.sqlstate = source["sqlstate"];
+	    }
+	}
 	export class ReviewRequest {
 	    sql: string;
 	    environmentId: string;
@@ -1391,6 +1548,43 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	        this.email = source["email"];
+	    }
+	}
+
+}
+
+export namespace query {
+	
+	export class Cell {
+	    text: string;
+	    null?: boolean;
+	    truncated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Cell(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.null = source["null"];
+	        this.truncated = source["truncated"];
+	    }
+	}
+	export class Column {
+	    name: string;
+	    type: string;
+	    oid: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Column(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.oid = source["oid"];
 	    }
 	}
 

@@ -1,0 +1,118 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"github.com/tidemark-dev/tidemark/internal/query"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+)
+
+// QueryService binds the SQL editor (internal/query.Editor).
+type QueryService struct {
+	a  *App
+	ed *query.Editor
+}
+
+// QueryRequest is one run from an editor tab.
+type QueryRequest struct {
+	Tab             string `json:"tab"`
+	DatabaseID      string `json:"databaseId"`
+	SQL             string `json:"sql"`
+	Admin           bool   `json:"admin"`
+	ConfirmDatabase string `json:"confirmDatabase"`
+	Limit           int    `json:"limit"`     // 0: 1,000; negative: all
+	TimeoutMs       int    `json:"timeoutMs"` // 0: the mode's default
+}
+
+// QueryError is a statement the fences or PostgreSQL refused, placed in the script.
+type QueryError struct {
+	Message  string `json:"message"`
+	SQLState string `json:"sqlstate"`
+	Detail   string `json:"detail"`
+	Hint     string `json:"hint"`
+	Fence    string `json:"fence"`
+	Index    int    `json:"index"`
+	Offset   int    `json:"offset"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+// QueryResult is one statement's result and grid.
+type QueryResult struct {
+	Tag          string         `json:"tag"`
+	Columns      []query.Column `json:"columns"`
+	Rows         [][]query.Cell `json:"rows"`
+	LimitReached bool           `json:"limitReached"`
+	ElapsedMs    float64        `json:"elapsedMs"`
+	Start        int            `json:"start"`
+	End          int            `json:"end"`
+}
+
+// QueryOutcome is a run: the results of the statements that ran and, when
+// one failed, its error (the run itself then still succeeds).
+type QueryOutcome struct {
+	Mode          string        `json:"mode"`
+	Results       []QueryResult `json:"results"`
+	Error         *QueryError   `json:"error"`
+	InTransaction bool          `json:"inTransaction"`
+}
+
+// QueryRun is one query history entry.
+type QueryRun struct {
+	ID         string  `json:"id"`
+	Statement  string  `json:"statement"`
+	Mode       string  `json:"mode"`
+	RanAt      string  `json:"ranAt"`
+	DurationMs float64 `json:"durationMs"`
+	Rows       int64   `json:"rows"`
+	Error      string  `json:"error"`
+	SQLState   string  `json:"sqlstate"`
+}
+
+// Run runs SQL in the tab's session. Statement errors come back in the
+// outcome; a connection or unknown database fails the call.
+func (s *QueryService) Run(req QueryRequest) (QueryOutcome, error) {
+	out, err := s.ed.Run(s.a.base(), query.Request{Tab: req.Tab, DatabaseID: req.DatabaseID, Script: req.SQL, Admin: req.Admin,
+		ConfirmDatabase: req.ConfirmDatabase, Limit: req.Limit, Timeout: time.Duration(req.TimeoutMs) * time.Millisecond})
+	res := QueryOutcome{Mode: string(out.Mode), Results: []QueryResult{}, InTransaction: out.InTransaction}
+	for i, r := range out.Results {
+		qr := QueryResult{Tag: r.Tag, Columns: r.Columns, Rows: [][]query.Cell{}, LimitReached: r.LimitReached,
+			ElapsedMs: float64(r.Elapsed.Microseconds()) / 1000, Start: r.Start, End: r.End}
+		if qr.Columns == nil {
+			qr.Columns = []query.Column{}
+		}
+		if i < len(out.Grids) && out.Grids[i].Rows != nil {
+			qr.Rows = out.Grids[i].Rows
+		}
+		res.Results = append(res.Results, qr)
+	}
+	var se *query.StatementError
+	if errors.As(err, &se) {
+		ue := usererr.From(se)
+		res.Error = &QueryError{Message: ue.Message, SQLState: ue.SQLState, Detail: ue.Detail, Hint: ue.Hint, Fence: string(se.Fence),
+			Index: se.Index, Offset: se.Offset, Line: se.Line, Column: se.Column}
+		return res, nil
+	}
+	return res, fail(err)
+}
+
+// Cancel stops the tab's running statement; false when none runs.
+func (s *QueryService) Cancel(tab string) bool { return s.ed.Cancel(tab) }
+
+// CloseTab ends the tab's session (rolling back an open admin transaction).
+func (s *QueryService) CloseTab(tab string) error { return fail(s.ed.CloseTab(s.a.base(), tab)) }
+
+// History lists a database's query history, newest first.
+func (s *QueryService) History(databaseID, search string, limit int) ([]QueryRun, error) {
+	runs, err := s.ed.History(s.a.base(), databaseID, search, limit)
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]QueryRun, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, QueryRun{ID: r.ID, Statement: r.Statement, Mode: r.Mode, RanAt: rfc3339(r.RanAt),
+			DurationMs: float64(r.Duration.Microseconds()) / 1000, Rows: r.Rows, Error: r.Error, SQLState: r.SQLState})
+	}
+	return out, nil
+}

@@ -1,0 +1,39 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestQueryBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	qs := h.app.Query()
+	dbID, _ := registerDB(t, h, "test", `CREATE TABLE t (id int, v text); INSERT INTO t VALUES (1, NULL), (2, 'b');`)
+	out, err := qs.Run(QueryRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT * FROM t ORDER BY id"})
+	if err != nil || out.Mode != "read-only" || out.Error != nil || len(out.Results) != 1 || len(out.Results[0].Rows) != 2 ||
+		!out.Results[0].Rows[0][1].Null || out.Results[0].Columns[1].Type != "text" {
+		t.Fatalf("select: %v %+v", err, out)
+	}
+	out, err = qs.Run(QueryRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT 1;\nDELETE FROM t"})
+	if err != nil || out.Error == nil || out.Error.Fence != "allow-list" || out.Error.Line != 2 || !strings.Contains(out.Error.Message, "DELETE") || out.Error.Hint == "" {
+		t.Fatalf("refused: %v %+v", err, out.Error)
+	}
+	out, err = qs.Run(QueryRequest{Tab: "a", DatabaseID: dbID, Admin: true, SQL: "ALTER TABLE t ADD COLUMN note text"})
+	if err != nil || out.Error != nil || out.Mode != "admin" || out.Results[0].Tag != "ALTER TABLE" {
+		t.Fatalf("admin: %v %+v", err, out)
+	}
+	out, err = qs.Run(QueryRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT note FROM t"})
+	if err != nil || out.Error != nil || out.Results[0].Columns[0].Name != "note" {
+		t.Fatalf("after admin: %v %+v", err, out)
+	}
+	hist, err := qs.History(dbID, "", 0)
+	if err != nil || len(hist) != 4 || hist[1].Mode != "admin" || hist[2].Error == "" || hist[0].RanAt == "" {
+		t.Fatalf("history: %v %+v", err, hist)
+	}
+	if _, err := qs.Run(QueryRequest{Tab: "a", DatabaseID: "nope", SQL: "SELECT 1"}); err == nil {
+		t.Error("unknown database ran")
+	}
+	if err := qs.CloseTab("a"); err != nil {
+		t.Fatal(err)
+	}
+}
