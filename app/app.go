@@ -23,7 +23,6 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/livereview"
-	"github.com/tidemark-dev/tidemark/internal/monitor"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/query"
 	"github.com/tidemark-dev/tidemark/internal/review"
@@ -90,13 +89,10 @@ type App struct {
 	comparer *compare.Comparer
 	reviewer *livereview.Reviewer
 	workflow *workflow.Service
-	monitor  *monitor.Monitor
 
-	mu  sync.Mutex
-	ctx context.Context // the Wails context, set by Startup
-	// monitoring: the periodic sync runs (set by Startup)
-	monitoring bool
-	shutdown   sync.Once
+	mu       sync.Mutex
+	ctx      context.Context // the Wails context, set by Startup
+	shutdown sync.Once
 	// work is the background work (checks, rollouts, reconciling): stop
 	// cancels it on shutdown, and Shutdown waits for it to record what it
 	// did before the workspace closes.
@@ -116,7 +112,6 @@ type App struct {
 	history      *HistoryService
 	issues       *IssueService
 	query        *QueryService
-	monitorSvc   *MonitorService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -179,7 +174,6 @@ func (a *App) Startup(ctx context.Context) {
 	a.ctx = ctx
 	a.mu.Unlock()
 	a.goWork(func(ctx context.Context) { a.reconcileIssues(ctx) })
-	a.startMonitor()
 }
 
 // goWork runs fn in the background as work Shutdown cancels and waits for.
@@ -248,7 +242,6 @@ func (a *App) Review() *ReviewService            { return a.reviews }
 func (a *App) Compare() *CompareService          { return a.compare }
 func (a *App) History() *HistoryService          { return a.history }
 func (a *App) Issues() *IssueService             { return a.issues }
-func (a *App) Monitor() *MonitorService          { return a.monitorSvc }
 func (a *App) Query() *QueryService              { return a.query }
 
 // base is the context service calls derive from: the Wails one when running.
