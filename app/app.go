@@ -23,6 +23,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/livereview"
+	"github.com/tidemark-dev/tidemark/internal/monitor"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/query"
 	"github.com/tidemark-dev/tidemark/internal/review"
@@ -89,10 +90,13 @@ type App struct {
 	comparer *compare.Comparer
 	reviewer *livereview.Reviewer
 	workflow *workflow.Service
+	monitor  *monitor.Monitor
 
-	mu       sync.Mutex
-	ctx      context.Context // the Wails context, set by Startup
-	shutdown sync.Once
+	mu  sync.Mutex
+	ctx context.Context // the Wails context, set by Startup
+	// monitoring: the periodic sync runs (set by Startup)
+	monitoring bool
+	shutdown   sync.Once
 	// work is the background work (checks, rollouts, reconciling): stop
 	// cancels it on shutdown, and Shutdown waits for it to record what it
 	// did before the workspace closes.
@@ -112,6 +116,7 @@ type App struct {
 	history      *HistoryService
 	issues       *IssueService
 	query        *QueryService
+	monitorSvc   *MonitorService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -164,6 +169,9 @@ func New(o Options) (*App, error) {
 		Scratch: compare.WorkspaceScratch(ws, a.conns, a.sample.Running), Compare: a.comparer, Source: workspace.SourceUI})
 	a.workflow.Notify = a.issueEvent
 	a.issues = &IssueService{a: a}
+	a.monitor = monitor.New(monitor.Deps{WS: ws, Conns: a.conns, Sync: a.syncer,
+		Open: func(id string) instances.Opener { return instances.Pooled(a.pools, id) }, Notify: a.syncEvent})
+	a.monitorSvc = &MonitorService{a: a}
 	a.query = &QueryService{a: a, ed: query.NewEditor(ws, a.conns)}
 	return a, nil
 }
@@ -174,6 +182,7 @@ func (a *App) Startup(ctx context.Context) {
 	a.ctx = ctx
 	a.mu.Unlock()
 	a.goWork(func(ctx context.Context) { a.reconcileIssues(ctx) })
+	a.startMonitor()
 }
 
 // goWork runs fn in the background as work Shutdown cancels and waits for.
@@ -227,7 +236,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.query}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -242,6 +251,7 @@ func (a *App) Review() *ReviewService            { return a.reviews }
 func (a *App) Compare() *CompareService          { return a.compare }
 func (a *App) History() *HistoryService          { return a.history }
 func (a *App) Issues() *IssueService             { return a.issues }
+func (a *App) Monitor() *MonitorService          { return a.monitorSvc }
 func (a *App) Query() *QueryService              { return a.query }
 
 // base is the context service calls derive from: the Wails one when running.

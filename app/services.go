@@ -189,6 +189,7 @@ func (s *InstanceService) Create(in InstanceInput) (Instance, error) {
 			return Instance{}, fail(fmt.Errorf("store the password: %w", err))
 		}
 	}
+	s.a.discover(inst.ID)
 	return s.out(ctx, inst), nil
 }
 
@@ -453,6 +454,7 @@ func (s *SampleService) Start() (SampleStatus, error) {
 		return sampleOut(st), fail(err)
 	}
 	s.a.progress(p)
+	s.a.discoverSample(ctx)
 	return sampleOut(st), nil
 }
 
