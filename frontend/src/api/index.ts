@@ -27,6 +27,7 @@ export * from './compare'
 export { ApiError, toApiError } from './errors'
 export * from './schema'
 export * from './history'
+export * from './query'
 export * from './issues'
 
 // Go sends a nil slice as null; the UI always gets an array.

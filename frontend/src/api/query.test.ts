@@ -1,0 +1,53 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('../../wailsjs/go/app/QueryService', () => ({
+  Run: vi.fn(),
+  Cancel: vi.fn(),
+  CloseTab: vi.fn(),
+  History: vi.fn(),
+}))
+vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
+
+import * as QueryService from '../../wailsjs/go/app/QueryService'
+import * as api from './query'
+import { ApiError } from './errors'
+
+const m = <T>(fn: T) => fn as unknown as ReturnType<typeof vi.fn>
+
+beforeEach(() => vi.clearAllMocks())
+
+const req = { tab: 't1', databaseId: 'db1', sql: 'DELETE FROM t', admin: false, confirmDatabase: '', limit: 0, timeoutMs: 0 }
+
+describe('query facade', () => {
+  it('turns Go nil lists into arrays and keeps a refusal with its fence and position', async () => {
+    m(QueryService.Run).mockResolvedValue({
+      mode: 'read-only', inTransaction: false, results: null,
+      error: { message: 'refused by the read-only allow-list fence: DELETE is not a read-only statement', sqlstate: '', detail: '', hint: 'switch to admin mode', fence: 'allow-list', index: 0, offset: 0, line: 1, column: 1 },
+    })
+    const o = await api.runQuery(req)
+    expect(QueryService.Run).toHaveBeenCalledWith(expect.objectContaining(req))
+    expect(o.results).toEqual([])
+    expect(o.error?.fence).toBe('allow-list')
+    expect(o.error?.line).toBe(1)
+  })
+
+  it('keeps NULL cells distinct from empty strings', async () => {
+    m(QueryService.Run).mockResolvedValue({
+      mode: 'read-only', inTransaction: false, error: null,
+      results: [{ tag: 'SELECT 2', columns: [{ name: 'v', type: 'text', oid: 25 }], rows: [[{ text: '', null: true }], [{ text: '' }]], limitReached: true, elapsedMs: 1.5, start: 0, end: 8 }],
+    })
+    const o = await api.runQuery({ ...req, sql: 'SELECT v' })
+    expect(o.results[0]!.rows[0]![0]!.null).toBe(true)
+    expect(o.results[0]!.rows[1]![0]!.null).toBeUndefined()
+    expect(o.results[0]!.limitReached).toBe(true)
+  })
+
+  it('history: nil is an empty list; a failure keeps its message', async () => {
+    m(QueryService.History).mockResolvedValue(null)
+    expect(await api.queryHistory('db1', 'alter')).toEqual([])
+    expect(QueryService.History).toHaveBeenCalledWith('db1', 'alter', 200)
+    m(QueryService.Run).mockRejectedValue(JSON.stringify({ message: 'cannot reach 127.0.0.1:1: connection refused', field: 'port' }))
+    const err = await api.runQuery(req).catch((e) => e)
+    expect(err).toBeInstanceOf(ApiError)
+  })
+})

@@ -1,0 +1,111 @@
+// SQL editor: the facade over QueryService (app/query.go). Re-exported by api/index.ts.
+import * as QueryService from '../../wailsjs/go/app/QueryService'
+import { call } from './errors'
+
+export type QueryMode = 'read-only' | 'admin'
+
+export interface QueryColumn {
+  name: string
+  /** format_type spelling, e.g. numeric(10,2) */
+  type: string
+  oid: number
+}
+
+/** One value: null set for NULL (shown distinctly), else PostgreSQL's text form. */
+export interface QueryCell {
+  text: string
+  null?: boolean
+  /** the value was longer than the grid keeps */
+  truncated?: boolean
+}
+
+export interface QueryResult {
+  tag: string
+  columns: QueryColumn[]
+  rows: QueryCell[][]
+  limitReached: boolean
+  elapsedMs: number
+  /** byte span of the statement in the tab's text */
+  start: number
+  end: number
+}
+
+/** A statement a fence or PostgreSQL refused, placed in the script. */
+export interface QueryError {
+  message: string
+  sqlstate: string
+  detail: string
+  hint: string
+  /** allow-list, server, or empty for an ordinary PostgreSQL error */
+  fence: string
+  index: number
+  offset: number
+  line: number
+  column: number
+}
+
+export interface QueryOutcome {
+  mode: QueryMode
+  results: QueryResult[]
+  error: QueryError | null
+  /** an admin transaction is open (after BEGIN) */
+  inTransaction: boolean
+}
+
+export interface QueryRequest {
+  tab: string
+  databaseId: string
+  sql: string
+  admin: boolean
+  /** the database's name, required for admin mode on a production database */
+  confirmDatabase: string
+  /** 0: 1,000; negative: all rows */
+  limit: number
+  /** 0: the mode's default (30 s read-only) */
+  timeoutMs: number
+}
+
+export interface QueryRun {
+  id: string
+  statement: string
+  mode: QueryMode
+  ranAt: string
+  durationMs: number
+  rows: number
+  error: string
+  sqlstate: string
+}
+
+/** runQuery runs SQL in the tab's session; statement errors come back in the outcome. */
+export async function runQuery(req: QueryRequest): Promise<QueryOutcome> {
+  const o = await call(() => QueryService.Run(req as never))
+  return {
+    mode: o.mode as QueryMode,
+    inTransaction: o.inTransaction,
+    error: (o.error as QueryError | null) ?? null,
+    results: (o.results ?? []).map((r) => ({
+      tag: r.tag,
+      columns: (r.columns ?? []) as QueryColumn[],
+      rows: (r.rows ?? []) as QueryCell[][],
+      limitReached: r.limitReached,
+      elapsedMs: r.elapsedMs,
+      start: r.start,
+      end: r.end,
+    })),
+  }
+}
+
+/** cancelQuery stops the tab's running statement on the server; false when none runs. */
+export function cancelQuery(tab: string): Promise<boolean> {
+  return call(() => QueryService.Cancel(tab))
+}
+
+/** closeQueryTab ends the tab's session (an open admin transaction is rolled back). */
+export function closeQueryTab(tab: string): Promise<void> {
+  return call(() => QueryService.CloseTab(tab))
+}
+
+/** queryHistory lists a database's query history, newest first. */
+export async function queryHistory(databaseId: string, search = '', limit = 200): Promise<QueryRun[]> {
+  return ((await call(() => QueryService.History(databaseId, search, limit))) ?? []) as QueryRun[]
+}
