@@ -568,6 +568,26 @@ export namespace app {
 	        this.syncedAt = source["syncedAt"];
 	    }
 	}
+	export class DatabaseSynced {
+	    databaseId: string;
+	    name: string;
+	    stored: boolean;
+	    error?: string;
+	    sqlstate?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatabaseSynced(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.name = source["name"];
+	        this.stored = source["stored"];
+	        this.error = source["error"];
+	        this.sqlstate = source["sqlstate"];
+	    }
+	}
 	export class Environment {
 	    id: string;
 	    name: string;
@@ -1534,6 +1554,42 @@ export namespace app {
 		}
 	}
 	
+	export class SyncResult {
+	    instanceId: string;
+	    error?: string;
+	    sqlstate?: string;
+	    databases: DatabaseSynced[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.instanceId = source["instanceId"];
+	        this.error = source["error"];
+	        this.sqlstate = source["sqlstate"];
+	        this.databases = this.convertValues(source["databases"], DatabaseSynced);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	
 	export class WorkspaceUser {
