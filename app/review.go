@@ -42,6 +42,18 @@ type RuleInfo struct {
 	Placeholders   []string    `json:"placeholders"`
 	Example        string      `json:"example"`
 	NeedsDatabase  bool        `json:"needsDatabase"`
+	// Templates is the rule's level in each built-in template (off when not in it).
+	Templates map[string]string `json:"templates"`
+	// Why says why the rule sits in its templates; SafeForm what to write instead.
+	Why      string `json:"why"`
+	SafeForm string `json:"safeForm"`
+}
+
+// TemplateInfo is a built-in policy template and what it is for.
+type TemplateInfo struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Purpose string `json:"purpose"`
 }
 
 // PolicyRule is one rule's setting in a policy: level error, warning or off.
@@ -104,7 +116,9 @@ type ReviewResult struct {
 	SyntaxError *SyntaxError `json:"syntaxError"`
 	Errors      int          `json:"errors"`
 	Warnings    int          `json:"warnings"`
-	Statements  int          `json:"statements"`
+	// Infos counts info notes (shown, never blocking).
+	Infos      int `json:"infos"`
+	Statements int `json:"statements"`
 	// Catalog says what the script was simulated against: "" (nothing known)
 	// or a description of the database ("hr_prod on Sample, 12 tables").
 	Catalog string `json:"catalog"`
@@ -130,11 +144,16 @@ func (s *ReviewService) Rules() ([]RuleInfo, error) {
 		if basic == "" {
 			basic = review.Off
 		}
+		levels, why, safe := s.reg.RuleTemplates(r.ID)
+		tl := make(map[string]string, len(levels))
+		for k, v := range levels {
+			tl[k] = string(v)
+		}
 		out = append(out, RuleInfo{
 			ID: r.ID, Family: r.Family, Title: r.Title, Rationale: r.Rationale,
 			Level: string(r.Level), BasicLevel: string(basic), PayloadType: string(r.Payload),
 			DefaultPayload: payloadOut(r.Default), Placeholders: nonNil(r.Placeholders), Example: r.Example,
-			NeedsDatabase: r.NeedsDatabase,
+			NeedsDatabase: r.NeedsDatabase, Templates: tl, Why: why, SafeForm: safe,
 		})
 	}
 	return out, nil
@@ -142,6 +161,15 @@ func (s *ReviewService) Rules() ([]RuleInfo, error) {
 
 // Templates lists the built-in policy templates.
 func (s *ReviewService) Templates() []string { return review.Templates() }
+
+// TemplateInfos lists the built-in templates with what each is for.
+func (s *ReviewService) TemplateInfos() []TemplateInfo {
+	var out []TemplateInfo
+	for _, t := range review.TemplateInfos() {
+		out = append(out, TemplateInfo{Name: t.Name, Title: t.Title, Purpose: t.Purpose})
+	}
+	return out
+}
 
 // load returns the engine policy of an environment, its stored record and
 // whether one is stored (livereview.Reviewer.Policy).
@@ -248,7 +276,8 @@ func (s *ReviewService) SavePolicy(environmentID string, in Policy) (Policy, err
 }
 
 // ResetPolicy replaces an environment's policy with a built-in template
-// (basic or advanced; empty: the environment's default).
+// (default, test, conventions, advanced or basic; empty: the environment's
+// default).
 func (s *ReviewService) ResetPolicy(environmentID, template string) (Policy, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
@@ -398,7 +427,7 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	for _, f := range res.Findings() {
 		out.Advice = append(out.Advice, adviceOut(f))
 	}
-	out.Errors, out.Warnings, out.Statements = res.Counts[review.Error], res.Counts[review.Warning], len(res.Statements)
+	out.Errors, out.Warnings, out.Infos, out.Statements = res.Counts[review.Error], res.Counts[review.Warning], res.Counts[review.Info], len(res.Statements)
 	return out, nil
 }
 

@@ -80,21 +80,24 @@ func TestReviewDefaultPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if prod.Template != "advanced" || prod.Customized || len(prod.Rules) != len(rules) {
+	if prod.Template != "default" || prod.Customized || len(prod.Rules) != len(rules) {
 		t.Fatalf("prod policy: template %q customized %v, %d rules", prod.Template, prod.Customized, len(prod.Rules))
 	}
 	test, err := rs.Policy("test")
-	if err != nil || test.Template != "basic" {
+	if err != nil || test.Template != "test" {
 		t.Fatalf("test policy: %+v %v", test.Template, err)
 	}
-	// advanced enables every rule at its default; basic leaves style rules off.
+	// prod starts from default, test from test: each rule at its level in that template.
 	offInTest := 0
 	for i, r := range rules {
-		if prod.Rules[i].ID != r.ID || prod.Rules[i].Level != r.Level {
-			t.Errorf("prod %s = %s, want the default %s", r.ID, prod.Rules[i].Level, r.Level)
+		if prod.Rules[i].ID != r.ID || prod.Rules[i].Level != r.Templates["default"] {
+			t.Errorf("prod %s = %s, want the default template's %s", r.ID, prod.Rules[i].Level, r.Templates["default"])
 		}
-		if test.Rules[i].Level != r.BasicLevel {
-			t.Errorf("test %s = %s, want the basic level %s", r.ID, test.Rules[i].Level, r.BasicLevel)
+		if test.Rules[i].Level != r.Templates["test"] {
+			t.Errorf("test %s = %s, want the test template's %s", r.ID, test.Rules[i].Level, r.Templates["test"])
+		}
+		if r.Why == "" || r.SafeForm == "" || len(r.Templates) != 5 {
+			t.Errorf("rule %s: templates %v, why %q, safe form %q", r.ID, r.Templates, r.Why, r.SafeForm)
 		}
 		if test.Rules[i].Level == "off" {
 			offInTest++
@@ -104,18 +107,21 @@ func TestReviewDefaultPolicies(t *testing.T) {
 		}
 	}
 	if offInTest == 0 {
-		t.Fatal("basic template turns no rule off")
+		t.Fatal("test template turns no rule off")
+	}
+	if infos := rs.TemplateInfos(); len(infos) != 5 || infos[0].Name != "default" || infos[0].Purpose == "" {
+		t.Fatalf("template infos: %+v", infos)
 	}
 	if ruleOf(t, prod, "naming.table").Payload.Format == "" {
 		t.Fatal("naming.table carries no default format")
 	}
 
-	// A new, unprotected environment starts from basic.
+	// A new, unprotected environment starts from test.
 	if _, err := newAppEnv(t, rs, "Staging"); err != nil {
 		t.Fatal(err)
 	}
 	st, err := rs.Policy("staging")
-	if err != nil || st.Template != "basic" {
+	if err != nil || st.Template != "test" {
 		t.Fatalf("staging: %+v %v", st.Template, err)
 	}
 	if _, err := rs.Policy("nope"); !strings.Contains(userErr(t, err).Message, "not found") {
@@ -151,7 +157,7 @@ func TestReviewSavePolicyValidates(t *testing.T) {
 		t.Errorf("field = %q, want the first bad rule", ue.Field)
 	}
 	// Nothing was stored.
-	if again, _ := rs.Policy("prod"); again.Customized || ruleOf(t, again, "table.require-pk").Level != "error" {
+	if again, _ := rs.Policy("prod"); again.Customized || ruleOf(t, again, "table.require-pk").Level != "off" {
 		t.Fatalf("a refused save changed the policy: %+v", ruleOf(t, again, "table.require-pk"))
 	}
 
@@ -162,21 +168,21 @@ func TestReviewSavePolicyValidates(t *testing.T) {
 
 	good := p
 	good.Rules = append([]PolicyRule(nil), p.Rules...)
-	setRule(&good, "table.require-pk", "off", nil)
+	setRule(&good, "statement.disallow-truncate", "off", nil)
 	setRule(&good, "naming.table", "warning", &RulePayload{Format: "^tbl_[a-z]+$", MaxLength: 40})
 	saved, err := rs.SavePolicy("prod", good)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !saved.Customized || saved.Template != "advanced" || saved.UpdatedAt == "" {
+	if !saved.Customized || saved.Template != "default" || saved.UpdatedAt == "" {
 		t.Fatalf("saved: %+v", saved)
 	}
 	got, _ := rs.Policy("prod")
 	if r := ruleOf(t, got, "naming.table"); r.Level != "warning" || r.Payload.Format != "^tbl_[a-z]+$" || r.Payload.MaxLength != 40 {
 		t.Fatalf("naming.table after save: %+v", r)
 	}
-	if ruleOf(t, got, "table.require-pk").Level != "off" {
-		t.Fatal("table.require-pk still on")
+	if ruleOf(t, got, "statement.disallow-truncate").Level != "off" {
+		t.Fatal("statement.disallow-truncate still on")
 	}
 
 	// Reset goes back to a template.
@@ -204,25 +210,25 @@ func TestReviewBinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := found(res)
-	for _, want := range []string{"table.require-pk@1", "statement.where.require.update-delete@2", "statement.where.require.update-delete@4"} {
+	for _, want := range []string{"statement.where.require.update-delete@2", "statement.where.require.update-delete@4"} {
 		if !has(got, want) {
 			t.Errorf("advice %v lacks %s", got, want)
 		}
 	}
-	if res.Statements != 3 || res.Errors < 3 || res.Warnings == 0 || res.Errors+res.Warnings != len(res.Advice) || res.SyntaxError != nil || res.PolicyName != "advanced" || res.Catalog != "" {
+	if res.Statements != 3 || res.Errors != 2 || res.Errors+res.Warnings+res.Infos != len(res.Advice) || res.SyntaxError != nil || res.PolicyName != "default" || res.Catalog != "" {
 		t.Fatalf("result: %d statements, %d errors, %d warnings, %+v, policy %q", res.Statements, res.Errors, res.Warnings, res.SyntaxError, res.PolicyName)
 	}
 	for _, a := range res.Advice {
-		// the advice spans its statement: "CREATE TABLE t(a int)" ends before column 22
-		if a.Rule == "table.require-pk" && (a.Column != 1 || a.EndLine != 1 || a.EndColumn != 22 || a.StatementLine != 1 || a.Title == "" || a.Message == "" || a.Level != "error") {
-			t.Fatalf("table.require-pk advice: %+v", a)
+		// the advice spans its statement: "DELETE FROM t" ends before column 14
+		if a.Line == 4 && (a.Column != 1 || a.EndLine != 4 || a.EndColumn != 14 || a.StatementLine != 4 || a.Title == "" || a.Message == "" || a.Level != "error") {
+			t.Fatalf("DELETE advice: %+v", a)
 		}
 	}
 
 	// Syntax errors come back as data with their position; empty input is clean, never null.
 	res, err = rs.Review(ReviewRequest{SQL: "SELECT 1;\nCREATE TABLEX t();", EnvironmentID: "prod"})
 	if err != nil || res.SyntaxError == nil || res.SyntaxError.Line != 2 || res.SyntaxError.Column != 8 || !strings.Contains(res.SyntaxError.Message, "TABLEX") ||
-		res.Errors != 1 || res.Advice == nil || res.PolicyName != "advanced" {
+		res.Errors != 1 || res.Advice == nil || res.PolicyName != "default" {
 		t.Fatalf("syntax error: %+v %v", res, err)
 	}
 	if res, err = rs.Review(ReviewRequest{SQL: "", EnvironmentID: "prod"}); err != nil || res.Advice == nil || len(res.Advice) != 0 {
@@ -234,11 +240,11 @@ func TestReviewBinding(t *testing.T) {
 
 	// Against a database: its catalog, and its environment's policy.
 	dbID, dbURL := registerDB(t, h, "test", "CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
-	live, err := rs.Review(ReviewRequest{SQL: "ALTER TABLE orders DROP CONSTRAINT orders_pkey;\n", DatabaseID: dbID})
+	live, err := rs.Review(ReviewRequest{SQL: "ALTER TABLE nosuch ADD COLUMN x int;\n", DatabaseID: dbID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !has(found(live), "table.require-pk@1") || !strings.Contains(live.Catalog, strings.TrimPrefix(mustParse(t, dbURL).Path, "/")) || live.PolicyName != "basic" {
+	if !has(found(live), "table.must-exist@1") || !strings.Contains(live.Catalog, strings.TrimPrefix(mustParse(t, dbURL).Path, "/")) || live.PolicyName != "test" {
 		t.Fatalf("against the database: %v (catalog %q, policy %q)", found(live), live.Catalog, live.PolicyName)
 	}
 	if _, err := rs.Review(ReviewRequest{SQL: "SELECT 1;", DatabaseID: "missing"}); !strings.Contains(userErr(t, err).Message, "not found") {

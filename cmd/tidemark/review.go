@@ -19,16 +19,18 @@ import (
 )
 
 type reviewFlags struct {
-	policy string
-	format string
-	url    string
+	policy    string
+	format    string
+	url       string
+	pgVersion string
+	runner    string
 }
 
 // newReviewCmd builds `tidemark review`: SQL review of migration files.
 func newReviewCmd(_ *globals) *cobra.Command {
 	f := &reviewFlags{}
 	c := &cobra.Command{
-		Use:   "review [--policy basic|advanced|FILE] [--format text|json|sarif|github] [--url URL] FILE...",
+		Use:   "review [--policy default|test|conventions|advanced|basic|FILE] [--format text|json|sarif|github] [--url URL] [--pg-version N] [--runner tidemark|other] FILE...",
 		Short: "Review SQL migration files against a policy of PostgreSQL rules",
 		Long: `Review SQL migration files with Tidemark's PostgreSQL rules.
 
@@ -36,18 +38,33 @@ Files are reviewed in the order given, each simulated on the schema the
 previous ones leave behind, so a later file sees tables and indexes earlier
 files create. "-" reads standard input.
 
---policy is a built-in template (basic, advanced; default advanced) or a YAML
-policy file. --url reviews against a live database: the catalog is read from
-it (tables, indexes, row estimates) and rules that need the database
-(EXPLAIN row estimates, dry runs, ownership) run. Pass the password with
-PGPASSWORD or ~/.pgpass, never in --url.
+--policy is a built-in template or a YAML policy file. Templates: default
+(the safety rules: locks, rewrites, scans under exclusive locks, data loss,
+changes that break running clients; nothing about style), test (default at
+warning level), conventions (default plus naming, comments and other team
+conventions), advanced (every rule), basic (the earlier subset).
 
-Exit status: 0 clean or warnings only, 1 when any advice is error-level (or
-the database cannot be reached), 2 on usage errors or a file that does not
-parse.`,
+--url reviews against a live database: the catalog is read from it (tables,
+indexes, row estimates, server version) and rules that need the database
+(EXPLAIN row estimates, dry runs, ownership) run. Pass the password with
+PGPASSWORD or ~/.pgpass, never in --url. Without --url, --pg-version (15,
+15.4 or 150004) names the target's server version; without either the newest
+supported version is assumed.
+
+--runner says what will run the files: tidemark (default; each transactional
+file runs in one transaction with lock_timeout and statement_timeout set by
+the runner) or other (psql or another tool that runs the file as written:
+the timeout rules apply, the file's own BEGIN ... COMMIT blocks are noted at
+info level).
+
+Exit status: 0 clean, info notes or warnings only, 1 when any advice is
+error-level (or the database cannot be reached), 2 on usage errors or a file
+that does not parse.`,
 		RunE: func(c *cobra.Command, args []string) error { return runReview(c, f, args) },
 	}
-	c.Flags().StringVar(&f.policy, "policy", review.TemplateAdvanced, "policy template (basic, advanced) or YAML policy file")
+	c.Flags().StringVar(&f.policy, "policy", review.TemplateDefault, "policy template ("+strings.Join(review.Templates(), ", ")+") or YAML policy file")
+	c.Flags().StringVar(&f.pgVersion, "pg-version", "", "target server version without --url (15, 15.4 or 150004; default: the newest)")
+	c.Flags().StringVar(&f.runner, "runner", review.RunnerTidemark, "what runs the files: tidemark or other")
 	c.Flags().StringVar(&f.format, "format", "text", "output format: text, json, sarif or github")
 	c.Flags().StringVar(&f.url, "url", "", "database URL for catalog-aware review, without the password")
 	return c
@@ -77,13 +94,24 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	default:
 		return withExit(2, fmt.Errorf("--format must be text, json, sarif or github, not %q", f.format))
 	}
+	if f.runner != review.RunnerTidemark && f.runner != review.RunnerOther {
+		return withExit(2, fmt.Errorf("--runner must be tidemark or other, not %q", f.runner))
+	}
+	version := 0
+	if f.pgVersion != "" {
+		v, err := review.ParseServerVersion(f.pgVersion)
+		if err != nil {
+			return withExit(2, fmt.Errorf("--pg-version: %w", err))
+		}
+		version = v
+	}
 	reg := review.NewRegistry()
 	pol, err := reg.LoadPolicy(f.policy)
 	if err != nil {
 		return withExit(2, err)
 	}
 	ctx := c.Context()
-	opts := review.Options{Policy: pol}
+	opts := review.Options{Policy: pol, ServerVersion: version}
 	if f.url != "" {
 		target, err := livereview.URL(ctx, f.url)
 		if err != nil {
@@ -95,7 +123,11 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		}
 		defer target.Close(ctx)
 		opts = target.Options(pol)
+		if f.pgVersion != "" && version != opts.ServerVersion {
+			return withExit(2, fmt.Errorf("--pg-version %s does not match the server behind --url (%d); leave --pg-version out", f.pgVersion, opts.ServerVersion))
+		}
 	}
+	opts.Runner = f.runner
 
 	var entries []reviewEntry
 	syntaxFailed, hasErrors := false, false
@@ -135,15 +167,18 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	switch f.format {
 	case "text":
 		writeReviewText(out, entries)
-		errs, warns := 0, 0
+		errs, warns, infos := 0, 0, 0
 		for _, e := range entries {
-			if e.Level == review.Error {
+			switch e.Level {
+			case review.Error:
 				errs++
-			} else {
+			case review.Info:
+				infos++
+			default:
 				warns++
 			}
 		}
-		fmt.Fprintf(c.ErrOrStderr(), "%d error(s), %d warning(s) in %d file(s)\n", errs, warns, len(files))
+		fmt.Fprintf(c.ErrOrStderr(), "%d error(s), %d warning(s), %d note(s) in %d file(s) (policy %s, runner %s)\n", errs, warns, infos, len(files), pol.Name, f.runner)
 	case "json":
 		if err := writeReviewJSON(out, entries); err != nil {
 			return err
@@ -219,8 +254,11 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func writeGitHub(w io.Writer, entries []reviewEntry) {
 	for _, e := range entries {
 		cmd := "warning"
-		if e.Level == review.Error {
+		switch e.Level {
+		case review.Error:
 			cmd = "error"
+		case review.Info:
+			cmd = "notice"
 		}
 		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd,
 			ghProperty(e.File), e.Line, e.Column, ghProperty(e.Rule+": "+e.Title), ghData(e.Message))
@@ -309,7 +347,7 @@ func writeSARIF(w io.Writer, reg *review.Registry, entries []reviewEntry) error 
 		}
 		index[id] = len(drv.Rules)
 		drv.Rules = append(drv.Rules, sarifRule{ID: id, Name: id, ShortDescription: sarifText{title}, FullDescription: sarifText{rationale},
-			Help: sarifText{rationale}, DefaultConfiguration: map[string]string{"level": string(level)}})
+			Help: sarifText{rationale}, DefaultConfiguration: map[string]string{"level": sarifLevel(level)}})
 		return index[id]
 	}
 	results := []sarifResult{}
@@ -324,7 +362,7 @@ func writeSARIF(w io.Writer, reg *review.Registry, entries []reviewEntry) error 
 		if e.Statement != nil && e.Statement.EndLine > e.Line {
 			region.EndLine = e.Statement.EndLine
 		}
-		results = append(results, sarifResult{RuleID: e.Rule, RuleIndex: i, Level: string(e.Level), Message: sarifText{e.Message},
+		results = append(results, sarifResult{RuleID: e.Rule, RuleIndex: i, Level: sarifLevel(e.Level), Message: sarifText{e.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: sarifURI(e.File)}, Region: region}}}})
 	}
 	if drv.Rules == nil {
@@ -346,4 +384,15 @@ func sarifURI(file string) string {
 		return "stdin"
 	}
 	return strings.ReplaceAll(strings.TrimPrefix(file, "./"), "\\", "/")
+}
+
+// sarifLevel maps a review level to SARIF's (info is a note, off none).
+func sarifLevel(l review.Level) string {
+	switch l {
+	case review.Info:
+		return "note"
+	case review.Off:
+		return "none"
+	}
+	return string(l)
 }

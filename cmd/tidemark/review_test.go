@@ -27,7 +27,7 @@ func TestReviewText(t *testing.T) {
 	if code != 1 || out != want {
 		t.Fatalf("code %d\nout %q\nwant %q\nerr %s", code, out, want, errs)
 	}
-	if !strings.Contains(errs, "1 error(s), 0 warning(s) in 1 file(s)") {
+	if !strings.Contains(errs, "1 error(s), 0 warning(s), 0 note(s) in 1 file(s) (policy basic, runner tidemark)") {
 		t.Errorf("summary: %s", errs)
 	}
 }

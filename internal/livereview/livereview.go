@@ -117,12 +117,13 @@ func New(reg *review.Registry, ws *workspace.Store, conns *instances.Connector, 
 }
 
 // DefaultTemplate is the template an environment's policy starts from:
-// advanced for production environments, basic for the others.
+// default (the safety rules) for production environments, test (the same
+// rules at warning level) for the others.
 func DefaultTemplate(e workspace.Environment) string {
 	if e.Production() {
-		return review.TemplateAdvanced
+		return review.TemplateDefault
 	}
-	return review.TemplateBasic
+	return review.TemplateTest
 }
 
 // Policy returns the engine policy of an environment, its stored record and

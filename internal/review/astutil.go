@@ -474,3 +474,32 @@ func containsFoldASCII(s, word string) bool {
 	}
 	return false
 }
+
+// nonVolatile lists built-in functions that are immutable or stable: a
+// DEFAULT calling only these is evaluated once by ADD COLUMN (PostgreSQL
+// 11+) and rewrites nothing. Any other call (random(), clock_timestamp(),
+// gen_random_uuid(), nextval(), user functions of unknown volatility)
+// counts as volatile.
+var nonVolatile = map[string]bool{
+	"now": true, "transaction_timestamp": true, "statement_timestamp": true, "current_setting": true,
+	"lower": true, "upper": true, "length": true, "coalesce": true, "nullif": true, "greatest": true, "least": true,
+	"concat": true, "format": true, "to_char": true, "to_timestamp": true, "to_date": true, "make_date": true,
+	"make_interval": true, "date_trunc": true, "jsonb_build_object": true, "json_build_object": true,
+	"jsonb_build_array": true, "json_build_array": true, "array": true, "abs": true, "round": true,
+	"current_database": true, "current_schema": true, "current_user": true, "session_user": true,
+}
+
+// volatileCall returns the name of the first call in e that may be
+// volatile ("" when e is constant or calls only immutable/stable built-ins).
+func volatileCall(e *pg_query.Node) string {
+	name := ""
+	walk(e, func(n *pg_query.Node) bool {
+		if fc := n.GetFuncCall(); fc != nil {
+			if fn := strings.ToLower(funcName(fc)); !nonVolatile[fn] {
+				name = fn
+			}
+		}
+		return name == ""
+	})
+	return name
+}

@@ -166,7 +166,13 @@ func TestBytebaseCorpus(t *testing.T) {
 			total++
 			key := fmt.Sprintf("%s#%d", base, i)
 			pol := &Policy{Name: "bytebase", Rules: []RuleConfig{{ID: m.id, Level: Warning, Payload: m.payload}}}
-			res, err := reg.Review(context.Background(), tc.Statement, Options{Policy: pol, Catalog: bytebaseCatalog()})
+			opts := Options{Policy: pol, Catalog: bytebaseCatalog()}
+			if m.id == "statement.disallow-add-column-with-default" {
+				// Bytebase's rule models servers before 11, where every
+				// default rewrites; ours follows the target's version.
+				opts.ServerVersion = 100000
+			}
+			res, err := reg.Review(context.Background(), tc.Statement, opts)
 			var got []int
 			if err != nil {
 				failures = append(failures, fmt.Sprintf("%s: review error %v", key, err))

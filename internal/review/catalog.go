@@ -1,6 +1,7 @@
 package review
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -24,6 +25,7 @@ type Catalog struct {
 	schemas map[string]bool
 	tables  map[string]*Table // key: schema + "." + name
 	indexes map[string]*Table // key: schema + "." + index name -> owning table
+	at      int               // the statement being applied (simulation)
 }
 
 // Table is a table (or view / materialized view) of a Catalog.
@@ -79,6 +81,12 @@ type Constraint struct {
 	NotValid bool
 	RefTable string
 	RefCols  []string
+
+	// notNullOf is the column a CHECK (col IS NOT NULL) proves non-null.
+	notNullOf string
+	// addedAt / validAt: the statement of this review that added it / made
+	// it valid (when !NotValid); -1 when it was so before the reviewed file.
+	addedAt, validAt int
 }
 
 // NewCatalog returns an empty catalog (schema public only).
@@ -190,6 +198,7 @@ func (t *Table) clone() *Table {
 	n.Constraints = make([]*Constraint, len(t.Constraints))
 	for i, k := range t.Constraints {
 		kc := *k
+		kc.addedAt, kc.validAt = -1, -1 // a new review: earlier files ran in earlier transactions
 		kc.Columns = append([]string(nil), k.Columns...)
 		kc.RefCols = append([]string(nil), k.RefCols...)
 		n.Constraints[i] = &kc
@@ -276,7 +285,7 @@ func FromSchema(s *catalog.Schema) *Catalog {
 		}
 		for _, k := range st.Constraints {
 			kc := &Constraint{Name: k.Name, Columns: append([]string(nil), k.Columns...), Index: k.Index, NotValid: k.NotValid,
-				RefCols: append([]string(nil), k.RefColumns...)}
+				RefCols: append([]string(nil), k.RefColumns...), addedAt: -1, validAt: -1}
 			switch k.Type {
 			case catalog.ConstraintPrimaryKey:
 				kc.Type = "p"
@@ -286,6 +295,12 @@ func FromSchema(s *catalog.Schema) *Catalog {
 				kc.Type = "f"
 			case catalog.ConstraintCheck:
 				kc.Type = "c"
+				if m := notNullCheckRE.FindStringSubmatch(k.Definition); m != nil {
+					kc.notNullOf = m[1]
+					if kc.notNullOf == "" {
+						kc.notNullOf = m[2]
+					}
+				}
 			case catalog.ConstraintExclusion:
 				kc.Type = "x"
 			}
@@ -327,3 +342,17 @@ func FromSchema(s *catalog.Schema) *Catalog {
 
 // nameKey lowercases for case-insensitive comparisons of type and option names.
 func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// notNullCheckRE matches the definition PostgreSQL prints for
+// CHECK (col IS NOT NULL).
+var notNullCheckRE = regexp.MustCompile(`^CHECK \(\((?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*)) IS NOT NULL\)\)`)
+
+// provenNotNull reports whether a valid CHECK (col IS NOT NULL) covers col.
+func (t *Table) provenNotNull(col string) bool {
+	for _, k := range t.Constraints {
+		if k.Type == "c" && !k.NotValid && k.notNullOf == col {
+			return true
+		}
+	}
+	return false
+}

@@ -44,7 +44,7 @@ type Span struct {
 type Options struct {
 	// File names the script in advice (optional).
 	File string
-	// Policy selects rules, levels and payloads; nil = the advanced template.
+	// Policy selects rules, levels and payloads; nil = the default template.
 	Policy *Policy
 	// Catalog is the target's schema the script is simulated against; nil =
 	// an empty catalog with unknown contents.
@@ -52,9 +52,24 @@ type Options struct {
 	// Live gives rules that need the database (EXPLAIN-based row estimates,
 	// dry runs, ownership) a connection; nil = those rules stay silent.
 	Live Live
-	// ServerVersion is the target's server_version_num (0 = latest).
+	// ServerVersion is the target's server_version_num (0 = the newest
+	// supported version).
 	ServerVersion int
+	// Runner is what will run the file: RunnerTidemark (the default, "")
+	// wraps each transactional file in a transaction and sets lock_timeout
+	// and statement_timeout itself; RunnerOther is psql or another tool that
+	// runs the file as written.
+	Runner string
 }
+
+// Runners a file can be reviewed for.
+const (
+	RunnerTidemark = "tidemark"
+	RunnerOther    = "other"
+)
+
+// tidemarkRunner reports whether the file runs through Tidemark's runner.
+func (o Options) tidemarkRunner() bool { return o.Runner == "" || o.Runner == RunnerTidemark }
 
 // Result is the outcome of a review.
 type Result struct {
@@ -85,6 +100,31 @@ type run struct {
 	inTx    []bool // per statement: inside an explicit transaction block
 	txOpen  bool   // a block is open after the statements so far
 	txBegin int    // the statement that opened it
+	// blockOf maps a statement inside an explicit block to the statement
+	// that opened the block (statements outside blocks are not in it).
+	blockOf map[int]int
+	// nonTx is set once the file holds a statement that cannot run in a
+	// transaction block: Tidemark's runner then runs the file statement by
+	// statement.
+	nonTx bool
+}
+
+// sameTransaction reports whether statements i and j (i < j) run in one
+// transaction. Exact in finish hooks, when the whole file is known: with
+// Tidemark's runner a transactional file is one transaction and a file
+// holding a non-transactional statement runs each statement alone; with
+// another runner statements share a transaction only inside one explicit
+// BEGIN ... COMMIT block.
+func (rn *run) sameTransaction(i, j int) bool {
+	if i < 0 || j < 0 {
+		return false
+	}
+	if rn.opts.tidemarkRunner() {
+		return !rn.nonTx
+	}
+	bi, iok := rn.blockOf[i]
+	bj, jok := rn.blockOf[j]
+	return iok && jok && bi == bj
 }
 
 type pendingAdvice struct {
@@ -168,7 +208,7 @@ func (r *Registry) newRun(gctx context.Context, src string, o Options) (*run, []
 	pol := o.Policy
 	if pol == nil {
 		var err error
-		if pol, err = r.Template(TemplateAdvanced); err != nil {
+		if pol, err = r.Template(TemplateDefault); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -265,12 +305,25 @@ func sortAdvice(adv []Advice) []Advice {
 // before the next statement, txBegin the statement that opened it.
 func (rn *run) trackTransaction(st *sqlparse.Statement, i int) {
 	rn.inTx = append(rn.inTx, rn.txOpen)
+	if rn.txOpen {
+		if rn.blockOf == nil {
+			rn.blockOf = map[int]int{}
+		}
+		rn.blockOf[i] = rn.txBegin
+	}
+	if !rn.nonTx && st.Node != nil && sqlparse.IsNonTransactional(st.Node, rn.opts.ServerVersion) {
+		rn.nonTx = true
+	}
 	if st.Kind != sqlparse.TransactionControl {
 		return
 	}
 	switch st.Tag {
 	case "BEGIN", "START TRANSACTION":
 		rn.txOpen, rn.txBegin = true, i
+		if rn.blockOf == nil {
+			rn.blockOf = map[int]int{}
+		}
+		rn.blockOf[i] = i
 	case "COMMIT", "PREPARE TRANSACTION":
 		rn.txOpen = false
 	case "ROLLBACK":
@@ -301,6 +354,13 @@ func (c *ctx) add(i, off int, msg string) {
 		Rule: c.rule.ID, Level: c.level, Title: c.rule.Title, Message: msg, File: c.opts.File,
 		Line: line, Column: col, Statement: c.span(i),
 	}, stmt: i})
+}
+
+// reportInfo flags the current statement at its first token at info level
+// (a note that never blocks), whatever level the policy gives the rule.
+func (c *ctx) reportInfo(format string, args ...any) {
+	c.add(c.i, c.st.Start, fmt.Sprintf(format, args...))
+	c.advice[len(c.advice)-1].Level = Info
 }
 
 // report flags the current statement at its first token.

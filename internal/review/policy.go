@@ -25,39 +25,6 @@ type RuleConfig struct {
 	Payload *Payload `json:"payload,omitempty" yaml:"payload,omitempty"`
 }
 
-// Template names.
-const (
-	TemplateBasic    = "basic"
-	TemplateAdvanced = "advanced"
-)
-
-// Templates lists the built-in policy templates.
-func Templates() []string { return []string{TemplateBasic, TemplateAdvanced} }
-
-// Template returns a built-in policy: "advanced" enables every rule at its
-// default level and payload; "basic" enables a high-signal subset (safety
-// and correctness, no style) and leaves the rest off.
-func (r *Registry) Template(name string) (*Policy, error) {
-	p := &Policy{Name: name}
-	for _, info := range r.Rules() {
-		lvl := info.Level
-		switch name {
-		case TemplateAdvanced:
-		case TemplateBasic:
-			lvl = info.Basic
-		default:
-			return nil, fmt.Errorf("unknown policy template %q (known: %s)", name, strings.Join(Templates(), ", "))
-		}
-		rc := RuleConfig{ID: info.ID, Level: lvl}
-		if info.Payload != PayloadNone {
-			pl := info.Default
-			rc.Payload = &pl
-		}
-		p.Rules = append(p.Rules, rc)
-	}
-	return p, nil
-}
-
 // Rule returns the configuration of rule id in the policy.
 func (p *Policy) Rule(id string) (RuleConfig, bool) {
 	for _, rc := range p.Rules {
@@ -108,7 +75,7 @@ func (r *Registry) Validate(p *Policy) error {
 		}
 		seen[rc.ID] = true
 		if !rc.Level.valid() {
-			errs = append(errs, fmt.Sprintf("rule %s: level %q is not one of error, warning, off", rc.ID, rc.Level))
+			errs = append(errs, fmt.Sprintf("rule %s: level %q is not one of error, warning, info, off", rc.ID, rc.Level))
 		}
 		if rc.Payload != nil {
 			if err := x.validatePayload(*rc.Payload); err != nil {
@@ -184,12 +151,13 @@ func (r *Registry) ParsePolicy(data []byte) (*Policy, error) {
 	return &p, nil
 }
 
-// LoadPolicy resolves a policy argument: a template name or a YAML file.
+// LoadPolicy resolves a policy argument: a template name or a YAML file
+// ("" = the default template).
 func (r *Registry) LoadPolicy(nameOrFile string) (*Policy, error) {
 	if nameOrFile == "" {
-		nameOrFile = TemplateAdvanced
+		nameOrFile = TemplateDefault
 	}
-	if nameOrFile == TemplateBasic || nameOrFile == TemplateAdvanced {
+	if isTemplate(nameOrFile) {
 		return r.Template(nameOrFile)
 	}
 	data, err := os.ReadFile(nameOrFile)

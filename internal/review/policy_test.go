@@ -44,7 +44,7 @@ func TestTemplates(t *testing.T) {
 			t.Errorf("%s: %v", p.Name, err)
 		}
 	}
-	if _, err := reg.Template("strict"); err == nil || !strings.Contains(err.Error(), "basic, advanced") {
+	if _, err := reg.Template("strict"); err == nil || !strings.Contains(err.Error(), "default, test, conventions, advanced, basic") {
 		t.Errorf("unknown template error: %v", err)
 	}
 }
@@ -84,7 +84,7 @@ func TestPolicyValidation(t *testing.T) {
 	reg := NewRegistry()
 	cases := []struct{ yaml, want string }{
 		{"rules:\n- id: table.require-pkey\n  level: error\n", `unknown rule "table.require-pkey" (did you mean "table.require-pk"?)`},
-		{"rules:\n- id: table.require-pk\n  level: fatal\n", `level "fatal" is not one of error, warning, off`},
+		{"rules:\n- id: table.require-pk\n  level: fatal\n", `level "fatal" is not one of error, warning, info, off`},
 		{"rules:\n- id: naming.table\n  level: error\n  payload:\n    format: '^[a-z'\n", "not a valid regular expression"},
 		{"rules:\n- id: naming.index.idx\n  level: error\n  payload:\n    format: '^idx_{{tabel}}$'\n", "unknown placeholder {{tabel}}"},
 		{"rules:\n- id: table.require-pk\n  level: error\n  payload:\n    number: 3\n", `payload field "number" does not apply to a none payload`},

@@ -10,14 +10,17 @@ import (
 // Level is how serious an advice is. A policy sets one per rule.
 type Level string
 
-// Levels. Off disables a rule.
+// Levels. Off disables a rule. Info is a note below warning: it is shown
+// but never blocks (exit status, workflow checks and "roll out anyway"
+// ignore it).
 const (
 	Error   Level = "error"
 	Warning Level = "warning"
+	Info    Level = "info"
 	Off     Level = "off"
 )
 
-func (l Level) valid() bool { return l == Error || l == Warning || l == Off }
+func (l Level) valid() bool { return l == Error || l == Warning || l == Info || l == Off }
 
 // PayloadType is the shape of a rule's settings.
 type PayloadType string

@@ -161,10 +161,10 @@ func migrationRules() []*rule {
 		},
 		{
 			RuleInfo: RuleInfo{ID: "domain.alter-no-add-constraint", Family: "migration", Title: "No ALTER DOMAIN ... ADD CONSTRAINT",
-				Rationale: "ALTER DOMAIN ... ADD CONSTRAINT validates every column of every table that uses the domain while holding locks on them; it cannot be made NOT VALID-then-VALIDATE as cheaply as a table constraint.",
+				Rationale: "ALTER DOMAIN ... ADD CONSTRAINT validates every column of every table that uses the domain while holding locks on them. Add it NOT VALID (new values are checked at once) and VALIDATE CONSTRAINT later, which does not block writes.",
 				Level:     Warning, Basic: Warning, Example: "ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"},
 			stmt: func(c *ctx) {
-				if ad := c.node.GetAlterDomainStmt(); ad != nil && ad.Subtype == "C" {
+				if ad := c.node.GetAlterDomainStmt(); ad != nil && ad.Subtype == "C" && !ad.Def.GetConstraint().GetSkipValidation() {
 					c.report("Adding a constraint to domain %q validates every column using it under lock", nameList(ad.TypeName))
 				}
 			},
@@ -198,38 +198,26 @@ func migrationRules() []*rule {
 			},
 		},
 		{
-			RuleInfo: RuleInfo{ID: "type.enum.add-value-ordering", Family: "migration", Title: "Enum values added at the end",
-				Rationale: "Enum values sort in declaration order. ADD VALUE ... BEFORE/AFTER inserts in the middle, silently changing the result of every comparison and ORDER BY on the type (and of CHECKs like status < 'shipped'). Append new values unless the order change is intended.",
-				Level:     Warning, Example: "ALTER TYPE status ADD VALUE 'paused' BEFORE 'done';"},
-			stmt: func(c *ctx) {
-				if ae := c.node.GetAlterEnumStmt(); ae != nil && ae.OldVal == "" && ae.NewValNeighbor != "" {
-					where := "before"
-					if ae.NewValIsAfter {
-						where = "after"
-					}
-					c.report("Adding enum value %q %s %q changes the sort order of existing values of %s", ae.NewVal, where, ae.NewValNeighbor, nameList(ae.TypeName))
-				}
-			},
+			RuleInfo: RuleInfo{ID: "type.enum.add-value-ordering", Family: "migration", Title: "Enum values placed deliberately",
+				Rationale: "Enum values sort in declaration order, and a plain ADD VALUE appends the new value after every existing one: range comparisons and ORDER BY on the type (status < 'shipped', a CHECK, a partial index) now treat it as the last value, which is often not where it belongs. ADD VALUE ... BEFORE/AFTER states the position (existing values keep their relative order). Confirm that the end is right, or name the neighbour.",
+				Level:     Warning, Example: "ALTER TYPE status ADD VALUE 'paused';"},
+			stmt: func(c *ctx) { enumAppend(c) },
 		},
 		{
 			RuleInfo: RuleInfo{ID: "type.enum.require-value-ordering", Family: "migration", Title: "Enum values added with an explicit position",
-				Rationale: "ADD VALUE without BEFORE or AFTER appends the value at the end of the enum's sort order, which is not always where it belongs (a status between 'pending' and 'done'). Opt-in, as in Squawk: teams that want every new value placed deliberately enable it. It contradicts type.enum.add-value-ordering; enable one of the two.",
+				Rationale: "The same check as type.enum.add-value-ordering (ADD VALUE without BEFORE or AFTER appends the value at the end of the sort order), kept under this id for policies that name it. Enable one of the two.",
 				Level:     Off, Example: "ALTER TYPE status ADD VALUE 'paused';"},
-			stmt: func(c *ctx) {
-				if ae := c.node.GetAlterEnumStmt(); ae != nil && ae.OldVal == "" && ae.NewVal != "" && ae.NewValNeighbor == "" {
-					c.report("ADD VALUE %q without BEFORE or AFTER appends it to the end of %s's sort order", ae.NewVal, nameList(ae.TypeName))
-				}
-			},
+			stmt: func(c *ctx) { enumAppend(c) },
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.require-lock-timeout", Family: "migration", Title: "Set lock_timeout before taking locks",
-				Rationale: "A DDL statement waiting for its lock (behind a long query) blocks every later query on the table, so a harmless migration can take an application down. SET lock_timeout first so it fails fast and can be retried. Tidemark's own runner sets lock and statement timeouts on every session, so the basic template leaves this off; enable it for scripts that other tools run.",
+				Rationale: "A DDL statement waiting for its lock (behind a long query) blocks every later query on the table, so a harmless migration can take an application down. SET lock_timeout first so it fails fast and can be retried. Waived for files run by Tidemark's runner, which sets lock_timeout and statement_timeout on every session itself; reported with --runner other (psql and other tools run the file as written).",
 				Level:     Warning, Example: "ALTER TABLE users ADD COLUMN x int; -- no SET lock_timeout before"},
 			stmt: func(c *ctx) { requireSetting(c, "lock_timeout") },
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.require-statement-timeout", Family: "migration", Title: "Set statement_timeout",
-				Rationale: "A migration statement that runs far longer than expected (a table rewrite, a slow backfill) holds its locks the whole time. SET statement_timeout bounds the damage.",
+				Rationale: "A migration statement that runs far longer than expected (a table rewrite, a slow backfill) holds its locks the whole time. SET statement_timeout bounds the damage. Waived for files run by Tidemark's runner, which sets it on every session; reported with --runner other.",
 				Level:     Warning, Example: "UPDATE big_table SET x = 1 WHERE y; -- no SET statement_timeout before"},
 			stmt: func(c *ctx) { requireSetting(c, "statement_timeout") },
 		},
@@ -239,6 +227,9 @@ func migrationRules() []*rule {
 // requireSetting flags the first lock-taking statement (DDL, DML) that runs
 // before SET <name> appears in the script.
 func requireSetting(c *ctx, name string) {
+	if c.opts.tidemarkRunner() {
+		return // the runner sets lock_timeout and statement_timeout itself
+	}
 	done := ruleState(c, func() *bool { b := false; return &b })
 	if *done {
 		return
@@ -260,7 +251,7 @@ func transactionRules() []*rule {
 	return []*rule{
 		{
 			RuleInfo: RuleInfo{ID: "statement.transaction-nesting", Family: "transaction", Title: "No nested or script-managed transactions",
-				Rationale: "Tidemark wraps each migration in a transaction of its own. A BEGIN inside the script only warns (\"there is already a transaction in progress\") and its COMMIT then ends Tidemark's transaction early; a BEGIN inside another BEGIN is a bug either way. Let the runner manage transactions.",
+				Rationale: "Tidemark's runner wraps each transactional migration in a transaction of its own. A BEGIN inside the file only warns (\"there is already a transaction in progress\") and its COMMIT then ends the runner's transaction early; a BEGIN inside another BEGIN is a bug either way. Let the runner manage transactions. A file run by another tool (--runner other: psql, many teams' scripts, Squawk's examples) may manage its own transactions: that choice is noted at info level.",
 				Level:     Warning, Basic: Warning, Example: "BEGIN; ALTER TABLE t ADD COLUMN x int; COMMIT;"},
 			stmt: func(c *ctx) {
 				ts := c.node.GetTransactionStmt()
@@ -269,9 +260,12 @@ func transactionRules() []*rule {
 				}
 				switch ts.Kind {
 				case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
-					if c.txOpen {
+					switch {
+					case c.txOpen:
 						c.report("BEGIN inside a transaction block that is already open")
-					} else {
+					case !c.opts.tidemarkRunner():
+						c.reportInfo("The file manages its own transaction from here (fine for --runner other; Tidemark's runner would already run it in one)")
+					default:
 						c.report("The script opens its own transaction; the runner already runs it in one, so its COMMIT would end that early")
 					}
 				}
@@ -314,14 +308,21 @@ func reviewRules() []*rule {
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.no-meta-command", Family: "review", Title: "No psql meta-commands",
-				Rationale: "Lines starting with a backslash (\\connect, \\set, \\i) are instructions to psql, not SQL. The migration runner sends SQL to the server and cannot execute them; write plain SQL or split the change per database.",
+				Rationale: "Lines starting with a backslash (\\connect, \\set, \\i) are instructions to psql, not SQL. Tidemark's runner sends SQL to the server and cannot execute them; write plain SQL or split the change per database. Files reviewed with --runner other (run by psql) may use them.",
 				Level:     Error, Basic: Error, Example: "\\connect other_db"},
 			meta: true,
 			stmt: func(c *ctx) {
-				if c.st.Kind == sqlparse.MetaCommand {
+				if c.st.Kind == sqlparse.MetaCommand && c.opts.tidemarkRunner() {
 					c.report("psql meta-command %s is not supported: migrations must be plain SQL", c.st.Tag)
 				}
 			},
 		},
+	}
+}
+
+// enumAppend flags ALTER TYPE ... ADD VALUE without BEFORE or AFTER.
+func enumAppend(c *ctx) {
+	if ae := c.node.GetAlterEnumStmt(); ae != nil && ae.OldVal == "" && ae.NewVal != "" && ae.NewValNeighbor == "" {
+		c.report("ADD VALUE %q without BEFORE or AFTER appends it after every existing value of %s: comparisons and ORDER BY treat it as the last one", ae.NewVal, nameList(ae.TypeName))
 	}
 }

@@ -156,6 +156,12 @@ func statementRules() []*rule {
 				Level:     Error, Basic: Error, Example: "BEGIN; CREATE TABLE t (id int); COMMIT;"},
 			stmt: func(c *ctx) {
 				if ts := c.node.GetTransactionStmt(); ts != nil && ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_COMMIT {
+					if !c.opts.tidemarkRunner() {
+						if c.txOpen {
+							c.reportInfo("COMMIT ends the transaction block the file opened at line %d: the file manages its own transactions (fine for --runner other)", c.stmts[c.txBegin].Line)
+						}
+						return
+					}
 					c.report("Commit is not allowed, related statement: %q", c.text())
 				}
 			},
@@ -312,13 +318,31 @@ func statementRules() []*rule {
 			},
 		},
 		{
-			RuleInfo: RuleInfo{ID: "statement.disallow-add-column-with-default", Family: "statement", Title: "No ADD COLUMN with DEFAULT",
-				Rationale: "Before PostgreSQL 11 every ADD COLUMN ... DEFAULT rewrites the table under an ACCESS EXCLUSIVE lock; on current versions a volatile default (now() is stable, random() or clock_timestamp() are not) still does. Teams supporting old servers add the column, then set the default, then backfill in batches.",
-				Level:     Warning, Example: "ALTER TABLE t ADD COLUMN c int DEFAULT 0;"},
+			RuleInfo: RuleInfo{ID: "statement.disallow-add-column-with-default", Family: "statement", Title: "No table rewrite from ADD COLUMN",
+				Rationale: "Before PostgreSQL 11 every ADD COLUMN ... DEFAULT rewrites the table under an ACCESS EXCLUSIVE lock. From 11 on a constant (or stable, like now()) default is stored once and costs nothing; a volatile default (random(), clock_timestamp(), gen_random_uuid(), nextval(), so serial and identity columns too) and a stored generated column still rewrite every row. The server version comes from --url, the environment's instance or --pg-version (default: the newest). Safe form: add the column without the default, set the default, backfill in batches.",
+				Level:     Warning, Example: "ALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid();"},
 			stmt: func(c *ctx) {
-				forEachAddColumn(c, func(_ *pg_query.RangeVar, cd *pg_query.ColumnDef) {
-					if defaultExpr(colConstraints(cd)) != nil {
-						c.report("Adding column with DEFAULT will lock the whole table and rewrite each row on PostgreSQL before 11 (and on any version for a volatile default)")
+				forEachAddColumn(c, func(rv *pg_query.RangeVar, cd *pg_query.ColumnDef) {
+					cons := colConstraints(cd)
+					def := defaultExpr(cons)
+					if v := c.opts.ServerVersion; v > 0 && v < 110000 {
+						if def != nil {
+							c.report("Adding column with DEFAULT will lock the whole table and rewrite each row on PostgreSQL before 11 (and on any version for a volatile default)")
+						}
+						return
+					}
+					if t := c.cat.resolve(rv.Schemaname, rv.Relname); t != nil && (t.created || t.Rows == 0) {
+						return // nothing to rewrite
+					}
+					switch {
+					case hasConstraint(cons, pg_query.ConstrType_CONSTR_GENERATED) != nil:
+						c.reportAt(int(cd.Location), "Adding stored generated column %q rewrites table %s under an ACCESS EXCLUSIVE lock", cd.Colname, displayTable(rv))
+					case isSerial(cd.TypeName) || hasConstraint(cons, pg_query.ConstrType_CONSTR_IDENTITY) != nil:
+						c.reportAt(int(cd.Location), "Adding %s column %q fills it from a sequence, rewriting table %s under an ACCESS EXCLUSIVE lock", typeDisplay(cd.TypeName), cd.Colname, displayTable(rv))
+					case def != nil:
+						if fn := volatileCall(def); fn != "" {
+							c.reportAt(int(cd.Location), "Adding column %q with volatile DEFAULT %s() rewrites table %s under an ACCESS EXCLUSIVE lock; add it without the default, set the default, then backfill in batches", cd.Colname, fn, displayTable(rv))
+						}
 					}
 				})
 			},
@@ -333,7 +357,9 @@ func statementRules() []*rule {
 						c.report("Adding check constraints with validation will block reads and writes. You can add check constraints not valid and then validate separately")
 					}
 				})
+				validateSameTx(c, "c")
 			},
+			finish: func(c *ctx) { reportValidateSameTx(c) },
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.add-foreign-key-not-valid", Family: "statement", Title: "Add foreign keys NOT VALID",
@@ -345,19 +371,25 @@ func statementRules() []*rule {
 						c.report("Adding foreign keys with validation will block reads and writes. You can add foreign keys not valid and then validate separately")
 					}
 				})
+				validateSameTx(c, "f")
 			},
+			finish: func(c *ctx) { reportValidateSameTx(c) },
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.disallow-add-not-null", Family: "statement", Title: "No SET NOT NULL on existing columns",
-				Rationale: "ALTER COLUMN ... SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock. Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, and on PostgreSQL 12+ SET NOT NULL then skips the scan.",
+				Rationale: "ALTER COLUMN ... SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock. Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, and on PostgreSQL 12+ SET NOT NULL then skips the scan: a SET NOT NULL after a validated check of the column (earlier in the file, in an earlier file, or in the database with --url) is not flagged.",
 				Level:     Warning, Basic: Warning, Example: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;"},
 			stmt: func(c *ctx) {
 				at := c.node.GetAlterTableStmt()
 				if at == nil {
 					return
 				}
+				t := c.cat.resolve(at.Relation.GetSchemaname(), at.Relation.GetRelname())
 				for _, cmd := range alterCmds(at) {
 					if cmd.Subtype == pg_query.AlterTableType_AT_SetNotNull {
+						if v := c.opts.ServerVersion; t != nil && (v == 0 || v >= 120000) && t.provenNotNull(cmd.Name) {
+							continue // a validated CHECK (col IS NOT NULL) lets SET NOT NULL skip the scan
+						}
 						c.report("Setting NOT NULL will block reads and writes. You can use CHECK (%q IS NOT NULL) instead", cmd.Name)
 					}
 				}
@@ -649,4 +681,37 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// validateSameTx notes a VALIDATE CONSTRAINT of a constraint of type typ
+// that the file added NOT VALID; reportValidateSameTx flags those that run
+// in the same transaction as the ADD, which then holds its ACCESS EXCLUSIVE
+// lock through the validating scan.
+func validateSameTx(c *ctx, typ string) {
+	at := c.node.GetAlterTableStmt()
+	if at == nil {
+		return
+	}
+	t := c.cat.resolve(at.Relation.GetSchemaname(), at.Relation.GetRelname())
+	if t == nil || t.created {
+		return
+	}
+	for _, cmd := range alterCmds(at) {
+		if cmd.Subtype != pg_query.AlterTableType_AT_ValidateConstraint {
+			continue
+		}
+		if k := t.Constraint(cmd.Name); k != nil && k.Type == typ && k.NotValid && k.addedAt >= 0 {
+			p := ruleState(c, func() *[][2]int { return &[][2]int{} })
+			*p = append(*p, [2]int{k.addedAt, c.i})
+		}
+	}
+}
+
+func reportValidateSameTx(c *ctx) {
+	p := ruleState(c, func() *[][2]int { return &[][2]int{} })
+	for _, v := range *p {
+		if c.sameTransaction(v[0], v[1]) {
+			c.reportStmt(v[1], false, "VALIDATE CONSTRAINT runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, so the ACCESS EXCLUSIVE lock that ADD took is held through the validating scan. Validate in a later file (or, run by another tool, after a COMMIT)", c.stmts[v[0]].Line)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -46,9 +47,17 @@ func testCatalog() *Catalog {
 type ruleFile struct {
 	Payload *Payload  `yaml:"payload"`
 	Live    *fakeLive `yaml:"live"`
+	// Runner and Version apply to every case unless the case sets its own.
+	Runner  string `yaml:"runner"`
+	Version int    `yaml:"version"`
 	Cases   []struct {
 		SQL  string `yaml:"sql"`
 		Want []int  `yaml:"want"`
+		// Level is the level the advice must carry (default error, the
+		// level the test policy gives the rule; info for notes).
+		Level   Level  `yaml:"level"`
+		Runner  string `yaml:"runner"`
+		Version int    `yaml:"version"`
 	} `yaml:"cases"`
 }
 
@@ -79,7 +88,8 @@ func TestRules(t *testing.T) {
 			pos, neg := 0, 0
 			for _, tc := range rf.Cases {
 				pol := &Policy{Rules: []RuleConfig{{ID: id, Level: Error, Payload: rf.Payload}}}
-				opts := Options{Policy: pol, Catalog: testCatalog()}
+				opts := Options{Policy: pol, Catalog: testCatalog(), Runner: cmp.Or(tc.Runner, rf.Runner), ServerVersion: cmp.Or(tc.Version, rf.Version)}
+				wantLevel := cmp.Or(tc.Level, Error)
 				if rf.Live != nil {
 					opts.Live = rf.Live
 				}
@@ -93,7 +103,7 @@ func TestRules(t *testing.T) {
 						t.Errorf("%q: advice from another rule: %+v", tc.SQL, a)
 						continue
 					}
-					if a.Level != Error || a.Title == "" || a.Message == "" || a.Line < 1 || a.Column < 1 {
+					if a.Level != wantLevel || a.Title == "" || a.Message == "" || a.Line < 1 || a.Column < 1 {
 						t.Errorf("%q: incomplete advice %+v", tc.SQL, a)
 					}
 					got = append(got, a.Line)

@@ -13,6 +13,7 @@ func (c *Catalog) apply(n *pg_query.Node, i int) {
 	if n == nil {
 		return
 	}
+	c.at = i
 	switch s := n.Node.(type) {
 	case *pg_query.Node_CreateSchemaStmt:
 		c.AddSchema(s.CreateSchemaStmt.Schemaname)
@@ -116,7 +117,7 @@ func (c *Catalog) addConstraint(t *Table, k *pg_query.Constraint, cols []string)
 	if len(keys) == 0 {
 		keys = cols
 	}
-	kc := &Constraint{Name: k.Conname, Columns: keys, NotValid: k.SkipValidation}
+	kc := &Constraint{Name: k.Conname, Columns: keys, NotValid: k.SkipValidation, addedAt: c.at, validAt: c.at}
 	switch k.Contype {
 	case pg_query.ConstrType_CONSTR_PRIMARY:
 		kc.Type = "p"
@@ -153,6 +154,11 @@ func (c *Catalog) addConstraint(t *Table, k *pg_query.Constraint, cols []string)
 		}
 	case pg_query.ConstrType_CONSTR_CHECK:
 		kc.Type = "c"
+		if nt := k.RawExpr.GetNullTest(); nt != nil && nt.Nulltesttype == pg_query.NullTestType_IS_NOT_NULL {
+			if cr := nt.Arg.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {
+				kc.notNullOf = cr.Fields[0].GetString_().GetSval()
+			}
+		}
 		if kc.Name == "" {
 			col := ""
 			if len(cols) > 0 {
@@ -334,6 +340,9 @@ func (c *Catalog) applyAlterTable(at *pg_query.AlterTableStmt, i int) {
 			c.removeConstraint(t, cmd.Name)
 		case pg_query.AlterTableType_AT_ValidateConstraint:
 			if k := t.Constraint(cmd.Name); k != nil {
+				if k.NotValid {
+					k.validAt = i
+				}
 				k.NotValid = false
 			}
 		case pg_query.AlterTableType_AT_AttachPartition, pg_query.AlterTableType_AT_DetachPartition:

@@ -1175,6 +1175,7 @@ export namespace app {
 	    syntaxError?: SyntaxError;
 	    errors: number;
 	    warnings: number;
+	    infos: number;
 	    statements: number;
 	    catalog: string;
 	    policyName: string;
@@ -1189,6 +1190,7 @@ export namespace app {
 	        this.syntaxError = this.convertValues(source["syntaxError"], SyntaxError);
 	        this.errors = source["errors"];
 	        this.warnings = source["warnings"];
+	        this.infos = source["infos"];
 	        this.statements = source["statements"];
 	        this.catalog = source["catalog"];
 	        this.policyName = source["policyName"];
@@ -1260,6 +1262,9 @@ export namespace app {
 	    placeholders: string[];
 	    example: string;
 	    needsDatabase: boolean;
+	    templates: Record<string, string>;
+	    why: string;
+	    safeForm: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new RuleInfo(source);
@@ -1278,6 +1283,9 @@ export namespace app {
 	        this.placeholders = source["placeholders"];
 	        this.example = source["example"];
 	        this.needsDatabase = source["needsDatabase"];
+	        this.templates = source["templates"];
+	        this.why = source["why"];
+	        this.safeForm = source["safeForm"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1591,6 +1599,22 @@ export namespace app {
 		}
 	}
 	
+	export class TemplateInfo {
+	    name: string;
+	    title: string;
+	    purpose: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.title = source["title"];
+	        this.purpose = source["purpose"];
+	    }
+	}
 	
 	export class WorkspaceUser {
 	    name: string;

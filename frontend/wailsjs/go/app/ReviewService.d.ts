@@ -20,4 +20,6 @@ export function Rules():Promise<Array<app.RuleInfo>>;
 
 export function SavePolicy(arg1:string,arg2:app.Policy):Promise<app.Policy>;
 
+export function TemplateInfos():Promise<Array<app.TemplateInfo>>;
+
 export function Templates():Promise<Array<string>>;

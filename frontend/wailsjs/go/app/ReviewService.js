@@ -38,6 +38,10 @@ export function SavePolicy(arg1, arg2) {
   return window['go']['app']['ReviewService']['SavePolicy'](arg1, arg2);
 }
 
+export function TemplateInfos() {
+  return window['go']['app']['ReviewService']['TemplateInfos']();
+}
+
 export function Templates() {
   return window['go']['app']['ReviewService']['Templates']();
 }
