@@ -46,6 +46,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/pgcluster"
+	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -603,7 +604,21 @@ func (m *Manager) register(ctx context.Context, inst workspace.Instance, passwor
 			}
 		}
 	}
-	return nil
+	return ensureProdPolicy(ctx, ws)
+}
+
+// ensureProdPolicy gives Prod the tutorial's review policy
+// (review.TutorialPolicy) unless it already has one of its own.
+func ensureProdPolicy(ctx context.Context, ws *workspace.Store) error {
+	if _, found, err := ws.GetReviewPolicy(ctx, "prod"); err != nil || found {
+		return err
+	}
+	data, err := review.MarshalPolicy(review.TutorialPolicy())
+	if err != nil {
+		return err
+	}
+	_, err = ws.SaveReviewPolicy(ctx, workspace.ReviewPolicy{EnvironmentID: "prod", Template: review.TemplateDefault, YAML: string(data)})
+	return err
 }
 
 // Stop stops the sample server (fast shutdown). Stopping a stopped or never

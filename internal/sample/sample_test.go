@@ -127,6 +127,14 @@ func TestStartStopRestart(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", db, d, err)
 		}
 	}
+	// Prod carries the tutorial's review policy; Test keeps its default.
+	pol, found, err := ws.GetReviewPolicy(ctx, "prod")
+	if err != nil || !found || !strings.Contains(pol.YAML, "column.require-default") || !strings.Contains(pol.YAML, "table.require-pk") || !strings.Contains(pol.YAML, "column.no-null") {
+		t.Fatalf("prod review policy: %+v %v %v", pol, found, err)
+	}
+	if _, found, err := ws.GetReviewPolicy(ctx, "test"); err != nil || found {
+		t.Fatalf("test review policy stored: %v %v", found, err)
+	}
 
 	// The data is there, and the schema objects work, through TCP with the stored password.
 	c := tcpConn(t, ws, sec, ProdDB)
