@@ -151,8 +151,11 @@ func (s *Service) checkReview(ctx context.Context, t *Task) Check {
 	c.Basis = out.Target
 	for _, a := range out.Advice {
 		st := CheckWarning
-		if a.Level == review.Error {
+		switch a.Level {
+		case review.Error:
 			st = CheckError
+		case review.Info: // a note: shown, never blocking
+			st = CheckSuccess
 		}
 		c.Results = append(c.Results, Result{Status: st, Title: a.Title, Message: a.Message, Code: a.Rule, Line: a.Line, Column: a.Column, EndLine: a.Statement.EndLine})
 	}
