@@ -219,3 +219,33 @@ func TestReviewLive(t *testing.T) {
 		t.Errorf("the empty table must not be flagged:\n%s", out)
 	}
 }
+
+// TestReviewTarget: --pg-version and --runner change what the rules know;
+// bad values are usage errors.
+func TestReviewTarget(t *testing.T) {
+	f := writeSQL(t, "004.sql", "ALTER TABLE t ADD COLUMN c int DEFAULT 0;\n")
+	if out, errs, code := runCLI(t, "review", f); code != 0 || out != "" || !strings.Contains(errs, "(policy default, runner tidemark)") {
+		t.Fatalf("newest version: code %d out %q err %q", code, out, errs)
+	}
+	out, _, code := runCLI(t, "review", "--pg-version", "10", f)
+	if code != 0 || !strings.Contains(out, "warning statement.disallow-add-column-with-default") {
+		t.Fatalf("PostgreSQL 10: code %d out %q", code, out)
+	}
+	out, _, code = runCLI(t, "review", "--runner", "other", f)
+	if code != 0 || !strings.Contains(out, "statement.require-lock-timeout") || !strings.Contains(out, "statement.require-statement-timeout") {
+		t.Fatalf("runner other: code %d out %q", code, out)
+	}
+	tx := writeSQL(t, "005.sql", "BEGIN;\nALTER TABLE t ADD COLUMN d int;\nCOMMIT;\n")
+	out, _, code = runCLI(t, "review", "--format", "json", "--runner", "other", tx)
+	if code != 0 || strings.Count(out, `"level": "info"`) != 2 || strings.Contains(out, `"level": "error"`) {
+		t.Fatalf("own transaction, runner other: code %d out %s", code, out)
+	}
+	if _, _, code = runCLI(t, "review", tx); code != 1 {
+		t.Fatalf("own transaction, Tidemark's runner: code %d, want 1 (COMMIT ends the runner's transaction)", code)
+	}
+	for _, args := range [][]string{{"--runner", "psql"}, {"--pg-version", "fifteen"}, {"--pg-version", "8.4"}} {
+		if _, errs, code := runCLI(t, append(append([]string{"review"}, args...), f)...); code != 2 || errs == "" {
+			t.Errorf("%v: code %d err %q", args, code, errs)
+		}
+	}
+}
