@@ -1,15 +1,15 @@
-// SQL Review end to end: Prod's policy (advanced) flags a table without a primary key as you
-// type; turning the rule off in the policy editor makes the advice go away, on brings it back.
+// SQL Review end to end: Prod's policy (the default safety rules) flags a NOT NULL column added
+// without a default as you type; turning the rule off in the policy editor makes the advice go away, on brings it back.
 export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot }) {
-  const pkAdvice = () => page.locator('[data-testid="advice-item"][data-rule="table.require-pk"]')
-  const toggle = () => tid('policy-rule-table.require-pk').locator('[data-testid="policy-rule-toggle"]')
+  const pkAdvice = () => page.locator('[data-testid="advice-item"][data-rule="column.add-not-null-require-default"]')
+  const toggle = () => tid('policy-rule-column.add-not-null-require-default').locator('[data-testid="policy-rule-toggle"]')
   const switchOn = async () => (await toggle().getAttribute('aria-checked')) === 'true'
 
   await nav('review')
   await expectText(tid('review-env'), 'Prod', 'default review environment')
   await tid('review-empty').waitFor()
   await tid('review-editor').locator('.cm-content').click()
-  await page.keyboard.insertText('CREATE TABLE t(a int);')
+  await page.keyboard.insertText('ALTER TABLE t ADD COLUMN b int NOT NULL;\nCREATE INDEX ON t (a);')
   await pkAdvice().waitFor()
   await expectText(pkAdvice(), 'line 1:1', 'advice position')
   // the editor marks the statement: a gutter marker and an underline
@@ -19,11 +19,11 @@ export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot
   await pkAdvice().click()
 
   await tid('review-tab-policy').click()
-  await tid('policy-search').locator('input').fill('table.require-pk')
-  await tid('policy-rule-table.require-pk').waitFor()
-  if (!(await switchOn())) throw new Error('table.require-pk is not on in the Prod policy')
+  await tid('policy-search').locator('input').fill('column.add-not-null-require-default')
+  await tid('policy-rule-column.add-not-null-require-default').waitFor()
+  if (!(await switchOn())) throw new Error('column.add-not-null-require-default is not on in the Prod policy')
   await toggle().click()
-  await waitFor(async () => !(await switchOn()), 'table.require-pk switched off')
+  await waitFor(async () => !(await switchOn()), 'column.add-not-null-require-default switched off')
   await shot('review-02-policy-off')
 
   await tid('review-tab-review').click()
@@ -34,7 +34,7 @@ export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot
 
   await tid('review-tab-policy').click()
   await toggle().click()
-  await waitFor(switchOn, 'table.require-pk switched back on')
+  await waitFor(switchOn, 'column.add-not-null-require-default switched back on')
   await tid('review-tab-review').click()
   await pkAdvice().waitFor()
 }
