@@ -11,7 +11,7 @@ export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot
   await tid('review-editor').locator('.cm-content').click()
   await page.keyboard.insertText('ALTER TABLE t ADD COLUMN b int NOT NULL;\nCREATE INDEX ON t (a);')
   await pkAdvice().waitFor()
-  await expectText(pkAdvice(), 'line 1:1', 'advice position')
+  await expectText(pkAdvice(), 'line 1:26', 'advice position')
   // the editor marks the statement: a gutter marker and an underline
   await tid('review-editor').locator('.cm-lint-marker-error').first().waitFor()
   await tid('review-editor').locator('.cm-lintRange-error').first().waitFor()

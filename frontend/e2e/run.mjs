@@ -211,7 +211,7 @@ const steps = [
     await waitFor(async () => (await names()).join(',') === 'Test,Staging,Prod', 'order kept after reload')
     await shot('09-environments')
   }],
-  ['SQL review: no-PK advice as you type; turning the rule off removes it', async () => (await import('./review.mjs')).reviewScenario({ page, tid, nav, expectText, waitFor, shot })],
+  ['SQL review: NOT NULL without default flagged as you type; turning the rule off removes it', async () => (await import('./review.mjs')).reviewScenario({ page, tid, nav, expectText, waitFor, shot })],
   ['start the sample instance from Home', async () => {
     await nav('home')
     await tid('sample-start').click()
