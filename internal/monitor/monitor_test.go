@@ -171,7 +171,9 @@ func TestSyncNeverOverlapsItself(t *testing.T) {
 	m = New(Deps{WS: f.WS, Conns: f.Conns, Sync: schemasync.New(f.WS, f.Conns), Notify: func(e Event) {
 		mu.Lock()
 		events[e.DatabaseID]++
-		block := first && e.DatabaseID != ""
+		// Hold the fixture database's sync (the instance may list others,
+		// such as postgres, before it) until every other request waits.
+		block := first && e.DatabaseID == d.ID
 		first = first && !block
 		mu.Unlock()
 		if block {
@@ -187,9 +189,8 @@ func TestSyncNeverOverlapsItself(t *testing.T) {
 	}
 	// A database sync asked for while the instance sync holds it joins too.
 	var dres DatabaseResult
-	ddone := make(chan struct{})
 	wg.Add(1)
-	go func() { defer wg.Done(); defer close(ddone); dres = m.SyncDatabase(ctx, d.ID) }()
+	go func() { defer wg.Done(); dres = m.SyncDatabase(ctx, d.ID) }()
 	for {
 		m.mu.Lock()
 		fl := m.instances[f.Instance.ID]
@@ -199,11 +200,6 @@ func TestSyncNeverOverlapsItself(t *testing.T) {
 			dwaiting = dwaiting || df.waiters > 0
 		}
 		m.mu.Unlock()
-		select {
-		case <-ddone:
-			dwaiting = true
-		default:
-		}
 		if waiting && dwaiting {
 			break
 		}

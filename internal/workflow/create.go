@@ -67,7 +67,11 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Issue, error)
 	}
 	req.Version = strings.TrimSpace(req.Version)
 	if req.Version == "" {
-		req.Version = versionNow()
+		v, err := s.suggestVersion(ctx, req.DatabaseIDs)
+		if err != nil {
+			return nil, err
+		}
+		req.Version = v
 	}
 	if err := checkVersion(req.Version); err != nil {
 		return nil, err

@@ -428,8 +428,46 @@ func (s *Service) parallel(ctx context.Context) int {
 	return min(n, 16)
 }
 
-// versionNow suggests a version: the current UTC time as a timestamp.
-func versionNow() string { return time.Now().UTC().Format("20060102150405") }
+const versionLayout = "20060102150405"
+
+// suggestVersion is the default version of a new issue's tasks: the current
+// UTC time to the second, moved past every timestamp version already
+// recorded for, or planned by an open issue on, one of the databases, so two
+// issues created in the same second (a CI job filing several files) never
+// collide.
+func (s *Service) suggestVersion(ctx context.Context, databaseIDs []string) (string, error) {
+	v := time.Now().UTC().Truncate(time.Second)
+	bump := func(used string) {
+		if t, err := time.Parse(versionLayout, used); err == nil && !t.Before(v) {
+			v = t.Add(time.Second)
+		}
+	}
+	for _, id := range databaseIDs {
+		changes, err := s.d.WS.ListChanges(ctx, id)
+		if err != nil {
+			return "", fmt.Errorf("suggest a version: %w", err)
+		}
+		for _, c := range changes {
+			bump(c.Version)
+		}
+		recs, err := s.d.WS.ListIssues(ctx, workspace.IssueFilter{Database: id, Status: string(StatusOpen), WithBody: true, Limit: 1000})
+		if err != nil {
+			return "", fmt.Errorf("suggest a version: %w", err)
+		}
+		for _, r := range recs {
+			is, err := decode(r)
+			if err != nil {
+				return "", err
+			}
+			for _, t := range is.Tasks {
+				if t.DatabaseID == id {
+					bump(t.Version)
+				}
+			}
+		}
+	}
+	return v.Format(versionLayout), nil
+}
 
 func checkVersion(v string) error {
 	if _, err := migrate.ParseVersion(v); err != nil {

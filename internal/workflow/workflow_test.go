@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -284,6 +285,31 @@ func TestSyntaxErrorIsADraft(t *testing.T) {
 	}
 	if c := check(t, is, "t1", workflow.CheckSyntax); c.Status != workflow.CheckSuccess {
 		t.Fatalf("fixed syntax = %+v", c)
+	}
+}
+
+// Issues filed one after another on a database (a CI job with several
+// files) get distinct, increasing default versions, past those already in
+// its history, even within one second.
+func TestDefaultVersionsNeverCollide(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	d := f.database(t, "", false)
+	done := f.ready(t, d, "CREATE TABLE a (id int PRIMARY KEY);", "29990101000000")
+	if _, err := f.wf.Rollout(ctx, workflow.RolloutRequest{Issue: done.Number}); err != nil {
+		t.Fatal(err)
+	}
+	prev := "29990101000000"
+	for i := range 3 {
+		is, err := f.wf.Create(ctx, workflow.CreateRequest{DatabaseIDs: []string{d.ID}, SQL: fmt.Sprintf("CREATE TABLE b%d (id int PRIMARY KEY);", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := is.Task("t1").Version
+		if len(v) != len(prev) || v <= prev {
+			t.Fatalf("issue %d version %s, want a timestamp after %s", i, v, prev)
+		}
+		prev = v
 	}
 }
 
