@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/query"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
 // QueryService binds the SQL editor (internal/query.Editor).
@@ -115,4 +116,38 @@ func (s *QueryService) History(databaseID, search string, limit int) ([]QueryRun
 			DurationMs: float64(r.Duration.Microseconds()) / 1000, Rows: r.Rows, Error: r.Error, SQLState: r.SQLState})
 	}
 	return out, nil
+}
+
+// QueryTab is an editor tab kept in the workspace across restarts (admin mode
+// is never kept).
+type QueryTab struct {
+	ID             string `json:"id"`
+	Title          string `json:"title"`
+	DatabaseID     string `json:"databaseId"`
+	SQL            string `json:"sql"`
+	Limit          int    `json:"limit"`          // 0: 1,000; negative: all
+	TimeoutSeconds int    `json:"timeoutSeconds"` // 0: the mode's default
+	Active         bool   `json:"active"`
+}
+
+// ListTabs returns the kept editor tabs in their order.
+func (s *QueryService) ListTabs() ([]QueryTab, error) {
+	tabs, err := s.ed.Tabs(s.a.base())
+	if err != nil {
+		return nil, fail(err)
+	}
+	out := make([]QueryTab, 0, len(tabs))
+	for _, t := range tabs {
+		out = append(out, QueryTab(t))
+	}
+	return out, nil
+}
+
+// SaveTabs replaces the kept editor tabs with tabs, in their order.
+func (s *QueryService) SaveTabs(tabs []QueryTab) error {
+	in := make([]workspace.QueryTab, 0, len(tabs))
+	for _, t := range tabs {
+		in = append(in, workspace.QueryTab(t))
+	}
+	return fail(s.ed.SaveTabs(s.a.base(), in))
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,28 @@ func TestQueryBinding(t *testing.T) {
 	}
 	if err := qs.CloseTab("a"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestQueryTabsBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	qs := h.app.Query()
+	dbID, _ := registerDB(t, h, "test", `CREATE TABLE t (id int)`)
+	if tabs, err := qs.ListTabs(); err != nil || tabs == nil || len(tabs) != 0 {
+		t.Fatalf("no tabs: %#v %v", tabs, err)
+	}
+	want := []QueryTab{{ID: "b", Title: "Query 2", DatabaseID: dbID, SQL: "SELECT * FROM t", Limit: 200, TimeoutSeconds: 5, Active: true},
+		{ID: "a", Title: "Query 1", SQL: "SELECT 1", Limit: -1}}
+	if err := qs.SaveTabs(want); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := qs.ListTabs(); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("tabs %+v %v", got, err)
+	}
+	if err := qs.SaveTabs([]QueryTab{{ID: "x", DatabaseID: "nope"}}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("unknown database: %v", err)
+	}
+	if got, err := qs.ListTabs(); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("a refused save changed the tabs: %+v %v", got, err)
 	}
 }

@@ -193,3 +193,14 @@ func (e *Editor) tab(id string) *tab {
 	}
 	return t
 }
+
+// Tabs returns the editor tabs kept in the workspace, in their order.
+func (e *Editor) Tabs(ctx context.Context) ([]workspace.QueryTab, error) {
+	return e.ws.ListQueryTabs(ctx)
+}
+
+// SaveTabs replaces the kept tabs (order kept). Admin mode is not part of a
+// tab: a restored tab always runs read-only until switched again.
+func (e *Editor) SaveTabs(ctx context.Context, tabs []workspace.QueryTab) error {
+	return e.ws.SaveQueryTabs(ctx, tabs)
+}

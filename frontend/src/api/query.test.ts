@@ -5,6 +5,8 @@ vi.mock('../../wailsjs/go/app/QueryService', () => ({
   Cancel: vi.fn(),
   CloseTab: vi.fn(),
   History: vi.fn(),
+  ListTabs: vi.fn(),
+  SaveTabs: vi.fn(),
 }))
 vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
 
@@ -49,5 +51,19 @@ describe('query facade', () => {
     m(QueryService.Run).mockRejectedValue(JSON.stringify({ message: 'cannot reach 127.0.0.1:1: connection refused', field: 'port' }))
     const err = await api.runQuery(req).catch((e) => e)
     expect(err).toBeInstanceOf(ApiError)
+  })
+
+  it('tabs: nil is an empty list; saved tabs are passed whole and in order', async () => {
+    m(QueryService.ListTabs).mockResolvedValue(null)
+    expect(await api.listTabs()).toEqual([])
+    m(QueryService.ListTabs).mockResolvedValue([{ id: 'b', title: 'Q', databaseId: 'db1', sql: 'SELECT 1', limit: 0, timeoutSeconds: 0, active: true }])
+    expect((await api.listTabs())[0]!.active).toBe(true)
+    const tabs = [
+      { id: 'b', title: 'Q2', databaseId: '', sql: '', limit: -1, timeoutSeconds: 5, active: false },
+      { id: 'a', title: 'Q1', databaseId: 'db1', sql: 'SELECT 1', limit: 0, timeoutSeconds: 0, active: true },
+    ]
+    m(QueryService.SaveTabs).mockResolvedValue(undefined)
+    await api.saveTabs(tabs)
+    expect(QueryService.SaveTabs).toHaveBeenCalledWith(tabs)
   })
 })

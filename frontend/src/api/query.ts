@@ -109,3 +109,35 @@ export function closeQueryTab(tab: string): Promise<void> {
 export async function queryHistory(databaseId: string, search = '', limit = 200): Promise<QueryRun[]> {
   return ((await call(() => QueryService.History(databaseId, search, limit))) ?? []) as QueryRun[]
 }
+
+/** An editor tab kept in the workspace across restarts (admin mode is never kept). */
+export interface QueryTab {
+  id: string
+  title: string
+  /** '' when no database is chosen (or it was removed from the workspace) */
+  databaseId: string
+  sql: string
+  /** 0: 1,000; negative: all rows */
+  limit: number
+  /** 0: the mode's default (30 s read-only) */
+  timeoutSeconds: number
+  active: boolean
+}
+
+/** listTabs returns the kept editor tabs in their order. */
+export async function listTabs(): Promise<QueryTab[]> {
+  return ((await call(() => QueryService.ListTabs())) ?? []).map((t) => ({
+    id: t.id,
+    title: t.title ?? '',
+    databaseId: t.databaseId ?? '',
+    sql: t.sql ?? '',
+    limit: t.limit ?? 0,
+    timeoutSeconds: t.timeoutSeconds ?? 0,
+    active: t.active ?? false,
+  }))
+}
+
+/** saveTabs replaces the kept editor tabs with tabs, in their order. */
+export function saveTabs(tabs: QueryTab[]): Promise<void> {
+  return call(() => QueryService.SaveTabs(tabs as never))
+}

@@ -1138,6 +1138,30 @@ export namespace app {
 	        this.sqlstate = source["sqlstate"];
 	    }
 	}
+	export class QueryTab {
+	    id: string;
+	    title: string;
+	    databaseId: string;
+	    sql: string;
+	    limit: number;
+	    timeoutSeconds: number;
+	    active: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryTab(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.databaseId = source["databaseId"];
+	        this.sql = source["sql"];
+	        this.limit = source["limit"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.active = source["active"];
+	    }
+	}
 	export class ReviewRequest {
 	    sql: string;
 	    environmentId: string;

@@ -8,4 +8,8 @@ export function CloseTab(arg1:string):Promise<void>;
 
 export function History(arg1:string,arg2:string,arg3:number):Promise<Array<app.QueryRun>>;
 
+export function ListTabs():Promise<Array<app.QueryTab>>;
+
 export function Run(arg1:app.QueryRequest):Promise<app.QueryOutcome>;
+
+export function SaveTabs(arg1:Array<app.QueryTab>):Promise<void>;

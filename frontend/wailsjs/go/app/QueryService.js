@@ -14,6 +14,14 @@ export function History(arg1, arg2, arg3) {
   return window['go']['app']['QueryService']['History'](arg1, arg2, arg3);
 }
 
+export function ListTabs() {
+  return window['go']['app']['QueryService']['ListTabs']();
+}
+
 export function Run(arg1) {
   return window['go']['app']['QueryService']['Run'](arg1);
+}
+
+export function SaveTabs(arg1) {
+  return window['go']['app']['QueryService']['SaveTabs'](arg1);
 }
