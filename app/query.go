@@ -151,3 +151,14 @@ func (s *QueryService) SaveTabs(tabs []QueryTab) error {
 	}
 	return fail(s.ed.SaveTabs(s.a.base(), in))
 }
+
+// Completion returns the names the editor completes for a database (schemas,
+// relations with their columns, functions), from its latest snapshot: no
+// round trip to the server.
+func (s *QueryService) Completion(databaseID string) (query.CompletionCatalog, error) {
+	snap, err := s.a.syncer.Latest(s.a.base(), databaseID)
+	if err != nil {
+		return query.CompletionCatalog{}, fail(err)
+	}
+	return query.NewCompletion(snap.Schema, snap.Unsupported()), nil
+}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/query"
 )
 
 func TestQueryBinding(t *testing.T) {
@@ -59,5 +61,27 @@ func TestQueryTabsBinding(t *testing.T) {
 	}
 	if got, err := qs.ListTabs(); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("a refused save changed the tabs: %+v %v", got, err)
+	}
+}
+
+func TestQueryCompletionBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	qs := h.app.Query()
+	dbID, _ := registerDB(t, h, "test", `CREATE TABLE t (id int, v varchar(10)); CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
+		CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS 'SELECT 2 * x'`)
+	if _, err := h.app.Schema().Sync(dbID); err != nil {
+		t.Fatal(err)
+	}
+	c, err := qs.Completion(dbID)
+	if err != nil || len(c.Schemas) != 1 || c.Schemas[0].Name != "public" {
+		t.Fatalf("completion %v %+v", err, c)
+	}
+	want := []query.CompletionTable{{Name: "mv", Kind: "materialized view", Columns: []query.CompletionColumn{{Name: "id", Type: "integer"}}},
+		{Name: "t", Kind: "table", Columns: []query.CompletionColumn{{Name: "id", Type: "integer"}, {Name: "v", Type: "character varying(10)"}}}}
+	if s := c.Schemas[0]; !reflect.DeepEqual(s.Tables, want) || len(s.Functions) != 1 || s.Functions[0] != (query.CompletionFunction{Name: "twice", Args: "x integer", Returns: "integer"}) {
+		t.Errorf("public: %+v", s)
+	}
+	if _, err := qs.Completion("nope"); err == nil {
+		t.Error("unknown database completed")
 	}
 }

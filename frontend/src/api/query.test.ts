@@ -7,6 +7,7 @@ vi.mock('../../wailsjs/go/app/QueryService', () => ({
   History: vi.fn(),
   ListTabs: vi.fn(),
   SaveTabs: vi.fn(),
+  Completion: vi.fn(),
 }))
 vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
 
@@ -65,5 +66,15 @@ describe('query facade', () => {
     m(QueryService.SaveTabs).mockResolvedValue(undefined)
     await api.saveTabs(tabs)
     expect(QueryService.SaveTabs).toHaveBeenCalledWith(tabs)
+  })
+
+  it('completion: Go nil lists become arrays', async () => {
+    m(QueryService.Completion).mockResolvedValue({
+      schemas: [{ name: 'public', tables: [{ name: 'ft', kind: 'foreign table', columns: null }], functions: null }],
+    })
+    const c = await api.completion('db1')
+    expect(QueryService.Completion).toHaveBeenCalledWith('db1')
+    expect(c.schemas[0]!.tables[0]!.columns).toEqual([])
+    expect(c.schemas[0]!.functions).toEqual([])
   })
 })

@@ -141,3 +141,53 @@ export async function listTabs(): Promise<QueryTab[]> {
 export function saveTabs(tabs: QueryTab[]): Promise<void> {
   return call(() => QueryService.SaveTabs(tabs as never))
 }
+
+export type CompletionKind = 'table' | 'view' | 'materialized view' | 'foreign table' | 'partitioned table'
+
+export interface CompletionColumn {
+  name: string
+  /** format_type spelling, e.g. character varying(20) */
+  type: string
+}
+
+export interface CompletionTable {
+  name: string
+  kind: CompletionKind
+  /** in order; empty for foreign and typed tables (not in the snapshot model) */
+  columns: CompletionColumn[]
+}
+
+export interface CompletionFunction {
+  name: string
+  /** arguments with modes and defaults, e.g. "a integer, b integer DEFAULT 1" */
+  args: string
+  /** e.g. integer, SETOF record, TABLE(...); empty for a procedure */
+  returns: string
+}
+
+export interface CompletionSchema {
+  name: string
+  tables: CompletionTable[]
+  functions: CompletionFunction[]
+}
+
+/** The names the editor completes for a database, from its latest snapshot. */
+export interface CompletionCatalog {
+  schemas: CompletionSchema[]
+}
+
+/** completion returns a database's completion catalog from its latest snapshot (no round trip). */
+export async function completion(databaseId: string): Promise<CompletionCatalog> {
+  const c = await call(() => QueryService.Completion(databaseId))
+  return {
+    schemas: (c.schemas ?? []).map((s) => ({
+      name: s.name,
+      tables: (s.tables ?? []).map((t) => ({
+        name: t.name,
+        kind: t.kind as CompletionKind,
+        columns: (t.columns ?? []).map((col) => ({ name: col.name, type: col.type })),
+      })),
+      functions: (s.functions ?? []).map((f) => ({ name: f.name, args: f.args ?? '', returns: f.returns ?? '' })),
+    })),
+  }
+}

@@ -10,6 +10,10 @@ export function CloseTab(arg1) {
   return window['go']['app']['QueryService']['CloseTab'](arg1);
 }
 
+export function Completion(arg1) {
+  return window['go']['app']['QueryService']['Completion'](arg1);
+}
+
 export function History(arg1, arg2, arg3) {
   return window['go']['app']['QueryService']['History'](arg1, arg2, arg3);
 }
