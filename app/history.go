@@ -1,17 +1,8 @@
 package app
 
 import (
-	"fmt"
-	"strings"
-	"time"
-
-	"github.com/tidemark-dev/tidemark/internal/change"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
-
-// applyLimit bounds one Apply: the runner's statement_timeout (30 min) plus
-// the snapshots around it.
-const applyLimit = 40 * time.Minute
 
 // Change is one attempt to apply a change to a database, as the Change
 // history tab lists it.
@@ -71,34 +62,8 @@ type ChangeDetail struct {
 	HasObjects bool           `json:"hasObjects"`
 }
 
-// ApplyChangeRequest is a change written in the app.
-type ApplyChangeRequest struct {
-	DatabaseID  string `json:"databaseId"`
-	Version     string `json:"version"`
-	Type        string `json:"type"` // ddl, dml or baseline (marks the database as at Version; no statement)
-	Description string `json:"description"`
-	Statement   string `json:"statement"`
-	// Confirm must be true to apply to a production environment or to run a
-	// destructive statement (see Check).
-	Confirm bool `json:"confirm"`
-}
-
-// ApplyCheck says whether applying a request needs an explicit confirmation,
-// and why.
-type ApplyCheck struct {
-	DatabaseName    string `json:"databaseName"`
-	EnvironmentName string `json:"environmentName"`
-	// Production is set when the database's environment is a production
-	// environment (workspace.Environment.Production).
-	Production bool `json:"production"`
-	// Destructive lists the statements that drop, truncate, or delete or
-	// update every row ("line 3: DROP TABLE"), in order.
-	Destructive  []string `json:"destructive"`
-	NeedsConfirm bool     `json:"needsConfirm"`
-}
-
-// HistoryService applies changes written in the app and keeps each
-// database's change history (internal/change): the target's
+// HistoryService shows each database's change history (internal/change);
+// changes are written through issues (WorkflowService): the target's
 // tidemark.migration_history is the source of truth, cached in the
 // workspace with schema snapshots before and after.
 type HistoryService struct {
@@ -150,58 +115,6 @@ func (s *HistoryService) Get(databaseID, changeID string) (ChangeDetail, error) 
 		out.Objects = append(out.Objects, ObjectChange{Action: o.Action, Kind: o.Kind, Schema: o.Schema, Name: o.Name})
 	}
 	return out, nil
-}
-
-func requestIn(req ApplyChangeRequest) change.Request {
-	return change.Request{DatabaseID: req.DatabaseID, Version: req.Version, Type: req.Type, Description: req.Description,
-		Statement: req.Statement, Confirm: req.Confirm, Source: workspace.SourceUI}
-}
-
-// Check says whether Apply will need Confirm for this request: a database in
-// a production environment, or a destructive statement. A statement that
-// does not parse is an error naming its line.
-func (s *HistoryService) Check(req ApplyChangeRequest) (ApplyCheck, error) {
-	ctx, cancel := s.a.call(quick)
-	defer cancel()
-	chk, err := s.a.changes.Check(ctx, requestIn(req))
-	if err != nil {
-		return ApplyCheck{}, fail(err)
-	}
-	out := ApplyCheck{DatabaseName: chk.Database.Name, EnvironmentName: chk.Environment.Name, Production: chk.Production,
-		Destructive: make([]string, 0, len(chk.Destructive)), NeedsConfirm: chk.NeedsConfirm}
-	for _, d := range chk.Destructive {
-		out.Destructive = append(out.Destructive, d.String())
-	}
-	return out, nil
-}
-
-// Apply applies a change written in the app to a database (change.Apply):
-// snapshots before and after, the change through the migration runner, the
-// change-history row. Progress events have id "history-apply-<database
-// id>". A production environment or a destructive statement needs Confirm.
-func (s *HistoryService) Apply(req ApplyChangeRequest) (Change, error) {
-	ctx, cancel := s.a.call(applyLimit)
-	defer cancel()
-	db, err := s.a.ws.GetDatabase(ctx, req.DatabaseID)
-	if err != nil {
-		return Change{}, fail(err)
-	}
-	p := Progress{ID: "history-apply-" + db.ID, Title: fmt.Sprintf("Applying version %s to %s", strings.TrimSpace(req.Version), db.Name), Total: 4}
-	started := false
-	c, err := s.a.changes.Apply(ctx, requestIn(req), func(st change.Step) {
-		started = true
-		p.Step, p.Done, p.Total = st.Name, st.Done, st.Total
-		p.Finished = st.Done == st.Total
-		s.a.progress(p)
-	})
-	if err != nil {
-		if started {
-			p.Finished, p.Error = true, oneLine(err)
-			s.a.progress(p)
-		}
-		return Change{}, fail(err)
-	}
-	return changeOut(c), nil
 }
 
 // Reconcile reads the target's tidemark.migration_history and adds the rows

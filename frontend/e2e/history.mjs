@@ -1,11 +1,11 @@
-// End-to-end scenario of the change history: on a database page, "Apply a change" runs
-// CREATE TABLE e2e_hist through the migration runner; the Change history tab lists it as done,
-// and its detail shows the statement and the schema before and after.
+// End-to-end scenario of the change history: on a database page, the Change history tab's
+// "Alter schema" files CREATE TABLE e2e_hist as an issue; once it rolls out the tab lists it as
+// done with its issue linked, and its detail shows the statement and the schema before and after.
 
 /** applyChange runs once instance local-pg is registered and synced. */
 import { fitsWindow } from './fit.mjs'
 
-export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
+export async function applyChange({ page, tid, pg, shot, expectText, nav, waitFor }) {
   const db = pg.databases[0]
   await nav('databases')
   await tid(`db-row-${db}`).locator('[data-testid="db-name"]').click()
@@ -18,23 +18,53 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav }) {
   await tid('database-tabs').locator('.n-tabs-tab', { hasText: /^Change history$/ }).click()
   await tid('history-tab').waitFor()
 
-  await tid('history-apply-open').click()
-  await tid('history-apply-drawer').waitFor()
-  const version = await tid('history-apply-version').locator('input').inputValue()
-  if (!/^\d{14}$/.test(version)) throw new Error(`suggested version ${JSON.stringify(version)} is not a timestamp`)
-  await tid('history-apply-description').locator('input').fill('e2e history table')
-  await tid('history-apply-sql').locator('.cm-content').click()
+  // The tab writes nothing itself: Alter schema opens an issue with this database picked.
+  await expectText(tid('history-tab'), 'Alter schema', 'the tab offers Alter schema')
+  if (await tid('history-apply-open').count()) throw new Error('the change history still applies SQL directly')
+  await tid('history-alter').click()
+  await tid('alter-drawer').waitFor()
+  await tid('alter-sql').locator('.cm-content').click()
   await page.keyboard.type('CREATE TABLE e2e_hist(id int primary key)')
-  await shot('40-history-apply')
-  await tid('history-apply-submit').click()
-  // a production database or a destructive statement asks first
-  const confirm = page.locator('.n-dialog').getByRole('button', { name: 'Apply' })
-  if (await confirm.isVisible({ timeout: 1500 }).catch(() => false)) await confirm.click()
+  await tid('alter-preview-issue').click()
+  await tid('alter-title').locator('input').fill('e2e history table')
+  await shot('40-history-alter')
+  await tid('alter-create').click()
+  await tid('issue-view').waitFor()
+  await expectText(tid('issue-view'), 'e2e history table', 'issue title')
+  await tid('issue-checks').waitFor()
+  await waitFor(async () => !(await tid('issue-checks-running').isVisible()), 'checks to finish', 120_000)
+  // a test environment rolls out automatically once the checks pass; otherwise roll out here
+  const task = tid(`task-${db}`)
+  const status = task.locator('[data-testid="task-status"]')
+  await waitFor(
+    async () => /done/.test((await status.textContent()) ?? '') || (await task.locator('[data-testid="task-rollout"]').isVisible()) || (await task.locator('[data-testid="task-force"]').isVisible()),
+    'the task to roll out or offer a rollout',
+    60_000,
+  )
+  if (!/done/.test((await status.textContent()) ?? '')) {
+    if (await task.locator('[data-testid="task-force"]').isVisible()) {
+      await task.locator('[data-testid="task-force"]').click()
+      await task.locator('[data-testid="task-force-comment"] input').fill('e2e: reviewed')
+      await task.locator('[data-testid="task-force-confirm"]').click()
+    }
+    await task.locator('[data-testid="task-rollout"]').click()
+  }
+  await expectText(status, 'done', `task on ${db} done`)
+  const issueNo = page.url().match(/issues\/(\d+)/)?.[1] ?? ''
+  if (!issueNo) throw new Error(`the issue page's address ${page.url()} names no issue`)
+  await shot('41-history-issue-done')
 
-  const row = tid(`history-row-${version}`)
+  // back on the database page, the change is in the history, linked to its issue
+  await nav('databases')
+  await tid(`db-row-${db}`).locator('[data-testid="db-name"]').click()
+  await tid('database-tabs').waitFor({ timeout: 60_000 })
+  await tid('database-tabs').locator('.n-tabs-tab', { hasText: /^Change history$/ }).click()
+  const row = tid('history-table').locator('tr', { hasText: 'e2e history table' }).first()
   await row.waitFor({ timeout: 60_000 })
   await expectText(row, 'done', 'applied change status')
-  await expectText(row, 'e2e history table', 'applied change description')
+  const link = row.locator('[data-testid="history-issue"]')
+  await expectText(link, '#', 'the issue number in the history row')
+  if (!((await link.textContent()) ?? '').includes(issueNo)) throw new Error(`history links ${await link.textContent()}, want #${issueNo}`)
   await shot('41-history-list')
 
   await row.click()

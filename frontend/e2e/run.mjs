@@ -233,7 +233,7 @@ const steps = [
   }],
   ['sync a database schema and read a table and its DDL', async () => (await import('./schema.mjs')).syncSchema({ page, tid, pg, shot, expectText, nav })],
   ['compare two databases and see the migration with hazard badges', async () => (await import('./compare.mjs')).compareDatabases({ page, tid, pg, shot, expectText, nav })],
-  ['apply a change from the app and read it in the change history', async () => (await import('./history.mjs')).applyChange({ page, tid, pg, shot, expectText, nav })],
+  ['change a database through an issue from its change history and read it there', async () => (await import('./history.mjs')).applyChange({ page, tid, pg, shot, expectText, nav, waitFor })],
   ['the PostgreSQL tutorial: New DB, Alter schema through issues, a blocked dry run', async () => (await import('./issues.mjs')).tutorial({ page, tid, pg, shot, expectText, nav, waitFor, chooseOption })],
 ]
 

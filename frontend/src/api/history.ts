@@ -62,31 +62,6 @@ export interface ChangeDetail {
   hasObjects: boolean
 }
 
-/** A change written in the app. */
-export interface ApplyChangeRequest {
-  databaseId: string
-  version: string
-  type: ChangeType
-  description: string
-  statement: string
-  /** required for a production environment or a destructive statement */
-  confirm: boolean
-}
-
-/** Whether applying needs an explicit confirmation, and why. */
-export interface ApplyCheck {
-  databaseName: string
-  environmentName: string
-  production: boolean
-  /** "line 3: DROP TABLE", ... */
-  destructive: string[]
-  needsConfirm: boolean
-}
-
-function request(r: ApplyChangeRequest): app.ApplyChangeRequest {
-  return app.ApplyChangeRequest.createFrom({ ...r })
-}
-
 function changes(list: app.Change[] | null | undefined): Change[] {
   return (list ?? []) as Change[]
 }
@@ -106,20 +81,3 @@ export async function getChange(databaseId: string, changeId: string): Promise<C
   return { ...d, objects: d.objects ?? [] }
 }
 
-export async function checkChange(r: ApplyChangeRequest): Promise<ApplyCheck> {
-  const c = (await call(() => HistoryService.Check(request(r)))) as ApplyCheck
-  return { ...c, destructive: c.destructive ?? [] }
-}
-
-export function applyChange(r: ApplyChangeRequest): Promise<Change> {
-  return call(() => HistoryService.Apply(request(r))) as Promise<Change>
-}
-
-/** suggestVersion is a timestamp-style version (YYYYMMDDHHMMSS, UTC) for a new change. */
-export function suggestVersion(now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return (
-    `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}` +
-    `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`
-  )
-}

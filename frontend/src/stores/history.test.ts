@@ -6,8 +6,6 @@ vi.mock('../api', async (importOriginal) => ({
   listChanges: vi.fn(),
   reconcileChanges: vi.fn(),
   getChange: vi.fn(),
-  checkChange: vi.fn(),
-  applyChange: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -39,35 +37,6 @@ describe('history store', () => {
     await store.refresh()
     expect(mocked.reconcileChanges).toHaveBeenCalledWith('db2')
     expect(store.items.map((c) => c.id)).toEqual(['other', 'c2'])
-  })
-
-  it('applies to the open database and reloads the list', async () => {
-    const store = useHistoryStore()
-    mocked.listChanges.mockResolvedValue([])
-    await store.open('db1')
-    const done = change({ id: 'new', version: '5' })
-    mocked.applyChange.mockResolvedValue(done)
-    mocked.listChanges.mockResolvedValue([done])
-    const got = await store.apply({ version: '5', type: 'ddl', description: '', statement: 'CREATE TABLE t ()', confirm: false })
-    expect(got).toEqual(done)
-    expect(mocked.applyChange).toHaveBeenCalledWith({ databaseId: 'db1', version: '5', type: 'ddl', description: '', statement: 'CREATE TABLE t ()', confirm: false })
-    expect(store.items).toEqual([done])
-    expect(store.applying).toBe(false)
-    expect(store.applyError).toBeNull()
-  })
-
-  it('keeps a failure with its SQLSTATE and still reloads the recorded attempt', async () => {
-    const store = useHistoryStore()
-    mocked.listChanges.mockResolvedValue([])
-    await store.open('db1')
-    mocked.applyChange.mockRejectedValue(new api.ApiError({ message: 'relation "x" does not exist', sqlstate: '42P01' }))
-    const failed = change({ id: 'f', status: 'failed', sqlstate: '42P01' })
-    mocked.listChanges.mockResolvedValue([failed])
-    await expect(store.apply({ version: '6', type: 'ddl', description: '', statement: 'ALTER TABLE x ADD y int', confirm: false })).rejects.toThrow('does not exist')
-    expect(store.applyError?.sqlstate).toBe('42P01')
-    expect(store.items).toEqual([failed])
-    store.clearApplyError()
-    expect(store.applyError).toBeNull()
   })
 
   it('loads and closes a change detail', async () => {

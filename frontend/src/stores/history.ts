@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as api from '../api'
-import type { ApiError, ApplyChangeRequest, ApplyCheck, Change, ChangeDetail } from '../api'
+import type { Change, ChangeDetail } from '../api'
 
 /**
- * The change history of the database page: its list, the change opened in the detail drawer and
- * the state of applying a change. It holds one database at a time; open() switches.
+ * The change history of the database page: its list and the change opened in the detail drawer.
+ * It holds one database at a time; open() switches. Changes are written through issues.
  */
 export const useHistoryStore = defineStore('history', () => {
   const databaseId = ref('')
@@ -15,8 +15,6 @@ export const useHistoryStore = defineStore('history', () => {
   const refreshing = ref(false)
   const detail = ref<ChangeDetail | null>(null)
   const detailLoading = ref(false)
-  const applying = ref(false)
-  const applyError = ref<ApiError | null>(null)
   /** counts switches so that a late answer for a previous database is dropped */
   let generation = 0
 
@@ -28,7 +26,6 @@ export const useHistoryStore = defineStore('history', () => {
     items.value = []
     loaded.value = false
     detail.value = null
-    applyError.value = null
     loading.value = true
     try {
       const list = await api.listChanges(id)
@@ -70,40 +67,6 @@ export const useHistoryStore = defineStore('history', () => {
     detail.value = null
   }
 
-  function check(req: Omit<ApplyChangeRequest, 'databaseId' | 'confirm'>): Promise<ApplyCheck> {
-    return api.checkChange({ ...req, databaseId: databaseId.value, confirm: false })
-  }
-
-  /**
-   * apply applies a change to the open database. On failure the error (with its SQLSTATE) is kept
-   * in applyError and rethrown; the list is reloaded either way (a failed attempt is recorded).
-   */
-  async function apply(req: Omit<ApplyChangeRequest, 'databaseId'>): Promise<Change> {
-    const id = databaseId.value
-    const gen = generation
-    applying.value = true
-    applyError.value = null
-    try {
-      return await api.applyChange({ ...req, databaseId: id })
-    } catch (e) {
-      if (gen === generation) applyError.value = api.toApiError(e)
-      throw e
-    } finally {
-      applying.value = false
-      if (gen === generation) {
-        try {
-          items.value = await api.listChanges(id)
-        } catch {
-          // the list stays as it was; the apply's own outcome is what the user needs
-        }
-      }
-    }
-  }
-
-  function clearApplyError() {
-    applyError.value = null
-  }
-
   return {
     databaseId,
     items,
@@ -112,14 +75,9 @@ export const useHistoryStore = defineStore('history', () => {
     refreshing,
     detail,
     detailLoading,
-    applying,
-    applyError,
     open,
     refresh,
     select,
     closeDetail,
-    check,
-    apply,
-    clearApplyError,
   }
 })

@@ -78,48 +78,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class ApplyChangeRequest {
-	    databaseId: string;
-	    version: string;
-	    type: string;
-	    description: string;
-	    statement: string;
-	    confirm: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ApplyChangeRequest(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.databaseId = source["databaseId"];
-	        this.version = source["version"];
-	        this.type = source["type"];
-	        this.description = source["description"];
-	        this.statement = source["statement"];
-	        this.confirm = source["confirm"];
-	    }
-	}
-	export class ApplyCheck {
-	    databaseName: string;
-	    environmentName: string;
-	    production: boolean;
-	    destructive: string[];
-	    needsConfirm: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ApplyCheck(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.databaseName = source["databaseName"];
-	        this.environmentName = source["environmentName"];
-	        this.production = source["production"];
-	        this.destructive = source["destructive"];
-	        this.needsConfirm = source["needsConfirm"];
-	    }
-	}
 	export class Change {
 	    id: string;
 	    databaseId: string;

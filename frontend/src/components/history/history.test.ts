@@ -7,13 +7,10 @@ vi.mock('../../api', async (importOriginal) => ({
   listChanges: vi.fn(),
   reconcileChanges: vi.fn(),
   getChange: vi.fn(),
-  checkChange: vi.fn(),
-  applyChange: vi.fn(),
 }))
 
 import * as api from '../../api'
 import ChangeHistoryTab from './ChangeHistoryTab.vue'
-import SqlInput from './SqlInput.vue'
 import { durationLabel, sourceLabel, statusTag } from './format'
 import { change } from './testdata'
 import { mountWithProviders } from '../../testing/mountWithProviders'
@@ -54,7 +51,7 @@ describe('change history tab', () => {
     mountWithProviders(ChangeHistoryTab, { databaseId: 'db1', databaseName: 'shop' }, fresh())
     await flushPromises()
     expect(mocked.listChanges).toHaveBeenCalledWith('db1')
-    expect(q('[data-testid="history-empty"]')?.textContent).toContain('No changes yet — apply one with Apply a change, or run `tidemark migrate apply`')
+    expect(q('[data-testid="history-empty"]')?.textContent).toContain('No changes yet — change the schema with Alter schema')
     mocked.reconcileChanges.mockResolvedValue([change({ id: 'o', version: '3', source: 'other machine', seenOnSync: true, host: 'ci-7' })])
     click('[data-testid="history-refresh"]')
     await flushPromises()
@@ -144,55 +141,17 @@ describe('change history tab', () => {
   })
 })
 
-describe('apply a change', () => {
-  async function openDrawer() {
-    mocked.listChanges.mockResolvedValue([])
+describe('new changes go through issues', () => {
+  it('offers Alter schema instead of applying directly, and links the issue that rolled a change out', async () => {
+    mocked.listChanges.mockResolvedValue([change({ id: 'a', version: '7', issue: 12, description: '#12 add invoices' }), change({ id: 'b', version: '6', issue: 0 })])
     const w = mountWithProviders(ChangeHistoryTab, { databaseId: 'db1', databaseName: 'shop' }, fresh())
     await flushPromises()
-    click('[data-testid="history-apply-open"]')
-    await flushPromises()
-    return w
-  }
-
-  it('prefills a timestamp version and asks before applying to production', async () => {
-    const w = await openDrawer()
-    const version = q('[data-testid="history-apply-version"] input') as HTMLInputElement
-    expect(version.value).toMatch(/^\d{14}$/)
-    expect((q('[data-testid="history-apply-submit"]') as HTMLButtonElement).disabled).toBe(true)
-    w.findComponent(SqlInput).vm.$emit('update:modelValue', 'DROP TABLE old_orders;')
-    await flushPromises()
-    mocked.checkChange.mockResolvedValue({ databaseName: 'shop', environmentName: 'Prod', production: true, destructive: ['line 1: DROP TABLE'], needsConfirm: true })
-    mocked.applyChange.mockResolvedValue(change({ id: 'n', version: version.value }))
-    click('[data-testid="history-apply-submit"]')
-    await flushPromises()
-    const dialog = q('[data-testid="history-confirm"]')?.textContent ?? ''
-    expect(dialog).toContain('shop is in Prod, a production environment')
-    expect(dialog).toContain('line 1: DROP TABLE')
-    expect(mocked.applyChange).not.toHaveBeenCalled()
-    const yes = qa('.n-dialog button').find((b) => b.textContent?.includes('Apply')) as HTMLElement
-    yes.click()
-    await flushPromises()
-    expect(mocked.applyChange).toHaveBeenCalledWith(
-      expect.objectContaining({ databaseId: 'db1', version: version.value, type: 'ddl', statement: 'DROP TABLE old_orders;', confirm: true }),
-    )
-  })
-
-  it('applies without asking in a test environment, and shows a failure with its SQLSTATE and line', async () => {
-    const w = await openDrawer()
-    w.findComponent(SqlInput).vm.$emit('update:modelValue', 'ALTER TABLE missing ADD x int;')
-    await flushPromises()
-    mocked.checkChange.mockResolvedValue({ databaseName: 'shop', environmentName: 'Test', production: false, destructive: [], needsConfirm: false })
-    mocked.applyChange.mockRejectedValue(
-      new api.ApiError({ message: 'relation "missing" does not exist', sqlstate: '42P01', detail: 'Statement 1 of 1, line 1: ALTER TABLE missing ADD x int', field: 'statement' }),
-    )
-    click('[data-testid="history-apply-submit"]')
-    await flushPromises()
-    expect(q('[data-testid="history-confirm"]')).toBeNull()
-    expect(mocked.applyChange).toHaveBeenCalledWith(expect.objectContaining({ confirm: false }))
-    expect(q('[data-testid="history-apply-error-message"]')?.textContent).toContain('relation "missing" does not exist')
-    expect(q('[data-testid="history-apply-error-sqlstate"]')?.textContent).toBe('SQLSTATE 42P01')
-    expect(q('[data-testid="history-apply-error"]')?.textContent).toContain('line 1: ALTER TABLE missing')
-    // the drawer stays open to fix the statement
-    expect(q('[data-testid="history-apply-drawer"]')).not.toBeNull()
+    expect(q('[data-testid="history-apply-open"]')).toBeNull()
+    const link = q('[data-testid="history-row-7"] [data-testid="history-issue"]')
+    expect(link?.textContent).toBe('#12')
+    expect(link?.getAttribute('href')).toContain('/issues/12')
+    expect(q('[data-testid="history-row-6"] [data-testid="history-issue"]')).toBeNull()
+    click('[data-testid="history-alter"]')
+    expect(w.findComponent(ChangeHistoryTab).emitted('alter')).toHaveLength(1)
   })
 })
