@@ -15,7 +15,7 @@ import (
 )
 
 type queryFlags struct {
-	url, format, command, file string
+	url, format, command, file, output string
 	admin                      bool
 	limit                      int
 	timeout                    time.Duration
@@ -26,7 +26,7 @@ type queryFlags struct {
 func newQueryCmd(_ *globals) *cobra.Command {
 	f := &queryFlags{}
 	c := &cobra.Command{
-		Use:   "query --url URL [--admin] [--format table|csv|json|jsonl|sql] [--limit N] [--timeout D] (-c SQL | -f FILE)",
+		Use:   "query --url URL [--admin] [--format table|csv|json|jsonl|sql|xlsx] [--limit N] [--timeout D] [-o FILE] (-c SQL | -f FILE)",
 		Short: "Run SQL against a database, read-only unless --admin",
 		Long: `Run the statements of -c SQL or -f FILE (- for stdin) against --url and print
 each result.
@@ -41,6 +41,10 @@ it. --admin runs the statements as typed, in autocommit.
 is noted on stderr); --limit 0 prints every row, streamed. --timeout is the
 statement timeout (default 30s read-only, none with --admin).
 
+-o FILE writes the results to FILE instead of stdout: to a temporary file
+beside it, renamed at the end, so a failed run leaves no partial file.
+--format xlsx (an Excel workbook, one sheet per result) needs -o.
+
 Exit status: 0 success, 1 a statement was refused or failed, 2 usage.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if err := cobra.NoArgs(c, args); err != nil {
@@ -53,7 +57,8 @@ Exit status: 0 success, 1 a statement was refused or failed, 2 usage.`,
 	fl := c.Flags()
 	fl.StringVar(&f.url, "url", "", "database URL, without the password (use PGPASSWORD or ~/.pgpass)")
 	fl.BoolVar(&f.admin, "admin", false, "admin mode: run statements as typed (writes allowed, autocommit)")
-	fl.StringVar(&f.format, "format", "table", "output format: table, csv, json (array), jsonl (one object a line) or sql (INSERTs)")
+	fl.StringVar(&f.format, "format", "table", "output format: table, csv, json (array), jsonl (one object a line), sql (INSERTs) or xlsx (needs -o)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the results to this file (replaced only when the run succeeds)")
 	fl.IntVar(&f.limit, "limit", query.DefaultLimit, "most rows printed per result; 0 = all, streamed")
 	fl.DurationVar(&f.timeout, "timeout", 0, "statement timeout (default 30s read-only, none in admin mode)")
 	fl.StringVarP(&f.command, "command", "c", "", "the SQL to run")
@@ -78,6 +83,9 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 	format := query.Format(f.format)
 	if _, err := query.NewWriter(nil, format, ""); err != nil {
 		return usage("--format: %v", err)
+	}
+	if format == query.XLSX && f.output == "" {
+		return usage("--format xlsx writes a binary workbook: give -o FILE")
 	}
 	text := f.command
 	if f.file != "" {
@@ -104,9 +112,24 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 	}
 	defer s.Close(ctx)
 	out, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	var file *query.OutputFile
+	if f.output != "" {
+		if file, err = query.CreateOutput(f.output); err != nil {
+			return err
+		}
+		defer file.Abort()
+		out = file
+	}
 	var writers []query.Writer
 	var werr error
+	var book *query.XLSXBook
+	if format == query.XLSX {
+		book = query.NewXLSXBook(out)
+	}
 	results, err := s.Run(ctx, text, query.RunOptions{Limit: f.limit, Sink: func(int, sqlparse.Statement) query.Sink {
+		if book != nil {
+			return book.Sheet("")
+		}
 		// The previous result is complete once the next statement starts.
 		if n := len(writers); n > 0 {
 			werr = firstErr(werr, writers[n-1].Close())
@@ -117,6 +140,9 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 	}})
 	if n := len(writers); n > 0 {
 		werr = firstErr(werr, writers[n-1].Close())
+	}
+	if book != nil && err == nil {
+		werr = firstErr(werr, book.Close())
 	}
 	for _, r := range results {
 		if r.LimitReached {
@@ -129,7 +155,10 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 	if err != nil {
 		return err
 	}
-	return werr
+	if werr != nil || file == nil {
+		return werr
+	}
+	return file.Commit()
 }
 
 func firstErr(a, b error) error {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 )
 
@@ -23,6 +25,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		{[]string{"query", "--url", u, "-c", "SELECT 1", "--limit", "-1"}, "--limit must be"},
 		{[]string{"query", "--url", u, "-f", filepath.Join(t.TempDir(), "missing.sql")}, "missing.sql"},
 		{[]string{"query", "--bogus"}, "unknown flag"},
+		{[]string{"query", "--url", u, "-c", "SELECT 1", "--format", "xlsx"}, "--format xlsx writes a binary workbook: give -o FILE"},
 	} {
 		out, errs, code := runCLI(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.want) {
@@ -69,5 +72,46 @@ func TestQueryCLI(t *testing.T) {
 	out, _, code = runCLI(t, "query", "--url", url, "--format", "csv", "-c", "SELECT count(*), count(note) FROM t")
 	if code != 0 || out != "count,count\n4,0\n" {
 		t.Errorf("after admin: %d %q", code, out)
+	}
+}
+
+func TestQueryCLIOutputFile(t *testing.T) {
+	url := pgsrv.NewDB(t)
+	pgtest.MustExec(t, url, `CREATE TABLE t (id int, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 5) g;`)
+	dir := t.TempDir()
+	// XLSX: one sheet per result, read back with excelize.
+	x := filepath.Join(dir, "out.xlsx")
+	out, errs, code := runCLI(t, "query", "--url", url, "--format", "xlsx", "-o", x, "--limit", "0", "-c", "SELECT * FROM t ORDER BY id; SELECT 'two' AS s")
+	if code != 0 || out != "" {
+		t.Fatalf("xlsx: %d %q %q", code, out, errs)
+	}
+	wb, err := excelize.OpenFile(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.GetRows("Result 1")
+	if err != nil || len(rows) != 6 || strings.Join(rows[0], ",") != "id,v" || strings.Join(rows[5], ",") != "5,v5" {
+		t.Errorf("sheet 1: %v %v", rows, err)
+	}
+	if v, err := wb.GetCellValue("Result 2", "A2"); err != nil || v != "two" {
+		t.Errorf("sheet 2: %q %v", v, err)
+	}
+	// CSV to a file; a failing run leaves the earlier file as it was and no partial file.
+	c := filepath.Join(dir, "out.csv")
+	if _, errs, code := runCLI(t, "query", "--url", url, "--format", "csv", "-o", c, "-c", "SELECT id FROM t WHERE id < 3 ORDER BY id"); code != 0 {
+		t.Fatalf("csv: %d %q", code, errs)
+	}
+	if b, err := os.ReadFile(c); err != nil || string(b) != "id\n1\n2\n" {
+		t.Fatalf("csv file: %q %v", b, err)
+	}
+	if _, errs, code := runCLI(t, "query", "--url", url, "--format", "csv", "-o", c, "-c", "SELECT id FROM t; SELECT 1/0"); code != 1 || !strings.Contains(errs, "22012") {
+		t.Fatalf("failing run: %d %q", code, errs)
+	}
+	if b, err := os.ReadFile(c); err != nil || string(b) != "id\n1\n2\n" {
+		t.Errorf("a failed run changed the file: %q %v", b, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("files left: %v", ents)
 	}
 }

@@ -20,10 +20,11 @@ const (
 	JSONLines Format = "jsonl" // one JSON object a line
 	SQL       Format = "sql"   // INSERT statements
 	Table     Format = "table" // aligned text for terminals (holds the rows it prints)
+	XLSX      Format = "xlsx"  // an Excel workbook (binary; to a file)
 )
 
 // Formats lists the formats a writer exists for.
-func Formats() []Format { return []Format{Table, CSV, JSONArray, JSONLines, SQL} }
+func Formats() []Format { return []Format{Table, CSV, JSONArray, JSONLines, SQL, XLSX} }
 
 // Writer is a Sink that writes one result in a format as rows arrive; Close
 // finishes it (the closing bracket of a JSON array, the table itself).
@@ -35,6 +36,10 @@ type Writer interface {
 // NewWriter returns a streaming writer of format to w. table names the
 // target of SQL INSERTs.
 func NewWriter(w io.Writer, format Format, table string) (Writer, error) {
+	if format == XLSX {
+		b := NewXLSXBook(w)
+		return &singleXLSX{xlsxSheet: b.Sheet(table).(*xlsxSheet), book: b}, nil
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case CSV:
@@ -51,7 +56,7 @@ func NewWriter(w io.Writer, format Format, table string) (Writer, error) {
 	case Table:
 		return &tableWriter{w: bw}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (use one of table, csv, json, jsonl, sql)", format)
+	return nil, fmt.Errorf("unknown format %q (use one of table, csv, json, jsonl, sql, xlsx)", format)
 }
 
 // csvWriter writes CSV as PostgreSQL's COPY ... CSV HEADER does: NULL is an
