@@ -2,7 +2,12 @@ package app
 
 import (
 	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tidemark-dev/tidemark/internal/query"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
@@ -161,4 +166,77 @@ func (s *QueryService) Completion(databaseID string) (query.CompletionCatalog, e
 		return query.CompletionCatalog{}, fail(err)
 	}
 	return query.NewCompletion(snap.Schema, snap.Unsupported()), nil
+}
+
+// ExportRequest is a full query exported to a file (every row, streamed).
+type ExportRequest struct {
+	DatabaseID      string `json:"databaseId"`
+	Tab             string `json:"tab"`
+	SQL             string `json:"sql"`
+	Format          string `json:"format"` // csv, json, jsonl, sql, xlsx
+	Path            string `json:"path"`
+	Admin           bool   `json:"admin"`
+	ConfirmDatabase string `json:"confirmDatabase"` // admin mode on a production database
+	TimeoutMs       int    `json:"timeoutMs"`       // 0: the mode's default
+}
+
+// ExportProgress is the payload of the "query:export" event: sent at most
+// about ten times a second while an export runs and once with done.
+type ExportProgress struct {
+	JobID    string `json:"jobId"`
+	Rows     int64  `json:"rows"`
+	Bytes    int64  `json:"bytes"`
+	Done     bool   `json:"done"`
+	Error    string `json:"error"`
+	SQLState string `json:"sqlstate"`
+	Canceled bool   `json:"canceled"`
+	Path     string `json:"path"`
+}
+
+// ExportEvent is the event name of export progress.
+const ExportEvent = "query:export"
+
+// ExportToFile starts exporting req's query to req.Path in the background and
+// returns the job id; progress arrives as "query:export" events.
+func (s *QueryService) ExportToFile(req ExportRequest) (string, error) {
+	id, err := s.ed.Export(s.a.base(), query.ExportRequest{DatabaseID: req.DatabaseID, Tab: req.Tab, SQL: req.SQL, Format: query.Format(req.Format),
+		Path: req.Path, Admin: req.Admin, ConfirmDatabase: req.ConfirmDatabase, Timeout: time.Duration(req.TimeoutMs) * time.Millisecond},
+		func(p query.ExportProgress) {
+			ev := ExportProgress{JobID: p.JobID, Rows: p.Rows, Bytes: p.Bytes, Done: p.Done, Path: p.Path}
+			if p.Err != nil {
+				ue := usererr.From(p.Err)
+				ev.Error, ev.SQLState, ev.Canceled = ue.Message, ue.SQLState, errors.Is(p.Err, query.ErrExportCanceled)
+			}
+			s.a.emit(ExportEvent, ev)
+		})
+	return id, fail(err)
+}
+
+// CancelExport stops a running export and removes its partial file; false
+// when no such export runs.
+func (s *QueryService) CancelExport(jobID string) bool { return s.ed.CancelExport(jobID) }
+
+// ChooseExportPath asks for the file to export to with the save dialog; ""
+// when the dialog was cancelled.
+func (s *QueryService) ChooseExportPath(defaultName string) (string, error) {
+	ctx := s.a.base()
+	if !frontendReady(ctx) {
+		return "", fail(&usererr.Error{Message: "no window to show a save dialog in"})
+	}
+	path, err := runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{Title: "Export the query", DefaultFilename: defaultName,
+		Filters: exportFilters(defaultName)})
+	if err != nil {
+		return "", fail(fmt.Errorf("save dialog: %w", err))
+	}
+	return path, nil
+}
+
+// exportFilters offers the default name's format first, then any file.
+func exportFilters(name string) []runtime.FileFilter {
+	labels := map[string]string{".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines", ".sql": "SQL INSERTs", ".xlsx": "Excel workbook"}
+	var out []runtime.FileFilter
+	if ext := strings.ToLower(filepath.Ext(name)); labels[ext] != "" {
+		out = append(out, runtime.FileFilter{DisplayName: labels[ext] + " (*" + ext + ")", Pattern: "*" + ext})
+	}
+	return append(out, runtime.FileFilter{DisplayName: "All files", Pattern: "*"})
 }

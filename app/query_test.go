@@ -1,11 +1,15 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tidemark-dev/tidemark/internal/query"
+	"github.com/tidemark-dev/tidemark/internal/secret"
 )
 
 func TestQueryBinding(t *testing.T) {
@@ -83,5 +87,84 @@ func TestQueryCompletionBinding(t *testing.T) {
 	}
 	if _, err := qs.Completion("nope"); err == nil {
 		t.Error("unknown database completed")
+	}
+}
+
+// TestQueryExportBinding: ExportToFile maps the request into the engine's
+// export job and its progress into "query:export" events; CancelExport stops
+// it. What an export writes is tested in internal/query.
+func TestQueryExportBinding(t *testing.T) {
+	h := &harness{dir: t.TempDir(), env: map[string]string{"HOME": t.TempDir()}}
+	done := make(chan ExportProgress, 4)
+	var mu sync.Mutex
+	var events []ExportProgress
+	a, err := New(Options{WorkspaceDir: h.dir, Keychain: &secret.Keychain{Service: "tidemark-test", Getenv: func(string) string { return "" }},
+		Getenv: func(k string) string { return h.env[k] }, SampleFallbackBase: filepath.Join(t.TempDir(), "fallback"),
+		Emit: func(name string, p any) {
+			if e, ok := p.(ExportProgress); ok && name == ExportEvent {
+				mu.Lock()
+				events = append(events, e)
+				mu.Unlock()
+				if e.Done {
+					done <- e
+				}
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app = a
+	t.Cleanup(func() { a.Shutdown(t.Context()) })
+	qs := a.Query()
+	dbID, _ := registerDB(t, h, "test", `CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 2000)`)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.csv")
+	id, err := qs.ExportToFile(ExportRequest{DatabaseID: dbID, Tab: "a", SQL: "SELECT * FROM t ORDER BY id", Format: "csv", Path: path})
+	if err != nil || id == "" {
+		t.Fatalf("export: %q %v", id, err)
+	}
+	e := <-done
+	if e.JobID != id || e.Rows != 2000 || e.Error != "" || e.Canceled || e.Path != path {
+		t.Fatalf("done: %+v", e)
+	}
+	if b, err := os.ReadFile(path); err != nil || int64(len(b)) != e.Bytes || !strings.HasPrefix(string(b), "id\n1\n2\n") {
+		t.Fatalf("file: %d %v", len(b), err)
+	}
+	// A refused statement: the event carries the message; no file.
+	if _, err := qs.ExportToFile(ExportRequest{DatabaseID: dbID, SQL: "DELETE FROM t RETURNING id", Format: "json", Path: filepath.Join(dir, "d.json")}); err != nil {
+		t.Fatal(err)
+	}
+	if e := <-done; !e.Done || !strings.Contains(e.Error, "DELETE") {
+		t.Errorf("refused: %+v", e)
+	}
+	// Cancelled: canceled in the last event, no file.
+	id, err = qs.ExportToFile(ExportRequest{DatabaseID: dbID, SQL: "SELECT g FROM generate_series(1, 100000000) g", Format: "jsonl", Path: filepath.Join(dir, "big.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !qs.CancelExport(id) {
+		t.Fatal("no running export to cancel")
+	}
+	if e := <-done; !e.Canceled || e.Error == "" {
+		t.Errorf("cancelled: %+v", e)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("files left: %v", ents)
+	}
+	// Bad input fails the call with a wire error naming the field.
+	if _, err := qs.ExportToFile(ExportRequest{DatabaseID: dbID, SQL: "SELECT 1", Format: "xml", Path: path}); userErr(t, err).Field != "format" {
+		t.Errorf("bad format: %v", err)
+	}
+	if qs.CancelExport("nope") {
+		t.Error("cancelled an unknown export")
+	}
+	// Without a window there is no save dialog.
+	if _, err := qs.ChooseExportPath("t.csv"); err == nil {
+		t.Error("a save dialog without a window")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) < 3 {
+		t.Errorf("events: %+v", events)
 	}
 }

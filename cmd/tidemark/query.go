@@ -16,9 +16,9 @@ import (
 
 type queryFlags struct {
 	url, format, command, file, output string
-	admin                      bool
-	limit                      int
-	timeout                    time.Duration
+	admin                              bool
+	limit                              int
+	timeout                            time.Duration
 }
 
 // newQueryCmd builds `tidemark query`: run SQL read-only (by default) or in

@@ -22,6 +22,7 @@ type Editor struct {
 
 	mu   sync.Mutex
 	tabs map[string]*tab
+	jobs map[string]*exportJob // running exports by id
 }
 
 type tab struct {
@@ -66,28 +67,18 @@ func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
 	t := e.tab(req.Tab)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d, err := e.conns.Database(ctx, req.DatabaseID)
+	d, err := e.database(ctx, req.DatabaseID, req.Admin, req.ConfirmDatabase)
 	if err != nil {
 		return Outcome{}, err
-	}
-	if req.Admin {
-		env, err := e.ws.GetEnvironment(ctx, d.DB.EnvironmentID)
-		if err == nil && env.Production() && req.ConfirmDatabase != d.DB.Name {
-			return Outcome{}, &usererr.Error{Field: "confirm", Message: fmt.Sprintf("%s is a production database (%s): admin mode needs its name confirmed", d.Label(), env.Name)}
-		}
 	}
 	if t.s != nil && (t.databaseID != req.DatabaseID || t.admin != req.Admin) {
 		_ = t.s.Close(ctx)
 		t.s = nil
 	}
 	if t.s == nil {
-		cfg, err := d.Config()
+		s, err := e.open(ctx, d, Options{Admin: req.Admin, Timeout: req.Timeout})
 		if err != nil {
 			return Outcome{}, err
-		}
-		s, err := Open(ctx, cfg, Options{Admin: req.Admin, Timeout: req.Timeout})
-		if err != nil {
-			return Outcome{}, usererr.Wrap(fmt.Sprintf("connect to %s: ", d.Label()), err)
 		}
 		t.s, t.databaseID, t.admin = s, req.DatabaseID, req.Admin
 	}
@@ -162,14 +153,22 @@ func (e *Editor) CloseTab(ctx context.Context, tabID string) error {
 	return t.s.Close(ctx)
 }
 
-// Close ends every session.
+// Close cancels the running exports (removing their partial files) and ends
+// every session.
 func (e *Editor) Close(ctx context.Context) error {
 	e.mu.Lock()
 	ids := make([]string, 0, len(e.tabs))
 	for id := range e.tabs {
 		ids = append(ids, id)
 	}
+	jobs := make([]string, 0, len(e.jobs))
+	for id := range e.jobs {
+		jobs = append(jobs, id)
+	}
 	e.mu.Unlock()
+	for _, id := range jobs {
+		e.CancelExport(id)
+	}
 	var errs []error
 	for _, id := range ids {
 		errs = append(errs, e.CloseTab(ctx, id))
@@ -181,6 +180,39 @@ func (e *Editor) Close(ctx context.Context) error {
 // statement, case-insensitive).
 func (e *Editor) History(ctx context.Context, databaseID, search string, limit int) ([]workspace.QueryRun, error) {
 	return e.ws.ListQueries(ctx, databaseID, search, limit)
+}
+
+// database resolves a workspace database for a run; admin mode on a
+// production database needs its name as confirm.
+func (e *Editor) database(ctx context.Context, databaseID string, admin bool, confirm string) (*instances.Database, error) {
+	d, err := e.conns.Database(ctx, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	return e.confirmed(ctx, &d, admin, confirm)
+}
+
+func (e *Editor) confirmed(ctx context.Context, d *instances.Database, admin bool, confirm string) (*instances.Database, error) {
+	if admin {
+		env, err := e.ws.GetEnvironment(ctx, d.DB.EnvironmentID)
+		if err == nil && env.Production() && confirm != d.DB.Name {
+			return nil, &usererr.Error{Field: "confirm", Message: fmt.Sprintf("%s is a production database (%s): admin mode needs its name confirmed", d.Label(), env.Name)}
+		}
+	}
+	return d, nil
+}
+
+// open opens a session on d.
+func (e *Editor) open(ctx context.Context, d *instances.Database, o Options) (*Session, error) {
+	cfg, err := d.Config()
+	if err != nil {
+		return nil, err
+	}
+	s, err := Open(ctx, cfg, o)
+	if err != nil {
+		return nil, usererr.Wrap(fmt.Sprintf("connect to %s: ", d.Label()), err)
+	}
+	return s, nil
 }
 
 func (e *Editor) tab(id string) *tab {

@@ -8,10 +8,14 @@ vi.mock('../../wailsjs/go/app/QueryService', () => ({
   ListTabs: vi.fn(),
   SaveTabs: vi.fn(),
   Completion: vi.fn(),
+  ExportToFile: vi.fn(),
+  CancelExport: vi.fn(),
+  ChooseExportPath: vi.fn(),
 }))
 vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
 
 import * as QueryService from '../../wailsjs/go/app/QueryService'
+import { EventsOn } from '../../wailsjs/runtime/runtime'
 import * as api from './query'
 import { ApiError } from './errors'
 
@@ -76,5 +80,27 @@ describe('query facade', () => {
     expect(QueryService.Completion).toHaveBeenCalledWith('db1')
     expect(c.schemas[0]!.tables[0]!.columns).toEqual([])
     expect(c.schemas[0]!.functions).toEqual([])
+  })
+
+  it('export: the request is passed with defaults; progress events are checked and filled in', async () => {
+    m(QueryService.ExportToFile).mockResolvedValue('job1')
+    const req = { databaseId: 'db1', tab: 't1', sql: 'SELECT 1', format: 'csv' as const, path: '/tmp/a.csv', admin: false }
+    expect(await api.exportToFile(req)).toBe('job1')
+    expect(QueryService.ExportToFile).toHaveBeenCalledWith({ ...req, confirmDatabase: '', timeoutMs: 0 })
+    let listener: ((p: unknown) => void) | undefined
+    m(EventsOn).mockImplementation((name: string, cb: (p: unknown) => void) => {
+      expect(name).toBe('query:export')
+      listener = cb
+      return () => {}
+    })
+    const seen: api.ExportProgress[] = []
+    api.onExportProgress((p) => seen.push(p))
+    listener!(null)
+    listener!({ rows: 3 })
+    listener!({ jobId: 'job1', rows: 10, bytes: 99 })
+    listener!({ jobId: 'job1', rows: 10, done: true, canceled: true, error: 'the export was cancelled' })
+    expect(seen).toHaveLength(2)
+    expect(seen[0]).toEqual({ jobId: 'job1', rows: 10, bytes: 99, done: false, error: '', sqlstate: '', canceled: false, path: '' })
+    expect(seen[1]!.canceled).toBe(true)
   })
 })

@@ -1,5 +1,6 @@
 // SQL editor: the facade over QueryService (app/query.go). Re-exported by api/index.ts.
 import * as QueryService from '../../wailsjs/go/app/QueryService'
+import { EventsOn } from '../../wailsjs/runtime/runtime'
 import { call } from './errors'
 
 export type QueryMode = 'read-only' | 'admin'
@@ -190,4 +191,69 @@ export async function completion(databaseId: string): Promise<CompletionCatalog>
       functions: (s.functions ?? []).map((f) => ({ name: f.name, args: f.args ?? '', returns: f.returns ?? '' })),
     })),
   }
+}
+
+export type ExportFormat = 'csv' | 'json' | 'jsonl' | 'sql' | 'xlsx'
+
+/** A full query exported to a file: every row, streamed, in the background. */
+export interface ExportRequest {
+  databaseId: string
+  tab: string
+  sql: string
+  format: ExportFormat
+  /** from chooseExportPath */
+  path: string
+  admin: boolean
+  /** the database's name, required for admin mode on a production database */
+  confirmDatabase?: string
+  /** 0 or absent: the mode's default */
+  timeoutMs?: number
+}
+
+/** Progress of an export (the query:export event): about ten a second, then one with done. */
+export interface ExportProgress {
+  jobId: string
+  rows: number
+  /** bytes in the file so far (an XLSX workbook is assembled at the end) */
+  bytes: number
+  done: boolean
+  /** set when it failed or was cancelled; no file is left then */
+  error: string
+  sqlstate: string
+  canceled: boolean
+  path: string
+}
+
+/** exportToFile starts an export and returns its job id; follow it with onExportProgress. */
+export function exportToFile(req: ExportRequest): Promise<string> {
+  return call(() => QueryService.ExportToFile({ confirmDatabase: '', timeoutMs: 0, ...req } as never))
+}
+
+/** cancelExport stops an export on the server and removes its partial file; false when none runs. */
+export function cancelExport(jobId: string): Promise<boolean> {
+  return call(() => QueryService.CancelExport(jobId))
+}
+
+/** chooseExportPath shows the save dialog; '' when it was cancelled. */
+export function chooseExportPath(defaultName: string): Promise<string> {
+  return call(() => QueryService.ChooseExportPath(defaultName))
+}
+
+/** Subscribes to export progress; returns the unsubscribe function. */
+export function onExportProgress(handler: (p: ExportProgress) => void): () => void {
+  return EventsOn('query:export', (payload: unknown) => {
+    if (!payload || typeof payload !== 'object') return
+    const p = payload as Partial<ExportProgress>
+    if (typeof p.jobId !== 'string' || p.jobId === '') return
+    handler({
+      jobId: p.jobId,
+      rows: p.rows ?? 0,
+      bytes: p.bytes ?? 0,
+      done: p.done ?? false,
+      error: p.error ?? '',
+      sqlstate: p.sqlstate ?? '',
+      canceled: p.canceled ?? false,
+      path: p.path ?? '',
+    })
+  })
 }

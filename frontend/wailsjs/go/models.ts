@@ -564,6 +564,32 @@ export namespace app {
 	        this.protected = source["protected"];
 	    }
 	}
+	export class ExportRequest {
+	    databaseId: string;
+	    tab: string;
+	    sql: string;
+	    format: string;
+	    path: string;
+	    admin: boolean;
+	    confirmDatabase: string;
+	    timeoutMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.tab = source["tab"];
+	        this.sql = source["sql"];
+	        this.format = source["format"];
+	        this.path = source["path"];
+	        this.admin = source["admin"];
+	        this.confirmDatabase = source["confirmDatabase"];
+	        this.timeoutMs = source["timeoutMs"];
+	    }
+	}
 	export class IssueHeader {
 	    number: number;
 	    title: string;

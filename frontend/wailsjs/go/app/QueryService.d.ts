@@ -5,9 +5,15 @@ import {app} from '../models';
 
 export function Cancel(arg1:string):Promise<boolean>;
 
+export function CancelExport(arg1:string):Promise<boolean>;
+
+export function ChooseExportPath(arg1:string):Promise<string>;
+
 export function CloseTab(arg1:string):Promise<void>;
 
 export function Completion(arg1:string):Promise<query.CompletionCatalog>;
+
+export function ExportToFile(arg1:app.ExportRequest):Promise<string>;
 
 export function History(arg1:string,arg2:string,arg3:number):Promise<Array<app.QueryRun>>;
 

@@ -6,12 +6,24 @@ export function Cancel(arg1) {
   return window['go']['app']['QueryService']['Cancel'](arg1);
 }
 
+export function CancelExport(arg1) {
+  return window['go']['app']['QueryService']['CancelExport'](arg1);
+}
+
+export function ChooseExportPath(arg1) {
+  return window['go']['app']['QueryService']['ChooseExportPath'](arg1);
+}
+
 export function CloseTab(arg1) {
   return window['go']['app']['QueryService']['CloseTab'](arg1);
 }
 
 export function Completion(arg1) {
   return window['go']['app']['QueryService']['Completion'](arg1);
+}
+
+export function ExportToFile(arg1) {
+  return window['go']['app']['QueryService']['ExportToFile'](arg1);
 }
 
 export function History(arg1, arg2, arg3) {
