@@ -93,14 +93,60 @@ func (s *QueryService) Run(req QueryRequest) (QueryOutcome, error) {
 		}
 		res.Results = append(res.Results, qr)
 	}
-	var se *query.StatementError
-	if errors.As(err, &se) {
-		ue := usererr.From(se)
-		res.Error = &QueryError{Message: ue.Message, SQLState: ue.SQLState, Detail: ue.Detail, Hint: ue.Hint, Fence: string(se.Fence),
-			Index: se.Index, Offset: se.Offset, Line: se.Line, Column: se.Column}
+	if qe := statementError(err); qe != nil {
+		res.Error = qe
 		return res, nil
 	}
 	return res, fail(err)
+}
+
+// statementError is a refused or failed statement placed in the script; nil
+// for other errors.
+func statementError(err error) *QueryError {
+	var se *query.StatementError
+	if !errors.As(err, &se) {
+		return nil
+	}
+	ue := usererr.From(se)
+	return &QueryError{Message: ue.Message, SQLState: ue.SQLState, Detail: ue.Detail, Hint: ue.Hint, Fence: string(se.Fence),
+		Index: se.Index, Offset: se.Offset, Line: se.Line, Column: se.Column}
+}
+
+// ExplainRequest plans one statement from an editor tab; Analyze runs it
+// (admin mode only).
+type ExplainRequest struct {
+	Tab             string `json:"tab"`
+	DatabaseID      string `json:"databaseId"`
+	SQL             string `json:"sql"`
+	Analyze         bool   `json:"analyze"`
+	Admin           bool   `json:"admin"`
+	ConfirmDatabase string `json:"confirmDatabase"`
+	TimeoutMs       int    `json:"timeoutMs"`
+}
+
+// ExplainOutcome is a plan tree or, for a refused or failed statement, its error.
+type ExplainOutcome struct {
+	Mode          string          `json:"mode"`
+	Plan          *query.PlanNode `json:"plan"`
+	Error         *QueryError     `json:"error"`
+	InTransaction bool            `json:"inTransaction"`
+}
+
+// Explain plans a statement in the tab's session (EXPLAIN ANALYZE in admin
+// mode only); statement errors come back in the outcome.
+func (s *QueryService) Explain(req ExplainRequest) (ExplainOutcome, error) {
+	mode := query.ReadOnly
+	if req.Admin {
+		mode = query.Admin
+	}
+	plan, inTx, err := s.ed.Explain(s.a.base(), query.Request{Tab: req.Tab, DatabaseID: req.DatabaseID, Script: req.SQL, Admin: req.Admin,
+		ConfirmDatabase: req.ConfirmDatabase, Timeout: time.Duration(req.TimeoutMs) * time.Millisecond}, req.Analyze)
+	out := ExplainOutcome{Mode: string(mode), Plan: plan, InTransaction: inTx}
+	if qe := statementError(err); qe != nil {
+		out.Error = qe
+		return out, nil
+	}
+	return out, fail(err)
 }
 
 // Cancel stops the tab's running statement; false when none runs.

@@ -168,3 +168,21 @@ func TestQueryExportBinding(t *testing.T) {
 		t.Errorf("events: %+v", events)
 	}
 }
+
+func TestQueryExplainBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	qs := h.app.Query()
+	dbID, _ := registerDB(t, h, "test", `CREATE TABLE t (id int PRIMARY KEY)`)
+	out, err := qs.Explain(ExplainRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT * FROM t WHERE id = 1"})
+	if err != nil || out.Error != nil || out.Plan == nil || out.Plan.NodeType == "" || out.Mode != "read-only" {
+		t.Fatalf("explain: %v %+v", err, out)
+	}
+	out, err = qs.Explain(ExplainRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT * FROM t", Analyze: true})
+	if err != nil || out.Error == nil || out.Error.Fence != "allow-list" || out.Plan != nil {
+		t.Fatalf("analyze read-only: %v %+v", err, out)
+	}
+	out, err = qs.Explain(ExplainRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT * FROM t", Analyze: true, Admin: true})
+	if err != nil || out.Error != nil || out.Plan == nil || out.Plan.ActualTime == nil || out.Mode != "admin" {
+		t.Fatalf("analyze admin: %v %+v", err, out)
+	}
+}

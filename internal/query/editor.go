@@ -67,20 +67,8 @@ func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
 	t := e.tab(req.Tab)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d, err := e.database(ctx, req.DatabaseID, req.Admin, req.ConfirmDatabase)
-	if err != nil {
+	if err := e.session(ctx, t, req); err != nil {
 		return Outcome{}, err
-	}
-	if t.s != nil && (t.databaseID != req.DatabaseID || t.admin != req.Admin) {
-		_ = t.s.Close(ctx)
-		t.s = nil
-	}
-	if t.s == nil {
-		s, err := e.open(ctx, d, Options{Admin: req.Admin, Timeout: req.Timeout})
-		if err != nil {
-			return Outcome{}, err
-		}
-		t.s, t.databaseID, t.admin = s, req.DatabaseID, req.Admin
 	}
 	limit := req.Limit
 	switch {
@@ -89,16 +77,8 @@ func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
 	case limit < 0:
 		limit = 0
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	t.cmu.Lock()
-	t.cancel = cancel
-	t.cmu.Unlock()
-	defer func() {
-		t.cmu.Lock()
-		t.cancel = nil
-		t.cmu.Unlock()
-		cancel()
-	}()
+	rctx, done := t.cancellable(ctx)
+	defer done()
 	out := Outcome{Mode: t.s.Mode()}
 	start := time.Now()
 	res, runErr := t.s.Run(rctx, req.Script, RunOptions{Limit: limit, Sink: func(int, sqlparse.Statement) Sink {
@@ -120,6 +100,71 @@ func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
 		return out, fmt.Errorf("record the query history: %w", err)
 	}
 	return out, runErr
+}
+
+// session opens the tab's session for req (t.mu held), reopening it when the
+// database or mode changed: switching back to read-only closes the admin
+// session.
+func (e *Editor) session(ctx context.Context, t *tab, req Request) error {
+	d, err := e.database(ctx, req.DatabaseID, req.Admin, req.ConfirmDatabase)
+	if err != nil {
+		return err
+	}
+	if t.s != nil && (t.databaseID != req.DatabaseID || t.admin != req.Admin) {
+		_ = t.s.Close(ctx)
+		t.s = nil
+	}
+	if t.s == nil {
+		s, err := e.open(ctx, d, Options{Admin: req.Admin, Timeout: req.Timeout})
+		if err != nil {
+			return err
+		}
+		t.s, t.databaseID, t.admin = s, req.DatabaseID, req.Admin
+	}
+	return nil
+}
+
+// cancellable derives the context of one run that Cancel stops.
+func (t *tab) cancellable(ctx context.Context) (context.Context, func()) {
+	rctx, cancel := context.WithCancel(ctx)
+	t.cmu.Lock()
+	t.cancel = cancel
+	t.cmu.Unlock()
+	return rctx, func() {
+		t.cmu.Lock()
+		t.cancel = nil
+		t.cmu.Unlock()
+		cancel()
+	}
+}
+
+// Explain plans req.Script (one statement) on the tab's session and returns
+// the plan tree; analyze runs it (EXPLAIN ANALYZE: admin mode only, refused
+// by the allow-list in read-only mode). It is recorded in the query history
+// as the EXPLAIN it ran.
+func (e *Editor) Explain(ctx context.Context, req Request, analyze bool) (*PlanNode, bool, error) {
+	t := e.tab(req.Tab)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := e.session(ctx, t, req); err != nil {
+		return nil, false, err
+	}
+	rctx, done := t.cancellable(ctx)
+	defer done()
+	start := time.Now()
+	plan, err := t.s.Explain(rctx, req.Script, analyze)
+	stmt := "EXPLAIN " + req.Script
+	if analyze {
+		stmt = "EXPLAIN ANALYZE " + req.Script
+	}
+	run := workspace.QueryRun{DatabaseID: req.DatabaseID, Statement: stmt, Mode: string(t.s.Mode()), RanAt: start, Duration: time.Since(start)}
+	if err != nil {
+		run.Error, run.SQLState = err.Error(), usererr.From(err).SQLState
+	}
+	if _, rerr := e.ws.RecordQuery(context.WithoutCancel(ctx), run); rerr != nil && err == nil {
+		return plan, t.s.InTransaction(), fmt.Errorf("record the query history: %w", rerr)
+	}
+	return plan, t.s.InTransaction(), err
 }
 
 // Cancel stops the tab's running statement (server-side cancel); false when

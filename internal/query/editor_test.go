@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,5 +79,44 @@ func TestEditorTutorialFlow(t *testing.T) {
 	}
 	if _, err := e.Run(ctx, Request{Tab: "t1", DatabaseID: "nope", Script: "SELECT 1"}); !errors.Is(err, workspace.ErrNotFound) {
 		t.Errorf("unknown database: %v", err)
+	}
+}
+
+// TestEditorExplain: plans on the tab's session; EXPLAIN ANALYZE only in
+// admin mode; an error points into the statement; a plan longer than a grid
+// cell still parses; every plan is in the history.
+func TestEditorExplain(t *testing.T) {
+	ctx := context.Background()
+	f := wstest.New(t, srv)
+	d, _ := f.Database(t, `CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g;`)
+	e := NewEditor(f.WS, f.Conns)
+	defer e.Close(ctx)
+	plan, _, err := e.Explain(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT * FROM t WHERE id = 5"}, false)
+	if err != nil || plan.NodeType == "" || plan.ActualTime != nil {
+		t.Fatalf("explain: %v %+v", err, plan)
+	}
+	_, _, err = e.Explain(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT * FROM t"}, true)
+	var se *StatementError
+	if !errors.As(err, &se) || se.Fence != FenceAllowList || usererr.From(err).Hint == "" {
+		t.Fatalf("EXPLAIN ANALYZE in read-only mode: %v", err)
+	}
+	plan, inTx, err := e.Explain(ctx, Request{Tab: "t1", DatabaseID: d.ID, Admin: true, Script: "SELECT * FROM t a JOIN t b USING (id)"}, true)
+	if err != nil || plan.ActualTime == nil || inTx {
+		t.Fatalf("EXPLAIN ANALYZE in admin mode: %v %+v", err, plan)
+	}
+	_, _, err = e.Explain(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "\n  SELECT nope FROM t"}, false)
+	if !errors.As(err, &se) || se.Line != 2 || se.Column != 10 || usererr.From(err).SQLState != "42703" {
+		t.Fatalf("error position: %v %+v", err, se)
+	}
+	parts := make([]string, 300)
+	for i := range parts {
+		parts[i] = "SELECT id, v FROM t WHERE id > " + strconv.Itoa(i)
+	}
+	plan, _, err = e.Explain(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: strings.Join(parts, " UNION ALL ")}, false)
+	if err != nil || len(plan.Children) != 300 {
+		t.Fatalf("a long plan: %v", err)
+	}
+	if h, err := e.History(ctx, d.ID, "explain", 0); err != nil || len(h) != 5 || h[2].Mode != workspace.QueryAdmin || !strings.HasPrefix(h[2].Statement, "EXPLAIN ANALYZE ") {
+		t.Errorf("history: %+v %v", h, err)
 	}
 }

@@ -187,8 +187,11 @@ func (e *Editor) export(ctx context.Context, id, databaseID string, req ExportRe
 		mode = Admin
 	}
 	finish := func(err error) {
+		// The partial file is gone before Done is reported.
 		if err == nil {
 			err = out.Commit()
+		} else {
+			out.Abort()
 		}
 		if err != nil && ctx.Err() != nil {
 			if cause := context.Cause(ctx); errors.Is(cause, ErrExportCanceled) {

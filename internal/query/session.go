@@ -479,7 +479,7 @@ func (s *Session) columns(ctx context.Context, fds []pgconn.FieldDescription) ([
 
 // Explain plans one statement with EXPLAIN (FORMAT JSON) through the same
 // fences (ANALYZE executes the statement: admin mode only) and returns the
-// plan as a tree.
+// plan as a tree. An error's position points into statement.
 func (s *Session) Explain(ctx context.Context, statement string, analyze bool) (*PlanNode, error) {
 	stmts, err := sqlparse.Split(statement)
 	if err != nil {
@@ -493,12 +493,37 @@ func (s *Session) Explain(ctx context.Context, statement string, analyze bool) (
 	if analyze {
 		opts += ", ANALYZE"
 	}
-	var g Grid
-	if _, err := s.Run(ctx, "EXPLAIN ("+opts+") "+stmts[0].Text, RunOptions{Sink: func(int, sqlparse.Statement) Sink { return &g }}); err != nil {
+	prefix := "EXPLAIN (" + opts + ") "
+	var plan planSink
+	if _, err := s.Run(ctx, prefix+stmts[0].Text, RunOptions{Sink: func(int, sqlparse.Statement) Sink { return &plan }}); err != nil {
+		var se *StatementError
+		if errors.As(err, &se) {
+			off := se.Offset - len(prefix)
+			if off < 0 {
+				off = 0
+			}
+			se.Offset = stmts[0].Start + off
+			se.Line, se.Column = sqlparse.Position(statement, se.Offset)
+		}
 		return nil, err
 	}
-	if len(g.Rows) == 0 || len(g.Rows[0]) == 0 {
+	if !plan.got {
 		return nil, fmt.Errorf("explain: the server returned no plan")
 	}
-	return ParsePlan(g.Rows[0][0].Text)
+	return ParsePlan(plan.text)
+}
+
+// planSink keeps the whole plan (a Grid would cut a long one).
+type planSink struct {
+	text string
+	got  bool
+}
+
+func (p *planSink) Columns([]Column) error { return nil }
+
+func (p *planSink) Row(vals [][]byte) error {
+	if !p.got && len(vals) > 0 && vals[0] != nil {
+		p.text, p.got = string(vals[0]), true
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ vi.mock('../../wailsjs/go/app/QueryService', () => ({
   ExportToFile: vi.fn(),
   CancelExport: vi.fn(),
   ChooseExportPath: vi.fn(),
+  Explain: vi.fn(),
 }))
 vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
 
@@ -102,5 +103,14 @@ describe('query facade', () => {
     expect(seen).toHaveLength(2)
     expect(seen[0]).toEqual({ jobId: 'job1', rows: 10, bytes: 99, done: false, error: '', sqlstate: '', canceled: false, path: '' })
     expect(seen[1]!.canceled).toBe(true)
+  })
+
+  it('explain: a refusal comes back in the outcome, the plan null', async () => {
+    m(QueryService.Explain).mockResolvedValue({ mode: 'read-only', plan: null, inTransaction: false,
+      error: { message: 'refused by the read-only allow-list fence', sqlstate: '', detail: '', hint: 'admin mode', fence: 'allow-list', index: 0, offset: 0, line: 1, column: 1 } })
+    const o = await api.explain({ tab: 't1', databaseId: 'db1', sql: 'SELECT 1', analyze: true, admin: false })
+    expect(QueryService.Explain).toHaveBeenCalledWith(expect.objectContaining({ analyze: true, confirmDatabase: '', timeoutMs: 0 }))
+    expect(o.plan).toBeNull()
+    expect(o.error?.fence).toBe('allow-list')
   })
 })

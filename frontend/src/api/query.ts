@@ -257,3 +257,50 @@ export function onExportProgress(handler: (p: ExportProgress) => void): () => vo
     })
   })
 }
+
+/** A node of a plan tree (EXPLAIN (FORMAT JSON)); actual* only with ANALYZE. */
+export interface PlanNode {
+  nodeType: string
+  relation?: string
+  startupCost: number
+  totalCost: number
+  planRows: number
+  /** ms */
+  actualTotalTime?: number
+  actualRows?: number
+  loops?: number
+  /** among the nodes with the most time of their own (ANALYZE) */
+  slowest?: boolean
+  /** index, join or filter condition */
+  detail?: string
+  children?: PlanNode[]
+}
+
+export interface ExplainRequest {
+  tab: string
+  databaseId: string
+  sql: string
+  /** runs the statement: admin mode only (refused by the allow-list otherwise) */
+  analyze: boolean
+  admin: boolean
+  confirmDatabase?: string
+  timeoutMs?: number
+}
+
+export interface ExplainOutcome {
+  mode: QueryMode
+  plan: PlanNode | null
+  error: QueryError | null
+  inTransaction: boolean
+}
+
+/** explain plans one statement in the tab's session; a refusal or error comes back in the outcome. */
+export async function explain(req: ExplainRequest): Promise<ExplainOutcome> {
+  const o = await call(() => QueryService.Explain({ confirmDatabase: '', timeoutMs: 0, ...req } as never))
+  return {
+    mode: o.mode as QueryMode,
+    plan: (o.plan as PlanNode | null) ?? null,
+    error: (o.error as QueryError | null) ?? null,
+    inTransaction: o.inTransaction,
+  }
+}

@@ -564,6 +564,94 @@ export namespace app {
 	        this.protected = source["protected"];
 	    }
 	}
+	export class QueryError {
+	    message: string;
+	    sqlstate: string;
+	    detail: string;
+	    hint: string;
+	    fence: string;
+	    index: number;
+	    offset: number;
+	    line: number;
+	    column: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueryError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.sqlstate = source["sqlstate"];
+	        this.detail = source["detail"];
+	        this.hint = source["hint"];
+	        this.fence = source["fence"];
+	        this.index = source["index"];
+	        this.offset = source["offset"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	    }
+	}
+	export class ExplainOutcome {
+	    mode: string;
+	    plan?: query.PlanNode;
+	    error?: QueryError;
+	    inTransaction: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExplainOutcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.plan = this.convertValues(source["plan"], query.PlanNode);
+	        this.error = this.convertValues(source["error"], QueryError);
+	        this.inTransaction = source["inTransaction"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExplainRequest {
+	    tab: string;
+	    databaseId: string;
+	    sql: string;
+	    analyze: boolean;
+	    admin: boolean;
+	    confirmDatabase: string;
+	    timeoutMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExplainRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tab = source["tab"];
+	        this.databaseId = source["databaseId"];
+	        this.sql = source["sql"];
+	        this.analyze = source["analyze"];
+	        this.admin = source["admin"];
+	        this.confirmDatabase = source["confirmDatabase"];
+	        this.timeoutMs = source["timeoutMs"];
+	    }
+	}
 	export class ExportRequest {
 	    databaseId: string;
 	    tab: string;
@@ -965,34 +1053,7 @@ export namespace app {
 	    }
 	}
 	
-	export class QueryError {
-	    message: string;
-	    sqlstate: string;
-	    detail: string;
-	    hint: string;
-	    fence: string;
-	    index: number;
-	    offset: number;
-	    line: number;
-	    column: number;
 	
-	    static createFrom(source: any = {}) {
-	        return new QueryError(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.message = source["message"];
-	        this.sqlstate = source["sqlstate"];
-	        this.detail = source["detail"];
-	        this.hint = source["hint"];
-	        this.fence = source["fence"];
-	        this.index = source["index"];
-	        this.offset = source["offset"];
-	        this.line = source["line"];
-	        this.column = source["column"];
-	    }
-	}
 	export class QueryResult {
 	    tag: string;
 	    columns: query.Column[];
@@ -1806,6 +1867,57 @@ export namespace query {
 	
 	
 	
+	
+	export class PlanNode {
+	    nodeType: string;
+	    relation?: string;
+	    startupCost: number;
+	    totalCost: number;
+	    planRows: number;
+	    actualTotalTime?: number;
+	    actualRows?: number;
+	    loops?: number;
+	    slowest?: boolean;
+	    detail?: string;
+	    children?: PlanNode[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanNode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nodeType = source["nodeType"];
+	        this.relation = source["relation"];
+	        this.startupCost = source["startupCost"];
+	        this.totalCost = source["totalCost"];
+	        this.planRows = source["planRows"];
+	        this.actualTotalTime = source["actualTotalTime"];
+	        this.actualRows = source["actualRows"];
+	        this.loops = source["loops"];
+	        this.slowest = source["slowest"];
+	        this.detail = source["detail"];
+	        this.children = this.convertValues(source["children"], PlanNode);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

@@ -13,6 +13,8 @@ export function CloseTab(arg1:string):Promise<void>;
 
 export function Completion(arg1:string):Promise<query.CompletionCatalog>;
 
+export function Explain(arg1:app.ExplainRequest):Promise<app.ExplainOutcome>;
+
 export function ExportToFile(arg1:app.ExportRequest):Promise<string>;
 
 export function History(arg1:string,arg2:string,arg3:number):Promise<Array<app.QueryRun>>;

@@ -22,6 +22,10 @@ export function Completion(arg1) {
   return window['go']['app']['QueryService']['Completion'](arg1);
 }
 
+export function Explain(arg1) {
+  return window['go']['app']['QueryService']['Explain'](arg1);
+}
+
 export function ExportToFile(arg1) {
   return window['go']['app']['QueryService']['ExportToFile'](arg1);
 }
