@@ -236,7 +236,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 	if _, err := q.Exec(ctx, sessionSettings); err != nil {
 		return nil, fmt.Errorf("inspect: session settings: %w", err)
 	}
-	sqls, err := loadQueries(queryData{V: ver, Priv: !opts.NoPrivileges})
+	sqls, err := loadQueries(queryData{V: ver, Priv: !opts.NoPrivileges, Scoped: len(opts.Schemas) > 0})
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
@@ -1411,5 +1411,5 @@ func (in *inspector) depend() error {
 			}
 		}
 		return nil
-	})
+	}, in.queryArgs("depend", false)...)
 }

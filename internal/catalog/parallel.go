@@ -190,11 +190,7 @@ func (in *inspector) prefetch(origin Querier, extra int, snapshot string) (stop 
 				j.out <- &fetched{err: context.Canceled}
 				continue
 			}
-			var args []any
-			if j.nsp {
-				args = []any{in.nsp}
-			}
-			j.out <- fetch(ctx, q, in.sql[j.name], args)
+			j.out <- fetch(ctx, q, in.sql[j.name], in.queryArgs(j.name, j.nsp))
 		}
 	}
 	wg.Add(1 + extra)
@@ -281,6 +277,16 @@ func stepOrder() []prefetchJob {
 	}
 }
 
+// queryArgs are the arguments of the named query: the included schemas'
+// oids when it takes them (nsp), as the dependencies do when the inspection
+// is scoped (see queryData.Scoped).
+func (in *inspector) queryArgs(name string, nsp bool) []any {
+	if nsp || (name == "depend" && len(in.opts.Schemas) > 0) {
+		return []any{in.nsp}
+	}
+	return nil
+}
+
 // startBatch queues every remaining query on q in one pipelined batch: the
 // server runs them back to back without waiting for the client, and each
 // step then streams its own result (in order) from the batch.
@@ -290,11 +296,7 @@ func (in *inspector) startBatch(q batcher) {
 		if p.name == "default_privileges" && in.opts.NoPrivileges {
 			continue
 		}
-		var args []any
-		if p.nsp {
-			args = []any{in.nsp}
-		}
-		b.Queue(in.sql[p.name], args...)
+		b.Queue(in.sql[p.name], in.queryArgs(p.name, p.nsp)...)
 		in.batchNames = append(in.batchNames, p.name)
 	}
 	in.batch = q.SendBatch(in.ctx, b)

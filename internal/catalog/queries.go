@@ -18,6 +18,10 @@ var queryFiles embed.FS
 type queryData struct {
 	V    int
 	Priv bool
+	// Scoped is set when Options.Schemas limits the inspection: queries
+	// that read every schema's rows for the caller to pick from (the
+	// dependencies) then skip the other schemas' rows on the server.
+	Scoped bool
 }
 
 // loadQueries reads every named query ("-- name: x" starts one) from the

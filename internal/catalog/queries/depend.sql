@@ -58,3 +58,18 @@ WHERE d.deptype IN ('n', 'a')
   -- default on its own table
   AND NOT (d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
            AND d.refobjid IN (COALESCE(di.indrelid, 0), COALESCE(dco.conrelid, 0), COALESCE(ad.adrelid, 0)))
+{{- if .Scoped}}
+  -- a scoped inspection: only dependents in the included schemas (the
+  -- caller drops the others; an oid shared by two catalogs only lets an
+  -- extra row through)
+  AND (d.classid = 'pg_catalog.pg_extension'::pg_catalog.regclass OR d.objid IN (
+        SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT oid FROM pg_catalog.pg_type WHERE typnamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT oid FROM pg_catalog.pg_proc WHERE pronamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT oid FROM pg_catalog.pg_constraint WHERE connamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT oid FROM pg_catalog.pg_operator WHERE oprnamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT a.oid FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_class c ON c.oid = a.adrelid
+                  WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
+        UNION ALL SELECT w.oid FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
+                  WHERE c.relnamespace = ANY($1::pg_catalog.oid[])))
+{{- end}}
