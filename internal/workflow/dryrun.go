@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
@@ -25,6 +27,36 @@ import (
 type templateModel struct {
 	schema catalog.Schema
 	tree   *schematree.Tree
+	// state is the template's catalog state (catalog.ReadCatalogState),
+	// read with the model: the dry run's transaction compares with it to
+	// find the schemas its plan changed.
+	state *catalog.CatalogState
+
+	mu sync.Mutex
+	// parts are the trees of the model restricted to some schemas, by the
+	// schemas' names joined with NUL (the same plan checked again, or
+	// another touching the same schemas, reuses them).
+	parts map[string]*schematree.Tree
+}
+
+// maxParts bounds the restricted trees a template model keeps.
+const maxParts = 16
+
+// part returns the tree of the model restricted to schemas (sorted).
+func (m *templateModel) part(schemas []string) *schematree.Tree {
+	k := strings.Join(schemas, "\x00")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t, ok := m.parts[k]; ok {
+		return t
+	}
+	if m.parts == nil || len(m.parts) >= maxParts {
+		m.parts = map[string]*schematree.Tree{}
+	}
+	sub := catalog.Restrict(&m.schema, schemas)
+	t := schematree.New(&sub)
+	m.parts[k] = t
+	return t
 }
 
 // DryRun is the dry-run check on its own: the target's schema (a fresh
@@ -210,12 +242,49 @@ func (s *Service) dryRunInTx(ctx context.Context, url, fp string, created bool, 
 			return nil
 		}
 	}
-	after, err := catalog.Inspect(ctx, tx, catalog.Options{NoFingerprint: true})
+	res.objects, _, err = changedObjects(ctx, tx, before)
+	return err
+}
+
+// changedObjects lists the objects the statements run in tx changed,
+// against before (the template's model and catalog state, which the
+// statements started from: nothing is ever committed to a template). Only the schemas the catalog state says changed are inspected
+// again (catalog.ChangedSchemas: those whose catalog rows changed, those
+// holding objects that depend on a changed object, and inheritance
+// parents), and compared with the same schemas of before
+// (catalog.Restrict), which lists exactly what comparing whole inspections
+// lists: the other schemas are unchanged row for row and render nothing
+// that names a changed object. A change outside any schema (a schema, role,
+// extension, cast, ...) is compared on a whole inspection. scoped reports
+// whether the inspection was limited to some schemas.
+func changedObjects(ctx context.Context, tx pgx.Tx, before *templateModel) (objects []schematree.Change, scoped bool, err error) {
+	ch, err := catalog.ChangedSchemas(ctx, tx, before.state)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	res.objects = schematree.Compare(before, schematree.New(&after.Schema))
-	return nil
+	if ch.Global {
+		after, err := catalog.Inspect(ctx, tx, catalog.Options{NoFingerprint: true})
+		if err != nil {
+			return nil, false, err
+		}
+		return schematree.Compare(before.tree, schematree.New(&after.Schema)), false, nil
+	}
+	// Only schemas a whole inspection reads (not Tidemark's own, nor one
+	// the role cannot use).
+	var names []string
+	for _, n := range ch.Schemas {
+		if before.schema.Namespace(n) != nil {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return []schematree.Change{}, true, nil
+	}
+	after, err := catalog.Inspect(ctx, tx, catalog.Options{Schemas: names, NoFingerprint: true})
+	if err != nil {
+		return nil, true, err
+	}
+	return schematree.Compare(before.part(names), schematree.New(&after.Schema)), true, nil
 }
 
 // dryRunOnClone runs the plan through the migration runner on a clone of
@@ -253,7 +322,7 @@ func (s *Service) dryRunOnClone(ctx context.Context, srv scratch.Server, tpl, fp
 	if err != nil {
 		return err
 	}
-	res.objects = schematree.Compare(before, schematree.New(&after.Schema))
+	res.objects = schematree.Compare(before.tree, schematree.New(&after.Schema))
 	return nil
 }
 
@@ -280,26 +349,30 @@ func dryRunFailure(err error) *Result {
 	return r
 }
 
-// cachedSchema is the model of a template: inspected once per
-// fingerprint (through q, a session on the template or a fresh clone of
+// cachedSchema is the model of a template and its catalog state: read once
+// per fingerprint (through q, a session on the template or a fresh clone of
 // it, before the plan runs) and remembered.
-func (s *Service) cachedSchema(ctx context.Context, fp string, created bool, q catalog.Querier) (*schematree.Tree, error) {
+func (s *Service) cachedSchema(ctx context.Context, fp string, created bool, q catalog.Querier) (*templateModel, error) {
 	s.mu.Lock()
 	m, ok := s.templates[fp]
 	s.mu.Unlock()
 	if ok && !created {
-		return m.tree, nil
+		return m, nil
 	}
 	res, err := catalog.Inspect(ctx, q, catalog.Options{NoFingerprint: true})
 	if err != nil {
 		return nil, err
 	}
-	m = &templateModel{schema: res.Schema}
+	state, err := catalog.ReadCatalogState(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	m = &templateModel{schema: res.Schema, state: state}
 	m.tree = schematree.New(&m.schema)
 	s.mu.Lock()
 	s.templates[fp] = m
 	s.mu.Unlock()
-	return m.tree, nil
+	return m, nil
 }
 
 // dropUnusedTemplates drops the templates no database's latest snapshot
