@@ -63,7 +63,13 @@ func (s *Service) Check(ctx context.Context, n int) (*Issue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.mutate(ctx, n, 0, func(cur *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+	pol, err := s.loadPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.mutate(ctx, n, 0, func(cur *Issue, envs []workspace.Environment) ([]workspace.ClaimOp, error) {
+		// The checks' row counts can change the risk, hence the flow.
+		defer reassess(cur, envs, pol, me, "the checks finished")
 		for _, j := range jobs {
 			t := cur.Task(j.task.ID)
 			// The plan changed while the checks ran: a newer run stores its own.

@@ -146,7 +146,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Issue, error)
 	for _, t := range is.Tasks {
 		t.Checks = pendingChecks(is.Type)
 	}
-	is.Approval = requiredApproval(is, envs)
+	if is.Approval, err = s.requiredApproval(ctx, is, envs); err != nil {
+		return nil, err
+	}
 	settle(is, envs)
 	is.log(me, "created", "", "")
 	rec, err := is.record()
@@ -282,7 +284,11 @@ func (s *Service) UpdatePlan(ctx context.Context, n, expect int, taskRef, sql, v
 			return nil, refuse("", "every task of issue #%d has run: the plan is frozen", n)
 		}
 		prev := is.Approval.Status
-		is.Approval = requiredApproval(is, envs)
+		ap, err := s.requiredApproval(ctx, is, envs)
+		if err != nil {
+			return nil, err
+		}
+		is.Approval = ap
 		is.log(me, "plan", "", fmt.Sprintf("SQL of %d task(s) changed", k))
 		if prev == ApprovalApproved || prev == ApprovalRejected {
 			is.log(me, "approval_requested", "", "the plan changed: approval is requested again")

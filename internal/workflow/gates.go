@@ -155,25 +155,3 @@ func settle(is *Issue, envs []workspace.Environment) bool {
 	}
 	return changed
 }
-
-// requiredApproval is the fixed rule until approval rules exist: a change
-// to a production environment needs one approval, others none.
-func requiredApproval(is *Issue, envs []workspace.Environment) Approval {
-	byID := map[string]workspace.Environment{}
-	for _, e := range envs {
-		byID[e.ID] = e
-	}
-	var prod []string
-	seen := map[string]bool{}
-	for _, t := range is.Tasks {
-		if e, ok := byID[t.EnvironmentID]; ok && e.Production() && !seen[e.ID] {
-			seen[e.ID] = true
-			prod = append(prod, e.Name)
-		}
-	}
-	if len(prod) == 0 {
-		return Approval{Status: ApprovalSkipped, Reason: "no production environment: no approval needed", Steps: []ApprovalStep{}}
-	}
-	return Approval{Status: ApprovalPending, Reason: "changes " + strings.Join(prod, ", ") + ", a production environment: one approval",
-		Steps: []ApprovalStep{{Title: "Approval", Status: ApprovalPending}}}
-}

@@ -14,10 +14,10 @@ func warn(kind CheckKind) Check { return Check{Kind: kind, Status: CheckWarning}
 // issue2 is an issue with a test task t1 and a prod task t2.
 func issue2(mod func(is *Issue)) *Issue {
 	is := &Issue{Number: 1, Status: StatusOpen, Tasks: []*Task{
-		{ID: "t1", EnvironmentID: "test", DatabaseName: "a", Status: TaskNotStarted, Checks: []Check{ok(CheckSyntax)}},
-		{ID: "t2", EnvironmentID: "prod", DatabaseName: "b", Status: TaskNotStarted, Checks: []Check{ok(CheckSyntax)}},
+		{ID: "t1", EnvironmentID: "test", DatabaseName: "a", Statement: "CREATE TABLE a (id int)", Status: TaskNotStarted, Checks: []Check{ok(CheckSyntax)}},
+		{ID: "t2", EnvironmentID: "prod", DatabaseName: "b", Statement: "CREATE TABLE b (id int)", Status: TaskNotStarted, Checks: []Check{ok(CheckSyntax)}},
 	}}
-	is.Approval = requiredApproval(is, envs)
+	is.Approval = assess(is, envs, presetPolicy())
 	if mod != nil {
 		mod(is)
 	}
@@ -85,11 +85,11 @@ func TestGatesAndSettle(t *testing.T) {
 }
 
 func TestRequiredApproval(t *testing.T) {
-	testOnly := &Issue{Tasks: []*Task{{EnvironmentID: "test"}}}
-	if a := requiredApproval(testOnly, envs); a.Status != ApprovalSkipped || len(a.Steps) != 0 {
+	testOnly := &Issue{Tasks: []*Task{{EnvironmentID: "test", Statement: "CREATE TABLE a (id int)"}}}
+	if a := assess(testOnly, envs, presetPolicy()); a.Status != ApprovalSkipped || len(a.Steps) != 0 || a.Risk != "low" {
 		t.Fatalf("test only = %+v", a)
 	}
-	if a := requiredApproval(issue2(nil), envs); a.Status != ApprovalPending || len(a.Steps) != 1 {
+	if a := assess(issue2(nil), envs, presetPolicy()); a.Status != ApprovalPending || len(a.Steps) != 1 || a.Steps[0].Role != "project_owner" {
 		t.Fatalf("with prod = %+v", a)
 	}
 }

@@ -17,9 +17,13 @@ const (
 	SettingUserEmail = "user.email"
 )
 
-// User returns the workspace user: the name and email set in Settings, else
-// the OS user with the name and email of `git config` when there are.
+// User returns the workspace user: the member the context acts as
+// (WithActor), else the name and email set in Settings, else the OS user
+// with the name and email of `git config` when there are.
 func (s *Service) User(ctx context.Context) (User, error) {
+	if u, ok := actorFrom(ctx); ok {
+		return u, nil
+	}
 	name, _, err := s.d.WS.Setting(ctx, SettingUserName)
 	if err != nil {
 		return User{}, err

@@ -2,8 +2,8 @@
 // issue that is checked, approved and rolled out stage by stage. An issue
 // has a plan (one task per target database, in one stage per environment),
 // checks per task (syntax, SQL review, a dry run on a scratch server,
-// affected rows, a statement summary), an approval (until approval rules
-// exist: one approval for production, none otherwise) and a rollout (tasks
+// affected rows, a statement summary), an approval (the flow of the
+// approval rule its risk matches, see approvalflow.go) and a rollout (tasks
 // start when their gates open, automatically or by a click, per the
 // environment's policy). Tasks run through the shared apply use-case
 // (internal/change), so the target's history and the workspace's change
@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tidemark-dev/tidemark/internal/risk"
 	"github.com/tidemark-dev/tidemark/internal/schematree"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -223,6 +224,8 @@ type Task struct {
 	// can tell a task it must reconcile from one another process runs.
 	RunnerHost string `json:"runnerHost,omitempty"`
 	RunnerPID  int    `json:"runnerPid,omitempty"`
+	// Risk is the task's graded risk (the rules that matched).
+	Risk *TaskRisk `json:"risk,omitempty"`
 }
 
 // frozen reports whether the task's plan can no longer change: it has run.
@@ -240,11 +243,18 @@ func (t *Task) target() string {
 
 // ApprovalStep is one step of an approval flow.
 type ApprovalStep struct {
-	Title   string         `json:"title"`
-	Status  ApprovalStatus `json:"status"`
-	By      *User          `json:"by,omitempty"`
-	At      time.Time      `json:"at,omitempty"`
-	Comment string         `json:"comment,omitempty"`
+	Title string `json:"title"`
+	// Role is the role a member needs to decide the step ("" for issues
+	// filed before approval rules: anyone).
+	Role string `json:"role,omitempty"`
+	// Approvers are the members holding Role when the flow was matched.
+	Approvers []string       `json:"approvers,omitempty"`
+	Status    ApprovalStatus `json:"status"`
+	// ByRole is the role the member decided in.
+	ByRole  string    `json:"byRole,omitempty"`
+	By      *User     `json:"by,omitempty"`
+	At      time.Time `json:"at,omitempty"`
+	Comment string    `json:"comment,omitempty"`
 }
 
 // Approval is an issue's approval.
@@ -253,15 +263,28 @@ type Approval struct {
 	// Reason says why approval is (not) required.
 	Reason string         `json:"reason"`
 	Steps  []ApprovalStep `json:"steps"`
+	// Risk is the issue's risk level; Matched the risk rules that matched
+	// (highest first); Errors the rules that failed at run time (counted
+	// as not matched).
+	Risk    risk.Level       `json:"risk,omitempty"`
+	Matched []risk.Match     `json:"matched,omitempty"`
+	Errors  []risk.EvalError `json:"errors,omitempty"`
+	// Rule is the approval rule that matched; Template and TemplateTitle
+	// its flow.
+	Rule          string `json:"rule,omitempty"`
+	Template      string `json:"template,omitempty"`
+	TemplateTitle string `json:"templateTitle,omitempty"`
 }
 
 // Activity is one entry of an issue's timeline.
 type Activity struct {
-	At      time.Time `json:"at"`
-	Actor   User      `json:"actor"`
-	Kind    string    `json:"kind"` // created, checks, approved, rejected, plan, task_started, task_done, task_failed, task_skipped, task_canceled, comment, canceled, done, forced
-	TaskID  string    `json:"taskId,omitempty"`
-	Comment string    `json:"comment,omitempty"`
+	At    time.Time `json:"at"`
+	Actor User      `json:"actor"`
+	Kind  string    `json:"kind"` // created, checks, approved, rejected, plan, task_started, task_done, task_failed, task_skipped, task_canceled, comment, canceled, done, forced, approval_reevaluated, rollout
+	// Role is the role the actor acted in (approvals, rollouts).
+	Role    string `json:"role,omitempty"`
+	TaskID  string `json:"taskId,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Issue is one change going through the workflow.

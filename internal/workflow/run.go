@@ -167,6 +167,19 @@ func (s *Service) Rollout(ctx context.Context, req RolloutRequest) (*Issue, erro
 	if err != nil {
 		return nil, err
 	}
+	m, role, err := s.mayRollout(ctx, is, ts)
+	if err != nil {
+		return nil, err
+	}
+	if role != "" {
+		if _, err := s.mutate(ctx, req.Issue, req.Version, func(cur *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+			cur.Activity = append(cur.Activity, Activity{At: time.Now().UTC(), Actor: User{Name: m.Name, Email: m.Email}, Kind: "rollout", Role: role})
+			return nil, nil
+		}); err != nil {
+			return nil, err
+		}
+		req.Version = 0
+	}
 	want := map[string]bool{}
 	for _, t := range ts {
 		want[t.ID] = true
@@ -180,7 +193,9 @@ func (s *Service) Rollout(ctx context.Context, req RolloutRequest) (*Issue, erro
 // Advance runs the pending tasks whose environment rolls out automatically,
 // stage after stage, until nothing more can start.
 func (s *Service) Advance(ctx context.Context, n int) (*Issue, error) {
-	if err := s.runWhile(ctx, n, 0, func(_ *Task, e workspace.Environment) bool { return e.RolloutPolicy() == workspace.RolloutAutomatic }); err != nil {
+	if err := s.runWhile(ctx, n, 0, func(_ *Task, e workspace.Environment) bool {
+		return e.RolloutPolicy() == workspace.RolloutAutomatic && s.inWindow(ctx, e)
+	}); err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, n)

@@ -47,6 +47,9 @@ type Deps struct {
 	// Source is the change source recorded for rollouts
 	// (workspace.SourceUI or workspace.SourceCLI).
 	Source string
+	// Clock, when set, is the time rollout windows are checked against
+	// (tests inject one); time.Now otherwise.
+	Clock func() time.Time
 }
 
 // Service runs the change workflow of one workspace. Safe for concurrent
@@ -224,15 +227,15 @@ func (s *Service) decide(ctx context.Context, n, expect int, decision ApprovalSt
 		if is.Approval.Status != ApprovalPending {
 			return nil, refuse("approval", "issue #%d does not wait for approval (approval %s)", n, is.Approval.Status)
 		}
-		if decision == ApprovalApproved {
-			if err := s.mayApprove(ctx, is, me); err != nil {
-				return nil, err
-			}
-		}
+		role := ""
 		for i := range is.Approval.Steps {
 			if st := &is.Approval.Steps[i]; st.Status == ApprovalPending {
+				if _, err := s.mayDecide(ctx, is, me, i, decision); err != nil {
+					return nil, err
+				}
 				u := me
-				st.Status, st.By, st.At, st.Comment = decision, &u, time.Now().UTC(), comment
+				role = st.Role
+				st.Status, st.By, st.At, st.Comment, st.ByRole = decision, &u, time.Now().UTC(), comment, st.Role
 				break
 			}
 		}
@@ -243,6 +246,7 @@ func (s *Service) decide(ctx context.Context, n, expect int, decision ApprovalSt
 			}
 		}
 		is.log(me, string(decision), "", comment)
+		is.Activity[len(is.Activity)-1].Role = role
 		return nil, nil
 	})
 }
