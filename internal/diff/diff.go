@@ -36,6 +36,11 @@ type Options struct {
 	// Inspect is the scope (schemas, privileges) the models were inspected
 	// with; validation re-inspects the scratch copy with it.
 	Inspect catalog.Options
+
+	// Renames are objects the caller knows were renamed (see Rename): the
+	// plan renames them first and compares the rest from the renamed
+	// source, so nothing renamed is dropped and created again.
+	Renames []Rename
 }
 
 // WithoutValidation returns o with plan validation turned off: Compute will
@@ -111,6 +116,14 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 	if to == nil {
 		to = &catalog.Schema{}
 	}
+	var renames []Statement
+	if len(opts.Renames) > 0 {
+		renamed, st, err := ApplyRenames(from, opts.Renames)
+		if err != nil {
+			return Plan{}, err
+		}
+		from, renames = &renamed, st
+	}
 	f, t := from.Clone(), to.Clone()
 	f.Normalize()
 	t.Normalize()
@@ -123,7 +136,18 @@ func Diff(from, to *catalog.Schema, opts Options) (Plan, error) {
 		drops: map[string]*action{}, alts: map[string]*action{}, creates: map[string]*action{},
 		tails: map[string]*action{}, renamed: map[string]string{}, deferred: map[string]*deferredChange{},
 	}
-	return p.run()
+	plan, err := p.run()
+	if err != nil || len(renames) == 0 {
+		return plan, err
+	}
+	if opts.Online {
+		lock, stmt, _ := opts.timeouts()
+		for i := range renames {
+			renames[i].LockTimeout, renames[i].StatementTimeout = lock, stmt
+		}
+	}
+	plan.Statements = append(renames, plan.Statements...)
+	return plan, nil
 }
 
 func (p *planner) refusef(obj, format string, args ...any) {

@@ -10,7 +10,11 @@
 // differ, unless it reproduces the target exactly.
 //
 // Renames are never guessed: an object present on one side only is dropped
-// or created, and a dropped table or column is flagged as deleting data.
+// or created, and a dropped table or column is flagged as deleting data. A
+// caller that knows of renames (the schema editor) passes them in
+// Options.Renames: the plan starts with the ALTER ... RENAME statements and
+// the rest is planned from a copy of the source with the renames applied the
+// way PostgreSQL applies them (ApplyRenames).
 package diff
 
 import (
