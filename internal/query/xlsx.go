@@ -1,6 +1,7 @@
 package query
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"math/big"
@@ -19,8 +20,8 @@ const (
 
 // XLSXBook writes results as an Excel workbook, one sheet per result, with
 // excelize's StreamWriter: rows go to a temporary file as they arrive, so
-// memory does not grow with the rows (the compressed workbook is assembled
-// when it is closed). A sheet starts with the column names; booleans and
+// memory does not grow with the rows; closing the book compresses them
+// into the workbook written straight to w. A sheet starts with the column names; booleans and
 // numbers that a spreadsheet holds exactly are typed cells, NULL is an empty
 // cell, everything else is PostgreSQL's text. A value too long for a cell or
 // a result too long for a sheet fails the export rather than being cut.
@@ -31,8 +32,14 @@ type XLSXBook struct {
 	cur    *xlsxSheet
 }
 
-// NewXLSXBook returns a workbook written to w when it is closed.
-func NewXLSXBook(w io.Writer) *XLSXBook { return &XLSXBook{w: w, f: excelize.NewFile()} }
+// NewXLSXBook returns a workbook written to w when it is closed. The ZIP
+// archive is written straight to w (excelize would otherwise assemble it in
+// memory first).
+func NewXLSXBook(w io.Writer) *XLSXBook {
+	f := excelize.NewFile()
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	return &XLSXBook{w: w, f: f}
+}
 
 // Sheet returns the writer of the next result, as a sheet called name (or
 // "Result N" when name is empty); it ends the previous sheet.
@@ -54,7 +61,9 @@ func (b *XLSXBook) Close() error {
 	if err := b.flush(); err != nil {
 		return err
 	}
-	if err := b.f.Write(b.w); err != nil {
+	// The archive goes to w through the zip writer set above; the buffer
+	// Write fills stays empty.
+	if err := b.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("write the XLSX workbook: %w", err)
 	}
 	return nil
