@@ -61,6 +61,9 @@ func onIssues(c *cobra.Command, g *globals, format string, fn func(ctx context.C
 		return err
 	}
 	defer k.close()
+	if ctx, err = actAs(ctx, k, g); err != nil {
+		return err
+	}
 	stderr := &syncWriter{w: c.ErrOrStderr()}
 	if changed, err := k.wf.Reconcile(ctx); err != nil {
 		return fmt.Errorf("settle interrupted tasks: %w", err)
@@ -195,10 +198,13 @@ func writeReport(w io.Writer, r *workflow.Report, project string) {
 		fmt.Fprintln(w, r.Description)
 	}
 	fmt.Fprintf(w, "\napproval: %s — %s\n", r.Approval.Status, r.Approval.Reason)
+	writeRisk(w, r.Approval)
 	for _, st := range r.Approval.Steps {
 		line := fmt.Sprintf("  %s: %s", st.Title, st.Status)
 		if st.By != nil {
 			line += " by " + st.By.String()
+		} else if st.Role != "" {
+			line += " (can approve: " + approversText(st.Approvers) + ")"
 		}
 		if st.Comment != "" {
 			line += fmt.Sprintf(" (%q)", st.Comment)

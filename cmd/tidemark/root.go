@@ -13,6 +13,7 @@ import (
 // globals are the flags every command shares.
 type globals struct {
 	workspace string // --workspace DIR; empty = TIDEMARK_HOME or the user config dir
+	as        string // --as MEMBER: act as that member (issue commands, whoami)
 }
 
 // workspaceDir resolves the workspace directory: --workspace, then TIDEMARK_HOME,
@@ -42,6 +43,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&g.workspace, "workspace", "", "workspace directory (default: $TIDEMARK_HOME or the user config dir)")
+	root.PersistentFlags().StringVar(&g.as, "as", "", "act as this member (id, email or name) where the workspace allows it")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withExit(2, fmt.Errorf("%w\nrun '%s --help' for usage", err, c.CommandPath()))
 	})
@@ -58,6 +60,7 @@ func newRootCmd() *cobra.Command {
 		newIssueCmd(g),
 		newDriftCmd(g),
 		newQueryCmd(g),
+		newMemberCmd(g), newWhoamiCmd(g), newRiskCmd(g), newApprovalCmd(g), newPolicyCmd(g),
 	)
 	_ = g
 	return root
