@@ -116,6 +116,7 @@ type App struct {
 	history      *HistoryService
 	issues       *IssueService
 	query        *QueryService
+	risk         *RiskService
 	monitorSvc   *MonitorService
 }
 
@@ -173,6 +174,7 @@ func New(o Options) (*App, error) {
 		Open: func(id string) instances.Opener { return instances.Pooled(a.pools, id) }, Notify: a.syncEvent})
 	a.monitorSvc = &MonitorService{a: a}
 	a.query = &QueryService{a: a, ed: query.NewEditor(ws, a.conns)}
+	a.risk = &RiskService{a: a}
 	return a, nil
 }
 
@@ -236,7 +238,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -253,6 +255,7 @@ func (a *App) History() *HistoryService          { return a.history }
 func (a *App) Issues() *IssueService             { return a.issues }
 func (a *App) Monitor() *MonitorService          { return a.monitorSvc }
 func (a *App) Query() *QueryService              { return a.query }
+func (a *App) Risk() *RiskService                { return a.risk }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {

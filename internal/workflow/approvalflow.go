@@ -450,3 +450,19 @@ func actorFrom(ctx context.Context) (User, bool) {
 	u, ok := ctx.Value(actorKey{}).(User)
 	return u, ok
 }
+
+// AssessIssue grades an existing issue under the current rules without
+// storing anything (Risk Center's Try it on an issue): the approval it
+// would need now, and each task's risk.
+func (s *Service) AssessIssue(ctx context.Context, n int) (Approval, []*Task, error) {
+	is, err := s.Get(ctx, n)
+	if err != nil {
+		return Approval{}, nil, err
+	}
+	envs, err := s.d.WS.ListEnvironments(ctx)
+	if err != nil {
+		return Approval{}, nil, err
+	}
+	ap, err := s.requiredApproval(ctx, is, envs)
+	return ap, is.Tasks, err
+}

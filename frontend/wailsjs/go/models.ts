@@ -78,6 +78,104 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ApprovalConfig {
+	    templates: risk.Template[];
+	    rules: risk.ApprovalRule[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ApprovalConfig(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.templates = this.convertValues(source["templates"], risk.Template);
+	        this.rules = this.convertValues(source["rules"], risk.ApprovalRule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TaskAssessment {
+	    taskId: string;
+	    database: string;
+	    risk: risk.Assessment;
+	
+	    static createFrom(source: any = {}) {
+	        return new TaskAssessment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.taskId = source["taskId"];
+	        this.database = source["database"];
+	        this.risk = this.convertValues(source["risk"], risk.Assessment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Assessment {
+	    approval: workflow.Approval;
+	    tasks: TaskAssessment[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Assessment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.approval = this.convertValues(source["approval"], workflow.Approval);
+	        this.tasks = this.convertValues(source["tasks"], TaskAssessment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Change {
 	    id: string;
 	    databaseId: string;
@@ -458,6 +556,24 @@ export namespace app {
 	
 	
 	
+	export class ConditionCheck {
+	    ok: boolean;
+	    line: number;
+	    column: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConditionCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	        this.message = source["message"];
+	    }
+	}
 	export class ConnectionResult {
 	    serverVersion: string;
 	    serverVersionNum: number;
@@ -1283,6 +1399,22 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class RiskVariable {
+	    name: string;
+	    type: string;
+	    doc: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RiskVariable(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.doc = source["doc"];
+	    }
+	}
 	export class RollbackPlan {
 	    change: Change;
 	    sql: string;
@@ -1399,6 +1531,38 @@ export namespace app {
 	        this.dataDir = source["dataDir"];
 	        this.runAs = source["runAs"];
 	    }
+	}
+	export class Saved {
+	    rule: risk.Rule;
+	    reevaluated: number[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Saved(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rule = this.convertValues(source["rule"], risk.Rule);
+	        this.reevaluated = source["reevaluated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SchemaChangeRequest {
 	    projectId: string;
@@ -1668,6 +1832,7 @@ export namespace app {
 		}
 	}
 	
+	
 	export class TemplateInfo {
 	    name: string;
 	    title: string;
@@ -1921,6 +2086,179 @@ export namespace query {
 
 }
 
+export namespace risk {
+	
+	export class ApprovalRule {
+	    id: string;
+	    source?: string;
+	    level?: string;
+	    condition?: string;
+	    template: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApprovalRule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.source = source["source"];
+	        this.level = source["level"];
+	        this.condition = source["condition"];
+	        this.template = source["template"];
+	    }
+	}
+	export class EvalError {
+	    ruleId: string;
+	    title: string;
+	    line?: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ruleId = source["ruleId"];
+	        this.title = source["title"];
+	        this.line = source["line"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Match {
+	    ruleId: string;
+	    title: string;
+	    level: string;
+	    condition: string;
+	    line?: number;
+	    table?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Match(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ruleId = source["ruleId"];
+	        this.title = source["title"];
+	        this.level = source["level"];
+	        this.condition = source["condition"];
+	        this.line = source["line"];
+	        this.table = source["table"];
+	    }
+	}
+	export class Assessment {
+	    level: string;
+	    matched: Match[];
+	    errors: EvalError[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Assessment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.level = source["level"];
+	        this.matched = this.convertValues(source["matched"], Match);
+	        this.errors = this.convertValues(source["errors"], EvalError);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class Rule {
+	    id: string;
+	    title: string;
+	    source: string;
+	    level: string;
+	    condition: string;
+	    enabled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.source = source["source"];
+	        this.level = source["level"];
+	        this.condition = source["condition"];
+	        this.enabled = source["enabled"];
+	    }
+	}
+	export class Step {
+	    role: string;
+	    title?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Step(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.title = source["title"];
+	    }
+	}
+	export class Template {
+	    id: string;
+	    title: string;
+	    description: string;
+	    steps: Step[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Template(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.steps = this.convertValues(source["steps"], Step);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace schematree {
 	
 	export class Change {
@@ -2000,6 +2338,7 @@ export namespace workflow {
 	    at: any;
 	    actor: User;
 	    kind: string;
+	    role?: string;
 	    taskId?: string;
 	    comment?: string;
 	
@@ -2012,6 +2351,7 @@ export namespace workflow {
 	        this.at = this.convertValues(source["at"], null);
 	        this.actor = this.convertValues(source["actor"], User);
 	        this.kind = source["kind"];
+	        this.role = source["role"];
 	        this.taskId = source["taskId"];
 	        this.comment = source["comment"];
 	    }
@@ -2056,7 +2396,10 @@ export namespace workflow {
 	}
 	export class ApprovalStep {
 	    title: string;
+	    role?: string;
+	    approvers?: string[];
 	    status: string;
+	    byRole?: string;
 	    by?: User;
 	    // Go type: time
 	    at?: any;
@@ -2069,7 +2412,10 @@ export namespace workflow {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.title = source["title"];
+	        this.role = source["role"];
+	        this.approvers = source["approvers"];
 	        this.status = source["status"];
+	        this.byRole = source["byRole"];
 	        this.by = this.convertValues(source["by"], User);
 	        this.at = this.convertValues(source["at"], null);
 	        this.comment = source["comment"];
@@ -2097,6 +2443,12 @@ export namespace workflow {
 	    status: string;
 	    reason: string;
 	    steps: ApprovalStep[];
+	    risk?: string;
+	    matched?: risk.Match[];
+	    errors?: risk.EvalError[];
+	    rule?: string;
+	    template?: string;
+	    templateTitle?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Approval(source);
@@ -2107,6 +2459,12 @@ export namespace workflow {
 	        this.status = source["status"];
 	        this.reason = source["reason"];
 	        this.steps = this.convertValues(source["steps"], ApprovalStep);
+	        this.risk = source["risk"];
+	        this.matched = this.convertValues(source["matched"], risk.Match);
+	        this.errors = this.convertValues(source["errors"], risk.EvalError);
+	        this.rule = source["rule"];
+	        this.template = source["template"];
+	        this.templateTitle = source["templateTitle"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2508,6 +2866,121 @@ export namespace workflow {
 	
 	
 	
+
+}
+
+export namespace workspace {
+	
+	export class MemberRole {
+	    role: string;
+	    projectId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MemberRole(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.projectId = source["projectId"];
+	    }
+	}
+	export class Member {
+	    id: string;
+	    name: string;
+	    email?: string;
+	    roles: MemberRole[];
+	    // Go type: time
+	    createdAt: any;
+	    sole: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Member(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.email = source["email"];
+	        this.roles = this.convertValues(source["roles"], MemberRole);
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.sole = source["sole"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Window {
+	    days: string[];
+	    start: string;
+	    end: string;
+	    timezone?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Window(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.days = source["days"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	        this.timezone = source["timezone"];
+	    }
+	}
+	export class RolloutPolicy {
+	    environmentId: string;
+	    mode: string;
+	    roles: string[];
+	    window?: Window;
+	
+	    static createFrom(source: any = {}) {
+	        return new RolloutPolicy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.environmentId = source["environmentId"];
+	        this.mode = source["mode"];
+	        this.roles = source["roles"];
+	        this.window = this.convertValues(source["window"], Window);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
