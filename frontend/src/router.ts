@@ -10,6 +10,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/instances', name: 'instances', component: () => import('./views/InstancesView.vue') },
   { path: '/environments', name: 'environments', component: () => import('./views/EnvironmentsView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
+  { path: '/sql-editor', name: 'sql-editor', component: () => import('./views/SqlEditorView.vue') },
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
 ]

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+import type { QueryResult, SchemaNode } from '../../api'
+import {
+  browserNodes,
+  cellPreview,
+  completionFromTree,
+  errorOffset,
+  insertText,
+  planOf,
+  qualified,
+  quoteIdent,
+  tsvColumn,
+  tsvRows,
+  viewerText,
+} from './sqltext'
+
+const node = (id: string, label: string, kind: string, children: SchemaNode[] = [], detail = ''): SchemaNode => ({ id, label, kind, detail, children })
+
+const tree: SchemaNode[] = [
+  node('schema:hr', 'hr', 'schema', [
+    node('group:schema:hr/tables', 'Tables (1)', 'group', [
+      node('table:hr.employees', 'employees', 'table', [
+        node('group:table:hr.employees/columns', 'Columns (2)', 'group', [
+          node('table:hr.employees/column:emp_no', 'emp_no', 'column', [], 'integer'),
+          node('table:hr.employees/column:First Name', 'First Name', 'column', [], 'text'),
+        ]),
+        node('group:table:hr.employees/indexes', 'Indexes (1)', 'group', [node('table:hr.employees/index:pk', 'employees_pkey', 'index')]),
+      ]),
+    ]),
+    node('group:schema:hr/functions', 'Functions (1)', 'group', [node('function:hr.raise(integer)', 'raise', 'function', [], '(integer)')]),
+    node('group:schema:hr/types', 'Types (1)', 'group', [node('type:hr.mood', 'mood', 'type', [], 'enum')]),
+  ]),
+]
+
+function result(columns: [string, string][], rows: (string | null)[][]): QueryResult {
+  return {
+    tag: 'SELECT',
+    columns: columns.map(([name, type]) => ({ name, type, oid: 0 })),
+    rows: rows.map((r) => r.map((v) => (v === null ? { text: '', null: true } : { text: v }))),
+    limitReached: false,
+    elapsedMs: 1,
+    start: 0,
+    end: 0,
+  }
+}
+
+describe('SQL editor helpers', () => {
+  it('quotes identifiers only when PostgreSQL would need it', () => {
+    expect(quoteIdent('employees')).toBe('employees')
+    expect(quoteIdent('First Name')).toBe('"First Name"')
+    expect(quoteIdent('Emp')).toBe('"Emp"')
+    expect(quoteIdent('a"b')).toBe('"a""b"')
+    expect(qualified('hr', 'employees')).toBe('hr.employees')
+  })
+
+  it('places an error of a run sent from the middle of the tab back in the tab', () => {
+    const doc = 'SELECT 1;\nSELECT *\n  FROM nope;'
+    const base = doc.indexOf('SELECT *')
+    const sent = doc.slice(base)
+    // "nope" is on line 2, column 8 of the text sent
+    const pos = errorOffset(sent, base, { line: 2, column: 8 })
+    expect(doc.slice(pos, pos + 4)).toBe('nope')
+    expect(errorOffset(sent, base, { line: 0, column: 0 })).toBe(-1)
+    expect(errorOffset(sent, base, { line: 9, column: 1 })).toBe(doc.length)
+  })
+
+  it('copies as TSV: NULL empty, tabs and newlines escaped, header on request', () => {
+    const r = result([['id', 'integer'], ['note', 'text']], [['1', 'a\tb'], ['2', null], ['3', 'x\ny']])
+    expect(tsvRows(r.columns, r.rows, true)).toBe('id\tnote\n1\ta\\tb\n2\t\n3\tx\\ny')
+    expect(tsvRows(r.columns, [r.rows[0]!], false)).toBe('1\ta\\tb')
+    expect(tsvColumn(r, 1)).toBe('note\na\\tb\n\nx\\ny')
+  })
+
+  it('cuts long, multi-line and bytea values for the grid and pretty-prints JSON in the viewer', () => {
+    expect(cellPreview({ text: '', null: true }, 'text')).toEqual({ text: 'NULL', more: false })
+    expect(cellPreview({ text: 'short' }, 'text')).toEqual({ text: 'short', more: false })
+    const long = cellPreview({ text: 'x'.repeat(500) }, 'text')
+    expect(long.more).toBe(true)
+    expect(long.text.length).toBeLessThan(500)
+    expect(cellPreview({ text: '\\x' + 'ab'.repeat(40) }, 'bytea').more).toBe(true)
+    expect(cellPreview({ text: 'abc', truncated: true }, 'text').more).toBe(true)
+    expect(cellPreview({ text: '{\n"a": 1}' }, 'jsonb')).toEqual({ text: '{…', more: true })
+    expect(viewerText({ text: '{"a":[1,2]}' }, 'jsonb')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}')
+    expect(viewerText({ text: '{"a":' , truncated: true }, 'json')).toBe('{"a":')
+  })
+
+  it('keeps schemas, tables, views, functions and columns of a snapshot tree, with their schema', () => {
+    const b = browserNodes(tree)
+    const labels: string[] = []
+    const walk = (ns: typeof b) => ns.forEach((n) => (labels.push(`${n.kind}:${n.label}`), walk(n.children)))
+    walk(b)
+    expect(labels).toEqual([
+      'schema:hr',
+      'group:Tables (1)',
+      'table:employees',
+      'group:Columns (2)',
+      'column:emp_no',
+      'column:First Name',
+      'group:Functions (1)',
+      'function:raise',
+    ])
+    const table = b[0]!.children[0]!.children[0]!
+    expect(insertText(table)).toBe('hr.employees')
+    expect(insertText(table.children[0]!.children[1]!)).toBe('"First Name"')
+    expect(insertText(b[0]!.children[1]!.children[0]!)).toBe('hr.raise()')
+    expect(insertText(b[0]!.children[0]!)).toBe('')
+    expect(completionFromTree(b)).toEqual({
+      schemas: [
+        {
+          name: 'hr',
+          tables: [{ name: 'employees', kind: 'table', columns: [{ name: 'emp_no', type: 'integer' }, { name: 'First Name', type: 'text' }] }],
+          functions: [{ name: 'raise', args: 'integer', returns: '' }],
+        },
+      ],
+    })
+  })
+
+  it('reads an EXPLAIN (FORMAT JSON) result as a plan; ANALYZE marks the nodes with the most own time', () => {
+    const plan = [
+      {
+        Plan: {
+          'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Hash Cond': '(a.id = b.id)', 'Startup Cost': 1, 'Total Cost': 50.5, 'Plan Rows': 100,
+          'Actual Total Time': 100, 'Actual Rows': 90, 'Actual Loops': 1,
+          Plans: [
+            { 'Node Type': 'Seq Scan', 'Relation Name': 'a', Schema: 'hr', 'Startup Cost': 0, 'Total Cost': 20, 'Plan Rows': 100, 'Actual Total Time': 70, 'Actual Rows': 100, 'Actual Loops': 1 },
+            { 'Node Type': 'Hash', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 10, 'Actual Total Time': 2, 'Actual Rows': 10, 'Actual Loops': 1,
+              Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'b', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 10, 'Actual Total Time': 1.5, 'Actual Rows': 10, 'Actual Loops': 1 }] },
+          ],
+        },
+      },
+    ]
+    const p = planOf(result([['QUERY PLAN', 'json']], [[JSON.stringify(plan)]]))!
+    expect(p.nodeType).toBe('Hash Join')
+    expect(p.detail).toBe('Join Type: Inner · Hash Cond: (a.id = b.id)')
+    expect(p.children[0]!.relation).toBe('hr.a')
+    expect(p.selfTime).toBeCloseTo(28)
+    // own times: scan a 70, join 28, hash 0.5, scan b 1.5 — only a and the join reach a tenth of 100 ms
+    expect([p.slowest, p.children[0]!.slowest, p.children[1]!.slowest, p.children[1]!.children[0]!.slowest]).toEqual([true, true, false, false])
+
+    const est = planOf(result([['QUERY PLAN', 'json']], [[JSON.stringify([{ Plan: { 'Node Type': 'Result', 'Total Cost': 0.01, 'Plan Rows': 1 } }])]]))!
+    expect(est.actualTime).toBeNull()
+    expect(est.slowest).toBe(false)
+    expect(planOf(result([['QUERY PLAN', 'text']], [['Seq Scan on a']]))).toBeNull()
+    expect(planOf(result([['QUERY PLAN', 'json']], [['not json']]))).toBeNull()
+    expect(planOf(result([['x', 'json']], [['[]']]))).toBeNull()
+  })
+})

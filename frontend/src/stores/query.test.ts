@@ -1,0 +1,146 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+
+vi.mock('../api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../api')>()),
+  runQuery: vi.fn(),
+  cancelQuery: vi.fn(),
+  closeQueryTab: vi.fn(),
+  queryHistory: vi.fn(),
+  schemaTree: vi.fn(),
+}))
+
+import * as api from '../api'
+import { TABS_KEY, readSaved, useQueryStore } from './query'
+
+const mocked = vi.mocked(api)
+const outcome = (over: Partial<api.QueryOutcome> = {}): api.QueryOutcome => ({ mode: 'read-only', results: [], error: null, inTransaction: false, ...over })
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  localStorage.clear()
+  setActivePinia(createPinia())
+  mocked.closeQueryTab.mockResolvedValue()
+})
+
+describe('query store', () => {
+  it('keeps tabs (text, database, limit, timeout, which is active) across a restart, never results or admin mode', async () => {
+    const store = useQueryStore()
+    store.load('db1')
+    expect(store.tabs).toHaveLength(1)
+    const t = store.active!
+    expect([t.databaseId, t.limit, t.timeoutSeconds, t.title]).toEqual(['db1', 1000, 30, 'Query 1'])
+    store.update(t.id, { sql: 'SELECT 1', limit: 50 })
+    const second = store.open('db2', 'SELECT 2')
+    await store.setAdmin(second.id, true, 'db2name')
+    await Promise.resolve()
+    await new Promise((r) => setTimeout(r))
+
+    setActivePinia(createPinia())
+    const again = useQueryStore()
+    again.load()
+    expect(again.tabs.map((x) => [x.title, x.databaseId, x.sql, x.limit, x.admin])).toEqual([
+      ['Query 1', 'db1', 'SELECT 1', 50, false],
+      ['Query 2', 'db2', 'SELECT 2', 1000, false],
+    ])
+    expect(again.active?.title).toBe('Query 2')
+    // ?database= focuses a tab on that database instead of opening another
+    again.load('db1')
+    expect(again.active?.title).toBe('Query 1')
+    expect(again.tabs).toHaveLength(2)
+  })
+
+  it('reads damaged storage as no tabs and opens an empty one', () => {
+    localStorage.setItem(TABS_KEY, '{not json')
+    expect(readSaved()).toEqual([])
+    const store = useQueryStore()
+    store.load()
+    expect(store.tabs).toHaveLength(1)
+    expect(store.active?.databaseId).toBe('')
+  })
+
+  it('runs with the tab as session key, its limit, timeout and mode, and keeps the outcome and open transaction', async () => {
+    const store = useQueryStore()
+    store.load('db1')
+    const t = store.active!
+    store.update(t.id, { limit: 20, timeoutSeconds: 5 })
+    await store.setAdmin(t.id, true, 'hr_prod')
+    mocked.runQuery.mockResolvedValue(outcome({ mode: 'admin', inTransaction: true }))
+    const o = await store.run(t.id, 'BEGIN', 3)
+    expect(o?.inTransaction).toBe(true)
+    expect(mocked.runQuery).toHaveBeenCalledWith({ tab: t.id, databaseId: 'db1', sql: 'BEGIN', admin: true, confirmDatabase: 'hr_prod', limit: 20, timeoutMs: 5000 })
+    expect(store.active!.inTransaction).toBe(true)
+    expect(store.active!.run?.base).toBe(3)
+    expect(store.active!.running).toBe(false)
+
+    // switching back to read-only closes the admin session (rolling the transaction back)
+    await store.setAdmin(t.id, false)
+    expect(mocked.closeQueryTab).toHaveBeenLastCalledWith(t.id)
+    expect([store.active!.admin, store.active!.confirmDatabase, store.active!.inTransaction]).toEqual([false, '', false])
+
+    // fetch more: one run with a larger limit, the tab's own limit unchanged
+    await store.run(t.id, 'SELECT 1', 0, 200)
+    expect(mocked.runQuery).toHaveBeenLastCalledWith(expect.objectContaining({ limit: 200, admin: false, confirmDatabase: '' }))
+    expect(store.active!.limit).toBe(20)
+  })
+
+  it('keeps a failed call with its SQLSTATE, and a run without a database or text is not sent', async () => {
+    const store = useQueryStore()
+    store.load()
+    const t = store.active!
+    expect(await store.run(t.id, 'SELECT 1')).toBeNull()
+    await store.setDatabase(t.id, 'db1')
+    expect(await store.run(t.id, '   ')).toBeNull()
+    expect(mocked.runQuery).not.toHaveBeenCalled()
+    mocked.runQuery.mockRejectedValue(new api.ApiError({ message: 'connection refused', sqlstate: '08006' }))
+    await store.run(t.id, 'SELECT 1')
+    expect(store.active!.run?.failure?.message).toBe('connection refused')
+    expect(store.active!.run?.failure?.sqlstate).toBe('08006')
+    expect(store.active!.sql).toBe('')
+  })
+
+  it('drops the outcome of an older run that answers after a newer one started', async () => {
+    const store = useQueryStore()
+    store.load('db1')
+    const t = store.active!
+    let release: (o: api.QueryOutcome) => void = () => {}
+    mocked.runQuery.mockReturnValueOnce(new Promise((r) => (release = r)))
+    const first = store.run(t.id, 'SELECT pg_sleep(1)')
+    store.active!.running = false
+    mocked.runQuery.mockResolvedValueOnce(outcome({ results: [{ tag: 'SELECT 1', columns: [], rows: [], limitReached: false, elapsedMs: 1, start: 0, end: 8 }] }))
+    await store.run(t.id, 'SELECT 1')
+    release(outcome({ error: { message: 'canceling statement due to user request', sqlstate: '57014', detail: '', hint: '', fence: '', index: 0, offset: 0, line: 0, column: 0 } }))
+    await first
+    expect(store.active!.run?.sent).toBe('SELECT 1')
+    expect(store.active!.run?.outcome?.error).toBeNull()
+  })
+
+  it('closes a tab (ending its session), moves to a neighbour, cancels through the tab id', async () => {
+    const store = useQueryStore()
+    store.load('db1')
+    const a = store.active!
+    const b = store.open('db1')
+    mocked.cancelQuery.mockResolvedValue(true)
+    expect(await store.cancel(b.id)).toBe(true)
+    expect(mocked.cancelQuery).toHaveBeenCalledWith(b.id)
+    await store.close(b.id)
+    expect(mocked.closeQueryTab).toHaveBeenCalledWith(b.id)
+    expect(store.tabs.map((t) => t.id)).toEqual([a.id])
+    expect(store.activeId).toBe(a.id)
+  })
+
+  it('loads a database tree once for the browser and completion', async () => {
+    const store = useQueryStore()
+    mocked.schemaTree.mockResolvedValue({
+      snapshotId: 's1',
+      nodes: [{ id: 'schema:hr', label: 'hr', kind: 'schema', detail: '', children: [{ id: 'table:hr.t', label: 't', kind: 'table', detail: '', children: [] }] }],
+    })
+    await store.loadTree('db1')
+    await store.loadTree('db1')
+    expect(mocked.schemaTree).toHaveBeenCalledTimes(1)
+    expect(store.catalog('db1')?.schemas[0]?.tables.map((t) => t.name)).toEqual(['t'])
+    expect(store.catalog('db2')).toBeNull()
+    await store.loadTree('db1', true)
+    expect(mocked.schemaTree).toHaveBeenCalledTimes(2)
+  })
+})
