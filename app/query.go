@@ -286,3 +286,11 @@ func exportFilters(name string) []runtime.FileFilter {
 	}
 	return append(out, runtime.FileFilter{DisplayName: "All files", Pattern: "*"})
 }
+
+// CellValue returns the whole text of a cell of the tab's last run (result,
+// row and column from 0), for the value viewer: a value the grid cut comes
+// back whole while the tab's budget for them lasts.
+func (s *QueryService) CellValue(tab string, result, row, col int) (string, error) {
+	v, err := s.ed.Value(tab, result, row, col)
+	return v, fail(err)
+}

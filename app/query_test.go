@@ -37,6 +37,17 @@ func TestQueryBinding(t *testing.T) {
 	if err != nil || len(hist) != 4 || hist[1].Mode != "admin" || hist[2].Error == "" || hist[0].RanAt == "" {
 		t.Fatalf("history: %v %+v", err, hist)
 	}
+	// The value viewer gets a cut value whole.
+	out, err = qs.Run(QueryRequest{Tab: "a", DatabaseID: dbID, SQL: "SELECT repeat('x', 70000) AS v"})
+	if err != nil || !out.Results[0].Rows[0][0].Truncated {
+		t.Fatalf("long value: %v %+v", err, out.Error)
+	}
+	if v, err := qs.CellValue("a", 0, 0, 0); err != nil || v != strings.Repeat("x", 70000) {
+		t.Errorf("cell value: %d bytes %v", len(v), err)
+	}
+	if _, err := qs.CellValue("a", 3, 0, 0); userErr(t, err).Field != "result" {
+		t.Errorf("no such result: %v", err)
+	}
 	if _, err := qs.Run(QueryRequest{Tab: "a", DatabaseID: "nope", SQL: "SELECT 1"}); err == nil {
 		t.Error("unknown database ran")
 	}

@@ -32,7 +32,12 @@ type tab struct {
 	s          *Session
 	cancel     context.CancelFunc
 	cmu        sync.Mutex // guards cancel
+	last       []*Grid    // the grids of the last run, for the value viewer
 }
+
+// KeepFullBytes is how many bytes of cut values (longer than MaxCellBytes)
+// a tab's last run keeps whole for the value viewer.
+const KeepFullBytes = 32 << 20
 
 // NewEditor returns an editor over the workspace's databases.
 func NewEditor(ws *workspace.Store, conns *instances.Connector) *Editor {
@@ -82,12 +87,13 @@ func (e *Editor) Run(ctx context.Context, req Request) (Outcome, error) {
 	out := Outcome{Mode: t.s.Mode()}
 	start := time.Now()
 	res, runErr := t.s.Run(rctx, req.Script, RunOptions{Limit: limit, Sink: func(int, sqlparse.Statement) Sink {
-		g := &Grid{}
+		g := &Grid{KeepFull: KeepFullBytes}
 		out.Grids = append(out.Grids, g)
 		return g
 	}})
 	out.Results = res
 	out.InTransaction = t.s.InTransaction()
+	t.last = out.Grids
 	run := workspace.QueryRun{DatabaseID: req.DatabaseID, Statement: req.Script, Mode: string(out.Mode), RanAt: start, Duration: time.Since(start)}
 	for _, r := range res {
 		run.Rows += r.Rows
@@ -165,6 +171,28 @@ func (e *Editor) Explain(ctx context.Context, req Request, analyze bool) (*PlanN
 		return plan, t.s.InTransaction(), fmt.Errorf("record the query history: %w", rerr)
 	}
 	return plan, t.s.InTransaction(), err
+}
+
+// Value returns the whole text of a cell of the tab's last run: result
+// index, row and column from 0. A value cut in the grid comes back whole
+// when it was kept (KeepFullBytes a run), else ErrValueNotKept.
+func (e *Editor) Value(tabID string, result, row, col int) (string, error) {
+	e.mu.Lock()
+	t := e.tabs[tabID]
+	e.mu.Unlock()
+	if t == nil {
+		return "", usererr.Invalid("tab", "the tab has not run anything")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if result < 0 || result >= len(t.last) {
+		return "", usererr.Invalid("result", "the tab's last run has no result %d", result+1)
+	}
+	v, err := t.last[result].Full(row, col)
+	if err != nil {
+		return "", usererr.Invalid("cell", "%s", err.Error())
+	}
+	return v, nil
 }
 
 // Cancel stops the tab's running statement (server-side cancel); false when

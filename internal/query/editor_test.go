@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
@@ -118,5 +119,56 @@ func TestEditorExplain(t *testing.T) {
 	}
 	if h, err := e.History(ctx, d.ID, "explain", 0); err != nil || len(h) != 5 || h[2].Mode != workspace.QueryAdmin || !strings.HasPrefix(h[2].Statement, "EXPLAIN ANALYZE ") {
 		t.Errorf("history: %+v %v", h, err)
+	}
+}
+
+// TestEditorValueViewer: a value cut in the grid comes back whole from the
+// tab's last run; past the budget a cut value is refused with a way out.
+func TestEditorValueViewer(t *testing.T) {
+	ctx := context.Background()
+	f := wstest.New(t, srv)
+	d, _ := f.Database(t, `CREATE TABLE docs (id int, body text, raw bytea);
+		INSERT INTO docs VALUES (1, repeat('é', 60000) || 'end', decode(repeat('ab', 70000), 'hex')), (2, 'short', NULL);`)
+	e := NewEditor(f.WS, f.Conns)
+	defer e.Close(ctx)
+	out, err := e.Run(ctx, Request{Tab: "t1", DatabaseID: d.ID, Script: "SELECT 1; SELECT body, raw, id FROM docs ORDER BY id"})
+	if err != nil || len(out.Grids) != 2 {
+		t.Fatalf("run: %v", err)
+	}
+	g := out.Grids[1]
+	if c := g.Rows[0][0]; !c.Truncated || len(c.Text) > MaxCellBytes {
+		t.Fatalf("the long value is not cut: %d bytes, truncated %v", len(c.Text), c.Truncated)
+	}
+	body, err := e.Value("t1", 1, 0, 0)
+	if err != nil || body != strings.Repeat("é", 60000)+"end" {
+		t.Errorf("whole body: %d bytes, %v", len(body), err)
+	}
+	raw, err := e.Value("t1", 1, 0, 1)
+	if err != nil || raw != `\x`+strings.Repeat("ab", 70000) {
+		t.Errorf("whole bytea: %d bytes, %v", len(raw), err)
+	}
+	if v, err := e.Value("t1", 1, 1, 0); err != nil || v != "short" {
+		t.Errorf("short value: %q %v", v, err)
+	}
+	for _, c := range [][3]int{{2, 0, 0}, {1, 2, 0}, {1, 0, 3}, {-1, 0, 0}} {
+		if _, err := e.Value("t1", c[0], c[1], c[2]); usererr.From(err) == nil || usererr.From(err).Field == "" {
+			t.Errorf("cell %v: %v", c, err)
+		}
+	}
+	if _, err := e.Value("other", 0, 0, 0); err == nil {
+		t.Error("a tab that never ran has values")
+	}
+	// The budget: cut values are kept whole while it lasts.
+	gb := &Grid{KeepFull: 3 * MaxCellBytes}
+	big := bytes.Repeat([]byte("x"), MaxCellBytes+10)
+	for i := 0; i < 3; i++ {
+		if err := gb.Row([][]byte{big}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []error{nil, nil, ErrValueNotKept} {
+		if v, err := gb.Full(i, 0); !errors.Is(err, want) || (err == nil && v != string(big)) {
+			t.Errorf("row %d: %d bytes, %v; want %v", i, len(v), err, want)
+		}
 	}
 }

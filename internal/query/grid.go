@@ -2,13 +2,15 @@ package query
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// MaxCellBytes is how much of one value a Grid keeps; longer values are
-// cut (Cell.Truncated) and the full value is fetched for the viewer.
+// MaxCellBytes is how much of one value a Grid shows; longer values are
+// cut (Cell.Truncated), their full text kept aside for the viewer while the
+// grid's KeepFull budget lasts (Grid.Full).
 const MaxCellBytes = 64 << 10
 
 // Cell is one value of a grid: Null set for NULL, else the text form.
@@ -22,6 +24,31 @@ type Cell struct {
 type Grid struct {
 	Cols []Column `json:"columns"`
 	Rows [][]Cell `json:"rows"`
+	// KeepFull is how many bytes of cut values the grid keeps whole for
+	// the viewer (0: none); a value past the budget is cut only.
+	KeepFull int `json:"-"`
+
+	full map[[2]int]string // (row, column) -> whole value
+	kept int
+}
+
+// ErrValueNotKept is Full's error for a cut value the grid did not keep.
+var ErrValueNotKept = errors.New("the value is larger than the editor keeps: export the query to read it whole")
+
+// Full returns the whole text of a cell: the cell's text, or for a cut
+// value the whole value when it was kept (else ErrValueNotKept). NULL is "".
+func (g *Grid) Full(row, col int) (string, error) {
+	if row < 0 || row >= len(g.Rows) || col < 0 || col >= len(g.Rows[row]) {
+		return "", fmt.Errorf("no cell at row %d, column %d (the result has %d rows)", row+1, col+1, len(g.Rows))
+	}
+	c := g.Rows[row][col]
+	if !c.Truncated {
+		return c.Text, nil
+	}
+	if v, ok := g.full[[2]int{row, col}]; ok {
+		return v, nil
+	}
+	return "", ErrValueNotKept
 }
 
 // Columns records the columns.
@@ -40,6 +67,13 @@ func (g *Grid) Row(vals [][]byte) error {
 				cut--
 			}
 			r[i] = Cell{Text: string(v[:cut]), Truncated: true}
+			if g.kept+len(v) <= g.KeepFull {
+				if g.full == nil {
+					g.full = map[[2]int]string{}
+				}
+				g.full[[2]int{len(g.Rows), i}] = string(v)
+				g.kept += len(v)
+			}
 		default:
 			r[i] = Cell{Text: string(v)}
 		}

@@ -12,6 +12,7 @@ vi.mock('../../wailsjs/go/app/QueryService', () => ({
   CancelExport: vi.fn(),
   ChooseExportPath: vi.fn(),
   Explain: vi.fn(),
+  CellValue: vi.fn(),
 }))
 vi.mock('../../wailsjs/runtime/runtime', () => ({ EventsOn: vi.fn(), ClipboardSetText: vi.fn() }))
 
@@ -112,5 +113,11 @@ describe('query facade', () => {
     expect(QueryService.Explain).toHaveBeenCalledWith(expect.objectContaining({ analyze: true, confirmDatabase: '', timeoutMs: 0 }))
     expect(o.plan).toBeNull()
     expect(o.error?.fence).toBe('allow-list')
+  })
+
+  it('cellValue asks for the cell of the tab\'s last run', async () => {
+    m(QueryService.CellValue).mockResolvedValue('x'.repeat(70000))
+    expect((await api.cellValue('t1', 0, 2, 1)).length).toBe(70000)
+    expect(QueryService.CellValue).toHaveBeenCalledWith('t1', 0, 2, 1)
   })
 })

@@ -304,3 +304,12 @@ export async function explain(req: ExplainRequest): Promise<ExplainOutcome> {
     inTransaction: o.inTransaction,
   }
 }
+
+/**
+ * cellValue returns the whole text of a cell of the tab's last run (result, row, column from 0)
+ * for the value viewer: a value the grid cut (truncated) comes back whole while the tab's budget
+ * for long values lasts; past it the error says to export the query.
+ */
+export function cellValue(tab: string, result: number, row: number, column: number): Promise<string> {
+  return call(() => QueryService.CellValue(tab, result, row, column))
+}

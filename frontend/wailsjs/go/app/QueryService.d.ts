@@ -7,6 +7,8 @@ export function Cancel(arg1:string):Promise<boolean>;
 
 export function CancelExport(arg1:string):Promise<boolean>;
 
+export function CellValue(arg1:string,arg2:number,arg3:number,arg4:number):Promise<string>;
+
 export function ChooseExportPath(arg1:string):Promise<string>;
 
 export function CloseTab(arg1:string):Promise<void>;

@@ -10,6 +10,10 @@ export function CancelExport(arg1) {
   return window['go']['app']['QueryService']['CancelExport'](arg1);
 }
 
+export function CellValue(arg1, arg2, arg3, arg4) {
+  return window['go']['app']['QueryService']['CellValue'](arg1, arg2, arg3, arg4);
+}
+
 export function ChooseExportPath(arg1) {
   return window['go']['app']['QueryService']['ChooseExportPath'](arg1);
 }
