@@ -61,6 +61,7 @@ func newRootCmd() *cobra.Command {
 		newDriftCmd(g),
 		newQueryCmd(g),
 		newMemberCmd(g), newWhoamiCmd(g), newRiskCmd(g), newApprovalCmd(g), newPolicyCmd(g),
+		newSchemaCmd(g),
 	)
 	_ = g
 	return root
