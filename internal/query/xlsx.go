@@ -42,12 +42,10 @@ func NewXLSXBook(w io.Writer) *XLSXBook {
 }
 
 // Sheet returns the writer of the next result, as a sheet called name (or
-// "Result N" when name is empty); it ends the previous sheet.
+// "Result N", N counting the sheets, when name is empty). The sheet is made
+// when its columns arrive (a statement without rows makes none) and ends
+// the previous one.
 func (b *XLSXBook) Sheet(name string) Writer {
-	b.sheets++
-	if name == "" {
-		name = "Result " + strconv.Itoa(b.sheets)
-	}
 	if r := []rune(name); len(r) > excelize.MaxSheetNameLength {
 		name = string(r[:excelize.MaxSheetNameLength])
 	}
@@ -97,7 +95,11 @@ func (s *xlsxSheet) Columns(cols []Column) error {
 	if err := b.flush(); err != nil {
 		return err
 	}
-	if b.f.SheetCount == 1 && b.sheets == 1 {
+	b.sheets++
+	if s.name == "" {
+		s.name = "Result " + strconv.Itoa(b.sheets)
+	}
+	if b.sheets == 1 {
 		// The new file's default sheet becomes the first result's.
 		if err := b.f.SetSheetName(b.f.GetSheetName(0), s.name); err != nil {
 			return fmt.Errorf("XLSX sheet %q: %w", s.name, err)

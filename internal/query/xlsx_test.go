@@ -23,7 +23,7 @@ func TestXLSXReadBack(t *testing.T) {
 		INSERT INTO nums VALUES (0.1, 9007199254740993, 'NaN'), (1.50, 42, 2.5), (NULL, -1, '-Infinity');`)
 	ctx := context.Background()
 	s := open(t, url, Options{})
-	const script = "SELECT * FROM items ORDER BY id; SELECT 1 AS one WHERE false; SELECT * FROM nums ORDER BY b"
+	const script = "SELECT * FROM items ORDER BY id; SELECT 1 AS one WHERE false; SHOW TimeZone; SELECT * FROM nums ORDER BY b"
 	var grids []*Grid
 	if _, err := s.Run(ctx, script, RunOptions{Sink: func(int, sqlparse.Statement) Sink { g := &Grid{}; grids = append(grids, g); return g }}); err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestXLSXReadBack(t *testing.T) {
 		t.Fatalf("open the workbook: %v", err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, "|") != "Result 1|Result 2|Result 3" {
+	if got := f.GetSheetList(); strings.Join(got, "|") != "Result 1|Result 2|Result 3|Result 4" {
 		t.Fatalf("sheets %v", got)
 	}
 	typed := map[string]excelize.CellType{}
@@ -96,6 +96,21 @@ func TestXLSXReadBack(t *testing.T) {
 		if got, ok := typed[v]; !ok || got != want {
 			t.Errorf("%s: cell type %v (seen %v), want %v", v, got, ok, want)
 		}
+	}
+	// A statement without rows makes no sheet.
+	adm := open(t, url, Options{Admin: true})
+	var ab bytes.Buffer
+	abook := NewXLSXBook(&ab)
+	if _, err := adm.Run(ctx, "SET work_mem = '8MB'; SELECT 1 AS a", RunOptions{Sink: func(int, sqlparse.Statement) Sink { return abook.Sheet("") }}); err != nil {
+		t.Fatal(err)
+	}
+	if err := abook.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if af, err := excelize.OpenReader(&ab); err != nil || strings.Join(af.GetSheetList(), "|") != "Result 1" {
+		t.Errorf("admin script sheets: %v", err)
+	} else {
+		af.Close()
 	}
 	// A value longer than a cell holds fails the export, naming the limit.
 	var w bytes.Buffer
