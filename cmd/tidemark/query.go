@@ -125,6 +125,7 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 	var book *query.XLSXBook
 	if format == query.XLSX {
 		book = query.NewXLSXBook(out)
+		defer book.Abort()
 	}
 	results, err := s.Run(ctx, text, query.RunOptions{Limit: f.limit, Sink: func(int, sqlparse.Statement) query.Sink {
 		if book != nil {

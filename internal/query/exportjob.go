@@ -221,6 +221,7 @@ func (e *Editor) export(ctx context.Context, id, databaseID string, req ExportRe
 	var single Writer
 	if req.Format == XLSX {
 		book = NewXLSXBook(cw)
+		defer book.Abort()
 	} else if single, err = NewWriter(cw, req.Format, exportTable(req.Path)); err != nil {
 		finish(err)
 		return

@@ -243,3 +243,31 @@ func TestExportJob(t *testing.T) {
 		t.Errorf("files in the directory: %v", got)
 	}
 }
+
+// TestExportXLSXFailureCleansUp: an XLSX export that fails after its rows
+// spilled to excelize's temporary file removes that file too.
+func TestExportXLSXFailureCleansUp(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	f := wstest.New(t, srv)
+	d, _ := f.Database(t, "")
+	e := NewEditor(f.WS, f.Conns)
+	defer e.Close(ctx)
+	dir := t.TempDir()
+	log := newProgressLog()
+	// ~60 MB of sheet XML (past excelize's 16 MiB in memory), then an error.
+	sql := "SELECT g, CASE WHEN g < 250000 THEN repeat('x', 200) ELSE (1 / (g - g))::text END AS v FROM generate_series(1, 300000) g"
+	if _, err := e.Export(ctx, ExportRequest{DatabaseID: d.ID, SQL: sql, Format: XLSX, Path: filepath.Join(dir, "x.xlsx")}, log.report); err != nil {
+		t.Fatal(err)
+	}
+	if p := log.wait(t); usererr.From(p.Err).SQLState != "22012" || p.Rows < 100000 {
+		t.Fatalf("export: rows %d, %v", p.Rows, p.Err)
+	}
+	if got := leftovers(t, dir); len(got) != 0 {
+		t.Errorf("export directory: %v", got)
+	}
+	if got := leftovers(t, tmp); len(got) != 0 {
+		t.Errorf("temporary files left: %v", got)
+	}
+}

@@ -67,6 +67,10 @@ func (b *XLSXBook) Close() error {
 	return nil
 }
 
+// Abort drops the workbook without writing it, removing its temporary
+// files (a failed run); after Close it does nothing.
+func (b *XLSXBook) Abort() { _ = b.f.Close() }
+
 func (b *XLSXBook) flush() error {
 	if b.cur == nil || b.cur.sw == nil {
 		return nil
