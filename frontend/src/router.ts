@@ -12,6 +12,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/sql-editor', name: 'sql-editor', component: () => import('./views/SqlEditorView.vue') },
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
+  { path: '/risk', name: 'risk', component: () => import('./views/RiskCenterView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
 ]
 

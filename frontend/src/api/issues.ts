@@ -1,5 +1,6 @@
 // The change workflow: the facade over IssueService (app/workflow.go). Re-exported by api/index.ts.
 import * as IssueService from '../../wailsjs/go/app/IssueService'
+import { normaliseFlow, type Flow } from './risk'
 import { app } from '../../wailsjs/go/models'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import { call } from './errors'
@@ -182,7 +183,8 @@ export interface IssueReport {
   updatedAt: string
   /** the stored version: every action sends it back; a stale one is refused */
   version: number
-  approval: { status: string; reason: string; steps: ApprovalStep[] }
+  /** the approval with its risk and flow (normaliseFlow fills every field) */
+  approval: Flow
   checks: CheckRow[]
   stages: StageRow[]
   activity: Activity[]
@@ -236,7 +238,7 @@ export function normaliseReport(r: IssueReport): IssueReport {
   return {
     ...r,
     labels: arr(r.labels),
-    approval: { ...r.approval, steps: arr(r.approval?.steps) },
+    approval: normaliseFlow(r.approval as unknown as Record<string, unknown>),
     activity: arr(r.activity),
     checks: arr(r.checks).map((c) => ({ ...c, results: arr(c.results), objects: arr(c.objects), rows: arr(c.rows) })),
     stages: arr(r.stages).map((s) => ({
