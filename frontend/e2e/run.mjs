@@ -235,6 +235,7 @@ const steps = [
   ['compare two databases and see the migration with hazard badges', async () => (await import('./compare.mjs')).compareDatabases({ page, tid, pg, shot, expectText, nav })],
   ['change a database through an issue from its change history and read it there', async () => (await import('./history.mjs')).applyChange({ page, tid, pg, shot, expectText, nav, waitFor })],
   ['the PostgreSQL tutorial: New DB, Alter schema through issues, a blocked dry run', async () => (await import('./issues.mjs')).tutorial({ page, tid, pg, shot, expectText, nav, waitFor, chooseOption })],
+  ['Risk Center: a CEL typo marked as you type, a rule saved, Try it grades DROP TABLE in Prod high', async () => (await import('./risk.mjs')).riskCenter({ page, tid, nav, expectText, shot, chooseOption })],
 ]
 
 let passed = 0

@@ -98,12 +98,22 @@ func SQLType(tag string) string {
 
 // Inputs returns the facts of every statement of a task's SQL: one input
 // per table a statement touches (one with no table when it touches none).
-// A script that does not parse yields one input per statement it could
-// split, or none; the syntax check reports the error.
+// A script that does not parse is graded as one statement of type
+// UNPARSED (its whole text), so it is never low risk by default where any
+// change is not (production); the syntax check reports the error.
 func Inputs(t Target, sql string, f Facts) []Input {
-	sts, _ := sqlparse.Split(sql)
+	sts, err := sqlparse.Split(sql)
+	if err != nil {
+		return []Input{{
+			EnvironmentID: t.EnvironmentID, Production: t.Production, ProjectID: t.ProjectID, InstanceID: t.InstanceID,
+			DatabaseName: t.DatabaseName, IssueType: t.IssueType, SQLType: Unparsed, StatementText: sql, Line: 1,
+		}}
+	}
 	return StatementInputs(t, sts, f)
 }
+
+// Unparsed is the sql_type of a script that does not parse.
+const Unparsed = "UNPARSED"
 
 // StatementInputs is Inputs over statements already split.
 func StatementInputs(t Target, sts []sqlparse.Statement, f Facts) []Input {

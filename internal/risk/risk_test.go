@@ -144,6 +144,8 @@ func TestPresets(t *testing.T) {
 		{"select in prod", SourceDataChange, prod, `SELECT 1;`, Facts{}, Low, nil},
 		{"create table in test", SourceSchemaChange, test, `CREATE TABLE t1 (id int, name text);`, Facts{}, Low, nil},
 		{"second statement decides", SourceSchemaChange, test, "CREATE TABLE t1 (id int);\nDROP TABLE t0;", Facts{}, High, []string{"drop-table"}},
+		{"SQL that does not parse, in prod", SourceSchemaChange, prod, "ALTER TABLE t1 ADD COLUMN note text,;", Facts{}, Moderate, []string{"ddl-dml-prod"}},
+		{"SQL that does not parse, in test", SourceSchemaChange, test, "ALTER TABLE t1 ADD COLUMN note text,;", Facts{}, Low, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := rs.Assess(tc.src, Inputs(tc.tgt, tc.sql, tc.facts))
