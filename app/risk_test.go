@@ -28,8 +28,8 @@ func TestRiskBinding(t *testing.T) {
 		t.Fatalf("variables %+v", vs)
 	}
 	for cond, want := range map[string]ConditionCheck{
-		`table_rows > 10`:      {OK: true},
-		`tabel_rows > 10`:      {Line: 1, Column: 1, Message: "undeclared reference to 'tabel_rows' (did you mean 'table_rows'?)"},
+		`table_rows > 10`:     {OK: true},
+		`tabel_rows > 10`:     {Line: 1, Column: 1, Message: "undeclared reference to 'tabel_rows' (did you mean 'table_rows'?)"},
 		"true &&\n  sql_type": {Line: 2, Column: 3, Message: "expected type 'bool' but found 'string'"},
 	} {
 		got, err := rs.CheckCondition(cond)
