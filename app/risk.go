@@ -214,7 +214,7 @@ func (s *RiskService) Me() (workspace.Member, error) {
 func (s *RiskService) AddMember(name, email string, roles []workspace.MemberRole) (workspace.Member, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	m, err := s.a.ws.AddMember(ctx, name, email, roles)
+	m, err := s.a.workflow.AddMember(ctx, name, email, roles)
 	return m, fail(err)
 }
 
@@ -223,14 +223,14 @@ func (s *RiskService) AddMember(name, email string, roles []workspace.MemberRole
 func (s *RiskService) RemoveMember(id string) error {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	return fail(s.a.ws.RemoveMember(ctx, id))
+	return fail(s.a.workflow.RemoveMember(ctx, id))
 }
 
 // Grant gives a member a role; Revoke takes it.
 func (s *RiskService) Grant(id string, r workspace.MemberRole) (workspace.Member, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	m, err := s.a.ws.GrantRole(ctx, id, r)
+	m, err := s.a.workflow.GrantRole(ctx, id, r)
 	return m, fail(err)
 }
 
@@ -238,7 +238,7 @@ func (s *RiskService) Grant(id string, r workspace.MemberRole) (workspace.Member
 func (s *RiskService) Revoke(id string, r workspace.MemberRole) (workspace.Member, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	m, err := s.a.ws.RevokeRole(ctx, id, r)
+	m, err := s.a.workflow.RevokeRole(ctx, id, r)
 	return m, fail(err)
 }
 
@@ -254,6 +254,6 @@ func (s *RiskService) RolloutPolicy(environmentID string) (workspace.RolloutPoli
 func (s *RiskService) SetRolloutPolicy(p workspace.RolloutPolicy) (workspace.RolloutPolicy, error) {
 	ctx, cancel := s.a.call(quick)
 	defer cancel()
-	out, err := s.a.ws.SetRolloutPolicy(ctx, p)
+	out, err := s.a.workflow.SetRolloutPolicy(ctx, p)
 	return out, fail(err)
 }

@@ -95,6 +95,9 @@ func onMembers(c *cobra.Command, g *globals, format string, fn func(ctx context.
 			return err
 		}
 	}
+	if ctx, err = actAs(ctx, k, g); err != nil {
+		return err
+	}
 	return fn(ctx, k, c.OutOrStdout())
 }
 
@@ -168,7 +171,7 @@ func newMemberAddCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				m, err := k.ws.AddMember(ctx, args[0], email, rs)
+				m, err := k.wf.AddMember(ctx, args[0], email, rs)
 				if err != nil {
 					return memberErr(err)
 				}
@@ -194,7 +197,7 @@ func newMemberRemoveCmd(g *globals) *cobra.Command {
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			return onMembers(c, g, "text", func(ctx context.Context, k *core, w io.Writer) error {
-				if err := k.ws.RemoveMember(ctx, args[0]); err != nil {
+				if err := k.wf.RemoveMember(ctx, args[0]); err != nil {
 					return memberErr(err)
 				}
 				fmt.Fprintf(w, "removed %s\n", args[0])
@@ -219,9 +222,9 @@ func newMemberRoleCmd(g *globals, action string) *cobra.Command {
 				}
 				var m workspace.Member
 				if action == "grant" {
-					m, err = k.ws.GrantRole(ctx, args[0], rs[0])
+					m, err = k.wf.GrantRole(ctx, args[0], rs[0])
 				} else {
-					m, err = k.ws.RevokeRole(ctx, args[0], rs[0])
+					m, err = k.wf.RevokeRole(ctx, args[0], rs[0])
 				}
 				if err != nil {
 					return memberErr(err)
@@ -243,10 +246,6 @@ func newWhoamiCmd(g *globals) *cobra.Command {
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			return onMembers(c, g, format, func(ctx context.Context, k *core, w io.Writer) error {
-				ctx, err := actAs(ctx, k, g)
-				if err != nil {
-					return err
-				}
 				m, err := k.wf.Member(ctx)
 				if err != nil {
 					return err

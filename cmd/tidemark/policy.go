@@ -95,6 +95,9 @@ func newPolicyImportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer k.close()
+			if ctx, err = actAs(ctx, k, g); err != nil {
+				return err
+			}
 			ns, err := k.wf.ImportPolicies(ctx, p)
 			if err != nil {
 				return err

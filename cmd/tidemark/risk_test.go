@@ -91,6 +91,12 @@ func TestMembersAndPolicyCLI(t *testing.T) {
 	if _, errs, code := s.run("--as", "zed", "whoami"); code != 2 || !strings.Contains(errs, `no member "zed"`) {
 		t.Errorf("--as a stranger: exit %d %s", code, errs)
 	}
+	if _, errs, code := s.run("--as", "bob", "member", "add", "Zed"); code != 1 || !strings.Contains(errs, "needs the role Workspace Admin") {
+		t.Errorf("a non-admin adds a member: exit %d %s", code, errs)
+	}
+	if _, errs, code := s.run("--as", "rae", "policy", "import", "/dev/null"); code == 0 {
+		t.Errorf("a releaser imports policies: exit %d %s", code, errs)
+	}
 	if _, errs, code := s.run("member", "remove", "bob"); code != 1 || !strings.Contains(errs, `"DBA" needs a DBA`) {
 		t.Errorf("remove the only DBA: exit %d %s", code, errs)
 	}

@@ -259,6 +259,9 @@ func (s *Service) Reevaluate(ctx context.Context, why string) ([]int, error) {
 // SaveRiskRule stores a risk rule (compiled first) and re-evaluates the
 // open issues.
 func (s *Service) SaveRiskRule(ctx context.Context, r risk.Rule) (risk.Rule, []int, error) {
+	if err := s.requireRole(ctx, "changing a risk rule", ruleEditors...); err != nil {
+		return risk.Rule{}, nil, err
+	}
 	saved, err := s.d.WS.SaveRiskRule(ctx, r)
 	if err != nil {
 		return risk.Rule{}, nil, usererr.Wrap("risk rule: ", err)
@@ -269,6 +272,9 @@ func (s *Service) SaveRiskRule(ctx context.Context, r risk.Rule) (risk.Rule, []i
 
 // DeleteRiskRule removes a risk rule and re-evaluates the open issues.
 func (s *Service) DeleteRiskRule(ctx context.Context, id string) ([]int, error) {
+	if err := s.requireRole(ctx, "removing a risk rule", ruleEditors...); err != nil {
+		return nil, err
+	}
 	if err := s.d.WS.DeleteRiskRule(ctx, id); err != nil {
 		return nil, usererr.Wrap("risk rule: ", err)
 	}
@@ -278,6 +284,9 @@ func (s *Service) DeleteRiskRule(ctx context.Context, id string) ([]int, error) 
 // ReplaceApprovals stores the approval templates and rules and
 // re-evaluates the open issues.
 func (s *Service) ReplaceApprovals(ctx context.Context, ts []risk.Template, rules []risk.ApprovalRule) ([]int, error) {
+	if err := s.requireRole(ctx, "changing the approval rules", ruleEditors...); err != nil {
+		return nil, err
+	}
 	if err := s.d.WS.ReplaceApprovals(ctx, ts, rules); err != nil {
 		return nil, usererr.Wrap("approval rules: ", err)
 	}
@@ -287,6 +296,9 @@ func (s *Service) ReplaceApprovals(ctx context.Context, ts []risk.Template, rule
 // ImportPolicies replaces the workspace's policies from a file's contents
 // and re-evaluates the open issues.
 func (s *Service) ImportPolicies(ctx context.Context, p workspace.Policies) ([]int, error) {
+	if err := s.requireRole(ctx, "importing policies", ruleEditors...); err != nil {
+		return nil, err
+	}
 	if err := s.d.WS.ImportPolicies(ctx, p); err != nil {
 		return nil, usererr.Wrap("policies: ", err)
 	}
@@ -465,4 +477,69 @@ func (s *Service) AssessIssue(ctx context.Context, n int) (Approval, []*Task, er
 	}
 	ap, err := s.requiredApproval(ctx, is, envs)
 	return ap, is.Tasks, err
+}
+
+// ---- who may change the rules and the members ----
+
+// requireRole refuses unless the current member holds one of roles (a sole
+// member holds every role), naming them.
+func (s *Service) requireRole(ctx context.Context, what string, roles ...string) error {
+	m, err := s.Member(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if m.Holds(r, "") {
+			return nil
+		}
+	}
+	names := make([]string, 0, len(roles))
+	for _, r := range roles {
+		names = append(names, risk.RoleTitle(r))
+	}
+	return refuse("role", "%s needs the role %s: %s does not hold it", what, strings.Join(names, " or "), m.ID)
+}
+
+// ruleEditors may change risk rules, approval flows and rollout policies.
+var ruleEditors = []string{risk.RoleWorkspaceAdmin, risk.RoleDBA}
+
+// AddMember adds a member (Workspace Admin only).
+func (s *Service) AddMember(ctx context.Context, name, email string, roles []workspace.MemberRole) (workspace.Member, error) {
+	if err := s.requireRole(ctx, "adding a member", risk.RoleWorkspaceAdmin); err != nil {
+		return workspace.Member{}, err
+	}
+	return s.d.WS.AddMember(ctx, name, email, roles)
+}
+
+// RemoveMember removes a member (Workspace Admin only).
+func (s *Service) RemoveMember(ctx context.Context, ref string) error {
+	if err := s.requireRole(ctx, "removing a member", risk.RoleWorkspaceAdmin); err != nil {
+		return err
+	}
+	return s.d.WS.RemoveMember(ctx, ref)
+}
+
+// GrantRole gives a member a role (Workspace Admin only).
+func (s *Service) GrantRole(ctx context.Context, ref string, r workspace.MemberRole) (workspace.Member, error) {
+	if err := s.requireRole(ctx, "granting a role", risk.RoleWorkspaceAdmin); err != nil {
+		return workspace.Member{}, err
+	}
+	return s.d.WS.GrantRole(ctx, ref, r)
+}
+
+// RevokeRole takes a role from a member (Workspace Admin only).
+func (s *Service) RevokeRole(ctx context.Context, ref string, r workspace.MemberRole) (workspace.Member, error) {
+	if err := s.requireRole(ctx, "revoking a role", risk.RoleWorkspaceAdmin); err != nil {
+		return workspace.Member{}, err
+	}
+	return s.d.WS.RevokeRole(ctx, ref, r)
+}
+
+// SetRolloutPolicy stores an environment's rollout policy (Workspace Admin
+// or DBA).
+func (s *Service) SetRolloutPolicy(ctx context.Context, p workspace.RolloutPolicy) (workspace.RolloutPolicy, error) {
+	if err := s.requireRole(ctx, "changing a rollout policy", ruleEditors...); err != nil {
+		return workspace.RolloutPolicy{}, err
+	}
+	return s.d.WS.SetRolloutPolicy(ctx, p)
 }

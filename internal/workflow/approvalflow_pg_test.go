@@ -193,3 +193,30 @@ func TestRolloutWindow(t *testing.T) {
 		t.Fatalf("inside the window: %s %s", is.Status, is.Task("t1").Status)
 	}
 }
+
+// Who may change what: members are managed by a Workspace Admin; risk
+// rules, approval rules and rollout policies by a Workspace Admin or a DBA.
+func TestWhoMayChangeRules(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	as := f.team(t)
+	rule := risk.Rule{Title: "Billing", Source: risk.SourceSchemaChange, Level: risk.High, Condition: `table_name.startsWith("billing_")`, Enabled: true}
+	if _, _, err := f.wf.SaveRiskRule(as["bob"], rule); refusedGate(t, err) != "role" || !strings.Contains(err.Error(), "needs the role Workspace Admin or DBA") {
+		t.Fatalf("a project owner changes a risk rule: %v", err)
+	}
+	if _, _, err := f.wf.SaveRiskRule(as["dee"], rule); err != nil {
+		t.Fatalf("a DBA changes a risk rule: %v", err)
+	}
+	if _, err := f.wf.AddMember(as["dee"], "Zed", "zed@example.com", nil); refusedGate(t, err) != "role" || !strings.Contains(err.Error(), "Workspace Admin") {
+		t.Fatalf("a DBA adds a member: %v", err)
+	}
+	if _, err := f.wf.GrantRole(as["rae"], "rae", workspace.MemberRole{Role: risk.RoleDBA}); refusedGate(t, err) != "role" {
+		t.Fatalf("a releaser grants themself DBA: %v", err)
+	}
+	if _, err := f.wf.SetRolloutPolicy(as["rae"], workspace.RolloutPolicy{EnvironmentID: "prod", Mode: "manual", Roles: []string{risk.RoleReleaser}}); refusedGate(t, err) != "role" {
+		t.Fatalf("a releaser changes the rollout policy: %v", err)
+	}
+	if _, err := f.wf.AddMember(ctx, "Zed", "zed@example.com", nil); err != nil {
+		t.Fatalf("the Workspace Admin adds a member: %v", err)
+	}
+}
