@@ -7,12 +7,22 @@ vi.mock('../../api/risk', async (importOriginal) => ({
   checkCondition: vi.fn(),
   riskRules: vi.fn(),
   riskRuleTemplates: vi.fn(),
+  rolloutPolicy: vi.fn(),
+  setRolloutPolicy: vi.fn(),
+}))
+vi.mock('../../api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../api')>()),
+  listEnvironments: vi.fn(),
 }))
 
 import * as risk from '../../api/risk'
 import FlowPanel from './FlowPanel.vue'
 import RuleEditor from './RuleEditor.vue'
 import RiskRules from './RiskRules.vue'
+import RolloutPolicies from './RolloutPolicies.vue'
+import * as api from '../../api'
+import { useEnvironmentsStore } from '../../stores/environments'
+import { env } from '../../stores/testdata'
 import { mountWithProviders } from '../../testing/mountWithProviders'
 
 const mocked = vi.mocked(risk)
@@ -65,5 +75,22 @@ describe('risk components', () => {
     mountWithProviders(RiskRules)
     await flushPromises()
     expect(q('risk-rules-empty')).not.toBeNull()
+  })
+
+  it('edits an environment\'s rollout policy: roles, and no window unless switched on', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const prod = { ...env('prod', 'Prod', 1), protected: true }
+    useEnvironmentsStore().items = [prod]
+    vi.mocked(api.listEnvironments).mockResolvedValue([prod])
+    mocked.rolloutPolicy.mockResolvedValue({ environmentId: 'prod', mode: 'manual', roles: ['releaser'] })
+    mocked.setRolloutPolicy.mockImplementation(async (p) => p)
+    mountWithProviders(RolloutPolicies, {}, pinia)
+    await flushPromises()
+    expect(mocked.rolloutPolicy).toHaveBeenCalledWith('prod')
+    expect(q('rollout-policy-prod')?.textContent).toContain('Releaser')
+    ;(q('rollout-policy-save-prod') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(mocked.setRolloutPolicy).toHaveBeenCalledWith({ environmentId: 'prod', mode: 'manual', roles: ['releaser'], window: undefined })
   })
 })
