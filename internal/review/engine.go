@@ -29,6 +29,9 @@ type Advice struct {
 	// Statement is the span of the statement the advice belongs to (empty
 	// for advice about the file as a whole).
 	Statement Span `json:"statement"`
+	// Rewrite is the safe form of the statement, for the rules that have
+	// one (nil otherwise). See Fix for the whole file.
+	Rewrite *Rewrite `json:"rewrite,omitempty"`
 }
 
 // Span is a statement's position in the source.
@@ -242,6 +245,7 @@ func (rn *run) step(active []activeRule, st sqlparse.Statement, release bool) er
 	}
 	rn.stmts = append(rn.stmts, st)
 	sp := &rn.stmts[i]
+	from := len(rn.advice)
 	for _, a := range active {
 		if a.r.stmt == nil || sp.Node == nil && !a.r.meta {
 			continue
@@ -249,6 +253,7 @@ func (rn *run) step(active []activeRule, st sqlparse.Statement, release bool) er
 		a.c.i, a.c.st, a.c.node = i, sp, sp.Node
 		a.r.stmt(a.c)
 	}
+	rn.attachRewrites(from, sp.Node)
 	rn.cat.apply(sp.Node, i)
 	rn.trackTransaction(sp, i)
 	if release {

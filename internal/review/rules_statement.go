@@ -349,11 +349,11 @@ func statementRules() []*rule {
 		},
 		{
 			RuleInfo: RuleInfo{ID: "statement.add-check-not-valid", Family: "statement", Title: "Add CHECK constraints NOT VALID",
-				Rationale: "ADD CONSTRAINT ... CHECK scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes. Add it NOT VALID (instant), then VALIDATE CONSTRAINT, which takes only a SHARE UPDATE EXCLUSIVE lock.",
+				Rationale: "ADD CONSTRAINT ... CHECK scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes. Add it NOT VALID (instant), then VALIDATE CONSTRAINT, which takes only a SHARE UPDATE EXCLUSIVE lock. Tables the script creates are exempt.",
 				Level:     Warning, Basic: Warning, Example: "ALTER TABLE t ADD CONSTRAINT positive CHECK (amount > 0);"},
 			stmt: func(c *ctx) {
-				forEachAddConstraint(c, func(_ *pg_query.RangeVar, k *pg_query.Constraint) {
-					if k.Contype == pg_query.ConstrType_CONSTR_CHECK && !k.SkipValidation {
+				forEachAddConstraint(c, func(rv *pg_query.RangeVar, k *pg_query.Constraint) {
+					if k.Contype == pg_query.ConstrType_CONSTR_CHECK && !k.SkipValidation && !createdHere(c, rv) {
 						c.report("Adding check constraints with validation will block reads and writes. You can add check constraints not valid and then validate separately")
 					}
 				})
@@ -687,6 +687,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // that the file added NOT VALID; reportValidateSameTx flags those that run
 // in the same transaction as the ADD, which then holds its ACCESS EXCLUSIVE
 // lock through the validating scan.
+// createdHere reports whether rv is a table the script itself created (and
+// so empty, and seen by nobody else yet).
+func createdHere(c *ctx, rv *pg_query.RangeVar) bool {
+	t := c.cat.resolve(rv.GetSchemaname(), rv.GetRelname())
+	return t != nil && t.created
+}
+
 func validateSameTx(c *ctx, typ string) {
 	at := c.node.GetAlterTableStmt()
 	if at == nil {
