@@ -19,6 +19,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/change"
 	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/instances"
@@ -91,6 +92,7 @@ type App struct {
 	reviewer *livereview.Reviewer
 	workflow *workflow.Service
 	monitor  *monitor.Monitor
+	anomaly  *anomaly.Center
 
 	mu  sync.Mutex
 	ctx context.Context // the Wails context, set by Startup
@@ -170,8 +172,9 @@ func New(o Options) (*App, error) {
 		Scratch: compare.WorkspaceScratch(ws, a.conns, a.sample.Running), Compare: a.comparer, Source: workspace.SourceUI})
 	a.workflow.Notify = a.issueEvent
 	a.issues = &IssueService{a: a}
+	a.anomaly = &anomaly.Center{WS: ws, Conns: a.conns, Sync: a.syncer, Changes: a.changes}
 	a.monitor = monitor.New(monitor.Deps{WS: ws, Conns: a.conns, Sync: a.syncer,
-		Open: func(id string) instances.Opener { return instances.Pooled(a.pools, id) }, Notify: a.syncEvent})
+		Open: func(id string) instances.Opener { return instances.Pooled(a.pools, id) }, AfterSync: a.anomaly.AfterSync, Notify: a.syncEvent})
 	a.monitorSvc = &MonitorService{a: a}
 	a.query = &QueryService{a: a, ed: query.NewEditor(ws, a.conns)}
 	a.risk = &RiskService{a: a}

@@ -84,6 +84,10 @@ func Expected(ctx context.Context, ws *workspace.Store, sy *schemasync.Syncer, d
 	return exp, nil
 }
 
+// SnapshotResult is a stored snapshot as the catalog result Compare and
+// Migrations take.
+func SnapshotResult(s *schemasync.Snapshot) *catalog.Result { return resultOf(s) }
+
 func resultOf(s *schemasync.Snapshot) *catalog.Result {
 	return &catalog.Result{Schema: s.Schema, Unsupported: s.Unsupported(), ServerVersion: s.Info.ServerVersion, Fingerprint: s.Info.Fingerprint}
 }

@@ -49,6 +49,10 @@ type Deps struct {
 	Open func(instanceID string) instances.Opener
 	// Now is the clock (nil: time.Now); tests inject their own.
 	Now func() time.Time
+	// AfterSync, when set, runs after each finished sync, before Notify
+	// (the Anomaly Center's evaluation, internal/anomaly), so what Notify
+	// tells about is already evaluated. Its error is the hook's own.
+	AfterSync func(ctx context.Context, e Event) error
 	// Notify, when set, is told about each finished sync.
 	Notify func(Event)
 }
@@ -62,6 +66,8 @@ type Event struct {
 	Stored bool
 	Err    error
 	At     time.Time
+	// AfterErr is the AfterSync hook's error, if any.
+	AfterErr error
 }
 
 // DatabaseResult is the outcome of one database's schema refresh.
@@ -214,7 +220,7 @@ func (m *Monitor) SyncInstance(ctx context.Context, instanceID string) InstanceR
 		close(f.done)
 	}()
 	f.res = m.syncInstance(ctx, instanceID)
-	m.notify(Event{InstanceID: instanceID, Err: f.res.Err})
+	m.notify(ctx, Event{InstanceID: instanceID, Err: f.res.Err})
 	return f.res
 }
 
@@ -273,16 +279,18 @@ func (m *Monitor) SyncDatabase(ctx context.Context, databaseID string) DatabaseR
 	}
 	_, stored, err := m.d.Sync.Refresh(ctx, databaseID, nil)
 	f.res = DatabaseResult{Database: d, Stored: stored, Err: err}
-	m.notify(Event{InstanceID: d.InstanceID, DatabaseID: databaseID, Stored: stored, Err: err})
+	m.notify(ctx, Event{InstanceID: d.InstanceID, DatabaseID: databaseID, Stored: stored, Err: err})
 	return f.res
 }
 
-func (m *Monitor) notify(e Event) {
-	if m.d.Notify == nil {
-		return
-	}
+func (m *Monitor) notify(ctx context.Context, e Event) {
 	e.At = m.d.Now()
-	m.d.Notify(e)
+	if m.d.AfterSync != nil && ctx.Err() == nil {
+		e.AfterErr = m.d.AfterSync(ctx, e)
+	}
+	if m.d.Notify != nil {
+		m.d.Notify(e)
+	}
 }
 
 // wait waits for done or ctx, reporting whether done came first.
