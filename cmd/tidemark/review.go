@@ -24,6 +24,7 @@ type reviewFlags struct {
 	url       string
 	pgVersion string
 	runner    string
+	fix       bool
 }
 
 // newReviewCmd builds `tidemark review`: SQL review of migration files.
@@ -57,6 +58,13 @@ the runner) or other (psql or another tool that runs the file as written:
 the timeout rules apply, the file's own BEGIN ... COMMIT blocks are noted at
 info level).
 
+--fix prints each file with the safe rewrites of its advice applied
+(CREATE INDEX CONCURRENTLY, NOT VALID + VALIDATE, SET NOT NULL through a
+validated check, ADD UNIQUE USING INDEX), split where a step must run in a
+later migration file under "-- tidemark:unit" lines, then reviews the fixed
+file again: the summary on stderr counts what remains, and the exit status
+is that of the fixed file.
+
 Exit status: 0 clean, info notes or warnings only, 1 when any advice is
 error-level (or the database cannot be reached), 2 on usage errors or a file
 that does not parse.`,
@@ -67,6 +75,7 @@ that does not parse.`,
 	c.Flags().StringVar(&f.runner, "runner", review.RunnerTidemark, "what runs the files: tidemark or other")
 	c.Flags().StringVar(&f.format, "format", "text", "output format: text, json, sarif or github")
 	c.Flags().StringVar(&f.url, "url", "", "database URL for catalog-aware review, without the password")
+	c.Flags().BoolVar(&f.fix, "fix", false, "print each file with the safe rewrites applied (text or json) instead of the advice")
 	return c
 }
 
@@ -80,6 +89,8 @@ type reviewEntry struct {
 	Title     string       `json:"title"`
 	Message   string       `json:"message"`
 	Statement *review.Span `json:"statement,omitempty"`
+	// Rewrite is the safe form of the statement, for advice that has one.
+	Rewrite *review.Rewrite `json:"rewrite,omitempty"`
 }
 
 // syntaxRule is the rule id syntax errors carry in machine-readable output.
@@ -96,6 +107,9 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	}
 	if f.runner != review.RunnerTidemark && f.runner != review.RunnerOther {
 		return withExit(2, fmt.Errorf("--runner must be tidemark or other, not %q", f.runner))
+	}
+	if f.fix && f.format != "text" && f.format != "json" {
+		return withExit(2, fmt.Errorf("--fix prints text or json, not %q", f.format))
 	}
 	version := 0
 	if f.pgVersion != "" {
@@ -128,6 +142,9 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		}
 	}
 	opts.Runner = f.runner
+	if f.fix {
+		return runReviewFix(c, f, reg, pol, opts, files)
+	}
 
 	var entries []reviewEntry
 	syntaxFailed, hasErrors := false, false
@@ -150,7 +167,7 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		}
 		for i := range res.Advice {
 			a := res.Advice[i]
-			e := reviewEntry{File: file, Line: a.Line, Column: a.Column, Level: a.Level, Rule: a.Rule, Title: a.Title, Message: a.Message}
+			e := reviewEntry{File: file, Line: a.Line, Column: a.Column, Level: a.Level, Rule: a.Rule, Title: a.Title, Message: a.Message, Rewrite: a.Rewrite}
 			if a.Statement.End > 0 {
 				sp := a.Statement
 				e.Statement = &sp
@@ -194,6 +211,78 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 	case syntaxFailed:
 		return withExit(2, nil)
 	case hasErrors:
+		return withExit(1, nil)
+	}
+	return nil
+}
+
+// fixEntry is one file of --fix --format json (documented in docs/cli.md).
+type fixEntry struct {
+	File      string                 `json:"file"`
+	Units     []review.FixUnit       `json:"units"`
+	Applied   int                    `json:"applied"`
+	Kept      []review.KeptStatement `json:"kept"`
+	Remaining map[review.Level]int   `json:"remaining"`
+}
+
+// runReviewFix is tidemark review --fix: each file fixed by
+// review.FixScript, printed, and the summary of what the fixed files still
+// draw on stderr.
+func runReviewFix(c *cobra.Command, f *reviewFlags, reg *review.Registry, pol *review.Policy, opts review.Options, files []string) error {
+	ctx := c.Context()
+	out, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	var entries []fixEntry
+	remaining := map[review.Level]int{}
+	applied, kept := 0, 0
+	for _, file := range files {
+		src, err := readReviewFile(c, file)
+		if err != nil {
+			return withExit(2, err)
+		}
+		opts.File = file
+		rep, err := reg.FixScript(ctx, src, opts)
+		var se *sqlparse.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return withExit(2, fmt.Errorf("%s:%d:%d: %s; nothing was fixed", file, se.Line, se.Column, se.Message))
+		case err != nil:
+			return fmt.Errorf("fix %s: %w", file, err)
+		}
+		opts.Catalog = rep.Catalog
+		for l, n := range rep.Counts {
+			remaining[l] += n
+		}
+		applied += rep.Applied
+		kept += len(rep.Kept)
+		for _, k := range rep.Kept {
+			fmt.Fprintf(stderr, "%s:%d: kept as written (%s): %s\n", file, k.Line, k.Rule, k.Reason)
+		}
+		if f.format == "json" {
+			e := fixEntry{File: file, Units: rep.Units, Applied: rep.Applied, Kept: rep.Kept, Remaining: map[review.Level]int{}}
+			if e.Kept == nil {
+				e.Kept = []review.KeptStatement{}
+			}
+			for _, l := range []review.Level{review.Error, review.Warning, review.Info} {
+				e.Remaining[l] = rep.Counts[l]
+			}
+			entries = append(entries, e)
+			continue
+		}
+		if len(files) > 1 {
+			fmt.Fprintf(out, "-- tidemark:file %s\n", file)
+		}
+		io.WriteString(out, rep.Text())
+	}
+	if f.format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(entries); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+	}
+	fmt.Fprintf(stderr, "%d statement(s) rewritten, %d kept as written in %d file(s); the fixed files draw %d error(s), %d warning(s), %d note(s) (policy %s, runner %s)\n",
+		applied, kept, len(files), remaining[review.Error], remaining[review.Warning], remaining[review.Info], pol.Name, f.runner)
+	if remaining[review.Error] > 0 {
 		return withExit(1, nil)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 )
@@ -36,6 +37,13 @@ func appendReviewEntry(b []byte, e *reviewEntry) []byte {
 		b = append(b, ",\n      \"endLine\": "...)
 		b = strconv.AppendInt(b, int64(s.EndLine), 10)
 		b = append(b, "\n    }"...)
+	}
+	if e.Rewrite != nil { // rare: the generic encoder is fast enough
+		rw, err := json.MarshalIndent(e.Rewrite, "    ", "  ")
+		if err == nil {
+			b = append(b, ",\n    \"rewrite\": "...)
+			b = append(b, rw...)
+		}
 	}
 	return append(b, "\n  }"...)
 }

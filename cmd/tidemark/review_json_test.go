@@ -29,6 +29,10 @@ func TestAppendReviewEntry(t *testing.T) {
 		checkReviewEntry(t, e)
 		e.Statement = &review.Span{Start: i, End: 1 << 40, Line: 3, Column: 4, EndLine: -5}
 		checkReviewEntry(t, e)
+		e.Rewrite = &review.Rewrite{Steps: []review.RewriteStep{{SQL: s, NonTransactional: true}, {SQL: s, NewUnit: true}}, Plan: s}
+		checkReviewEntry(t, e)
+		e.Rewrite = &review.Rewrite{Plan: s}
+		checkReviewEntry(t, e)
 	}
 	r := rand.New(rand.NewSource(1))
 	for n := 0; n < 2000; n++ {

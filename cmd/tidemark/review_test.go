@@ -249,3 +249,73 @@ func TestReviewTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewFix: --fix prints the file with its rewrites in units, says on
+// stderr what it kept and what the fixed file still draws, and exits with
+// the fixed file's status.
+func TestReviewFix(t *testing.T) {
+	f := writeSQL(t, "003.sql", "-- add the index\nCREATE INDEX orders_user_idx ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\n")
+	before, _, code := runCLI(t, "review", f)
+	if code != 1 || !strings.Contains(before, "error index.create-concurrently") {
+		t.Fatalf("the file should fail review before the fix: %d\n%s", code, before)
+	}
+	out, errs, code := runCLI(t, "review", "--fix", f)
+	want := "-- tidemark:unit 1/3 (non-transactional): save as its own migration file, after the one before\n" +
+		"-- add the index\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders USING btree (user_id);\n\n" +
+		"-- tidemark:unit 2/3 (transactional): save as its own migration file, after the one before\n" +
+		"ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n\n" +
+		"-- tidemark:unit 3/3 (transactional): save as its own migration file, after the one before\n" +
+		"ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\n"
+	if code != 0 || out != want {
+		t.Fatalf("code %d\n%s\nwant\n%s\nerr %s", code, out, want, errs)
+	}
+	for _, s := range []string{f + ":4: kept as written (column.disallow-change-type)", "2 statement(s) rewritten, 1 kept as written in 1 file(s); the fixed files draw 0 error(s), 1 warning(s)"} {
+		if !strings.Contains(errs, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errs)
+		}
+	}
+	out, _, code = runCLI(t, "review", "--fix", "--format", "json", f)
+	var entries []struct {
+		File  string
+		Units []struct {
+			SQL              string
+			NonTransactional bool
+		}
+		Applied int
+		Kept    []struct {
+			Line         int
+			Rule, Reason string
+		}
+		Remaining map[string]int
+	}
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || code != 0 || len(entries) != 1 {
+		t.Fatalf("code %d err %v\n%s", code, err, out)
+	}
+	e := entries[0]
+	if e.File != f || len(e.Units) != 3 || !e.Units[0].NonTransactional || e.Units[1].NonTransactional || e.Applied != 2 ||
+		len(e.Kept) != 1 || e.Kept[0].Line != 4 || e.Remaining["warning"] != 1 || e.Remaining["error"] != 0 {
+		t.Errorf("json %+v", e)
+	}
+	// The advice itself carries the rewrite in JSON.
+	out, _, _ = runCLI(t, "review", "--format", "json", f)
+	if !strings.Contains(out, `"rewrite": {`) || !strings.Contains(out, `"nonTransactional": true`) || !strings.Contains(out, `"plan": "Changing the type`) {
+		t.Errorf("advice JSON without rewrites:\n%s", out)
+	}
+	// A clean file prints as it is; usage errors exit 2.
+	clean := writeSQL(t, "clean.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n")
+	if out, _, code := runCLI(t, "review", "--fix", clean); code != 0 || out != "CREATE TABLE t (id bigint PRIMARY KEY);\n" {
+		t.Errorf("clean: %d %q", code, out)
+	}
+	if _, errs, code := runCLI(t, "review", "--fix", "--format", "sarif", clean); code != 2 || !strings.Contains(errs, "--fix prints text or json") {
+		t.Errorf("sarif: %d %s", code, errs)
+	}
+	bad := writeSQL(t, "bad.sql", "CREATE TABEL x (a int);\n")
+	if _, errs, code := runCLI(t, "review", "--fix", bad); code != 2 || !strings.Contains(errs, "nothing was fixed") {
+		t.Errorf("bad: %d %s", code, errs)
+	}
+	// An error the rewrites cannot fix keeps exit 1.
+	del := writeSQL(t, "del.sql", "DELETE FROM orders;\n")
+	if _, _, code := runCLI(t, "review", "--fix", "--policy", "basic", del); code != 1 {
+		t.Errorf("unfixable error: exit %d", code)
+	}
+}

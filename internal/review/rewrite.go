@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -569,3 +570,46 @@ func clip(s string, n int) string {
 // pgQueryVersion is the parse tree version the deparser expects (that of
 // the trees pg_query's parser produces).
 const pgQueryVersion = 170007
+
+// FixReport is a file with its safe rewrites applied and reviewed again.
+type FixReport struct {
+	*Fixed
+	// Remaining is the advice the fixed file still draws, its units
+	// reviewed one after the other (positions are within each unit).
+	Remaining []Advice `json:"remaining"`
+	// Counts counts Remaining by level.
+	Counts map[Level]int `json:"counts"`
+	// Catalog is the simulated state after the fixed file, for the next
+	// file of a sequence.
+	Catalog *Catalog `json:"-"`
+}
+
+// FixScript reviews src with o, applies the rewrites (Fix) and reviews the
+// fixed units again in order, each on the state the previous one leaves.
+// A script the parser rejects returns a *sqlparse.SyntaxError.
+func (r *Registry) FixScript(ctx context.Context, src string, o Options) (*FixReport, error) {
+	res, err := r.Review(ctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	rep := &FixReport{Fixed: Fix(src, res, o.Runner), Counts: map[Level]int{}, Catalog: res.Catalog}
+	if rep.Applied == 0 {
+		rep.Remaining = res.Advice
+		rep.Counts = res.Counts
+		return rep, nil
+	}
+	uo := o
+	for _, u := range rep.Units {
+		ur, err := r.Review(ctx, u.SQL, uo)
+		if err != nil {
+			return nil, fmt.Errorf("review the fixed file: %w", err)
+		}
+		rep.Remaining = append(rep.Remaining, ur.Advice...)
+		for l, n := range ur.Counts {
+			rep.Counts[l] += n
+		}
+		uo.Catalog = ur.Catalog
+	}
+	rep.Catalog = uo.Catalog
+	return rep, nil
+}
