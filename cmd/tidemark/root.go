@@ -62,6 +62,7 @@ func newRootCmd() *cobra.Command {
 		newQueryCmd(g),
 		newMemberCmd(g), newWhoamiCmd(g), newRiskCmd(g), newApprovalCmd(g), newPolicyCmd(g),
 		newSchemaCmd(g),
+		newAnomalyCmd(g),
 	)
 	_ = g
 	return root

@@ -49,14 +49,20 @@ type DriftDetails struct {
 	ExpectedSnapshotID string    `json:"expected_snapshot_id"`
 	ExpectedTakenAt    time.Time `json:"expected_taken_at"`
 	// ChangeID and Version name the change whose after-snapshot is expected.
-	ChangeID       string       `json:"change_id,omitempty"`
-	Version        string       `json:"version,omitempty"`
-	LiveSnapshotID string       `json:"live_snapshot_id"`
-	LiveTakenAt    time.Time    `json:"live_taken_at"`
-	Report         drift.Report `json:"report"`
-	// Migrations are the revert (live → expected) and codify (expected →
-	// live) migrations.
-	Migrations drift.Plans `json:"migrations"`
+	ChangeID       string    `json:"change_id,omitempty"`
+	Version        string    `json:"version,omitempty"`
+	LiveSnapshotID string    `json:"live_snapshot_id"`
+	LiveTakenAt    time.Time `json:"live_taken_at"`
+	// The report's fields (status, privileges, objects, not_compared), as
+	// tidemark drift --format json prints them.
+	drift.Report
+	// Revert (live → expected) and Codify (expected → live) are the
+	// migration scripts, hazards as comments; the errors say why one
+	// could not be planned.
+	Revert      string `json:"revert"`
+	Codify      string `json:"codify"`
+	RevertError string `json:"revert_error,omitempty"`
+	CodifyError string `json:"codify_error,omitempty"`
 }
 
 // Center evaluates anomalies after syncs and keeps them in the workspace.
@@ -279,9 +285,10 @@ func (c *Center) checkDrift(ctx context.Context, db workspace.Database, base Con
 	cond := base
 	cond.Kind, cond.Severity = KindSchemaDrift, sev
 	cond.Summary = DriftSummary(len(rep.Objects), exp)
+	plans := drift.Migrations(exp.Result, liveRes)
 	cond.Details = DriftDetails{ExpectedSource: exp.Source, ExpectedSnapshotID: exp.SnapshotID, ExpectedTakenAt: exp.TakenAt.UTC(),
 		ChangeID: exp.ChangeID, Version: exp.Version, LiveSnapshotID: live.Info.ID, LiveTakenAt: live.Info.TakenAt.UTC(),
-		Report: rep, Migrations: drift.Migrations(exp.Result, liveRes)}
+		Report: rep, Revert: plans.Revert.SQL(), Codify: plans.Codify.SQL(), RevertError: plans.RevertError, CodifyError: plans.CodifyError}
 	cond.Action = "Establish a new baseline to accept the change, or revert the drift with the revert migration"
 	return c.observe(ctx, cond, now)
 }
