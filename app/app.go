@@ -115,6 +115,7 @@ type App struct {
 	compare      *CompareService
 	reviews      *ReviewService
 	schema       *SchemaService
+	schemaEdit   *SchemaEditService
 	history      *HistoryService
 	issues       *IssueService
 	query        *QueryService
@@ -164,6 +165,7 @@ func New(o Options) (*App, error) {
 	a.projects = &ProjectService{a: a}
 	a.samples = &SampleService{a: a}
 	a.schema = &SchemaService{a: a}
+	a.schemaEdit = &SchemaEditService{a: a}
 	a.reviews = &ReviewService{a: a, reg: reg}
 	a.compare = &CompareService{a: a}
 	a.history = &HistoryService{a: a}
@@ -241,7 +243,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk, a.schemaEdit}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -259,6 +261,7 @@ func (a *App) Issues() *IssueService             { return a.issues }
 func (a *App) Monitor() *MonitorService          { return a.monitorSvc }
 func (a *App) Query() *QueryService              { return a.query }
 func (a *App) Risk() *RiskService                { return a.risk }
+func (a *App) SchemaEdit() *SchemaEditService    { return a.schemaEdit }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {

@@ -662,6 +662,90 @@ export namespace app {
 	        this.sqlstate = source["sqlstate"];
 	    }
 	}
+	export class EditPreview {
+	    sql: string;
+	    statements: diff.Statement[];
+	    renames: diff.Rename[];
+	    warnings: string[];
+	    online: boolean;
+	    problems: schemaedit.Problem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EditPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.statements = this.convertValues(source["statements"], diff.Statement);
+	        this.renames = this.convertValues(source["renames"], diff.Rename);
+	        this.warnings = source["warnings"];
+	        this.online = source["online"];
+	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EditorState {
+	    sessionId: string;
+	    databaseId: string;
+	    databaseName: string;
+	    snapshotId: string;
+	    takenAt: string;
+	    production: boolean;
+	    model: schemaedit.View;
+	    problems: schemaedit.Problem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EditorState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sessionId = source["sessionId"];
+	        this.databaseId = source["databaseId"];
+	        this.databaseName = source["databaseName"];
+	        this.snapshotId = source["snapshotId"];
+	        this.takenAt = source["takenAt"];
+	        this.production = source["production"];
+	        this.model = this.convertValues(source["model"], schemaedit.View);
+	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Environment {
 	    id: string;
 	    name: string;
@@ -1867,6 +1951,83 @@ export namespace app {
 
 }
 
+export namespace diff {
+	
+	export class Hazard {
+	    type: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Hazard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Rename {
+	    kind: string;
+	    schema?: string;
+	    table?: string;
+	    type?: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rename(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.schema = source["schema"];
+	        this.table = source["table"];
+	        this.type = source["type"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	export class Statement {
+	    sql: string;
+	    hazards?: Hazard[];
+	    transactional: boolean;
+	    object: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Statement(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.hazards = this.convertValues(source["hazards"], Hazard);
+	        this.transactional = source["transactional"];
+	        this.object = source["object"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace query {
 	
 	export class Cell {
@@ -2236,6 +2397,390 @@ export namespace risk {
 	        this.title = source["title"];
 	        this.description = source["description"];
 	        this.steps = this.convertValues(source["steps"], Step);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace schemaedit {
+	
+	export class ColumnChange {
+	    type?: string;
+	    default?: string;
+	    drop_default?: boolean;
+	    not_null?: boolean;
+	    identity?: string;
+	    comment?: string;
+	    drop_comment?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ColumnChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.default = source["default"];
+	        this.drop_default = source["drop_default"];
+	        this.not_null = source["not_null"];
+	        this.identity = source["identity"];
+	        this.comment = source["comment"];
+	        this.drop_comment = source["drop_comment"];
+	    }
+	}
+	export class ColumnSpec {
+	    name: string;
+	    type: string;
+	    default?: string;
+	    not_null?: boolean;
+	    identity?: string;
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ColumnSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.default = source["default"];
+	        this.not_null = source["not_null"];
+	        this.identity = source["identity"];
+	        this.comment = source["comment"];
+	    }
+	}
+	export class ColumnView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    type: string;
+	    default?: string;
+	    notNull: boolean;
+	    identity: string;
+	    generated: string;
+	    comment?: string;
+	    primaryKey: boolean;
+	    foreignKey: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ColumnView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.type = source["type"];
+	        this.default = source["default"];
+	        this.notNull = source["notNull"];
+	        this.identity = source["identity"];
+	        this.generated = source["generated"];
+	        this.comment = source["comment"];
+	        this.primaryKey = source["primaryKey"];
+	        this.foreignKey = source["foreignKey"];
+	    }
+	}
+	export class ConstraintSpec {
+	    name: string;
+	    type: string;
+	    columns?: string[];
+	    check?: string;
+	    ref_schema?: string;
+	    ref_table?: string;
+	    ref_columns?: string[];
+	    on_delete?: string;
+	    on_update?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConstraintSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.columns = source["columns"];
+	        this.check = source["check"];
+	        this.ref_schema = source["ref_schema"];
+	        this.ref_table = source["ref_table"];
+	        this.ref_columns = source["ref_columns"];
+	        this.on_delete = source["on_delete"];
+	        this.on_update = source["on_update"];
+	    }
+	}
+	export class ConstraintView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    type: string;
+	    definition: string;
+	    columns: string[];
+	    refTable: string;
+	    refColumns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ConstraintView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.type = source["type"];
+	        this.definition = source["definition"];
+	        this.columns = source["columns"];
+	        this.refTable = source["refTable"];
+	        this.refColumns = source["refColumns"];
+	    }
+	}
+	export class IndexSpec {
+	    name: string;
+	    columns: string[];
+	    unique?: boolean;
+	    method?: string;
+	    where?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IndexSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.columns = source["columns"];
+	        this.unique = source["unique"];
+	        this.method = source["method"];
+	        this.where = source["where"];
+	    }
+	}
+	export class IndexView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    definition: string;
+	    columns: string[];
+	    unique: boolean;
+	    method: string;
+	    constraint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IndexView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.definition = source["definition"];
+	        this.columns = source["columns"];
+	        this.unique = source["unique"];
+	        this.method = source["method"];
+	        this.constraint = source["constraint"];
+	    }
+	}
+	export class Op {
+	    op: string;
+	    schema?: string;
+	    table?: string;
+	    name?: string;
+	    to?: string;
+	    type?: string;
+	    after?: string;
+	    columns?: ColumnSpec[];
+	    primary_key?: string[];
+	    comment?: string;
+	    column?: ColumnSpec;
+	    set?: ColumnChange;
+	    index?: IndexSpec;
+	    constraint?: ConstraintSpec;
+	
+	    static createFrom(source: any = {}) {
+	        return new Op(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.op = source["op"];
+	        this.schema = source["schema"];
+	        this.table = source["table"];
+	        this.name = source["name"];
+	        this.to = source["to"];
+	        this.type = source["type"];
+	        this.after = source["after"];
+	        this.columns = this.convertValues(source["columns"], ColumnSpec);
+	        this.primary_key = source["primary_key"];
+	        this.comment = source["comment"];
+	        this.column = this.convertValues(source["column"], ColumnSpec);
+	        this.set = this.convertValues(source["set"], ColumnChange);
+	        this.index = this.convertValues(source["index"], IndexSpec);
+	        this.constraint = this.convertValues(source["constraint"], ConstraintSpec);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Problem {
+	    op: number;
+	    object: string;
+	    field: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.op = source["op"];
+	        this.object = source["object"];
+	        this.field = source["field"];
+	        this.message = source["message"];
+	    }
+	}
+	export class TableView {
+	    schema: string;
+	    name: string;
+	    key: string;
+	    mark: string;
+	    comment?: string;
+	    partitioned: boolean;
+	    columns: ColumnView[];
+	    indexes: IndexView[];
+	    constraints: ConstraintView[];
+	    droppedColumns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TableView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.comment = source["comment"];
+	        this.partitioned = source["partitioned"];
+	        this.columns = this.convertValues(source["columns"], ColumnView);
+	        this.indexes = this.convertValues(source["indexes"], IndexView);
+	        this.constraints = this.convertValues(source["constraints"], ConstraintView);
+	        this.droppedColumns = source["droppedColumns"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SchemaView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    tables: TableView[];
+	    dropped: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.tables = this.convertValues(source["tables"], TableView);
+	        this.dropped = source["dropped"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class View {
+	    schemas: SchemaView[];
+	    types: string[];
+	    suggestions: string[];
+	    canUndo: boolean;
+	    canRedo: boolean;
+	    ops: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schemas = this.convertValues(source["schemas"], SchemaView);
+	        this.types = source["types"];
+	        this.suggestions = source["suggestions"];
+	        this.canUndo = source["canUndo"];
+	        this.canRedo = source["canRedo"];
+	        this.ops = source["ops"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,0 +1,248 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/tidemark-dev/tidemark/internal/diff"
+	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// maxEditSessions bounds how many editing sessions stay open at once (the
+// oldest is closed when a new one would pass it).
+const maxEditSessions = 8
+
+// EditorState is an editing session as the schema editor shows it: the
+// edited model with marks, and the validation problems of the edits.
+type EditorState struct {
+	SessionID    string               `json:"sessionId"`
+	DatabaseID   string               `json:"databaseId"`
+	DatabaseName string               `json:"databaseName"`
+	SnapshotID   string               `json:"snapshotId"`
+	TakenAt      string               `json:"takenAt"` // RFC3339, of the snapshot edited
+	Production   bool                 `json:"production"`
+	Model        schemaedit.View      `json:"model"`
+	Problems     []schemaedit.Problem `json:"problems"`
+}
+
+// EditPreview is the migration of an editing session: the statements with
+// their hazards (planned by internal/diff), the whole script, and the
+// rename intents it starts with. Problems, when there are any, replace the
+// plan: they must be fixed first.
+type EditPreview struct {
+	SQL        string               `json:"sql"`
+	Statements []diff.Statement     `json:"statements"`
+	Renames    []diff.Rename        `json:"renames"`
+	Warnings   []string             `json:"warnings"`
+	Online     bool                 `json:"online"`
+	Problems   []schemaedit.Problem `json:"problems"`
+}
+
+// SchemaEditChanged is the payload of the "schemaedit:changed" event, sent
+// after every staged edit, undo, redo or discard.
+type SchemaEditChanged struct {
+	SessionID  string `json:"sessionId"`
+	DatabaseID string `json:"databaseId"`
+	Ops        int    `json:"ops"`
+}
+
+type editSession struct {
+	id       string
+	database workspace.Database
+	snapshot workspace.SnapshotInfo
+	prod     bool
+	ed       *schemaedit.Editor
+}
+
+// SchemaEditService binds the schema editor (internal/schemaedit): a
+// session edits a copy of the latest snapshot's model of a database;
+// Preview asks internal/diff for the migration.
+type SchemaEditService struct {
+	a *App
+
+	mu       sync.Mutex
+	next     int
+	sessions map[string]*editSession
+	order    []string
+}
+
+// Open starts an editing session over the latest snapshot of a database
+// (syncing it first when it was never synced, with the sync's progress
+// events).
+func (s *SchemaEditService) Open(databaseID string) (EditorState, error) {
+	ctx, cancel := s.a.call(schemaSyncLimit)
+	defer cancel()
+	db, err := s.a.ws.GetDatabase(ctx, databaseID)
+	if err != nil {
+		return EditorState{}, fail(err)
+	}
+	snap, err := s.a.syncer.Latest(ctx, databaseID)
+	if errors.Is(err, workspace.ErrNotFound) {
+		if _, err := s.a.schema.Sync(databaseID); err != nil {
+			return EditorState{}, err
+		}
+		snap, err = s.a.syncer.Latest(ctx, databaseID)
+	}
+	if err != nil {
+		return EditorState{}, fail(err)
+	}
+	prod, err := s.production(ctx, db)
+	if err != nil {
+		return EditorState{}, fail(err)
+	}
+	es := &editSession{database: db, snapshot: snap.Info, prod: prod, ed: schemaedit.New(&snap.Schema)}
+	s.mu.Lock()
+	s.next++
+	es.id = "edit-" + strconv.Itoa(s.next)
+	if s.sessions == nil {
+		s.sessions = map[string]*editSession{}
+	}
+	s.sessions[es.id] = es
+	s.order = append(s.order, es.id)
+	for len(s.order) > maxEditSessions {
+		delete(s.sessions, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.mu.Unlock()
+	return s.state(es), nil
+}
+
+func (s *SchemaEditService) production(ctx context.Context, db workspace.Database) (bool, error) {
+	if db.EnvironmentID == "" {
+		return false, nil
+	}
+	env, err := s.a.ws.GetEnvironment(ctx, db.EnvironmentID)
+	if err != nil {
+		return false, err
+	}
+	return env.Protected, nil
+}
+
+// Apply stages one edit operation; a refused operation changes nothing and
+// its error names the field.
+func (s *SchemaEditService) Apply(sessionID string, op schemaedit.Op) (EditorState, error) {
+	return s.change(sessionID, func(e *schemaedit.Editor) error { return e.Apply(op) })
+}
+
+// Undo takes back the last edit (nothing happens when there is none).
+func (s *SchemaEditService) Undo(sessionID string) (EditorState, error) {
+	return s.change(sessionID, func(e *schemaedit.Editor) error { e.Undo(); return nil })
+}
+
+// Redo applies again the last edit undone.
+func (s *SchemaEditService) Redo(sessionID string) (EditorState, error) {
+	return s.change(sessionID, func(e *schemaedit.Editor) error { e.Redo(); return nil })
+}
+
+// Discard drops every staged edit.
+func (s *SchemaEditService) Discard(sessionID string) (EditorState, error) {
+	return s.change(sessionID, func(e *schemaedit.Editor) error { e.DiscardAll(); return nil })
+}
+
+// State returns the session as it is.
+func (s *SchemaEditService) State(sessionID string) (EditorState, error) {
+	return s.change(sessionID, nil)
+}
+
+// Ops returns the staged operations (the JSON tidemark schema edit --ops reads).
+func (s *SchemaEditService) Ops(sessionID string) ([]schemaedit.Op, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return nil, fail(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ops := es.ed.Ops()
+	if ops == nil {
+		ops = []schemaedit.Op{}
+	}
+	return ops, nil
+}
+
+// Preview returns the migration from the snapshot to the edited model;
+// online plans for a busy database (concurrent index builds, NOT VALID then
+// VALIDATE, timeouts).
+func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return EditPreview{}, fail(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := EditPreview{Statements: []diff.Statement{}, Renames: []diff.Rename{}, Warnings: []string{}, Online: online, Problems: []schemaedit.Problem{}}
+	if ps := es.ed.Validate(); len(ps) > 0 {
+		out.Problems = ps
+		return out, nil
+	}
+	r, err := es.ed.PreviewReport(diff.Options{Online: online})
+	if err != nil {
+		return EditPreview{}, fail(err)
+	}
+	out.SQL, out.Renames = r.Plan.SQL(), r.Renames
+	if r.Plan.Statements != nil {
+		out.Statements = r.Plan.Statements
+	}
+	if r.Plan.Warnings != nil {
+		out.Warnings = r.Plan.Warnings
+	}
+	return out, nil
+}
+
+// Close ends a session (closing an unknown one does nothing).
+func (s *SchemaEditService) Close(sessionID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sessionID)
+	for i, id := range s.order {
+		if id == sessionID {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+}
+
+func (s *SchemaEditService) session(id string) (*editSession, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	es, ok := s.sessions[id]
+	if !ok {
+		return nil, &usererr.Error{Message: fmt.Sprintf("the editing session %s is closed; open the schema editor again", id)}
+	}
+	return es, nil
+}
+
+func (s *SchemaEditService) change(sessionID string, f func(*schemaedit.Editor) error) (EditorState, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return EditorState{}, fail(err)
+	}
+	if f != nil {
+		s.mu.Lock()
+		err = f(es.ed)
+		s.mu.Unlock()
+		if err != nil {
+			return EditorState{}, fail(err)
+		}
+	}
+	st := s.state(es)
+	if f != nil {
+		s.a.emit("schemaedit:changed", SchemaEditChanged{SessionID: es.id, DatabaseID: es.database.ID, Ops: st.Model.Ops})
+	}
+	return st, nil
+}
+
+func (s *SchemaEditService) state(es *editSession) EditorState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps := es.ed.Validate()
+	if ps == nil {
+		ps = []schemaedit.Problem{}
+	}
+	return EditorState{SessionID: es.id, DatabaseID: es.database.ID, DatabaseName: es.database.Name, SnapshotID: es.snapshot.ID,
+		TakenAt: rfc3339(es.snapshot.TakenAt), Production: es.prod, Model: es.ed.View(), Problems: ps}
+}

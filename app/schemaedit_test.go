@@ -1,0 +1,141 @@
+package app
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+)
+
+// TestSchemaEditBinding: SchemaEditService opens a session over the
+// latest snapshot (syncing a database never synced), maps edits, undo,
+// redo and discard to internal/schemaedit with a changed event each, brings
+// refused edits as wire errors naming the field, returns validation
+// problems instead of a plan, and previews the migration through
+// internal/diff; the previewed SQL applied to the database gives, after a
+// sync, the edited model. The editor itself is tested in internal/schemaedit.
+func TestSchemaEditBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	dbID, dbURL := schemaDB(t, h, `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(12,2), note text)`)
+	var mu sync.Mutex
+	var changed []SchemaEditChanged
+	h.app.emitHook = func(name string, p any) {
+		if name == "schemaedit:changed" {
+			mu.Lock()
+			changed = append(changed, p.(SchemaEditChanged))
+			mu.Unlock()
+		}
+	}
+	svc := h.app.SchemaEdit()
+
+	st, err := svc.Open(dbID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.SessionID == "" || st.DatabaseID != dbID || st.SnapshotID == "" || st.Production || st.Model.CanUndo || len(st.Problems) != 0 {
+		t.Fatalf("opened state = %+v", st)
+	}
+	orders := viewTable(st, "public", "orders")
+	if orders == nil || len(orders.Columns) != 3 || !orders.Columns[0].PrimaryKey || orders.Columns[1].Type != "numeric(12,2)" {
+		t.Fatalf("orders in the opened model: %+v", orders)
+	}
+
+	ops := []schemaedit.Op{
+		{Op: schemaedit.CreateTable, Schema: "public", Table: "t1", Columns: []schemaedit.ColumnSpec{{Name: "id", Type: "bigint"}}, PrimaryKey: []string{"id"}},
+		{Op: schemaedit.AddColumn, Schema: "public", Table: "t1", Column: &schemaedit.ColumnSpec{Name: "name", Type: "text"}},
+		{Op: schemaedit.RenameColumn, Schema: "public", Table: "orders", Name: "note", To: "remark"},
+	}
+	for _, op := range ops {
+		if st, err = svc.Apply(st.SessionID, op); err != nil {
+			t.Fatalf("%s: %v", op.Op, err)
+		}
+	}
+	if t1 := viewTable(st, "public", "t1"); t1 == nil || t1.Mark != schemaedit.Created || len(t1.Columns) != 2 {
+		t.Fatalf("t1 after the edits: %+v", t1)
+	}
+	mu.Lock()
+	if len(changed) != 3 || changed[2].Ops != 3 || changed[2].SessionID != st.SessionID || changed[2].DatabaseID != dbID {
+		t.Fatalf("changed events = %+v", changed)
+	}
+	mu.Unlock()
+
+	// a refused edit changes nothing and names the field
+	_, err = svc.Apply(st.SessionID, schemaedit.Op{Op: schemaedit.AddColumn, Schema: "public", Table: "t1", Column: &schemaedit.ColumnSpec{Name: "x", Type: "integr"}})
+	if w := userErr(t, err); !strings.Contains(w.Message, `unknown type "integr"`) {
+		t.Fatalf("unknown type: %+v", w)
+	}
+
+	// a foreign key from text to integer is a problem, not a plan; undo takes it back
+	st, err = svc.Apply(st.SessionID, schemaedit.Op{Op: schemaedit.AddConstraint, Schema: "public", Table: "t1",
+		Constraint: &schemaedit.ConstraintSpec{Type: "foreign_key", Columns: []string{"name"}, RefTable: "orders"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Problems) != 1 || st.Problems[0].Field == "" {
+		t.Fatalf("problems = %+v", st.Problems)
+	}
+	pv, err := svc.Preview(st.SessionID, false)
+	if err != nil || len(pv.Problems) != 1 || pv.SQL != "" || pv.Statements == nil {
+		t.Fatalf("preview with a problem = %+v, %v", pv, err)
+	}
+	if st, err = svc.Undo(st.SessionID); err != nil || len(st.Problems) != 0 || !st.Model.CanRedo {
+		t.Fatalf("undo = %+v, %v", st, err)
+	}
+
+	pv, err = svc.Preview(st.SessionID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pv.SQL, "CREATE TABLE public.t1") || !strings.Contains(pv.SQL, "RENAME COLUMN note TO remark") || strings.Contains(pv.SQL, "DROP") ||
+		len(pv.Renames) != 1 || len(pv.Statements) < 2 || len(pv.Problems) != 0 {
+		t.Fatalf("preview = %+v", pv)
+	}
+	got, err := svc.Ops(st.SessionID)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("ops = %+v, %v", got, err)
+	}
+
+	// the preview converges: applied and synced, the database is the edited model
+	pgtest.MustExec(t, dbURL, pv.SQL)
+	if _, err := h.app.Schema().Sync(dbID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := svc.Open(dbID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if viewTable(again, "public", "t1") == nil || viewTable(again, "public", "orders").Columns[2].Name != "remark" {
+		t.Fatalf("after applying the preview: %+v", again.Model)
+	}
+	if pv, err := svc.Preview(again.SessionID, false); err != nil || len(pv.Statements) != 0 {
+		t.Fatalf("a fresh session previews nothing: %+v, %v", pv, err)
+	}
+
+	// discard and close
+	if st, err = svc.Discard(st.SessionID); err != nil || st.Model.CanUndo || viewTable(st, "public", "t1") != nil {
+		t.Fatalf("discard = %+v, %v", st, err)
+	}
+	svc.Close(st.SessionID)
+	if _, err := svc.State(st.SessionID); !strings.Contains(userErr(t, err).Message, "is closed") {
+		t.Fatalf("closed session: %v", err)
+	}
+	if _, err := svc.Open("no-such-id"); !strings.Contains(userErr(t, err).Message, "not found") {
+		t.Fatalf("unknown database: %v", err)
+	}
+}
+
+func viewTable(st EditorState, schema, name string) *schemaedit.TableView {
+	for _, s := range st.Model.Schemas {
+		if s.Name != schema {
+			continue
+		}
+		for i := range s.Tables {
+			if s.Tables[i].Name == name {
+				return &s.Tables[i]
+			}
+		}
+	}
+	return nil
+}
