@@ -45,6 +45,10 @@ type Request struct {
 	// Runner, when set, receives the migration runner's own events (each
 	// statement with its duration): the workflow's task log.
 	Runner func(migrate.Progress)
+	// NewBaseline (type baseline) establishes a new baseline over an
+	// existing history: the live schema becomes the expected one
+	// (migrate.BaselineOptions.New).
+	NewBaseline bool
 }
 
 // Check says whether applying a request needs an explicit confirmation, and why.
@@ -180,7 +184,8 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 	if err != nil {
 		return workspace.Change{}, err
 	}
-	mc := migrate.Change{Version: req.Version, Type: typ, Description: req.Description, SQL: req.Statement, Source: migrate.SourceUI, Issue: req.Issue}
+	mc := migrate.Change{Version: req.Version, Type: typ, Description: req.Description, SQL: req.Statement, Source: migrate.SourceUI, Issue: req.Issue,
+		NewBaseline: req.NewBaseline}
 	if req.Source == workspace.SourceCLI {
 		mc.Source = migrate.SourceCLI
 	}
@@ -199,7 +204,7 @@ func (s *Service) Apply(ctx context.Context, req Request, progress func(Step)) (
 	var runID string
 	var applyErr error
 	if typ == migrate.TypeBaseline {
-		applyErr = r.Baseline(ctx, migrate.BaselineOptions{Version: req.Version, Description: req.Description, Issue: req.Issue})
+		applyErr = r.Baseline(ctx, migrate.BaselineOptions{Version: req.Version, Description: req.Description, Issue: req.Issue, New: req.NewBaseline})
 	} else {
 		var res *migrate.Result
 		res, applyErr = r.ApplyChange(ctx, mc, migrate.ApplyOptions{StatementTimes: req.Runner != nil, Progress: func(mp migrate.Progress) {

@@ -63,6 +63,11 @@ type BaselineOptions struct {
 	Version     string // required: the version the database is already at
 	Description string // default "baseline"
 	Issue       int    // the issue rolling the baseline out (0: none)
+	// New establishes a new baseline over an existing history (the live
+	// schema, out-of-band changes included, becomes what is expected): its
+	// version must be above every applied version, and no migration may be
+	// waiting to be resolved.
+	New bool
 }
 
 // Validate checks the options and fills defaults.
@@ -88,7 +93,7 @@ func (r *Runner) Baseline(ctx context.Context, opts BaselineOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := checkBaseline(hist); err != nil {
+		if err := checkBaseline(hist, opts.Version, opts.New); err != nil {
 			return err
 		}
 		m := &Migration{FileName: FileName{Version: MustParseVersion(opts.Version), Type: TypeBaseline, Description: opts.Description}, Source: SourceBaseline, Checksum: "", Issue: opts.Issue}
@@ -99,8 +104,25 @@ func (r *Runner) Baseline(ctx context.Context, opts BaselineOptions) error {
 	})
 }
 
-// checkBaseline refuses a baseline on a database with applied (or stopped) changes.
-func checkBaseline(hist []HistoryRow) error {
+// checkBaseline refuses a baseline on a database with applied (or stopped)
+// changes; a new baseline (newBaseline) only one that is not above every
+// applied version or that has a migration waiting to be resolved.
+func checkBaseline(hist []HistoryRow, version string, newBaseline bool) error {
+	if newBaseline {
+		v, err := ParseVersion(version)
+		if err != nil {
+			return fmt.Errorf("baseline version: %w", err)
+		}
+		for _, h := range hist {
+			if h.blocking() {
+				return fmt.Errorf("%w: version %s (%s); resolve it before a new baseline", ErrNeedsResolve, h.Version, h.Status)
+			}
+			if hv, err := ParseVersion(h.Version); err == nil && h.Status == StatusDone && hv.Compare(v) >= 0 {
+				return fmt.Errorf("%w: a new baseline's version must be above every applied version (%s is applied)", ErrOutOfOrder, h.Version)
+			}
+		}
+		return nil
+	}
 	for _, h := range hist {
 		if h.Status == StatusDone || h.blocking() {
 			return fmt.Errorf("%w (version %s, %s): baseline only marks a database Tidemark has not changed yet", ErrHasHistory, h.Version, h.Status)
@@ -187,6 +209,9 @@ type Change struct {
 	// Issue is the number of the workspace issue rolling the change out
 	// (0: none); the history row records it.
 	Issue int
+	// NewBaseline (TypeBaseline only) checks a new baseline over an
+	// existing history (BaselineOptions.New).
+	NewBaseline bool
 }
 
 // NewChangeMigration turns an authored change into a Migration (checksum,
@@ -281,7 +306,7 @@ func (r *Runner) CheckChange(ctx context.Context, ch Change, allowOutOfOrder boo
 		return err
 	}
 	if ch.Type == TypeBaseline {
-		return checkBaseline(hist)
+		return checkBaseline(hist, ch.Version, ch.NewBaseline)
 	}
 	_, err = checkChange([]Migration{m}, hist, allowOutOfOrder)
 	return err

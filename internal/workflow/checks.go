@@ -106,7 +106,7 @@ func (s *Service) runChecks(ctx context.Context, is *Issue, t *Task) []Check {
 			Summary: fmt.Sprintf("creates database %s on %s", t.DatabaseName, t.InstanceName),
 			Results: []Result{{Status: CheckSuccess, Title: "CREATE DATABASE", Message: t.Statement + " — runs outside a transaction"}}})}
 	case TypeBaseline:
-		return []Check{done(Check{Kind: CheckSummary, Status: CheckSuccess,
+		return []Check{done(s.baselineDriftCheck(ctx, t)), done(Check{Kind: CheckSummary, Status: CheckSuccess,
 			Summary: fmt.Sprintf("marks %s as at version %s without running anything", t.DatabaseName, t.Version)})}
 	}
 	sts, perr := sqlparse.Split(t.Statement)
@@ -144,7 +144,11 @@ func (s *Service) runChecks(ctx context.Context, is *Issue, t *Task) []Check {
 		go func() { defer wg.Done(); checks[i] = done(f()) }()
 	}
 	wg.Wait()
-	return append([]Check{done(syntax)}, checks...)
+	out := append([]Check{done(syntax)}, checks...)
+	if c, ok := s.driftCheck(ctx, t); ok {
+		out = append(out, done(c))
+	}
+	return out
 }
 
 func (s *Service) checkReview(ctx context.Context, t *Task) Check {
