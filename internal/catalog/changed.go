@@ -5,18 +5,22 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // CatalogState summarises the catalog rows that make up a database's
-// schema, per schema: how many rows belong to each schema (a column to its
-// table's schema, a comment or a dependency to its object's schema, ...)
-// and how many of them were written by the current transaction. Read before
-// and after statements run in one transaction, two states tell which
-// schemas those statements changed (ChangedSchemas) without inspecting the
-// others.
+// schema, per catalog and per schema: how many rows of each catalog belong
+// to each schema (a column to its table's schema, a comment to its object's
+// schema, ...). Read before statements run and compared, in the same
+// transaction, with the catalogs after them (ChangedSchemas), it tells
+// which schemas those statements changed without inspecting the others.
+// The state of a database nothing commits to (a dry-run template) can be
+// read once and kept.
 type CatalogState struct {
-	rows  map[uint32]int64 // namespace oid (0: no schema) -> rows
-	fresh map[uint32]int64 // namespace oid -> rows written by this transaction
+	// counts maps a catalog entry (see catalogEntries) to the rows per
+	// namespace oid (0: outside any schema).
+	counts map[string]map[uint32]int64
 	// roles digests the roles' oids and names (owners and grantees are
 	// rendered by name).
 	roles string
@@ -30,14 +34,14 @@ type CatalogState struct {
 type Changes struct {
 	// Global is set when something outside any schema changed (a schema
 	// itself, a role, an extension, a cast, an event trigger, global default
-	// privileges, a dependency or comment of an object not attributed to a
-	// schema): only a whole inspection can tell its effect.
+	// privileges, extension membership, a comment or dependency of an object
+	// no schema holds): only a whole inspection can tell its effect.
 	Global bool `json:"global"`
 	// Schemas are the schemas to inspect again, sorted (system schemas left
-	// out): those whose rows
-	// changed, those holding objects that depend on a changed object (a view
-	// or a foreign key elsewhere renders the changed object's name), and the
-	// schemas of the inheritance parents of their tables, transitively.
+	// out): those whose rows changed, those holding objects that depend on a
+	// changed object (a view or a foreign key elsewhere renders the changed
+	// object's name), and the schemas of the inheritance parents of their
+	// tables, transitively.
 	Schemas []string `json:"schemas"`
 }
 
@@ -45,94 +49,167 @@ type Changes struct {
 // one of its subtransactions: age() counts from the transaction's own xid (or
 // from the next xid when it had none yet, fixed for the transaction), so
 // every row committed before is older and every row written since is not.
-const freshXmin = "pg_catalog.age(x) <= 0"
+func freshXmin(col string) string { return "pg_catalog.age(" + col + ") <= 0" }
 
-// objectNamespaces maps (catalog, oid) of the objects the model is made of to
-// their schema, for rows that point at an object (comments, dependencies).
-const objectNamespaces = `obj(classid, oid, nsp) AS (
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, oid, relnamespace FROM pg_catalog.pg_class
-  UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, oid, typnamespace FROM pg_catalog.pg_type
-  UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, oid, pronamespace FROM pg_catalog.pg_proc
-  UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, oid, connamespace FROM pg_catalog.pg_constraint
-  UNION ALL SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, oid, oprnamespace FROM pg_catalog.pg_operator
-  UNION ALL SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, oid, opcnamespace FROM pg_catalog.pg_opclass
-  UNION ALL SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, oid, opfnamespace FROM pg_catalog.pg_opfamily
-  UNION ALL SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, oid, collnamespace FROM pg_catalog.pg_collation
-  UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid, connamespace FROM pg_catalog.pg_conversion
-  UNION ALL SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, oid, stxnamespace FROM pg_catalog.pg_statistic_ext
-  UNION ALL SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, oid, cfgnamespace FROM pg_catalog.pg_ts_config
-  UNION ALL SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, oid, dictnamespace FROM pg_catalog.pg_ts_dict
-  UNION ALL SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, oid, prsnamespace FROM pg_catalog.pg_ts_parser
-  UNION ALL SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, oid, tmplnamespace FROM pg_catalog.pg_ts_template
-  UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, a.oid, c.relnamespace
-            FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_class c ON c.oid = a.adrelid
-  UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid, c.relnamespace
-            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
-  UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, t.oid, c.relnamespace
-            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-  UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, p.oid, c.relnamespace
-            FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
-  UNION ALL SELECT 'pg_catalog.pg_default_acl'::pg_catalog.regclass, oid, defaclnamespace FROM pg_catalog.pg_default_acl
-  UNION ALL SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, oid, oid FROM pg_catalog.pg_namespace
-)`
+// catalogEntry is one catalog's share of the state: rows is a SELECT of
+// (nsp, x) — each row's schema (0 for none) and its xmin — over the rows
+// that count; base selects x alone over the same rows without the joins
+// that find the schema (empty: rows itself). An entry whose rows holds
+// the placeholder {FRESH} counts only rows this transaction wrote.
+type catalogEntry struct {
+	name, rows, base string
+}
 
-// stateQuery counts, per schema (0: none), the catalog rows and those this
-// transaction wrote. System columns (created and dropped with their
-// relation's row) and the comments and dependencies of built-in objects
-// (below FirstNormalObjectId, never in the model) are not counted. Rows outside any schema count under 0: schemas
-// themselves, extensions, casts, languages, event triggers, foreign-data
-// wrappers and servers, publications, transforms, access methods, role
-// memberships, global default privileges, and comments, dependencies and
-// security labels of objects no schema holds.
-const stateQuery = `WITH ` + objectNamespaces + `,
-r(nsp, x) AS (
-  SELECT relnamespace, xmin FROM pg_catalog.pg_class
-  UNION ALL SELECT c.relnamespace, a.xmin FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE a.attnum > 0
-  UNION ALL SELECT c.relnamespace, a.xmin FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_class c ON c.oid = a.adrelid
-  UNION ALL SELECT c.relnamespace, i.xmin FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-  UNION ALL SELECT c.relnamespace, t.xmin FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-  UNION ALL SELECT c.relnamespace, p.xmin FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
-  UNION ALL SELECT c.relnamespace, w.xmin FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
-  UNION ALL SELECT c.relnamespace, s.xmin FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
-  UNION ALL SELECT c.relnamespace, h.xmin FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid
-  UNION ALL SELECT c.relnamespace, p.xmin FROM pg_catalog.pg_partitioned_table p JOIN pg_catalog.pg_class c ON c.oid = p.partrelid
-  UNION ALL SELECT c.relnamespace, f.xmin FROM pg_catalog.pg_foreign_table f JOIN pg_catalog.pg_class c ON c.oid = f.ftrelid
-  UNION ALL SELECT connamespace, xmin FROM pg_catalog.pg_constraint
-  UNION ALL SELECT typnamespace, xmin FROM pg_catalog.pg_type
-  UNION ALL SELECT t.typnamespace, e.xmin FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
-  UNION ALL SELECT t.typnamespace, g.xmin FROM pg_catalog.pg_range g JOIN pg_catalog.pg_type t ON t.oid = g.rngtypid
-  UNION ALL SELECT pronamespace, xmin FROM pg_catalog.pg_proc
-  UNION ALL SELECT oprnamespace, xmin FROM pg_catalog.pg_operator
-  UNION ALL SELECT opcnamespace, xmin FROM pg_catalog.pg_opclass
-  UNION ALL SELECT opfnamespace, xmin FROM pg_catalog.pg_opfamily
-  UNION ALL SELECT collnamespace, xmin FROM pg_catalog.pg_collation
-  UNION ALL SELECT connamespace, xmin FROM pg_catalog.pg_conversion
-  UNION ALL SELECT stxnamespace, xmin FROM pg_catalog.pg_statistic_ext
-  UNION ALL SELECT cfgnamespace, xmin FROM pg_catalog.pg_ts_config
-  UNION ALL SELECT dictnamespace, xmin FROM pg_catalog.pg_ts_dict
-  UNION ALL SELECT prsnamespace, xmin FROM pg_catalog.pg_ts_parser
-  UNION ALL SELECT tmplnamespace, xmin FROM pg_catalog.pg_ts_template
-  UNION ALL SELECT defaclnamespace, xmin FROM pg_catalog.pg_default_acl
-  UNION ALL SELECT o.nsp, d.xmin FROM pg_catalog.pg_description d LEFT JOIN obj o ON o.classid = d.classoid AND o.oid = d.objoid
-            WHERE d.objoid >= 16384
-  UNION ALL SELECT o.nsp, d.xmin FROM pg_catalog.pg_depend d LEFT JOIN obj o ON o.classid = d.classid AND o.oid = d.objid
-            WHERE d.objid >= 16384
-  UNION ALL SELECT o.nsp, l.xmin FROM pg_catalog.pg_seclabel l LEFT JOIN obj o ON o.classid = l.classoid AND o.oid = l.objoid
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_namespace
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_extension
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_cast
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_language
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_event_trigger
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_foreign_data_wrapper
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_foreign_server
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_publication
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_publication_rel
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_transform
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_am
-  UNION ALL SELECT 0, xmin FROM pg_catalog.pg_auth_members
-)
-SELECT COALESCE(nsp, 0), pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE ` + freshXmin + `)
-FROM r GROUP BY 1`
+// relEntry is a catalog whose rows belong to a relation (rel, a pg_class
+// oid column of t), with an optional filter on t.
+func relEntry(name, rel, filter string) catalogEntry {
+	where := ""
+	if filter != "" {
+		where = " WHERE " + filter
+	}
+	return catalogEntry{name: name,
+		rows: "SELECT c.relnamespace AS nsp, t.xmin AS x FROM pg_catalog." + name + " t JOIN pg_catalog.pg_class c ON c.oid = t." + rel + where,
+		base: "SELECT t.xmin AS x FROM pg_catalog." + name + " t" + where}
+}
+
+// nspEntry is a catalog with its own namespace column.
+func nspEntry(name, col string) catalogEntry {
+	return catalogEntry{name: name, rows: "SELECT " + col + " AS nsp, xmin AS x FROM pg_catalog." + name,
+		base: "SELECT xmin AS x FROM pg_catalog." + name}
+}
+
+// globalEntry is a catalog outside any schema.
+func globalEntry(name string) catalogEntry {
+	return catalogEntry{name: name, rows: "SELECT 0::pg_catalog.oid AS nsp, xmin AS x FROM pg_catalog." + name,
+		base: "SELECT xmin AS x FROM pg_catalog." + name}
+}
+
+// objectNamespace is the schema of the object (class, oid) point at (NULL
+// when the object is of a kind no schema holds), looked up by index.
+func objectNamespace(class, oid string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + class)
+	for _, c := range [][2]string{
+		{"pg_class", "relnamespace"}, {"pg_type", "typnamespace"}, {"pg_proc", "pronamespace"},
+		{"pg_constraint", "connamespace"}, {"pg_operator", "oprnamespace"}, {"pg_opclass", "opcnamespace"},
+		{"pg_opfamily", "opfnamespace"}, {"pg_collation", "collnamespace"}, {"pg_conversion", "connamespace"},
+		{"pg_statistic_ext", "stxnamespace"}, {"pg_ts_config", "cfgnamespace"}, {"pg_ts_dict", "dictnamespace"},
+		{"pg_ts_parser", "prsnamespace"}, {"pg_ts_template", "tmplnamespace"}, {"pg_default_acl", "defaclnamespace"},
+	} {
+		fmt.Fprintf(&b, "\n    WHEN 'pg_catalog.%s'::pg_catalog.regclass THEN (SELECT o.%s FROM pg_catalog.%s o WHERE o.oid = %s)", c[0], c[1], c[0], oid)
+	}
+	for _, c := range [][2]string{{"pg_attrdef", "adrelid"}, {"pg_rewrite", "ev_class"}, {"pg_trigger", "tgrelid"}, {"pg_policy", "polrelid"}} {
+		fmt.Fprintf(&b, "\n    WHEN 'pg_catalog.%s'::pg_catalog.regclass THEN (SELECT oc.relnamespace FROM pg_catalog.%s o JOIN pg_catalog.pg_class oc ON oc.oid = o.%s WHERE o.oid = %s)", c[0], c[0], c[1], oid)
+	}
+	b.WriteString("\n    WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN " + oid + " END")
+	return b.String()
+}
+
+// pointerEntry is a catalog whose rows point at an object by (class, oid):
+// comments, security labels, dependencies.
+func pointerEntry(name, table, class, oid, filter string) catalogEntry {
+	where := ""
+	if filter != "" {
+		where = " WHERE " + filter
+	}
+	return catalogEntry{name: name,
+		rows: "SELECT " + objectNamespace("t."+class, "t."+oid) + " AS nsp, t.xmin AS x FROM pg_catalog." + table + " t" + where,
+		base: "SELECT t.xmin AS x FROM pg_catalog." + table + " t" + where}
+}
+
+// catalogEntries are the catalogs the model is read from. Dependencies
+// count in three ways: extension membership (outside any schema), sequence
+// ownership (the sequence's schema), and those this transaction wrote (their
+// object's schema); the others feed only the model's dependency edges, which
+// order a dump and render nothing, and PostgreSQL removes them only with
+// their object's own rows.
+var catalogEntries = []catalogEntry{
+	nspEntry("pg_class", "relnamespace"),
+	relEntry("pg_attribute", "attrelid", "t.attnum > 0"), // system columns come and go with their relation
+	relEntry("pg_attrdef", "adrelid", ""),
+	relEntry("pg_index", "indexrelid", ""),
+	relEntry("pg_trigger", "tgrelid", ""),
+	relEntry("pg_policy", "polrelid", ""),
+	relEntry("pg_rewrite", "ev_class", ""),
+	relEntry("pg_sequence", "seqrelid", ""),
+	relEntry("pg_inherits", "inhrelid", ""),
+	relEntry("pg_partitioned_table", "partrelid", ""),
+	relEntry("pg_foreign_table", "ftrelid", ""),
+	nspEntry("pg_constraint", "connamespace"),
+	nspEntry("pg_type", "typnamespace"),
+	{name: "pg_enum", rows: "SELECT y.typnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_enum t JOIN pg_catalog.pg_type y ON y.oid = t.enumtypid",
+		base: "SELECT xmin AS x FROM pg_catalog.pg_enum"},
+	{name: "pg_range", rows: "SELECT y.typnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_range t JOIN pg_catalog.pg_type y ON y.oid = t.rngtypid",
+		base: "SELECT xmin AS x FROM pg_catalog.pg_range"},
+	nspEntry("pg_proc", "pronamespace"),
+	nspEntry("pg_operator", "oprnamespace"),
+	nspEntry("pg_opclass", "opcnamespace"),
+	nspEntry("pg_opfamily", "opfnamespace"),
+	nspEntry("pg_collation", "collnamespace"),
+	nspEntry("pg_conversion", "connamespace"),
+	nspEntry("pg_statistic_ext", "stxnamespace"),
+	nspEntry("pg_ts_config", "cfgnamespace"),
+	nspEntry("pg_ts_dict", "dictnamespace"),
+	nspEntry("pg_ts_parser", "prsnamespace"),
+	nspEntry("pg_ts_template", "tmplnamespace"),
+	nspEntry("pg_default_acl", "defaclnamespace"), // 0: global default privileges
+	pointerEntry("pg_description", "pg_description", "classoid", "objoid", "t.objoid >= 16384"),
+	pointerEntry("pg_seclabel", "pg_seclabel", "classoid", "objoid", ""),
+	pointerEntry("pg_depend written", "pg_depend", "classid", "objid", "t.objid >= 16384 AND t.deptype NOT IN ('e', 'x') AND {FRESH}"),
+	{name: "pg_depend ownership",
+		rows: "SELECT c.relnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_depend t JOIN pg_catalog.pg_class c ON c.oid = t.objid " +
+			"WHERE t.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND t.deptype IN ('a', 'i') AND c.relkind = 'S'"},
+	{name: "pg_depend extension", rows: "SELECT 0::pg_catalog.oid AS nsp, xmin AS x FROM pg_catalog.pg_depend WHERE deptype IN ('e', 'x')"},
+	globalEntry("pg_namespace"),
+	globalEntry("pg_extension"),
+	globalEntry("pg_cast"),
+	globalEntry("pg_language"),
+	globalEntry("pg_event_trigger"),
+	globalEntry("pg_foreign_data_wrapper"),
+	globalEntry("pg_foreign_server"),
+	globalEntry("pg_publication"),
+	globalEntry("pg_publication_rel"),
+	globalEntry("pg_transform"),
+	globalEntry("pg_am"),
+	globalEntry("pg_auth_members"),
+}
+
+// entrySQL renders an entry's SELECT with fresh standing for the test of
+// "written by this transaction" on column x.
+func entrySQL(sql, x string) string { return strings.ReplaceAll(sql, "{FRESH}", freshXmin(x)) }
+
+// countsQuery counts the rows of entries per schema.
+func countsQuery(entries []catalogEntry) string {
+	parts := make([]string, 0, len(entries))
+	for _, e := range entries {
+		parts = append(parts, "SELECT '"+e.name+"'::text, COALESCE(r.nsp, 0::pg_catalog.oid), pg_catalog.count(*) FROM ("+entrySQL(e.rows, "t.xmin")+") r GROUP BY 2")
+	}
+	return strings.Join(parts, "\nUNION ALL ")
+}
+
+// totalsQuery counts the rows of every entry and those written by this
+// transaction, without finding their schemas.
+func totalsQuery() string {
+	parts := make([]string, 0, len(catalogEntries))
+	for _, e := range catalogEntries {
+		base := e.base
+		if base == "" {
+			base = e.rows
+		}
+		parts = append(parts, "SELECT '"+e.name+"'::text, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE "+freshXmin("r.x")+") FROM ("+entrySQL(base, "t.xmin")+") r")
+	}
+	return strings.Join(parts, "\nUNION ALL ")
+}
+
+// writtenQuery lists the schemas of the rows of entries this transaction
+// wrote.
+func writtenQuery(entries []catalogEntry) string {
+	parts := make([]string, 0, len(entries))
+	for _, e := range entries {
+		parts = append(parts, "SELECT DISTINCT r.nsp FROM ("+entrySQL(e.rows, "t.xmin")+") r WHERE "+freshXmin("r.x"))
+	}
+	return strings.Join(parts, "\nUNION ")
+}
 
 // rolesQuery digests the roles: creating, dropping or renaming one changes it.
 const rolesQuery = `SELECT pg_catalog.md5(COALESCE(pg_catalog.string_agg(oid::text || ':' || rolname, ',' ORDER BY oid), ''))
@@ -153,9 +230,8 @@ WHERE c.relnamespace <> p.relnamespace`
 // rows are unchanged, but what PostgreSQL renders for them (a view's query,
 // a foreign key's referenced table, a column's type) names the changed
 // object.
-const dependentsQuery = `WITH ` + objectNamespaces + `,
-w(oid) AS (
-  SELECT oid FROM pg_catalog.pg_class WHERE ` + `pg_catalog.age(xmin) <= 0` + `
+var dependentsQuery = `WITH w(oid) AS (
+  SELECT oid FROM pg_catalog.pg_class WHERE pg_catalog.age(xmin) <= 0
   UNION SELECT attrelid FROM pg_catalog.pg_attribute WHERE pg_catalog.age(xmin) <= 0
   UNION SELECT adrelid FROM pg_catalog.pg_attrdef WHERE pg_catalog.age(xmin) <= 0
   UNION SELECT indrelid FROM pg_catalog.pg_index WHERE pg_catalog.age(xmin) <= 0
@@ -179,45 +255,85 @@ w(oid) AS (
   UNION SELECT oid FROM pg_catalog.pg_opfamily WHERE pg_catalog.age(xmin) <= 0
   UNION SELECT oid FROM pg_catalog.pg_collation WHERE pg_catalog.age(xmin) <= 0
 )
-SELECT DISTINCT COALESCE(o.nsp, 0)
+SELECT DISTINCT COALESCE(` + objectNamespace("d.classid", "d.objid") + `, 0)
 FROM pg_catalog.pg_depend d
-JOIN w ON w.oid = d.refobjid
-LEFT JOIN obj o ON o.classid = d.classid AND o.oid = d.objid`
+WHERE d.refobjid IN (SELECT oid FROM w)`
+
+// stateSettings turn off, for the rest of the transaction, what costs the
+// state's queries more than it saves (as for an inspection): JIT
+// compilation of their large plans took most of a dry run's time on a
+// 2,000-table schema, and parallel workers. Neither changes what any
+// statement does.
+const stateSettings = "SELECT pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)"
 
 // ReadCatalogState reads the catalog state of the database q is connected
-// to, in q's transaction (a pgx.Tx, so that states read before and after
-// some statements compare).
+// to. Read in a transaction (a pgx.Tx) before statements run in it, or on
+// a database nothing commits to, it is what ChangedSchemas compares with.
 func ReadCatalogState(ctx context.Context, q Querier) (*CatalogState, error) {
-	st := &CatalogState{rows: map[uint32]int64{}, fresh: map[uint32]int64{}, parents: map[uint32]map[uint32]bool{}, names: map[uint32]string{}}
-	rows, err := q.Query(ctx, stateQuery)
+	if b, ok := q.(txBeginner); ok {
+		tx, err := b.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return nil, fmt.Errorf("catalog state: begin: %w", err)
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+		q = tx
+	}
+	if _, err := q.Exec(ctx, stateSettings); err != nil {
+		return nil, fmt.Errorf("catalog state: %w", err)
+	}
+	st := &CatalogState{counts: map[string]map[uint32]int64{}, parents: map[uint32]map[uint32]bool{}, names: map[uint32]string{}}
+	counts, err := readCounts(ctx, q, catalogEntries)
+	if err != nil {
+		return nil, err
+	}
+	st.counts = counts
+	if err := st.readContext(ctx, q); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func readCounts(ctx context.Context, q Querier, entries []catalogEntry) (map[string]map[uint32]int64, error) {
+	out := map[string]map[uint32]int64{}
+	for _, e := range entries {
+		out[e.name] = map[uint32]int64{}
+	}
+	rows, err := q.Query(ctx, countsQuery(entries))
 	if err != nil {
 		return nil, fmt.Errorf("catalog state: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
+		var name string
 		var nsp uint32
-		var n, fresh int64
-		if err := rows.Scan(&nsp, &n, &fresh); err != nil {
-			rows.Close()
+		var n int64
+		if err := rows.Scan(&name, &nsp, &n); err != nil {
 			return nil, fmt.Errorf("catalog state: %w", err)
 		}
-		st.rows[nsp], st.fresh[nsp] = n, fresh
+		out[name][nsp] = n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("catalog state: %w", err)
 	}
+	return out, nil
+}
+
+// readContext reads the roles' digest, the schemas' names and the
+// inheritance edges across schemas.
+func (st *CatalogState) readContext(ctx context.Context, q Querier) error {
 	if err := q.QueryRow(ctx, rolesQuery).Scan(&st.roles); err != nil {
-		return nil, fmt.Errorf("catalog state: roles: %w", err)
+		return fmt.Errorf("catalog state: roles: %w", err)
 	}
-	rows, err = q.Query(ctx, contextQuery)
+	rows, err := q.Query(ctx, contextQuery)
 	if err != nil {
-		return nil, fmt.Errorf("catalog state: schemas: %w", err)
+		return fmt.Errorf("catalog state: schemas: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var nsp, parent uint32
 		var name string
 		if err := rows.Scan(&nsp, &name, &parent); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("catalog state: schemas: %w", err)
+			return fmt.Errorf("catalog state: schemas: %w", err)
 		}
 		if parent == 0 {
 			st.names[nsp] = name
@@ -229,56 +345,97 @@ func ReadCatalogState(ctx context.Context, q Querier) (*CatalogState, error) {
 		st.parents[nsp][parent] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("catalog state: schemas: %w", err)
+		return fmt.Errorf("catalog state: schemas: %w", err)
 	}
-	return st, nil
+	return nil
 }
 
-// ChangedSchemas reads the catalog state again in q's transaction and
-// compares it with before, read earlier in the same transaction. A schema
-// changed when it gained a row this transaction wrote (an insert or an
-// update) or when its row count differs (a delete, or a row attributed
-// through its parent that moved away); every write is one or the other.
+// ChangedSchemas compares the catalogs, in q's transaction, with before,
+// the state of the database when the transaction started (read in it, or
+// of a database nothing commits to). For each catalog it counts the rows
+// and those the transaction wrote (an insert or an update): when the count
+// grew by exactly the rows written, every change is a row inserted, and the
+// schemas are those of the rows written; otherwise (an update or a delete)
+// the rows are counted per schema, and a schema changed when a row of it
+// was written or its count differs.
 func ChangedSchemas(ctx context.Context, q Querier, before *CatalogState) (Changes, error) {
-	after, err := ReadCatalogState(ctx, q)
-	if err != nil {
+	if _, err := q.Exec(ctx, stateSettings); err != nil {
+		return Changes{}, fmt.Errorf("catalog state: %w", err)
+	}
+	after := &CatalogState{parents: map[uint32]map[uint32]bool{}, names: map[uint32]string{}}
+	if err := after.readContext(ctx, q); err != nil {
 		return Changes{}, err
 	}
-	if after.roles != before.roles || after.fresh[0] > 0 || after.rows[0] != before.rows[0] {
+	if after.roles != before.roles {
 		return Changes{Global: true}, nil
 	}
-	set := map[uint32]bool{}
-	for nsp, n := range after.rows {
-		if nsp != 0 && (after.fresh[nsp] > 0 || n != before.rows[nsp]) {
-			set[nsp] = true
-		}
-	}
-	for nsp := range before.rows {
-		if _, ok := after.rows[nsp]; !ok && nsp != 0 {
-			set[nsp] = true
-		}
-	}
-	if len(set) == 0 {
-		return Changes{Schemas: []string{}}, nil
-	}
-	rows, err := q.Query(ctx, dependentsQuery)
+	var written, recount []catalogEntry
+	rows, err := q.Query(ctx, totalsQuery())
 	if err != nil {
-		return Changes{}, fmt.Errorf("catalog dependents: %w", err)
+		return Changes{}, fmt.Errorf("catalog totals: %w", err)
+	}
+	byName := map[string]catalogEntry{}
+	for _, e := range catalogEntries {
+		byName[e.name] = e
 	}
 	for rows.Next() {
-		var nsp uint32
-		if err := rows.Scan(&nsp); err != nil {
+		var name string
+		var n, fresh int64
+		if err := rows.Scan(&name, &n, &fresh); err != nil {
 			rows.Close()
+			return Changes{}, fmt.Errorf("catalog totals: %w", err)
+		}
+		var was int64
+		for _, c := range before.counts[name] {
+			was += c
+		}
+		switch {
+		case n == was && fresh == 0:
+		case n-was == fresh:
+			written = append(written, byName[name])
+		default:
+			recount = append(recount, byName[name])
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Changes{}, fmt.Errorf("catalog totals: %w", err)
+	}
+	set := map[uint32]bool{}
+	if len(written)+len(recount) > 0 {
+		if len(written) > 0 {
+			if err := collectNamespaces(ctx, q, writtenQuery(written), set); err != nil {
+				return Changes{}, fmt.Errorf("catalog rows written: %w", err)
+			}
+		}
+		if len(recount) > 0 {
+			// the rows written, and the schemas whose counts differ
+			if err := collectNamespaces(ctx, q, writtenQuery(recount), set); err != nil {
+				return Changes{}, fmt.Errorf("catalog rows written: %w", err)
+			}
+			counts, err := readCounts(ctx, q, recount)
+			if err != nil {
+				return Changes{}, err
+			}
+			for _, e := range recount {
+				for nsp, n := range counts[e.name] {
+					if n != before.counts[e.name][nsp] {
+						set[nsp] = true
+					}
+				}
+				for nsp := range before.counts[e.name] {
+					if _, ok := counts[e.name][nsp]; !ok {
+						set[nsp] = true
+					}
+				}
+			}
+		}
+		if err := collectNamespaces(ctx, q, dependentsQuery, set); err != nil {
 			return Changes{}, fmt.Errorf("catalog dependents: %w", err)
 		}
-		if nsp == 0 {
-			rows.Close()
-			return Changes{Global: true}, nil
-		}
-		set[nsp] = true
 	}
-	if err := rows.Err(); err != nil {
-		return Changes{}, fmt.Errorf("catalog dependents: %w", err)
+	if set[0] {
+		return Changes{Global: true}, nil
 	}
 	// Inheritance children render against their parents: add the parents'
 	// schemas (before and after the change), transitively.
@@ -298,8 +455,8 @@ func ChangedSchemas(ctx context.Context, q Querier, before *CatalogState) (Chang
 	for nsp := range set {
 		name, ok := after.names[nsp]
 		if !ok || before.names[nsp] != name {
-			// a schema came or went: not attributed to 0 only when the
-			// namespace rows did not change, which cannot be; be safe
+			// a schema came or went (its own row is global): only a whole
+			// inspection tells
 			return Changes{Global: true}, nil
 		}
 		if !systemSchema(name) {
@@ -308,6 +465,27 @@ func ChangedSchemas(ctx context.Context, q Querier, before *CatalogState) (Chang
 	}
 	sort.Strings(out)
 	return Changes{Schemas: out}, nil
+}
+
+// collectNamespaces adds the namespace oids sql returns (NULL as 0) to set.
+func collectNamespaces(ctx context.Context, q Querier, sql string, set map[uint32]bool) error {
+	rows, err := q.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var nsp *uint32
+		if err := rows.Scan(&nsp); err != nil {
+			return err
+		}
+		if nsp == nil {
+			set[0] = true
+		} else {
+			set[*nsp] = true
+		}
+	}
+	return rows.Err()
 }
 
 // systemSchema reports the schemas Inspect never reads (see the namespaces

@@ -158,19 +158,21 @@ func compareBothWays(t *testing.T, u, sql string) ([]schematree.Change, bool) {
 	t.Helper()
 	ctx := context.Background()
 	conn := pgtest.Conn(t, u)
+	// The model and the state are read before the transaction, as the dry
+	// run keeps them for a template.
+	before, err := catalog.Inspect(ctx, conn, catalog.Options{NoFingerprint: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := catalog.ReadCatalogState(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // nothing persists
-	before, err := catalog.Inspect(ctx, tx, catalog.Options{NoFingerprint: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := catalog.ReadCatalogState(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := tx.Exec(ctx, sql); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
