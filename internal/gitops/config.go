@@ -25,6 +25,33 @@ type Config struct {
 	// Policy is the repository path of an optional review/approval/rollout
 	// policy file.
 	Policy string `yaml:"policy,omitempty" json:"policy,omitempty"`
+	// Environments say, per environment ID of the file names, whether it is
+	// production and which SQL review policy its files get in CI.
+	Environments []Environment `yaml:"environments,omitempty" json:"environments,omitempty"`
+	// AllowOutOfOrder accepts a new file whose version is below the highest
+	// on the base branch (by default an error: the version already passed).
+	AllowOutOfOrder bool `yaml:"allowOutOfOrder,omitempty" json:"allowOutOfOrder,omitempty"`
+}
+
+// Environment is the CI view of an environment: what `tidemark check`
+// knows without a workspace.
+type Environment struct {
+	ID         string `yaml:"id" json:"id"`
+	Production bool   `yaml:"production,omitempty" json:"production,omitempty"`
+	// Review is the SQL review policy: a built-in template name (default,
+	// test, conventions, advanced, basic) or the repository path of a YAML
+	// policy file. Empty: default for production, test for the others.
+	Review string `yaml:"review,omitempty" json:"review,omitempty"`
+}
+
+// Environment returns the environment id's entry (nil when not listed).
+func (c *Config) Environment(id string) *Environment {
+	for i := range c.Environments {
+		if c.Environments[i].ID == id {
+			return &c.Environments[i]
+		}
+	}
+	return nil
 }
 
 // Folder is a folder of files in another naming format, with a fixed
@@ -60,6 +87,16 @@ func (c *Config) fill() {
 func (c *Config) Validate() error {
 	if _, err := NewNamer(c, nil, nil); err != nil {
 		return err
+	}
+	seen := map[string]bool{}
+	for i, e := range c.Environments {
+		if e.ID == "" {
+			return fmt.Errorf("environments[%d]: id is required", i)
+		}
+		if seen[e.ID] {
+			return fmt.Errorf("environments[%d]: environment %q is listed twice", i, e.ID)
+		}
+		seen[e.ID] = true
 	}
 	for i, f := range c.Folders {
 		if f.Dir == "" || f.Database == "" {

@@ -11,7 +11,8 @@ import (
 func TestConfigRoundTrip(t *testing.T) {
 	c := &Config{Branch: "trunk", BaseDir: "bytebase", Template: "{{ENV_ID}}/{{DB_NAME}}__{{VERSION}}.sql",
 		LatestTemplate: "{{ENV_ID}}/{{DB_NAME}}.LATEST.sql", Policy: "policy.yaml",
-		Folders: []Folder{{Dir: "svc/db", Format: FormatFlyway, Database: "orders", Environment: "prod"}}}
+		Folders:      []Folder{{Dir: "svc/db", Format: FormatFlyway, Database: "orders", Environment: "prod"}},
+		Environments: []Environment{{ID: "prod", Production: true, Review: "policies/prod.yaml"}, {ID: "test"}}, AllowOutOfOrder: true}
 	data, err := c.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,8 @@ func TestParseConfigErrors(t *testing.T) {
 		"folders: [{dir: a, format: liquibase, database: d}]\n": `format "liquibase"`,
 		"folders: [{format: flyway}]\n":                         "dir and database are required",
 		"branch: [x\n":                                          ConfigFile,
+		"environments: [{production: true}]\n":                  "id is required",
+		"environments: [{id: a}, {id: a}]\n":                    "listed twice",
 	} {
 		if _, err := ParseConfig([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseConfig(%q) = %v, want error containing %q", doc, err, want)
