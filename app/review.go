@@ -101,6 +101,51 @@ type Advice struct {
 	EndColumn int    `json:"endColumn"`
 	// StatementLine is the first line of the statement (0 for script-level advice).
 	StatementLine int `json:"statementLine"`
+	// Rewrite is the statement's safe form, for advice that has one (nil otherwise).
+	Rewrite *Rewrite `json:"rewrite"`
+}
+
+// Rewrite is the safe form of a flagged statement: Steps replace it (Apply
+// fix), Plan is advice text for changes with no automatic safe form.
+type Rewrite struct {
+	Steps []RewriteStep `json:"steps"`
+	Plan  string        `json:"plan"`
+}
+
+// RewriteStep is one statement of a rewrite; NonTransactional steps run
+// alone, NewUnit ones in a later migration file.
+type RewriteStep struct {
+	SQL              string `json:"sql"`
+	NonTransactional bool   `json:"nonTransactional"`
+	NewUnit          bool   `json:"newUnit"`
+}
+
+// FixRequest asks for the SQL of a review with its safe rewrites applied.
+type FixRequest struct {
+	ReviewRequest
+	// StatementLine > 0 fixes only the statement starting on that line; 0 all.
+	StatementLine int `json:"statementLine"`
+}
+
+// KeptStatement is a flagged statement Apply fix left as written, and why.
+type KeptStatement struct {
+	Line   int    `json:"line"`
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// FixResult is the fixed SQL: units after the first begin with a
+// "-- tidemark:unit" line (each is a migration file of its own).
+type FixResult struct {
+	SQL     string          `json:"sql"`
+	Units   int             `json:"units"`
+	Applied int             `json:"applied"`
+	Kept    []KeptStatement `json:"kept"`
+	// Errors, Warnings and Infos count what the fixed SQL still draws.
+	Errors      int          `json:"errors"`
+	Warnings    int          `json:"warnings"`
+	Infos       int          `json:"infos"`
+	SyntaxError *SyntaxError `json:"syntaxError"`
 }
 
 // SyntaxError is where the parser gave up.
@@ -431,10 +476,40 @@ func (s *ReviewService) Review(req ReviewRequest) (ReviewResult, error) {
 	return out, nil
 }
 
+// Fix returns the SQL with the safe rewrites of its advice applied (only
+// those of the statement starting on StatementLine when it is set), under
+// the same policy and target as Review, and what the fixed SQL still draws.
+// A script that does not parse returns a result with SyntaxError set.
+func (s *ReviewService) Fix(req FixRequest) (FixResult, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	res, err := s.a.reviewer.Fix(ctx, livereview.Request{SQL: req.SQL, EnvironmentID: req.EnvironmentID, DatabaseID: req.DatabaseID}, req.StatementLine)
+	if res != nil && res.Syntax != nil {
+		se := res.Syntax
+		return FixResult{SQL: req.SQL, Kept: []KeptStatement{}, SyntaxError: &SyntaxError{Message: se.Message, Line: se.Line, Column: se.Column}}, nil
+	}
+	if err != nil {
+		return FixResult{}, fail(err)
+	}
+	out := FixResult{SQL: res.Text(), Units: len(res.Units), Applied: res.Applied, Kept: []KeptStatement{},
+		Errors: res.Counts[review.Error], Warnings: res.Counts[review.Warning], Infos: res.Counts[review.Info]}
+	for _, k := range res.Kept {
+		out.Kept = append(out.Kept, KeptStatement{Line: k.Line, Rule: k.Rule, Reason: k.Reason})
+	}
+	return out, nil
+}
+
 // adviceOut converts a finding, with the end of its highlight.
 func adviceOut(f livereview.Finding) Advice {
-	return Advice{Rule: f.Rule, Level: string(f.Level), Title: f.Title, Message: f.Message, Line: f.Line, Column: f.Column,
+	a := Advice{Rule: f.Rule, Level: string(f.Level), Title: f.Title, Message: f.Message, Line: f.Line, Column: f.Column,
 		EndLine: f.EndLine, EndColumn: f.EndColumn, StatementLine: f.Statement.Line}
+	if rw := f.Rewrite; rw != nil {
+		a.Rewrite = &Rewrite{Steps: []RewriteStep{}, Plan: rw.Plan}
+		for _, st := range rw.Steps {
+			a.Rewrite.Steps = append(a.Rewrite.Steps, RewriteStep{SQL: st.SQL, NonTransactional: st.NonTransactional, NewUnit: st.NewUnit})
+		}
+	}
+	return a
 }
 
 func payloadOut(p review.Payload) RulePayload {

@@ -324,3 +324,42 @@ func TestReviewPolicyYAMLRoundTrip(t *testing.T) {
 		t.Fatal("a refused import changed the policy")
 	}
 }
+
+// TestReviewFixBinding: advice with a safe form carries it, and Fix returns
+// the fixed SQL (all statements, or the chosen one) with what it still draws.
+func TestReviewFixBinding(t *testing.T) {
+	h := newApp(t, "", false)
+	rs := h.app.Review()
+	sql := "CREATE INDEX a_idx ON orders (note);\nALTER TABLE orders ALTER COLUMN note TYPE varchar(10);\n"
+	res, err := rs.Review(ReviewRequest{SQL: sql, EnvironmentID: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps, plans int
+	for _, a := range res.Advice {
+		if a.Rewrite != nil {
+			steps += len(a.Rewrite.Steps)
+			if a.Rewrite.Plan != "" {
+				plans++
+			}
+		}
+	}
+	if steps != 1 || plans != 1 {
+		t.Fatalf("rewrites in advice: %d steps, %d plans: %+v", steps, plans, res.Advice)
+	}
+	fixed, err := rs.Fix(FixRequest{ReviewRequest: ReviewRequest{SQL: sql, EnvironmentID: "prod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fixed.SQL, "CREATE INDEX CONCURRENTLY a_idx ON orders USING btree (note);") || fixed.Units != 2 || fixed.Applied != 1 ||
+		len(fixed.Kept) != 1 || fixed.Kept[0].Line != 2 || fixed.Errors != 0 || fixed.Warnings != 1 {
+		t.Fatalf("fix: %+v", fixed)
+	}
+	if one, err := rs.Fix(FixRequest{ReviewRequest: ReviewRequest{SQL: sql, EnvironmentID: "prod"}, StatementLine: 2}); err != nil || one.Applied != 0 || one.SQL != sql {
+		t.Fatalf("fix of the type change alone changes nothing: %+v %v", one, err)
+	}
+	bad, err := rs.Fix(FixRequest{ReviewRequest: ReviewRequest{SQL: "CREATE TABEL x ();", EnvironmentID: "prod"}})
+	if err != nil || bad.SyntaxError == nil || bad.SQL != "CREATE TABEL x ();" || bad.Kept == nil {
+		t.Fatalf("syntax error: %+v %v", bad, err)
+	}
+}

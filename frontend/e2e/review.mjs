@@ -1,5 +1,7 @@
 // SQL Review end to end: Prod's policy (the default safety rules) flags a NOT NULL column added
 // without a default as you type; turning the rule off in the policy editor makes the advice go away, on brings it back.
+// The page names the policy's template and what it is for; Apply fix rewrites the CREATE INDEX to
+// CREATE INDEX CONCURRENTLY in a migration unit of its own, and its advice goes away.
 export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot }) {
   const pkAdvice = () => page.locator('[data-testid="advice-item"][data-rule="column.add-not-null-require-default"]')
   const toggle = () => tid('policy-rule-column.add-not-null-require-default').locator('[data-testid="policy-rule-toggle"]')
@@ -37,4 +39,20 @@ export async function reviewScenario({ page, tid, nav, expectText, waitFor, shot
   await waitFor(switchOn, 'column.add-not-null-require-default switched back on')
   await tid('review-tab-review').click()
   await pkAdvice().waitFor()
+
+  // the template the policy comes from, and what it is for
+  await expectText(tid('review-policy-template'), 'Default (safety)', 'policy template name')
+  await expectText(tid('review-template-purpose'), 'running system', 'policy template purpose')
+
+  // Apply fix on the CREATE INDEX advice
+  const indexAdvice = () => page.locator('[data-testid="advice-item"][data-rule="index.create-concurrently"]')
+  await indexAdvice().waitFor()
+  await expectText(indexAdvice().locator('[data-testid="advice-rewrite-sql"]'), 'CREATE INDEX CONCURRENTLY ON t USING btree (a);', 'safe form shown')
+  await shot('review-04-safe-form')
+  await indexAdvice().locator('[data-testid="advice-apply-fix"]').click()
+  await indexAdvice().waitFor({ state: 'detached' })
+  await expectText(tid('review-editor').locator('.cm-content'), 'CREATE INDEX CONCURRENTLY ON t USING btree (a);', 'editor holds the fixed SQL')
+  await expectText(tid('review-editor').locator('.cm-content'), '-- tidemark:unit 2/2 (non-transactional)', 'the concurrent build is a unit of its own')
+  await pkAdvice().waitFor()
+  await shot('review-05-fixed')
 }

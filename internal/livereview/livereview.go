@@ -250,32 +250,80 @@ func (o *Outcome) Findings() []Finding {
 // Review reviews req.SQL. A script that does not parse gives a
 // *sqlparse.SyntaxError, also in the outcome's Syntax.
 func (r *Reviewer) Review(ctx context.Context, req Request) (*Outcome, error) {
-	envID := req.EnvironmentID
-	if req.DatabaseID != "" && envID == "" {
-		db, err := r.ws.GetDatabase(ctx, req.DatabaseID)
-		if err != nil {
-			return nil, err
-		}
-		envID = db.EnvironmentID
-	}
-	pol, _, _, err := r.Policy(ctx, envID)
+	pol, t, err := r.target(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Policy: pol}
-	var t *Target
-	if req.DatabaseID != "" {
-		if t, err = r.Database(ctx, req.DatabaseID); err != nil {
-			return nil, err
-		}
-		defer t.Close(ctx)
-		out.Target = t.Description
-	}
+	defer t.Close(ctx)
+	out := &Outcome{Policy: pol, Target: t.describe()}
 	res, err := r.reg.Review(ctx, req.SQL, t.Options(pol))
 	if err != nil {
 		errors.As(err, &out.Syntax)
 		return out, err
 	}
 	out.Result, out.sql = res, req.SQL
+	return out, nil
+}
+
+// target resolves what req is reviewed under: the policy of its
+// environment (or of its database's) and, with a database, the target
+// (nil without one; Close and Options accept nil).
+func (r *Reviewer) target(ctx context.Context, req Request) (*review.Policy, *Target, error) {
+	envID := req.EnvironmentID
+	if req.DatabaseID != "" && envID == "" {
+		db, err := r.ws.GetDatabase(ctx, req.DatabaseID)
+		if err != nil {
+			return nil, nil, err
+		}
+		envID = db.EnvironmentID
+	}
+	pol, _, _, err := r.Policy(ctx, envID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if req.DatabaseID == "" {
+		return pol, nil, nil
+	}
+	t, err := r.Database(ctx, req.DatabaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pol, t, nil
+}
+
+// describe is the target's description ("" for none).
+func (t *Target) describe() string {
+	if t == nil {
+		return ""
+	}
+	return t.Description
+}
+
+// FixOutcome is a script with its safe rewrites applied (review.FixScript)
+// under the same policy and target as Review.
+type FixOutcome struct {
+	*review.FixReport
+	Policy *review.Policy
+	Target string
+	Syntax *sqlparse.SyntaxError
+}
+
+// Fix applies the safe rewrites of req.SQL's advice (only those of the
+// statement starting on statementLine when it is > 0) and reviews the fixed
+// script again. A script that does not parse gives a *sqlparse.SyntaxError,
+// also in the outcome's Syntax.
+func (r *Reviewer) Fix(ctx context.Context, req Request, statementLine int) (*FixOutcome, error) {
+	pol, t, err := r.target(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close(ctx)
+	out := &FixOutcome{Policy: pol, Target: t.describe()}
+	rep, err := r.reg.FixScript(ctx, req.SQL, t.Options(pol), statementLine)
+	if err != nil {
+		errors.As(err, &out.Syntax)
+		return out, err
+	}
+	out.FixReport = rep
 	return out, nil
 }

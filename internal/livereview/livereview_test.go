@@ -489,3 +489,37 @@ func TestLive(t *testing.T) {
 	}
 	none.Close(ctx)
 }
+
+// TestFix: the desktop's Apply fix runs under the same policy and target as
+// the review: against the database, a CREATE INDEX on its table with rows
+// becomes CONCURRENTLY, and one on a table the script creates is left; a
+// chosen statement is fixed alone; a script that does not parse is a syntax
+// error in the outcome.
+func TestFix(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	d, _ := f.Database(t, ordersSQL)
+	d = f.Production(t, d)
+	sql := "CREATE INDEX orders_a_idx ON orders (id, note);\nALTER TABLE orders ADD CONSTRAINT orders_note_check CHECK (note <> '');\n"
+	out, err := f.rev.Fix(ctx, livereview.Request{SQL: sql, DatabaseID: d.ID}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.Text()
+	for _, s := range []string{"CREATE INDEX CONCURRENTLY orders_a_idx", "CHECK (note <> '') NOT VALID", "VALIDATE CONSTRAINT orders_note_check"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("fixed SQL lacks %q:\n%s", s, text)
+		}
+	}
+	if out.Applied != 2 || len(out.Units) != 3 || out.Counts[review.Error] != 0 || out.Policy.Name != review.TemplateDefault || !strings.HasPrefix(out.Target, d.Name) {
+		t.Fatalf("applied %d, %d units, counts %v, policy %s, target %q", out.Applied, len(out.Units), out.Counts, out.Policy.Name, out.Target)
+	}
+	one, err := f.rev.Fix(ctx, livereview.Request{SQL: sql, DatabaseID: d.ID}, 2)
+	if err != nil || one.Applied != 1 || strings.Contains(one.Text(), "CONCURRENTLY") || one.Counts[review.Error] != 1 {
+		t.Fatalf("fix of line 2 only: %v %+v", err, one)
+	}
+	bad, err := f.rev.Fix(ctx, livereview.Request{SQL: "CREATE TABEL x ();", EnvironmentID: "test"}, 0)
+	if err == nil || bad == nil || bad.Syntax == nil || bad.Syntax.Line != 1 {
+		t.Fatalf("syntax error: %v %+v", err, bad)
+	}
+}

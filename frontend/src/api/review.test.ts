@@ -11,6 +11,8 @@ vi.mock('../../wailsjs/go/app/ReviewService', () => ({
   ImportPolicyYAML: vi.fn(),
   Review: vi.fn(),
   Templates: vi.fn(),
+  TemplateInfos: vi.fn(),
+  Fix: vi.fn(),
 }))
 
 import * as ReviewService from '../../wailsjs/go/app/ReviewService'
@@ -68,5 +70,28 @@ describe('review facade', () => {
     m(ReviewService.ImportPolicyYAML).mockResolvedValue({ environmentId: 'test', rules: [{ id: 'a', level: 'warning', payload: null }] })
     await expect(api.importReviewPolicyYAML('test', 'name: a')).resolves.toMatchObject({ rules: [{ id: 'a', level: 'warning', payload: null }] })
     expect(ReviewService.ImportPolicyYAML).toHaveBeenCalledWith('test', 'name: a')
+  })
+
+  it('maps rewrites and info counts, and sends the statement line of a fix', async () => {
+    m(ReviewService.Review).mockResolvedValue({
+      advice: [
+        { rule: 'a', level: 'info', line: 1, rewrite: null },
+        { rule: 'b', level: 'error', line: 2, rewrite: { steps: null, plan: 'expand' } },
+      ],
+      errors: 1,
+      warnings: 0,
+      statements: 2,
+    })
+    const res = await api.reviewSQL({ sql: 'x', environmentId: 'prod', databaseId: '' })
+    expect(res.infos).toBe(0)
+    expect(res.advice[0]!.rewrite).toBeNull()
+    expect(res.advice[1]!.rewrite).toEqual({ steps: [], plan: 'expand' })
+
+    m(ReviewService.Fix).mockResolvedValue({ sql: 'y', units: 1, applied: 1, kept: null, errors: 0, warnings: 0, infos: 0 })
+    await expect(api.fixSQL({ sql: 'x', environmentId: 'prod', databaseId: 'd1' }, 3)).resolves.toMatchObject({ sql: 'y', kept: [], syntaxError: null })
+    expect(m(ReviewService.Fix).mock.calls[0]![0]).toMatchObject({ sql: 'x', environmentId: 'prod', databaseId: 'd1', statementLine: 3 })
+
+    m(ReviewService.TemplateInfos).mockResolvedValue(null)
+    await expect(api.reviewTemplates()).resolves.toEqual([])
   })
 })

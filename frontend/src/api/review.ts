@@ -29,6 +29,18 @@ export interface RuleInfo {
   placeholders: string[]
   example: string
   needsDatabase: boolean
+  /** the rule's level in each built-in template ('off' when not in it) */
+  templates: Record<string, ReviewLevel>
+  /** why the rule sits in its templates, and what to write instead */
+  why: string
+  safeForm: string
+}
+
+/** TemplateInfo is a built-in policy template and what it is for. */
+export interface TemplateInfo {
+  name: string
+  title: string
+  purpose: string
 }
 
 export interface PolicyRule {
@@ -55,9 +67,25 @@ export interface ReviewRequest {
   databaseId: string
 }
 
+/** RewriteStep is one statement of a safe rewrite. */
+export interface RewriteStep {
+  sql: string
+  /** runs alone, outside a transaction (a migration file of its own) */
+  nonTransactional: boolean
+  /** must run in a later migration file than the steps before it */
+  newUnit: boolean
+}
+
+/** Rewrite is the safe form of a flagged statement: steps replace it, plan is advice text. */
+export interface Rewrite {
+  steps: RewriteStep[]
+  plan: string
+}
+
 export interface Advice {
   rule: string
-  level: 'error' | 'warning'
+  /** info is a note that never blocks */
+  level: 'error' | 'warning' | 'info'
   title: string
   message: string
   /** 1-based line and character column of the offending element */
@@ -67,6 +95,8 @@ export interface Advice {
   endLine: number
   endColumn: number
   statementLine: number
+  /** the statement's safe form, for advice that has one */
+  rewrite: Rewrite | null
 }
 
 export interface ReviewSyntaxError {
@@ -80,10 +110,31 @@ export interface ReviewResult {
   syntaxError: ReviewSyntaxError | null
   errors: number
   warnings: number
+  infos: number
   statements: number
   /** what the script was simulated against; empty without a database */
   catalog: string
   policyName: string
+}
+
+/** A flagged statement Apply fix left as written, and why. */
+export interface KeptStatement {
+  line: number
+  rule: string
+  reason: string
+}
+
+/** FixResult is the SQL with the safe rewrites applied and what it still draws. */
+export interface FixResult {
+  /** the fixed SQL; with several units each begins with a "-- tidemark:unit" line */
+  sql: string
+  units: number
+  applied: number
+  kept: KeptStatement[]
+  errors: number
+  warnings: number
+  infos: number
+  syntaxError: ReviewSyntaxError | null
 }
 
 function payloadOf(p: Partial<RulePayload> | null | undefined): RulePayload {
@@ -98,6 +149,9 @@ function ruleInfoOf(r: app.RuleInfo): RuleInfo {
     payloadType: (r.payloadType || 'none') as PayloadType,
     defaultPayload: payloadOf(r.defaultPayload),
     placeholders: r.placeholders ?? [],
+    templates: (r.templates ?? {}) as Record<string, ReviewLevel>,
+    why: r.why ?? '',
+    safeForm: r.safeForm ?? '',
   }
 }
 
@@ -114,10 +168,15 @@ function policyOf(p: app.Policy): ReviewPolicy {
 
 function resultOf(r: app.ReviewResult): ReviewResult {
   return {
-    advice: (r.advice ?? []).map((a) => ({ ...a, level: a.level as Advice['level'] })),
+    advice: (r.advice ?? []).map((a) => ({
+      ...a,
+      level: a.level as Advice['level'],
+      rewrite: a.rewrite ? { steps: a.rewrite.steps ?? [], plan: a.rewrite.plan ?? '' } : null,
+    })),
     syntaxError: r.syntaxError ?? null,
     errors: r.errors,
     warnings: r.warnings,
+    infos: r.infos ?? 0,
     statements: r.statements,
     catalog: r.catalog,
     policyName: r.policyName,
@@ -170,4 +229,18 @@ export async function importReviewPolicyYAML(environmentId: string, yaml: string
 
 export async function reviewSQL(req: ReviewRequest): Promise<ReviewResult> {
   return resultOf(await call(() => ReviewService.Review(app.ReviewRequest.createFrom(req))))
+}
+
+/** reviewTemplates lists the built-in policy templates with what each is for. */
+export async function reviewTemplates(): Promise<TemplateInfo[]> {
+  return (await call(() => ReviewService.TemplateInfos())) ?? []
+}
+
+/**
+ * fixSQL returns the SQL with the safe rewrites of its advice applied, under the same policy and
+ * database as reviewSQL; statementLine > 0 fixes only the statement starting on that line.
+ */
+export async function fixSQL(req: ReviewRequest, statementLine = 0): Promise<FixResult> {
+  const r = await call(() => ReviewService.Fix(app.FixRequest.createFrom({ ...req, statementLine })))
+  return { ...r, kept: r.kept ?? [], syntaxError: r.syntaxError ?? null }
 }

@@ -11,6 +11,8 @@ vi.mock('../api', async (importOriginal) => ({
   importReviewPolicyYAML: vi.fn(),
   exportReviewPolicy: vi.fn(),
   reviewSQL: vi.fn(),
+  fixSQL: vi.fn(),
+  reviewTemplates: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -32,6 +34,9 @@ function ruleInfo(id: string, extra: Partial<RuleInfo> = {}): RuleInfo {
     placeholders: [],
     example: '',
     needsDatabase: false,
+    templates: {},
+    why: '',
+    safeForm: '',
     ...extra,
   }
 }
@@ -49,10 +54,11 @@ function policy(envId: string, levels: Record<string, 'error' | 'warning' | 'off
 
 function result(rules: string[]): ReviewResult {
   return {
-    advice: rules.map((rule, i) => ({ rule, level: 'error', title: rule, message: 'm', line: i + 1, column: 1, endLine: i + 1, endColumn: 5, statementLine: i + 1 })),
+    advice: rules.map((rule, i) => ({ rule, level: 'error', title: rule, message: 'm', line: i + 1, column: 1, endLine: i + 1, endColumn: 5, statementLine: i + 1, rewrite: null })),
     syntaxError: null,
     errors: rules.length,
     warnings: 0,
+    infos: 0,
     statements: rules.length,
     catalog: '',
     policyName: 'advanced',
@@ -171,5 +177,39 @@ describe('review store', () => {
     await s.loadRules()
     expect(mocked.reviewRules).toHaveBeenCalledTimes(1)
     expect(s.ruleById.get('a.b')?.title).toBe('Title of a.b')
+  })
+
+  it('applies a fix: the SQL becomes the fixed SQL and is reviewed again; a syntax error leaves it', async () => {
+    const s = useReviewStore()
+    s.environmentId = 'prod'
+    s.sql = 'CREATE INDEX i ON t (a);'
+    const withRewrite = result(['index.create-concurrently'])
+    withRewrite.advice[0]!.rewrite = { steps: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t USING btree (a)', nonTransactional: true, newUnit: false }], plan: '' }
+    s.result = withRewrite
+    expect(s.fixable).toBe(1)
+    const fixed = { sql: 'CREATE INDEX CONCURRENTLY i ON t USING btree (a);\n', units: 1, applied: 1, kept: [], errors: 0, warnings: 0, infos: 0, syntaxError: null }
+    mocked.fixSQL.mockResolvedValue(fixed)
+    mocked.reviewSQL.mockResolvedValue(result([]))
+    await expect(s.applyFix(1)).resolves.toEqual(fixed)
+    expect(mocked.fixSQL).toHaveBeenCalledWith({ sql: 'CREATE INDEX i ON t (a);', environmentId: 'prod', databaseId: '' }, 1)
+    expect(s.sql).toBe(fixed.sql)
+    expect(mocked.reviewSQL).toHaveBeenLastCalledWith({ sql: fixed.sql, environmentId: 'prod', databaseId: '' })
+    expect(s.fixable).toBe(0)
+    expect(s.lastFix).toEqual(fixed)
+    s.setSQL('SELECT 1')
+    expect(s.lastFix).toBeNull()
+    mocked.fixSQL.mockResolvedValue({ ...fixed, sql: 'SELECT (', applied: 0, syntaxError: { message: 'syntax error', line: 1, column: 8 } })
+    await s.applyFix(0)
+    expect(s.sql).toBe('SELECT 1')
+    expect(s.fixing).toBe(false)
+  })
+
+  it('loads the templates once', async () => {
+    const s = useReviewStore()
+    mocked.reviewTemplates.mockResolvedValue([{ name: 'default', title: 'Default (safety)', purpose: 'Flags what can hurt' }])
+    await s.loadTemplates()
+    await s.loadTemplates()
+    expect(mocked.reviewTemplates).toHaveBeenCalledTimes(1)
+    expect(s.templateByName.get('default')?.title).toBe('Default (safety)')
   })
 })

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '../api'
-import type { ApiError, PolicyRule, ReviewLevel, ReviewPolicy, ReviewResult, RuleInfo, RulePayload } from '../api'
+import type { ApiError, FixResult, PolicyRule, ReviewLevel, ReviewPolicy, ReviewResult, RuleInfo, RulePayload, TemplateInfo } from '../api'
 
 /** How long typing must pause before the SQL is reviewed again. */
 export const REVIEW_DEBOUNCE_MS = 400
@@ -19,8 +19,22 @@ export const useReviewStore = defineStore('review', () => {
   const reviewing = ref(false)
   const error = ref<ApiError | null>(null)
 
+  /** the built-in policy templates and what each is for */
+  const templates = ref<TemplateInfo[]>([])
+  /** the last Apply fix, until the SQL changes by typing */
+  const lastFix = ref<FixResult | null>(null)
+  const fixing = ref(false)
+
   const ruleById = computed(() => new Map(rules.value.map((r) => [r.id, r])))
   const policy = computed(() => policies.value[environmentId.value] ?? null)
+  const templateByName = computed(() => new Map(templates.value.map((t) => [t.name, t])))
+  /** how many statements Apply all fixes would rewrite */
+  const fixable = computed(() => new Set((result.value?.advice ?? []).filter((a) => (a.rewrite?.steps.length ?? 0) > 0).map((a) => a.statementLine)).size)
+
+  async function loadTemplates() {
+    if (templates.value.length > 0) return
+    templates.value = (await api.reviewTemplates()) ?? []
+  }
 
   async function loadRules() {
     if (rulesLoaded.value) return
@@ -121,7 +135,25 @@ export const useReviewStore = defineStore('review', () => {
 
   function setSQL(text: string) {
     sql.value = text
+    lastFix.value = null
     schedule()
+  }
+
+  /**
+   * applyFix replaces the SQL with its safe rewrites applied (only the statement starting on
+   * statementLine when it is > 0) and reviews the fixed SQL. A SQL that no longer parses is left.
+   */
+  async function applyFix(statementLine = 0): Promise<FixResult> {
+    fixing.value = true
+    try {
+      const r = await api.fixSQL({ sql: sql.value, environmentId: environmentId.value, databaseId: databaseId.value }, statementLine)
+      if (!r.syntaxError && r.applied > 0) sql.value = r.sql
+      lastFix.value = r
+      await run()
+      return r
+    } finally {
+      fixing.value = false
+    }
   }
 
   return {
@@ -134,9 +166,16 @@ export const useReviewStore = defineStore('review', () => {
     result,
     reviewing,
     error,
+    templates,
+    lastFix,
+    fixing,
     ruleById,
     policy,
+    templateByName,
+    fixable,
     loadRules,
+    loadTemplates,
+    applyFix,
     loadPolicy,
     updateRule,
     toggleRule,

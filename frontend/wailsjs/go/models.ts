@@ -1,5 +1,53 @@
 export namespace app {
 	
+	export class RewriteStep {
+	    sql: string;
+	    nonTransactional: boolean;
+	    newUnit: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RewriteStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.nonTransactional = source["nonTransactional"];
+	        this.newUnit = source["newUnit"];
+	    }
+	}
+	export class Rewrite {
+	    steps: RewriteStep[];
+	    plan: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rewrite(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.steps = this.convertValues(source["steps"], RewriteStep);
+	        this.plan = source["plan"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Advice {
 	    rule: string;
 	    level: string;
@@ -10,6 +58,7 @@ export namespace app {
 	    endLine: number;
 	    endColumn: number;
 	    statementLine: number;
+	    rewrite?: Rewrite;
 	
 	    static createFrom(source: any = {}) {
 	        return new Advice(source);
@@ -26,7 +75,26 @@ export namespace app {
 	        this.endLine = source["endLine"];
 	        this.endColumn = source["endColumn"];
 	        this.statementLine = source["statementLine"];
+	        this.rewrite = this.convertValues(source["rewrite"], Rewrite);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class KeychainInfo {
 	    available: boolean;
@@ -878,6 +946,100 @@ export namespace app {
 	        this.timeoutMs = source["timeoutMs"];
 	    }
 	}
+	export class FixRequest {
+	    sql: string;
+	    environmentId: string;
+	    databaseId: string;
+	    statementLine: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FixRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.environmentId = source["environmentId"];
+	        this.databaseId = source["databaseId"];
+	        this.statementLine = source["statementLine"];
+	    }
+	}
+	export class SyntaxError {
+	    message: string;
+	    line: number;
+	    column: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyntaxError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	    }
+	}
+	export class KeptStatement {
+	    line: number;
+	    rule: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeptStatement(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.rule = source["rule"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class FixResult {
+	    sql: string;
+	    units: number;
+	    applied: number;
+	    kept: KeptStatement[];
+	    errors: number;
+	    warnings: number;
+	    infos: number;
+	    syntaxError?: SyntaxError;
+	
+	    static createFrom(source: any = {}) {
+	        return new FixResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.units = source["units"];
+	        this.applied = source["applied"];
+	        this.kept = this.convertValues(source["kept"], KeptStatement);
+	        this.errors = source["errors"];
+	        this.warnings = source["warnings"];
+	        this.infos = source["infos"];
+	        this.syntaxError = this.convertValues(source["syntaxError"], SyntaxError);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class IssueHeader {
 	    number: number;
 	    title: string;
@@ -1079,6 +1241,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	
 	
 	export class Property {
@@ -1423,22 +1586,6 @@ export namespace app {
 	        this.databaseId = source["databaseId"];
 	    }
 	}
-	export class SyntaxError {
-	    message: string;
-	    line: number;
-	    column: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new SyntaxError(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.message = source["message"];
-	        this.line = source["line"];
-	        this.column = source["column"];
-	    }
-	}
 	export class ReviewResult {
 	    advice: Advice[];
 	    syntaxError?: SyntaxError;
@@ -1483,6 +1630,8 @@ export namespace app {
 		    return a;
 		}
 	}
+	
+	
 	export class RiskVariable {
 	    name: string;
 	    type: string;

@@ -31,7 +31,7 @@ export function toDiagnostics(doc: Text, result: ReviewResult | null): Diagnosti
     const from = offsetOf(doc, a.line, a.column)
     let to = offsetOf(doc, a.endLine || a.line, a.endColumn || a.column)
     if (to <= from) to = Math.max(from, lineEnd(doc, a.line))
-    out.push({ from, to, severity: a.level === 'error' ? 'error' : 'warning', source: a.rule, message: adviceText(a) })
+    out.push({ from, to, severity: a.level === 'error' ? 'error' : a.level === 'info' ? 'info' : 'warning', source: a.rule, message: adviceText(a) })
   }
   return out.sort((x, y) => x.from - y.from)
 }

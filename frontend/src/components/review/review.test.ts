@@ -12,6 +12,8 @@ vi.mock('../../api', async (importOriginal) => ({
   importReviewPolicy: vi.fn(),
   exportReviewPolicy: vi.fn(),
   reviewSQL: vi.fn(),
+  fixSQL: vi.fn(),
+  reviewTemplates: vi.fn(),
   listEnvironments: vi.fn(),
 }))
 
@@ -45,16 +47,19 @@ function ruleInfo(id: string, extra: Partial<RuleInfo> = {}): RuleInfo {
     placeholders: [],
     example: '',
     needsDatabase: false,
+    templates: {},
+    why: '',
+    safeForm: '',
     ...extra,
   }
 }
 
 function advice(rule: string, line: number, extra: Partial<Advice> = {}): Advice {
-  return { rule, level: 'error', title: `T ${rule}`, message: `M ${rule}`, line, column: 1, endLine: line, endColumn: 10, statementLine: line, ...extra }
+  return { rule, level: 'error', title: `T ${rule}`, message: `M ${rule}`, line, column: 1, endLine: line, endColumn: 10, statementLine: line, rewrite: null, ...extra }
 }
 
 function result(list: Advice[], extra: Partial<ReviewResult> = {}): ReviewResult {
-  return { advice: list, syntaxError: null, errors: list.length, warnings: 0, statements: 1, catalog: '', policyName: 'advanced', ...extra }
+  return { advice: list, syntaxError: null, errors: list.length, warnings: 0, infos: 0, statements: 1, catalog: '', policyName: 'advanced', ...extra }
 }
 
 beforeEach(() => {
@@ -102,6 +107,30 @@ describe('advice list', () => {
       props: { result: result([advice('w.one', 1, { level: 'warning' }), advice('e.two', 2), advice('w.three', 3, { level: 'warning' }), advice('e.one', 1, { column: 5 })]), error: null, hasSql: true },
     })
     expect(w.findAll('[data-testid="advice-item"]').map((i) => i.attributes('data-rule'))).toEqual(['e.one', 'e.two', 'w.one', 'w.three'])
+  })
+
+  it('shows the safe form with Apply fix (which does not jump), the plan of a type change, and info notes last', async () => {
+    const rw = { steps: [{ sql: 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID', nonTransactional: false, newUnit: false }, { sql: 'ALTER TABLE t VALIDATE CONSTRAINT c', nonTransactional: false, newUnit: true }], plan: '' }
+    const w = mount(AdviceList, {
+      props: {
+        result: result([
+          advice('review.note', 1, { level: 'info' }),
+          advice('statement.add-check-not-valid', 3, { level: 'warning', rewrite: rw }),
+          advice('column.disallow-change-type', 5, { level: 'warning', rewrite: { steps: [], plan: 'Changing the type of column "a" rewrites the table' } }),
+        ]),
+        error: null,
+        hasSql: true,
+      },
+    })
+    const items = w.findAll('[data-testid="advice-item"]')
+    expect(items.map((i) => i.attributes('data-level'))).toEqual(['warning', 'warning', 'info'])
+    expect(items[0]!.find('[data-testid="advice-rewrite-sql"]').text()).toBe('ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n-- in a later migration file:\nALTER TABLE t VALIDATE CONSTRAINT c;')
+    await items[0]!.find('[data-testid="advice-apply-fix"]').trigger('click')
+    expect(w.emitted('fix')).toEqual([[3]])
+    expect(w.emitted('select')).toBeUndefined()
+    expect(items[1]!.find('[data-testid="advice-apply-fix"]').exists()).toBe(false)
+    expect(items[1]!.find('[data-testid="advice-plan"]').text()).toContain('rewrites the table')
+    expect(items[2]!.find('[data-testid="advice-rewrite"]').exists()).toBe(false)
   })
 
   it('says "No problems found" for clean SQL, and what to do with none', () => {
@@ -251,6 +280,37 @@ describe('review view', () => {
     expect(mocked.reviewSQL).toHaveBeenCalledWith({ sql: 'CREATE TABLE t(a int);', environmentId: 'prod', databaseId: '' })
     expect(qa('[data-testid="advice-item"]').map((e) => e.getAttribute('data-rule'))).toEqual(['table.require-pk'])
     expect(q('[data-testid="review-editor"]')).not.toBeNull()
+    w.unmount()
+  })
+
+  it("names the policy's template and what it is for, and applies every fix", async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const envs = useEnvironmentsStore()
+    envs.items = [{ id: 'prod', name: 'Prod', position: 0, protected: true }]
+    envs.loaded = true
+    mocked.reviewRules.mockResolvedValue([ruleInfo('index.create-concurrently')])
+    mocked.reviewTemplates.mockResolvedValue([
+      { name: 'default', title: 'Default (safety)', purpose: 'Flags what can hurt a running system.' },
+      { name: 'advanced', title: 'Advanced (everything)', purpose: 'Every rule.' },
+    ])
+    mocked.reviewPolicy.mockResolvedValue({ ...prodPolicy(), name: 'default', template: 'default' })
+    const rw = { steps: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t USING btree (a)', nonTransactional: true, newUnit: false }], plan: '' }
+    mocked.reviewSQL.mockResolvedValueOnce(result([advice('index.create-concurrently', 1, { rewrite: rw })])).mockResolvedValue(result([]))
+    mocked.fixSQL.mockResolvedValue({ sql: 'CREATE INDEX CONCURRENTLY i ON t USING btree (a);\n', units: 1, applied: 1, kept: [], errors: 0, warnings: 0, infos: 0, syntaxError: null })
+    const s = useReviewStore()
+    s.sql = 'CREATE INDEX i ON t (a);'
+    const w = mountWithProviders(ReviewView, {}, pinia)
+    await flushPromises()
+    expect(q('[data-testid="review-policy-template"]')?.textContent).toContain('from the Default (safety) template')
+    expect(q('[data-testid="review-template-purpose"]')?.textContent).toBe('Flags what can hurt a running system.')
+    const all = q('[data-testid="review-apply-all"]') as HTMLElement
+    expect(all.textContent).toContain('Apply all fixes (1)')
+    all.click()
+    await flushPromises()
+    expect(mocked.fixSQL).toHaveBeenCalledWith({ sql: 'CREATE INDEX i ON t (a);', environmentId: 'prod', databaseId: '' }, 0)
+    expect(s.sql).toBe('CREATE INDEX CONCURRENTLY i ON t USING btree (a);\n')
+    expect(q('[data-testid="review-apply-all"]')).toBeNull()
     w.unmount()
   })
 })

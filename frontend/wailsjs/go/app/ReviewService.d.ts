@@ -6,6 +6,8 @@ export function ExportPolicy(arg1:string,arg2:string):Promise<string>;
 
 export function ExportPolicyYAML(arg1:string):Promise<string>;
 
+export function Fix(arg1:app.FixRequest):Promise<app.FixResult>;
+
 export function ImportPolicy(arg1:string,arg2:string):Promise<app.Policy>;
 
 export function ImportPolicyYAML(arg1:string,arg2:string):Promise<app.Policy>;

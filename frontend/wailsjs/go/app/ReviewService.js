@@ -10,6 +10,10 @@ export function ExportPolicyYAML(arg1) {
   return window['go']['app']['ReviewService']['ExportPolicyYAML'](arg1);
 }
 
+export function Fix(arg1) {
+  return window['go']['app']['ReviewService']['Fix'](arg1);
+}
+
 export function ImportPolicy(arg1, arg2) {
   return window['go']['app']['ReviewService']['ImportPolicy'](arg1, arg2);
 }
