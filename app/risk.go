@@ -257,3 +257,43 @@ func (s *RiskService) SetRolloutPolicy(p workspace.RolloutPolicy) (workspace.Rol
 	out, err := s.a.workflow.SetRolloutPolicy(ctx, p)
 	return out, fail(err)
 }
+
+// EnvironmentRules are the risk and approval rules whose condition mentions
+// an environment (risk.Engine.Mentions: a comparison of environment_id with
+// its id, or the production flag when it is production), for the
+// Environments page.
+type EnvironmentRules struct {
+	EnvironmentID string                 `json:"environmentId"`
+	Production    bool                   `json:"production"`
+	Risk          []risk.RuleMention     `json:"risk"`
+	Approval      []risk.ApprovalMention `json:"approval"`
+}
+
+// EnvironmentRules lists the rules that mention an environment.
+func (s *RiskService) EnvironmentRules(environmentID string) (EnvironmentRules, error) {
+	ctx, cancel := s.a.call(quick)
+	defer cancel()
+	env, err := s.a.ws.GetEnvironment(ctx, environmentID)
+	if err != nil {
+		return EnvironmentRules{}, fail(err)
+	}
+	rules, err := s.a.ws.ListRiskRules(ctx)
+	if err != nil {
+		return EnvironmentRules{}, fail(err)
+	}
+	ars, err := s.a.ws.ListApprovalRules(ctx)
+	if err != nil {
+		return EnvironmentRules{}, fail(err)
+	}
+	ts, err := s.a.ws.ListApprovalTemplates(ctx)
+	if err != nil {
+		return EnvironmentRules{}, fail(err)
+	}
+	e, err := risk.NewEngine()
+	if err != nil {
+		return EnvironmentRules{}, fail(err)
+	}
+	ref := risk.EnvironmentRef{ID: env.ID, Production: env.Production()}
+	return EnvironmentRules{EnvironmentID: env.ID, Production: ref.Production,
+		Risk: e.RulesMentioning(rules, ref), Approval: e.ApprovalsMentioning(ars, ts, ref)}, nil
+}

@@ -76,6 +76,22 @@ func TestRiskBinding(t *testing.T) {
 	if _, err := rs.SaveApprovals(cfg); err != nil {
 		t.Fatal(err)
 	}
+	cfg.Rules = append([]risk.ApprovalRule{{ID: "billing-test", Condition: `environment_id in ["test"] && table_name.startsWith("billing_")`, TemplateID: "dba"}}, cfg.Rules...)
+	if _, err := rs.SaveApprovals(cfg); err != nil {
+		t.Fatal(err)
+	}
+	er, err := rs.EnvironmentRules("test")
+	if err != nil || er.Production || len(er.Risk) != 0 || len(er.Approval) != 1 || er.Approval[0].Rule.ID != "billing-test" ||
+		er.Approval[0].TemplateTitle != "DBA" || er.Approval[0].How[0] != `environment_id in ["test"]` {
+		t.Fatalf("rules mentioning test: %+v %v", er, err)
+	}
+	er, err = rs.EnvironmentRules("prod")
+	if err != nil || !er.Production || len(er.Risk) != 5 || er.Risk[0].How[0] != "production" || len(er.Approval) != 1 || er.Approval[0].Rule.ID != "create-database-prod" {
+		t.Fatalf("rules mentioning prod: %+v %v", er, err)
+	}
+	if _, err := rs.EnvironmentRules("nowhere"); err == nil {
+		t.Error("an unknown environment has rules")
+	}
 	p, err := rs.SetRolloutPolicy(workspace.RolloutPolicy{EnvironmentID: "prod", Mode: "manual", Roles: []string{"releaser"},
 		Window: &workspace.Window{Days: []string{"mon"}, Start: "09:00", End: "10:00"}})
 	if err != nil || p.Roles[0] != "releaser" || p.Window == nil {
