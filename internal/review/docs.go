@@ -84,6 +84,9 @@ func RulesMarkdown(reg *Registry) string {
 			w("- Templates: %s\n", strings.Join(in, ", "))
 			w("- Why %s: %s\n", placement(levels), why)
 			w("- Safe form: %s\n", safe)
+			if rw := RewriteDoc(r.ID); rw != "" {
+				w("- Safe rewrite (`tidemark review --fix`, *Apply fix* on the SQL Review page): %s\n", rw)
+			}
 			if r.Payload != PayloadNone {
 				y, _ := yaml.Marshal(r.Default)
 				w("- Payload (`%s`), default:\n\n  ```yaml\n  %s  ```\n", r.Payload, strings.ReplaceAll(string(y), "\n", "\n  "))
@@ -105,7 +108,7 @@ func RulesMarkdown(reg *Registry) string {
 	for _, d := range bytebaseDeviations() {
 		w("- `%s`: %s\n", d.Case, d.Reason)
 	}
-	w("\nOther behavioural notes: `statement.disallow-add-column-with-default`, `column.default-disallow-volatile` and the NOT VALID rules follow Bytebase and flag tables created earlier in the same script as well; `index.create-concurrently`, `index.drop-concurrently` and the USING INDEX rules exempt them, as Bytebase does for concurrent index creation. `statement.object-owner-check`, `statement.dml-dry-run` and `statement.affected-row-limit` need a database, as in Bytebase.\n")
+	w("\nOther behavioural notes: `statement.disallow-add-column-with-default`, `column.default-disallow-volatile` and `statement.add-foreign-key-not-valid` follow Bytebase and flag tables created earlier in the same script as well (`statement.add-check-not-valid` exempts them: the table is empty); `index.create-concurrently`, `index.drop-concurrently` and the USING INDEX rules exempt them, as Bytebase does for concurrent index creation. `statement.object-owner-check`, `statement.dml-dry-run` and `statement.affected-row-limit` need a database, as in Bytebase.\n")
 	return b.String()
 }
 

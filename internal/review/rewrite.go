@@ -184,15 +184,20 @@ func Fix(src string, res *Result, runner string) *Fixed {
 	return f
 }
 
-// rewriteRules are the rules whose advice can carry a rewrite.
-var rewriteRules = map[string]bool{
-	"index.create-concurrently":           true,
-	"statement.add-check-not-valid":       true,
-	"statement.add-foreign-key-not-valid": true,
-	"statement.disallow-add-not-null":     true,
-	"index.unique-constraint-use-index":   true,
-	"column.disallow-change-type":         true,
+// rewriteRules are the rules whose advice can carry a rewrite, with what
+// the rewrite is (for the rule reference).
+var rewriteRules = map[string]string{
+	"index.create-concurrently":           "`CREATE INDEX CONCURRENTLY` in a migration unit of its own (not on partitioned tables, which cannot build concurrently). Tested on PostgreSQL to leave the same schema as the original statement.",
+	"statement.add-check-not-valid":       "`ADD CONSTRAINT name CHECK (…) NOT VALID`, then `VALIDATE CONSTRAINT name` in the next unit (an unnamed check gets the name PostgreSQL would give it). Tested on PostgreSQL to leave the same schema as the original statement.",
+	"statement.add-foreign-key-not-valid": "`ADD CONSTRAINT name FOREIGN KEY … NOT VALID`, then `VALIDATE CONSTRAINT name` in the next unit (an unnamed key gets the name PostgreSQL would give it). Tested on PostgreSQL to leave the same schema as the original statement.",
+	"statement.disallow-add-not-null":     "`ADD CONSTRAINT t_col_not_null CHECK (col IS NOT NULL) NOT VALID`; in the next unit `VALIDATE CONSTRAINT`, `SET NOT NULL` (no scan from PostgreSQL 12 on) and `DROP CONSTRAINT t_col_not_null`. Tested on PostgreSQL to leave the same schema as the original statement.",
+	"index.unique-constraint-use-index":   "`CREATE UNIQUE INDEX CONCURRENTLY name` in a unit of its own, then `ADD CONSTRAINT name UNIQUE USING INDEX name`. Tested on PostgreSQL to leave the same schema as the original statement.",
+	"column.disallow-change-type":         "none automatic: the advice carries an expand/contract plan as text (add a column of the new type, keep it in step, backfill in batches, recreate constraints and indexes without long locks, drop and rename in one short transaction).",
 }
+
+// RewriteDoc says what the safe rewrite of rule id is ("" for rules
+// without one).
+func RewriteDoc(id string) string { return rewriteRules[id] }
 
 // attachRewrites gives the advice from advice[from:] of statement node the
 // statement's rewrite, when one of them is from a rule with a safe form. It
@@ -204,7 +209,7 @@ func (rn *run) attachRewrites(from int, node *pg_query.Node) {
 	}
 	flagged := map[string]bool{}
 	for k := from; k < len(rn.advice); k++ {
-		if id := rn.advice[k].Rule; rewriteRules[id] {
+		if id := rn.advice[k].Rule; rewriteRules[id] != "" {
 			flagged[id] = true
 		}
 	}
@@ -216,7 +221,7 @@ func (rn *run) attachRewrites(from int, node *pg_query.Node) {
 		return // no safe form for this shape of the statement
 	}
 	for k := from; k < len(rn.advice); k++ {
-		if rewriteRules[rn.advice[k].Rule] {
+		if rewriteRules[rn.advice[k].Rule] != "" {
 			rn.advice[k].Rewrite = rw
 		}
 	}
@@ -586,13 +591,26 @@ type FixReport struct {
 
 // FixScript reviews src with o, applies the rewrites (Fix) and reviews the
 // fixed units again in order, each on the state the previous one leaves.
-// A script the parser rejects returns a *sqlparse.SyntaxError.
-func (r *Registry) FixScript(ctx context.Context, src string, o Options) (*FixReport, error) {
+// statementLine > 0 fixes only the statement that starts on that line (an
+// editor's "apply this fix"); 0 fixes every statement. A script the parser
+// rejects returns a *sqlparse.SyntaxError.
+func (r *Registry) FixScript(ctx context.Context, src string, o Options, statementLine int) (*FixReport, error) {
 	res, err := r.Review(ctx, src, o)
 	if err != nil {
 		return nil, err
 	}
-	rep := &FixReport{Fixed: Fix(src, res, o.Runner), Counts: map[Level]int{}, Catalog: res.Catalog}
+	chosen := res
+	if statementLine > 0 {
+		c := *res
+		c.Advice = nil
+		for _, a := range res.Advice {
+			if a.Statement.Line == statementLine {
+				c.Advice = append(c.Advice, a)
+			}
+		}
+		chosen = &c
+	}
+	rep := &FixReport{Fixed: Fix(src, chosen, o.Runner), Counts: map[Level]int{}, Catalog: res.Catalog}
 	if rep.Applied == 0 {
 		rep.Remaining = res.Advice
 		rep.Counts = res.Counts
