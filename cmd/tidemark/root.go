@@ -56,6 +56,7 @@ func newRootCmd() *cobra.Command {
 		newInstanceCmd(g),
 		newDatabaseCmd(g),
 		newReviewCmd(g),
+		newCheckCmd(g),
 		newProjectCmd(g),
 		newIssueCmd(g),
 		newDriftCmd(g),
