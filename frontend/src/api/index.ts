@@ -29,6 +29,7 @@ export * from './schema'
 export * from './history'
 export * from './query'
 export * from './issues'
+export * from './schemaedit'
 
 // Go sends a nil slice as null; the UI always gets an array.
 async function list<T>(fn: () => Promise<T[] | null | undefined>): Promise<T[]> {

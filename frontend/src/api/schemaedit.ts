@@ -1,0 +1,343 @@
+// The schema editor: the facade over SchemaEditService (app/schemaedit.go). Re-exported by api/index.ts.
+// A session edits a copy of a database's latest snapshot; every edit is one operation of
+// internal/schemaedit (the same JSON `tidemark schema edit --ops` reads).
+import * as SchemaEditService from '../../wailsjs/go/app/SchemaEditService'
+import { schemaedit } from '../../wailsjs/go/models'
+import { call } from './errors'
+
+export type EditMark = 'created' | 'changed' | 'dropped' | ''
+
+export type EditOpKind =
+  | 'create_schema'
+  | 'rename_schema'
+  | 'drop_schema'
+  | 'create_table'
+  | 'rename_table'
+  | 'drop_table'
+  | 'restore_table'
+  | 'comment_table'
+  | 'add_column'
+  | 'rename_column'
+  | 'drop_column'
+  | 'alter_column'
+  | 'add_index'
+  | 'rename_index'
+  | 'drop_index'
+  | 'add_constraint'
+  | 'rename_constraint'
+  | 'drop_constraint'
+  | 'drop_view'
+  | 'add_enum_value'
+  | 'rename_enum_value'
+
+export interface EditColumnSpec {
+  name: string
+  type: string
+  default?: string
+  not_null?: boolean
+  identity?: 'always' | 'by_default'
+  comment?: string
+}
+
+export interface EditColumnChange {
+  type?: string
+  default?: string
+  drop_default?: boolean
+  not_null?: boolean
+  identity?: 'always' | 'by_default' | 'none'
+  comment?: string
+  drop_comment?: boolean
+}
+
+export interface EditIndexSpec {
+  name?: string
+  columns: string[]
+  unique?: boolean
+  method?: string
+  where?: string
+}
+
+export interface EditConstraintSpec {
+  name?: string
+  type: 'primary_key' | 'unique' | 'check' | 'foreign_key'
+  columns?: string[]
+  check?: string
+  ref_schema?: string
+  ref_table?: string
+  ref_columns?: string[]
+  on_delete?: string
+  on_update?: string
+}
+
+/** One staged edit (see docs/schema-editor.md). */
+export interface EditOp {
+  op: EditOpKind
+  schema?: string
+  table?: string
+  name?: string
+  to?: string
+  type?: string
+  after?: string
+  columns?: EditColumnSpec[]
+  primary_key?: string[]
+  comment?: string | null
+  column?: EditColumnSpec
+  set?: EditColumnChange
+  index?: EditIndexSpec
+  constraint?: EditConstraintSpec
+}
+
+export interface EditColumn {
+  name: string
+  key: string
+  mark: EditMark
+  type: string
+  default: string | null
+  notNull: boolean
+  identity: string
+  generated: string
+  comment: string | null
+  primaryKey: boolean
+  foreignKey: boolean
+}
+
+export interface EditIndex {
+  name: string
+  key: string
+  mark: EditMark
+  definition: string
+  columns: string[]
+  unique: boolean
+  method: string
+  constraint: string
+}
+
+export interface EditConstraint {
+  name: string
+  key: string
+  mark: EditMark
+  type: string
+  definition: string
+  columns: string[]
+  refTable: string
+  refColumns: string[]
+}
+
+export interface EditTable {
+  schema: string
+  name: string
+  key: string
+  mark: EditMark
+  comment: string | null
+  partitioned: boolean
+  columns: EditColumn[]
+  indexes: EditIndex[]
+  constraints: EditConstraint[]
+  droppedColumns: string[]
+}
+
+export interface EditSchema {
+  name: string
+  key: string
+  mark: EditMark
+  tables: EditTable[]
+  /** tables dropped in the session (restorable) */
+  dropped: string[]
+}
+
+export interface EditModel {
+  schemas: EditSchema[]
+  /** the database's own enums, domains and composite types */
+  types: string[]
+  suggestions: string[]
+  canUndo: boolean
+  canRedo: boolean
+  ops: number
+}
+
+/** A validation problem: the op (by position), the object's mark key, the field, a sentence. */
+export interface EditProblem {
+  op: number
+  object: string
+  field: string
+  message: string
+}
+
+export interface EditorState {
+  sessionId: string
+  databaseId: string
+  databaseName: string
+  snapshotId: string
+  /** RFC3339, of the snapshot edited */
+  takenAt: string
+  production: boolean
+  model: EditModel
+  problems: EditProblem[]
+}
+
+export interface EditHazard {
+  type: string
+  message: string
+}
+
+export interface EditStatement {
+  sql: string
+  hazards: EditHazard[]
+  transactional: boolean
+  object: string
+}
+
+export interface EditRename {
+  kind: string
+  schema?: string
+  table?: string
+  type?: string
+  from: string
+  to: string
+}
+
+export interface EditPreview {
+  sql: string
+  statements: EditStatement[]
+  renames: EditRename[]
+  warnings: string[]
+  online: boolean
+  /** when set, there is no plan: fix these first */
+  problems: EditProblem[]
+}
+
+type Raw = Record<string, unknown> | null | undefined
+const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : [])
+const s = (v: unknown): string => (typeof v === 'string' ? v : '')
+const ns = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+
+function column(c: Raw): EditColumn {
+  return {
+    name: s(c?.name),
+    key: s(c?.key),
+    mark: s(c?.mark) as EditMark,
+    type: s(c?.type),
+    default: ns(c?.default),
+    notNull: !!c?.notNull,
+    identity: s(c?.identity),
+    generated: s(c?.generated),
+    comment: ns(c?.comment),
+    primaryKey: !!c?.primaryKey,
+    foreignKey: !!c?.foreignKey,
+  }
+}
+
+function table(t: Raw): EditTable {
+  return {
+    schema: s(t?.schema),
+    name: s(t?.name),
+    key: s(t?.key),
+    mark: s(t?.mark) as EditMark,
+    comment: ns(t?.comment),
+    partitioned: !!t?.partitioned,
+    columns: arr<Raw>(t?.columns).map(column),
+    indexes: arr<Raw>(t?.indexes).map((x) => ({
+      name: s(x?.name),
+      key: s(x?.key),
+      mark: s(x?.mark) as EditMark,
+      definition: s(x?.definition),
+      columns: arr<string>(x?.columns),
+      unique: !!x?.unique,
+      method: s(x?.method),
+      constraint: s(x?.constraint),
+    })),
+    constraints: arr<Raw>(t?.constraints).map((c) => ({
+      name: s(c?.name),
+      key: s(c?.key),
+      mark: s(c?.mark) as EditMark,
+      type: s(c?.type),
+      definition: s(c?.definition),
+      columns: arr<string>(c?.columns),
+      refTable: s(c?.refTable),
+      refColumns: arr<string>(c?.refColumns),
+    })),
+    droppedColumns: arr<string>(t?.droppedColumns),
+  }
+}
+
+/** editorState normalises what Go sends (nil slices as null) into the shape the UI reads. */
+export function editorState(r: Raw): EditorState {
+  const m = (r?.model ?? {}) as Record<string, unknown>
+  return {
+    sessionId: s(r?.sessionId),
+    databaseId: s(r?.databaseId),
+    databaseName: s(r?.databaseName),
+    snapshotId: s(r?.snapshotId),
+    takenAt: s(r?.takenAt),
+    production: !!r?.production,
+    model: {
+      schemas: arr<Raw>(m.schemas).map((sc) => ({
+        name: s(sc?.name),
+        key: s(sc?.key),
+        mark: s(sc?.mark) as EditMark,
+        tables: arr<Raw>(sc?.tables).map(table),
+        dropped: arr<string>(sc?.dropped),
+      })),
+      types: arr<string>(m.types),
+      suggestions: arr<string>(m.suggestions),
+      canUndo: !!m.canUndo,
+      canRedo: !!m.canRedo,
+      ops: typeof m.ops === 'number' ? m.ops : 0,
+    },
+    problems: arr<EditProblem>(r?.problems),
+  }
+}
+
+function preview(p: Raw): EditPreview {
+  return {
+    sql: s(p?.sql),
+    statements: arr<Raw>(p?.statements).map((st) => ({
+      sql: s(st?.sql),
+      hazards: arr<EditHazard>(st?.hazards),
+      transactional: !!st?.transactional,
+      object: s(st?.object),
+    })),
+    renames: arr<EditRename>(p?.renames),
+    warnings: arr<string>(p?.warnings),
+    online: !!p?.online,
+    problems: arr<EditProblem>(p?.problems),
+  }
+}
+
+const raw = (v: unknown) => v as unknown as Raw
+
+/** openSchemaEditor starts a session over the database's latest snapshot (syncing it when never synced). */
+export async function openSchemaEditor(databaseId: string): Promise<EditorState> {
+  return editorState(raw(await call(() => SchemaEditService.Open(databaseId))))
+}
+
+/** applyEdit stages one operation; a refused one rejects with the message and field, changing nothing. */
+export async function applyEdit(sessionId: string, op: EditOp): Promise<EditorState> {
+  return editorState(raw(await call(() => SchemaEditService.Apply(sessionId, schemaedit.Op.createFrom(op)))))
+}
+
+export async function undoEdit(sessionId: string): Promise<EditorState> {
+  return editorState(raw(await call(() => SchemaEditService.Undo(sessionId))))
+}
+
+export async function redoEdit(sessionId: string): Promise<EditorState> {
+  return editorState(raw(await call(() => SchemaEditService.Redo(sessionId))))
+}
+
+export async function discardEdits(sessionId: string): Promise<EditorState> {
+  return editorState(raw(await call(() => SchemaEditService.Discard(sessionId))))
+}
+
+/** previewEdits: the migration from the snapshot to the edited model (or the problems to fix first). */
+export async function previewEdits(sessionId: string, online: boolean): Promise<EditPreview> {
+  return preview(raw(await call(() => SchemaEditService.Preview(sessionId, online))))
+}
+
+/** editOps: the staged operations, as `tidemark schema edit --ops` reads them. */
+export async function editOps(sessionId: string): Promise<EditOp[]> {
+  return ((await call(() => SchemaEditService.Ops(sessionId))) ?? []) as unknown as EditOp[]
+}
+
+export function closeSchemaEditor(sessionId: string): Promise<void> {
+  return call(() => SchemaEditService.Close(sessionId))
+}
