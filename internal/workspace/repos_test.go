@@ -1,0 +1,69 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestProjectRepoLink(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), OpenOptions{})
+	p, err := s.CreateProject(ctx, "hr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetProjectRepo(ctx, p.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("no link yet: %v", err)
+	}
+	for _, bad := range []ProjectRepo{{ProjectID: p.ID}, {ProjectID: p.ID, Path: "/r", URL: "file:///r.git"}} {
+		if _, err := s.SetProjectRepo(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SetProjectRepo(%+v) = %v, want invalid", bad, err)
+		}
+	}
+	if _, err := s.SetProjectRepo(ctx, ProjectRepo{ProjectID: "nope", Path: "/r"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown project: %v", err)
+	}
+	r, err := s.SetProjectRepo(ctx, ProjectRepo{ProjectID: p.ID, Path: "/r", BaseDir: "bytebase"})
+	if err != nil || r.Branch != "main" || r.BaseDir != "bytebase" || r.LastCommit != "" {
+		t.Fatalf("set: %+v %v", r, err)
+	}
+	if err := s.AdvanceProjectRepo(ctx, p.ID, "", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AdvanceProjectRepo(ctx, p.ID, "", "c2"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale advance: %v", err)
+	}
+	// Changing only the naming keeps the position; another branch starts over.
+	if r, err = s.SetProjectRepo(ctx, ProjectRepo{ProjectID: p.ID, Path: "/r", BaseDir: "db"}); err != nil || r.LastCommit != "c1" || r.LastFetchAt.IsZero() {
+		t.Fatalf("same repository: %+v %v", r, err)
+	}
+	if r, err = s.SetProjectRepo(ctx, ProjectRepo{ProjectID: p.ID, Path: "/r", Branch: "trunk"}); err != nil || r.LastCommit != "" {
+		t.Fatalf("other branch: %+v %v", r, err)
+	}
+	if l, err := s.ListProjectRepos(ctx); err != nil || len(l) != 1 {
+		t.Fatalf("list: %+v %v", l, err)
+	}
+
+	f := GitOpsFile{ProjectID: p.ID, Path: "prod/hr##1##ddl##a.sql", Blob: "b1", DatabaseID: "d", Version: "1", Issue: 3, TaskID: "t1", Commit: "c1"}
+	if err := s.SaveGitOpsFile(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RenameGitOpsFile(ctx, p.ID, f.Path, "prod/hr##1##ddl##b.sql"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetGitOpsFile(ctx, p.ID, f.Path); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("old path: %v", err)
+	}
+	got, err := s.GetGitOpsFile(ctx, p.ID, "prod/hr##1##ddl##b.sql")
+	if err != nil || got.Blob != "b1" || got.Issue != 3 {
+		t.Fatalf("renamed: %+v %v", got, err)
+	}
+	got.Deleted = true
+	if err := s.SaveGitOpsFile(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if fs, err := s.TaskGitOpsFiles(ctx, 3, "t1"); err != nil || len(fs) != 0 {
+		t.Fatalf("deleted files are not the task's: %+v %v", fs, err)
+	}
+}
