@@ -8,60 +8,100 @@ vi.mock('../api', async (importOriginal) => ({
   closeQueryTab: vi.fn(),
   queryHistory: vi.fn(),
   schemaTree: vi.fn(),
+  listTabs: vi.fn(),
+  saveTabs: vi.fn(),
 }))
 
 import * as api from '../api'
-import { TABS_KEY, readSaved, useQueryStore } from './query'
+import { useQueryStore } from './query'
 
 const mocked = vi.mocked(api)
 const outcome = (over: Partial<api.QueryOutcome> = {}): api.QueryOutcome => ({ mode: 'read-only', results: [], error: null, inTransaction: false, ...over })
 
+// the workspace's kept tabs: saveTabs replaces them, listTabs reads them back
+let kept: api.QueryTab[] = []
+
 beforeEach(() => {
   vi.clearAllMocks()
-  localStorage.clear()
+  kept = []
   setActivePinia(createPinia())
   mocked.closeQueryTab.mockResolvedValue()
+  mocked.listTabs.mockImplementation(async () => structuredClone(kept))
+  mocked.saveTabs.mockImplementation(async (t) => void (kept = structuredClone(t)))
 })
 
 describe('query store', () => {
-  it('keeps tabs (text, database, limit, timeout, which is active) across a restart, never results or admin mode', async () => {
+  it('keeps tabs (text, database, limit, timeout, which is active) in the workspace, never results or admin mode', async () => {
     const store = useQueryStore()
-    store.load('db1')
+    await store.load('db1')
     expect(store.tabs).toHaveLength(1)
     const t = store.active!
     expect([t.databaseId, t.limit, t.timeoutSeconds, t.title]).toEqual(['db1', 1000, 30, 'Query 1'])
     store.update(t.id, { sql: 'SELECT 1', limit: 50 })
     const second = store.open('db2', 'SELECT 2')
     await store.setAdmin(second.id, true, 'db2name')
-    await Promise.resolve()
-    await new Promise((r) => setTimeout(r))
+    await store.flush()
+    expect(kept.map((k) => [k.title, k.databaseId, k.sql, k.limit, k.timeoutSeconds, k.active])).toEqual([
+      ['Query 1', 'db1', 'SELECT 1', 50, 30, false],
+      ['Query 2', 'db2', 'SELECT 2', 1000, 30, true],
+    ])
+    expect(Object.keys(kept[1]!)).not.toContain('admin')
 
     setActivePinia(createPinia())
     const again = useQueryStore()
-    again.load()
+    await again.load()
     expect(again.tabs.map((x) => [x.title, x.databaseId, x.sql, x.limit, x.admin])).toEqual([
       ['Query 1', 'db1', 'SELECT 1', 50, false],
       ['Query 2', 'db2', 'SELECT 2', 1000, false],
     ])
     expect(again.active?.title).toBe('Query 2')
     // ?database= focuses a tab on that database instead of opening another
-    again.load('db1')
+    await again.load('db1')
     expect(again.active?.title).toBe('Query 1')
     expect(again.tabs).toHaveLength(2)
+    expect(mocked.listTabs).toHaveBeenCalledTimes(2)
   })
 
-  it('reads damaged storage as no tabs and opens an empty one', () => {
-    localStorage.setItem(TABS_KEY, '{not json')
-    expect(readSaved()).toEqual([])
+  it('reads the workspace defaults (0: 1,000 rows, 30 s) and opens an empty tab when none is kept', async () => {
+    kept = [{ id: 'k1', title: 'Mine', databaseId: 'db9', sql: 'TABLE t', limit: 0, timeoutSeconds: 0, active: false }]
     const store = useQueryStore()
-    store.load()
+    await store.load()
+    expect([store.active?.id, store.active?.limit, store.active?.timeoutSeconds]).toEqual(['k1', 1000, 30])
+    kept = []
+    setActivePinia(createPinia())
+    const empty = useQueryStore()
+    await empty.load()
+    expect(empty.tabs).toHaveLength(1)
+    expect(empty.active?.databaseId).toBe('')
+  })
+
+  it('never saves over the kept tabs before they were read (reading them failed)', async () => {
+    kept = [{ id: 'k1', title: 'Mine', databaseId: 'db9', sql: 'TABLE t', limit: 0, timeoutSeconds: 0, active: true }]
+    const store = useQueryStore()
+    mocked.listTabs.mockRejectedValueOnce(new api.ApiError({ message: 'workspace is locked' }))
+    await expect(store.load()).rejects.toThrow('workspace is locked')
+    expect(store.loaded).toBe(false)
+    await store.flush()
+    expect(mocked.saveTabs).not.toHaveBeenCalled()
+    // the next visit reads them
+    await store.load()
+    expect(store.tabs.map((t) => t.sql)).toEqual(['TABLE t'])
+  })
+
+  it('keeps a failed save for the page to show; the tabs stay open', async () => {
+    const store = useQueryStore()
+    await store.load('db1')
+    mocked.saveTabs.mockRejectedValueOnce(new api.ApiError({ message: 'database is locked' }))
+    await store.flush()
+    expect(store.saveError?.message).toBe('database is locked')
     expect(store.tabs).toHaveLength(1)
-    expect(store.active?.databaseId).toBe('')
+    await store.flush()
+    expect(store.saveError).toBeNull()
   })
 
   it('runs with the tab as session key, its limit, timeout and mode, and keeps the outcome and open transaction', async () => {
     const store = useQueryStore()
-    store.load('db1')
+    await store.load('db1')
     const t = store.active!
     store.update(t.id, { limit: 20, timeoutSeconds: 5 })
     await store.setAdmin(t.id, true, 'hr_prod')
@@ -86,7 +126,7 @@ describe('query store', () => {
 
   it('keeps a failed call with its SQLSTATE, and a run without a database or text is not sent', async () => {
     const store = useQueryStore()
-    store.load()
+    await store.load()
     const t = store.active!
     expect(await store.run(t.id, 'SELECT 1')).toBeNull()
     await store.setDatabase(t.id, 'db1')
@@ -101,7 +141,7 @@ describe('query store', () => {
 
   it('drops the outcome of an older run that answers after a newer one started', async () => {
     const store = useQueryStore()
-    store.load('db1')
+    await store.load('db1')
     const t = store.active!
     let release: (o: api.QueryOutcome) => void = () => {}
     mocked.runQuery.mockReturnValueOnce(new Promise((r) => (release = r)))
@@ -117,7 +157,7 @@ describe('query store', () => {
 
   it('closes a tab (ending its session), moves to a neighbour, cancels through the tab id', async () => {
     const store = useQueryStore()
-    store.load('db1')
+    await store.load('db1')
     const a = store.active!
     const b = store.open('db1')
     mocked.cancelQuery.mockResolvedValue(true)

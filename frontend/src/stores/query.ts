@@ -39,7 +39,6 @@ export interface EditorTab extends SavedTab {
 
 export const DEFAULT_LIMIT = 1000
 export const DEFAULT_TIMEOUT_SECONDS = 30
-export const TABS_KEY = 'tidemark.sqlEditor.tabs'
 
 function newId() {
   return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -62,20 +61,10 @@ function fromSaved(t: Partial<SavedTab>, i: number): EditorTab {
   }
 }
 
-/** readSaved reads the tabs kept in local storage; a damaged entry yields none. */
-export function readSaved(storage: Storage = localStorage): SavedTab[] {
-  try {
-    const v = JSON.parse(storage.getItem(TABS_KEY) ?? '[]')
-    return Array.isArray(v) ? v : []
-  } catch {
-    return []
-  }
-}
-
 /**
  * The SQL editor's tabs: each with its database, text, row limit, timeout and mode; runs go
  * through QueryService with the tab id as the session key. Tabs (not results or admin mode)
- * are kept across restarts.
+ * are kept in the workspace across restarts.
  */
 export const useQueryStore = defineStore('query', () => {
   const tabs = ref<EditorTab[]>([])
@@ -97,29 +86,45 @@ export const useQueryStore = defineStore('query', () => {
     }))
   }
 
+  /** saves are debounced; a failed save is kept for the page to show, the tabs stay open */
+  const saveError = ref<api.ApiError | null>(null)
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
   function persist() {
     if (!loaded.value) return
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(flush, 400)
+  }
+  async function flush() {
+    clearTimeout(saveTimer)
+    // before the kept tabs are read (or when reading them failed) there is nothing of ours to save
+    if (!loaded.value) return
     try {
-      localStorage.setItem(TABS_KEY, JSON.stringify(saved()))
-    } catch {
-      // storage full or unavailable: the tabs stay open in this window
+      await api.saveTabs(saved())
+      saveError.value = null
+    } catch (e) {
+      saveError.value = api.toApiError(e)
     }
   }
   watch([tabs, activeId], persist, { deep: true })
 
-  /** load restores the saved tabs once; preselect opens (or focuses) a tab on that database. */
-  function load(preselect = '') {
+  let loading: Promise<void> | null = null
+  /** load restores the kept tabs once; preselect opens (or focuses) a tab on that database. */
+  async function load(preselect = '') {
     if (!loaded.value) {
-      tabs.value = readSaved().map(fromSaved)
-      activeId.value = tabs.value.find((t) => t.active)?.id ?? tabs.value[0]?.id ?? ''
-      loaded.value = true
+      loading ??= (async () => {
+        const kept = await api.listTabs()
+        if (loaded.value) return
+        tabs.value = kept.map(fromSaved)
+        activeId.value = tabs.value.find((t) => t.active)?.id ?? tabs.value[0]?.id ?? ''
+        loaded.value = true
+      })().finally(() => (loading = null))
+      await loading
     }
     if (preselect) {
       const t = active.value?.databaseId === preselect ? active.value : tabs.value.find((x) => x.databaseId === preselect)
       if (t) activeId.value = t.id
       else open(preselect)
     } else if (!tabs.value.length) open('')
-    persist()
   }
 
   function nextTitle() {
@@ -241,5 +246,5 @@ export const useQueryStore = defineStore('query', () => {
     return api.queryHistory(databaseId, search)
   }
 
-  return { trees, synced, loadTree, catalog, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
+  return { trees, synced, loadTree, catalog, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
 })
