@@ -10,6 +10,7 @@ vi.mock('../api', async (importOriginal) => ({
   schemaTree: vi.fn(),
   listTabs: vi.fn(),
   saveTabs: vi.fn(),
+  completion: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -169,7 +170,7 @@ describe('query store', () => {
     expect(store.activeId).toBe(a.id)
   })
 
-  it('loads a database tree once for the browser and completion', async () => {
+  it('loads a database tree once for the browser, and its completion catalog', async () => {
     const store = useQueryStore()
     mocked.schemaTree.mockResolvedValue({
       snapshotId: 's1',
@@ -178,9 +179,14 @@ describe('query store', () => {
     await store.loadTree('db1')
     await store.loadTree('db1')
     expect(mocked.schemaTree).toHaveBeenCalledTimes(1)
-    expect(store.catalog('db1')?.schemas[0]?.tables.map((t) => t.name)).toEqual(['t'])
-    expect(store.catalog('db2')).toBeNull()
+    expect(store.trees.db1?.[0]?.children[0]?.schema).toBe('hr')
     await store.loadTree('db1', true)
     expect(mocked.schemaTree).toHaveBeenCalledTimes(2)
+    const cat = { schemas: [{ name: 'hr', tables: [], functions: [] }] }
+    mocked.completion.mockResolvedValue(cat)
+    await store.loadCatalog('db1')
+    await store.loadCatalog('db1')
+    expect(mocked.completion).toHaveBeenCalledTimes(1)
+    expect(store.catalogs.db1).toEqual(cat)
   })
 })

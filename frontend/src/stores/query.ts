@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import * as api from '../api'
-import type { QueryOutcome, QueryRun } from '../api'
-import { browserNodes, completionFromTree, type BrowserNode, type CompletionSchema } from '../components/query/sqltext'
+import type { CompletionCatalog, QueryOutcome, QueryRun } from '../api'
+import { browserNodes, type BrowserNode } from '../components/query/sqltext'
 
 /** The saved part of an editor tab (what survives a restart). */
 export interface SavedTab {
@@ -236,15 +236,18 @@ export const useQueryStore = defineStore('query', () => {
     return trees.value[databaseId]!
   }
 
-  /** catalog is what the editor completes from for a database. */
-  function catalog(databaseId: string): CompletionSchema | null {
-    const t = trees.value[databaseId]
-    return t ? completionFromTree(t) : null
+  /** each database's completion catalog (from its latest snapshot) */
+  const catalogs = ref<Record<string, CompletionCatalog>>({})
+  async function loadCatalog(databaseId: string, force = false) {
+    if (!databaseId || (!force && catalogs.value[databaseId])) return catalogs.value[databaseId] ?? null
+    const c = await api.completion(databaseId)
+    catalogs.value = { ...catalogs.value, [databaseId]: c }
+    return c
   }
 
   function history(databaseId: string, search = ''): Promise<QueryRun[]> {
     return api.queryHistory(databaseId, search)
   }
 
-  return { trees, synced, loadTree, catalog, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
+  return { trees, synced, loadTree, catalogs, loadCatalog, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
 })

@@ -3,7 +3,6 @@ import type { QueryResult, SchemaNode } from '../../api'
 import {
   browserNodes,
   cellPreview,
-  completionFromTree,
   errorOffset,
   insertText,
   planOf,
@@ -104,15 +103,6 @@ describe('SQL editor helpers', () => {
     expect(insertText(table.children[0]!.children[1]!)).toBe('"First Name"')
     expect(insertText(b[0]!.children[1]!.children[0]!)).toBe('hr.raise()')
     expect(insertText(b[0]!.children[0]!)).toBe('')
-    expect(completionFromTree(b)).toEqual({
-      schemas: [
-        {
-          name: 'hr',
-          tables: [{ name: 'employees', kind: 'table', columns: [{ name: 'emp_no', type: 'integer' }, { name: 'First Name', type: 'text' }] }],
-          functions: [{ name: 'raise', args: 'integer', returns: '' }],
-        },
-      ],
-    })
   })
 
   it('reads an EXPLAIN (FORMAT JSON) result as a plan; ANALYZE marks the nodes with the most own time', () => {
@@ -143,5 +133,29 @@ describe('SQL editor helpers', () => {
     expect(planOf(result([['QUERY PLAN', 'text']], [['Seq Scan on a']]))).toBeNull()
     expect(planOf(result([['QUERY PLAN', 'json']], [['not json']]))).toBeNull()
     expect(planOf(result([['x', 'json']], [['[]']]))).toBeNull()
+  })
+})
+
+describe('completion of the columns of tables in the statement', () => {
+  const catalog = {
+    schemas: [
+      { name: 'hr', tables: [{ name: 'employees', kind: 'table' as const, columns: [{ name: 'emp_no', type: 'integer' }] }, { name: 'Odd Name', kind: 'view' as const, columns: [{ name: 'x', type: 'text' }] }], functions: [] },
+      { name: 'public', tables: [{ name: 'employees', kind: 'table' as const, columns: [{ name: 'id', type: 'bigint' }] }], functions: [] },
+    ],
+  }
+  it('finds qualified, quoted and unqualified names after FROM and JOIN', async () => {
+    const { tablesIn, statementColumns } = await import('./complete')
+    expect(tablesIn('SELECT * FROM hr.employees e JOIN "hr"."Odd Name" o ON true')).toEqual([
+      ['hr', 'employees'],
+      ['hr', 'Odd Name'],
+    ])
+    expect(statementColumns(catalog, 'select  from hr.employees join hr."Odd Name" on true').map((c) => `${c.table}.${c.name}:${c.type}`)).toEqual([
+      'employees.emp_no:integer',
+      'Odd Name.x:text',
+    ])
+    // unqualified: public first
+    expect(statementColumns(catalog, 'SELECT  FROM Employees').map((c) => c.name)).toEqual(['id'])
+    expect(statementColumns(catalog, 'SELECT 1')).toEqual([])
+    expect(statementColumns(null, 'SELECT * FROM hr.employees')).toEqual([])
   })
 })

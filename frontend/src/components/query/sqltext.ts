@@ -1,5 +1,5 @@
 // Pure helpers of the SQL editor: identifiers, error positions, TSV copies, the object browser's
-// view of a snapshot tree, completion names, and EXPLAIN (FORMAT JSON) plans for the plan view.
+// view of a snapshot tree, and EXPLAIN (FORMAT JSON) plans for the plan view.
 import type { QueryCell, QueryColumn, QueryError, QueryResult, SchemaNode } from '../../api'
 
 /** quoteIdent double-quotes an identifier unless it is a plain lower-case name. */
@@ -115,38 +115,6 @@ export function insertText(n: BrowserNode): string {
     default:
       return qualified(n.schema, n.label)
   }
-}
-
-/** CompletionSchema is the catalog the editor completes from (completion() once bound). */
-export interface CompletionSchema {
-  schemas: {
-    name: string
-    tables: { name: string; kind: string; columns: { name: string; type: string }[] }[]
-    functions: { name: string; args: string; returns: string }[]
-  }[]
-}
-
-/** completionFromTree builds the completion catalog from a snapshot's browser nodes. */
-export function completionFromTree(nodes: BrowserNode[]): CompletionSchema {
-  const schemas: CompletionSchema['schemas'] = []
-  for (const s of nodes.filter((n) => n.kind === 'schema')) {
-    const entry: CompletionSchema['schemas'][number] = { name: s.label, tables: [], functions: [] }
-    const walk = (ns: BrowserNode[]) => {
-      for (const n of ns) {
-        if (n.kind === 'table' || n.kind === 'view' || n.kind === 'matview') {
-          const cols: { name: string; type: string }[] = []
-          const cw = (cs: BrowserNode[]) => cs.forEach((c) => (c.kind === 'column' ? cols.push({ name: c.label, type: c.detail }) : cw(c.children)))
-          cw(n.children)
-          entry.tables.push({ name: n.label, kind: n.kind, columns: cols })
-        } else if (n.kind === 'function' || n.kind === 'procedure') {
-          entry.functions.push({ name: n.label, args: n.detail.replace(/^\(|\)$/g, ''), returns: '' })
-        } else walk(n.children)
-      }
-    }
-    walk(s.children)
-    schemas.push(entry)
-  }
-  return { schemas }
 }
 
 /** PlanNode is one node of a plan as the plan view draws it. */
