@@ -11,6 +11,7 @@ vi.mock('../api', async (importOriginal) => ({
   listTabs: vi.fn(),
   saveTabs: vi.fn(),
   completion: vi.fn(),
+  explain: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -188,5 +189,19 @@ describe('query store', () => {
     await store.loadCatalog('db1')
     expect(mocked.completion).toHaveBeenCalledTimes(1)
     expect(store.catalogs.db1).toEqual(cat)
+  })
+
+  it('explains in the tab session and keeps the plan; ANALYZE goes with the mode', async () => {
+    const store = useQueryStore()
+    await store.load('db1')
+    const t = store.active!
+    await store.setAdmin(t.id, true, 'hr_prod')
+    const plan = { nodeType: 'Seq Scan', startupCost: 0, totalCost: 1, planRows: 1, actualTotalTime: 0.1, slowest: true }
+    mocked.explain.mockResolvedValue({ mode: 'admin', plan, error: null, inTransaction: false })
+    await store.explain(t.id, 'SELECT 1', 4, true)
+    expect(mocked.explain).toHaveBeenCalledWith({ tab: t.id, databaseId: 'db1', sql: 'SELECT 1', analyze: true, admin: true, confirmDatabase: 'hr_prod', timeoutMs: 30000 })
+    expect(store.active!.run?.plan).toEqual(plan)
+    expect(store.active!.run?.explain).toBe(true)
+    expect(store.active!.run?.base).toBe(4)
   })
 })

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import * as api from '../api'
-import type { CompletionCatalog, QueryOutcome, QueryRun } from '../api'
+import type { CompletionCatalog, PlanNode, QueryOutcome, QueryRun } from '../api'
 import { browserNodes, type BrowserNode } from '../components/query/sqltext'
 
 /** The saved part of an editor tab (what survives a restart). */
@@ -24,6 +24,9 @@ export interface TabRun {
   base: number
   startedAt: number
   outcome: QueryOutcome | null
+  /** an EXPLAIN run: the plan (null until it answers or when it failed) */
+  explain: boolean
+  plan: PlanNode | null
   /** the call itself failed (connection, unknown database) */
   failure: api.ApiError | null
 }
@@ -189,7 +192,7 @@ export const useQueryStore = defineStore('query', () => {
   async function run(id: string, sent: string, base = 0, limit?: number) {
     const t = get(id)
     if (!t || t.running || !t.databaseId || !sent.trim()) return null
-    const r: TabRun = { seq: ++seq, limit: limit ?? t.limit, sent, base, startedAt: Date.now(), outcome: null, failure: null }
+    const r: TabRun = { seq: ++seq, limit: limit ?? t.limit, sent, base, startedAt: Date.now(), outcome: null, failure: null, explain: false, plan: null }
     t.run = r
     t.running = true
     try {
@@ -245,9 +248,42 @@ export const useQueryStore = defineStore('query', () => {
     return c
   }
 
+  /** explain plans one statement in the tab's session (ANALYZE runs it: admin mode only). */
+  async function explain(id: string, sent: string, base = 0, analyze = false) {
+    const t = get(id)
+    if (!t || t.running || !t.databaseId || !sent.trim()) return null
+    const r: TabRun = { seq: ++seq, limit: t.limit, sent, base, startedAt: Date.now(), outcome: null, failure: null, explain: true, plan: null }
+    t.run = r
+    t.running = true
+    try {
+      const o = await api.explain({
+        tab: t.id,
+        databaseId: t.databaseId,
+        sql: sent,
+        analyze,
+        admin: t.admin,
+        confirmDatabase: t.confirmDatabase,
+        timeoutMs: t.timeoutSeconds * 1000,
+      })
+      const cur = get(id)
+      if (cur?.run?.seq === r.seq) {
+        cur.run = { ...r, plan: o.plan, outcome: { mode: o.mode, results: [], error: o.error, inTransaction: o.inTransaction } }
+        cur.inTransaction = o.inTransaction
+      }
+      return o
+    } catch (e) {
+      const cur = get(id)
+      if (cur?.run?.seq === r.seq) cur.run = { ...r, failure: api.toApiError(e) }
+      return null
+    } finally {
+      const cur = get(id)
+      if (cur) cur.running = false
+    }
+  }
+
   function history(databaseId: string, search = ''): Promise<QueryRun[]> {
     return api.queryHistory(databaseId, search)
   }
 
-  return { trees, synced, loadTree, catalogs, loadCatalog, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
+  return { trees, synced, loadTree, catalogs, loadCatalog, explain, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
 })

@@ -5,7 +5,6 @@ import {
   cellPreview,
   errorOffset,
   insertText,
-  planOf,
   qualified,
   quoteIdent,
   tsvColumn,
@@ -103,36 +102,6 @@ describe('SQL editor helpers', () => {
     expect(insertText(table.children[0]!.children[1]!)).toBe('"First Name"')
     expect(insertText(b[0]!.children[1]!.children[0]!)).toBe('hr.raise()')
     expect(insertText(b[0]!.children[0]!)).toBe('')
-  })
-
-  it('reads an EXPLAIN (FORMAT JSON) result as a plan; ANALYZE marks the nodes with the most own time', () => {
-    const plan = [
-      {
-        Plan: {
-          'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Hash Cond': '(a.id = b.id)', 'Startup Cost': 1, 'Total Cost': 50.5, 'Plan Rows': 100,
-          'Actual Total Time': 100, 'Actual Rows': 90, 'Actual Loops': 1,
-          Plans: [
-            { 'Node Type': 'Seq Scan', 'Relation Name': 'a', Schema: 'hr', 'Startup Cost': 0, 'Total Cost': 20, 'Plan Rows': 100, 'Actual Total Time': 70, 'Actual Rows': 100, 'Actual Loops': 1 },
-            { 'Node Type': 'Hash', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 10, 'Actual Total Time': 2, 'Actual Rows': 10, 'Actual Loops': 1,
-              Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'b', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 10, 'Actual Total Time': 1.5, 'Actual Rows': 10, 'Actual Loops': 1 }] },
-          ],
-        },
-      },
-    ]
-    const p = planOf(result([['QUERY PLAN', 'json']], [[JSON.stringify(plan)]]))!
-    expect(p.nodeType).toBe('Hash Join')
-    expect(p.detail).toBe('Join Type: Inner · Hash Cond: (a.id = b.id)')
-    expect(p.children[0]!.relation).toBe('hr.a')
-    expect(p.selfTime).toBeCloseTo(28)
-    // own times: scan a 70, join 28, hash 0.5, scan b 1.5 — only a and the join reach a tenth of 100 ms
-    expect([p.slowest, p.children[0]!.slowest, p.children[1]!.slowest, p.children[1]!.children[0]!.slowest]).toEqual([true, true, false, false])
-
-    const est = planOf(result([['QUERY PLAN', 'json']], [[JSON.stringify([{ Plan: { 'Node Type': 'Result', 'Total Cost': 0.01, 'Plan Rows': 1 } }])]]))!
-    expect(est.actualTime).toBeNull()
-    expect(est.slowest).toBe(false)
-    expect(planOf(result([['QUERY PLAN', 'text']], [['Seq Scan on a']]))).toBeNull()
-    expect(planOf(result([['QUERY PLAN', 'json']], [['not json']]))).toBeNull()
-    expect(planOf(result([['x', 'json']], [['[]']]))).toBeNull()
   })
 })
 

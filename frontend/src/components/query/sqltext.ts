@@ -1,5 +1,5 @@
 // Pure helpers of the SQL editor: identifiers, error positions, TSV copies, the object browser's
-// view of a snapshot tree, and EXPLAIN (FORMAT JSON) plans for the plan view.
+// view of a snapshot tree.
 import type { QueryCell, QueryColumn, QueryError, QueryResult, SchemaNode } from '../../api'
 
 /** quoteIdent double-quotes an identifier unless it is a plain lower-case name. */
@@ -115,86 +115,4 @@ export function insertText(n: BrowserNode): string {
     default:
       return qualified(n.schema, n.label)
   }
-}
-
-/** PlanNode is one node of a plan as the plan view draws it. */
-export interface PlanNode {
-  nodeType: string
-  relation: string
-  startupCost: number
-  totalCost: number
-  planRows: number
-  actualTime: number | null
-  actualRows: number | null
-  loops: number | null
-  detail: string
-  slowest: boolean
-  selfTime: number
-  children: PlanNode[]
-}
-
-const DETAIL_KEYS = ['Index Name', 'Join Type', 'Hash Cond', 'Index Cond', 'Merge Cond', 'Filter', 'Sort Key']
-
-function planNode(m: Record<string, unknown>): PlanNode {
-  const num = (k: string) => (typeof m[k] === 'number' ? (m[k] as number) : null)
-  const str = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : '')
-  const rel = str('Relation Name')
-  const detail = DETAIL_KEYS.flatMap((k) => {
-    const v = m[k]
-    if (typeof v === 'string') return [`${k}: ${v}`]
-    if (Array.isArray(v)) return [`${k}: ${v.join(', ')}`]
-    return []
-  }).join(' · ')
-  const children = Array.isArray(m.Plans) ? (m.Plans as Record<string, unknown>[]).map(planNode) : []
-  const actualTime = num('Actual Total Time')
-  const loops = num('Actual Loops')
-  const total = actualTime === null ? 0 : actualTime * (loops ?? 1)
-  const kids = children.reduce((s, c) => s + (c.actualTime === null ? 0 : c.actualTime * (c.loops ?? 1)), 0)
-  return {
-    nodeType: str('Node Type'),
-    relation: rel ? (str('Schema') ? `${str('Schema')}.${rel}` : rel) : '',
-    startupCost: num('Startup Cost') ?? 0,
-    totalCost: num('Total Cost') ?? 0,
-    planRows: num('Plan Rows') ?? 0,
-    actualTime,
-    actualRows: num('Actual Rows'),
-    loops,
-    detail,
-    slowest: false,
-    selfTime: Math.max(total - kids, 0),
-    children,
-  }
-}
-
-/**
- * planOf reads a result that is the output of EXPLAIN (FORMAT JSON): one json cell holding
- * [{"Plan": ...}]. With actual times, the up to three nodes with the most time of their own
- * (each at least a tenth of the total) are marked slowest. null for any other result.
- */
-export function planOf(r: QueryResult): PlanNode | null {
-  if (r.columns.length !== 1 || r.columns[0]!.name !== 'QUERY PLAN' || r.columns[0]!.type !== 'json' || r.rows.length !== 1) return null
-  const cell = r.rows[0]![0]
-  if (!cell || cell.null || cell.truncated) return null
-  let doc: unknown
-  try {
-    doc = JSON.parse(cell.text)
-  } catch {
-    return null
-  }
-  const first = Array.isArray(doc) ? (doc[0] as Record<string, unknown> | undefined) : undefined
-  if (!first || typeof first.Plan !== 'object' || first.Plan === null) return null
-  const root = planNode(first.Plan as Record<string, unknown>)
-  if (root.actualTime !== null) {
-    const all: PlanNode[] = []
-    const walk = (n: PlanNode) => (all.push(n), n.children.forEach(walk))
-    walk(root)
-    const total = root.actualTime * (root.loops ?? 1)
-    all
-      .slice()
-      .sort((a, b) => b.selfTime - a.selfTime)
-      .slice(0, 3)
-      .filter((n) => n.selfTime > 0 && n.selfTime >= total / 10)
-      .forEach((n) => (n.slowest = true))
-  }
-  return root
 }
