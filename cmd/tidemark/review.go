@@ -240,7 +240,7 @@ func runReviewFix(c *cobra.Command, f *reviewFlags, reg *review.Registry, pol *r
 			return withExit(2, err)
 		}
 		opts.File = file
-		rep, err := reg.FixScript(ctx, src, opts)
+		rep, err := reg.FixScript(ctx, src, opts, 0)
 		var se *sqlparse.SyntaxError
 		switch {
 		case errors.As(err, &se):

@@ -90,7 +90,10 @@ func (o *ApplyOptions) Validate() error {
 // COMMIT — so it is applied and recorded together, or not at all. A migration
 // holding a statement that cannot run in a transaction (or annotated so) runs
 // statement by statement: a "started" row is committed first, and the count of
-// applied statements after each one.
+// applied statements after each one. A file that manages its own transactions
+// runs the same way, except that each of its BEGIN ... COMMIT blocks runs as
+// written and its count is updated inside the block, before its COMMIT, so a
+// block is applied and recorded together, or not at all.
 //
 // Cancelling ctx stops mid-statement: the running statement is cancelled on
 // the server (a cancel request), a transactional unit rolls back, and a
@@ -161,7 +164,7 @@ func (r *Runner) applyPlan(ctx context.Context, ws *session, lock *sessionLock, 
 // nonTransactional reports whether m must run statement by statement on a
 // server of this version.
 func (m *Migration) nonTransactional(serverVersion int) bool {
-	if m.NoTransaction {
+	if m.NoTransaction || m.OwnTransactions() > 0 {
 		return true
 	}
 	for _, st := range m.Statements {
@@ -177,6 +180,9 @@ func (m *Migration) nonTransactional(serverVersion int) bool {
 func (m *Migration) NonTransactionalReason(serverVersion int) string {
 	if m.NoTransaction {
 		return "annotated to run without a transaction"
+	}
+	if line := m.OwnTransactions(); line > 0 {
+		return fmt.Sprintf("the file manages its own transactions from line %d: each BEGIN ... COMMIT block runs as written, as a unit, and each statement outside a block alone", line)
 	}
 	for _, st := range m.Statements {
 		if st.node != nil && sqlparse.IsNonTransactional(st.node, serverVersion) {

@@ -93,8 +93,8 @@ func (o *LoadOptions) Validate() error {
 // Hidden files and directories and files not ending in .sql are skipped. Every
 // problem found is reported at once, each naming its file: a .sql name no
 // convention recognises, a duplicate version, a file with no executable
-// statement, a syntax error (file:line:column), a psql meta-command, a
-// transaction control statement.
+// statement, a syntax error (file:line:column), a psql meta-command,
+// transaction control the runner cannot honour (see checkBlocks).
 func LoadDir(fsys fs.FS, opts LoadOptions) ([]Migration, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -318,9 +318,6 @@ func splitStatements(file, body string) ([]Statement, error) {
 		case p.Kind == sqlparse.MetaCommand:
 			errs = append(errs, fmt.Errorf("%s:%d: psql meta-command %s is not SQL and cannot run in a migration; remove it", file, p.Line, p.Tag))
 			continue
-		case p.Kind == sqlparse.TransactionControl:
-			errs = append(errs, fmt.Errorf("%s:%d: %s: transaction control in a migration file; each file already runs in its own transaction (or statement by statement when it cannot) — remove it", file, p.Line, p.Tag))
-			continue
 		case p.Node == nil:
 			continue
 		}
@@ -329,6 +326,7 @@ func splitStatements(file, body string) ([]Statement, error) {
 			CopyData: p.Data, HasCopyData: p.HasData, node: p.Node,
 		})
 	}
+	errs = append(errs, checkBlocks(file, out)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -336,4 +334,69 @@ func splitStatements(file, body string) ([]Statement, error) {
 		return nil, fmt.Errorf("%s: %w (only comments or whitespace)", file, ErrEmptyMigration)
 	}
 	return out, nil
+}
+
+// checkBlocks refuses transaction control the runner cannot honour. A file
+// may manage its own transactions with explicit blocks — BEGIN (or START
+// TRANSACTION) ... COMMIT (or END), not nested, with SAVEPOINT, RELEASE and
+// ROLLBACK TO inside — and the runner then runs each block as written, as a
+// unit, and every statement outside a block alone. Refused: a COMMIT, END
+// or ROLLBACK with no block open (it would end the runner's own
+// transaction in the middle of the file), a block never committed, a block
+// ended by ROLLBACK, a nested BEGIN, savepoints outside a block, prepared
+// transactions, and a statement that cannot run in a transaction block
+// inside one.
+func checkBlocks(file string, stmts []Statement) []error {
+	var errs []error
+	open := 0 // line of the BEGIN of the open block
+	for _, st := range stmts {
+		ts := st.node.GetTransactionStmt()
+		if ts == nil {
+			if open > 0 && st.NonTransactional {
+				errs = append(errs, fmt.Errorf("%s:%d: %s cannot run inside the transaction block opened at line %d; move it out of the block", file, st.Line, st.Tag, open))
+			}
+			continue
+		}
+		switch ts.Kind {
+		case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
+			if open > 0 {
+				errs = append(errs, fmt.Errorf("%s:%d: %s inside the transaction block opened at line %d; blocks do not nest", file, st.Line, st.Tag, open))
+				continue
+			}
+			open = st.Line
+		case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT:
+			if open == 0 {
+				errs = append(errs, fmt.Errorf("%s:%d: %s with no BEGIN before it would end the runner's own transaction in the middle of the file; remove it, or open the block with BEGIN", file, st.Line, st.Tag))
+			}
+			open = 0
+		case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+			if open == 0 {
+				errs = append(errs, fmt.Errorf("%s:%d: ROLLBACK with no BEGIN before it would undo the runner's own transaction; remove it", file, st.Line))
+			} else {
+				errs = append(errs, fmt.Errorf("%s:%d: ROLLBACK ends the block opened at line %d by undoing it; a migration must commit what it applies", file, st.Line, open))
+			}
+			open = 0
+		case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT, pg_query.TransactionStmtKind_TRANS_STMT_RELEASE, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+			if open == 0 {
+				errs = append(errs, fmt.Errorf("%s:%d: %s outside a BEGIN ... COMMIT block; savepoints need the file's own block", file, st.Line, st.Tag))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s:%d: %s: prepared transactions cannot run in a migration", file, st.Line, st.Tag))
+		}
+	}
+	if open > 0 {
+		errs = append(errs, fmt.Errorf("%s:%d: the transaction block opened here is never committed; end it with COMMIT", file, open))
+	}
+	return errs
+}
+
+// OwnTransactions returns the line of the file's first BEGIN when it
+// manages its own transactions with explicit blocks (0 otherwise).
+func (m *Migration) OwnTransactions() int {
+	for _, st := range m.Statements {
+		if ts := st.node.GetTransactionStmt(); ts != nil && (ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_BEGIN || ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_START) {
+			return st.Line
+		}
+	}
+	return 0
 }

@@ -62,29 +62,50 @@ func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resu
 	if pid != fmt.Sprint(ws.pid) {
 		return failNow(resume, fmt.Errorf("%w: the work session's backend pid changed from %d to %s; connect directly or through a session-mode pooler", ErrTransactionPooler, ws.pid, pid))
 	}
+	progress := func(done int) error {
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		var next any
+		if done < n {
+			next = m.Statements[done].Line
+		}
+		_, err := ws.conn.Exec(bg, `UPDATE `+historyTable+` SET statements_applied = $2, next_statement_line = $3 WHERE run_id = $1`, runID, done, next)
+		return err
+	}
 	for i := resume; i < n; i++ {
 		st := &m.Statements[i]
 		if err := ctx.Err(); err != nil {
 			return failNow(i, fmt.Errorf("cancelled before statement %d: %w", i+1, err))
 		}
-		var err error
-		if st.HasCopyData {
-			_, err = ws.conn.PgConn().CopyFrom(ctx, strings.NewReader(st.CopyData), st.SQL)
-		} else {
-			_, err = ws.conn.PgConn().Exec(ctx, st.SQL).ReadAll()
+		if end := blockEnd(m.Statements, i); end > i {
+			// The file's own BEGIN ... COMMIT: its statements as written, the
+			// progress inside the block, then its COMMIT.
+			for k := i; k < end; k++ {
+				if err := execStatement(ctx, ws, &m.Statements[k]); err != nil {
+					rollbackBlock(ctx, ws)
+					return failNow(k, err)
+				}
+			}
+			if err := progress(end + 1); err != nil {
+				rollbackBlock(ctx, ws)
+				return failNow(i, fmt.Errorf("record progress in the block opened at line %d: %w", st.Line, err))
+			}
+			if err := execStatement(ctx, ws, &m.Statements[end]); err != nil {
+				rollbackBlock(ctx, ws)
+				return failNow(end, err)
+			}
+			fail.StatementsApplied = end + 1
+			for k := i; k <= end; k++ {
+				emit(opts.Progress, Progress{Event: EventStatement, Version: fail.Version, Path: m.Path, Statement: k + 1, Statements: n, Line: m.Statements[k].Line, Elapsed: time.Since(start)})
+			}
+			i = end
+			continue
 		}
-		if err != nil {
+		if err := execStatement(ctx, ws, st); err != nil {
 			return failNow(i, err)
 		}
 		fail.StatementsApplied = i + 1
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		var next any
-		if i+1 < n {
-			next = m.Statements[i+1].Line
-		}
-		_, err = ws.conn.Exec(bg, `UPDATE `+historyTable+` SET statements_applied = $2, next_statement_line = $3 WHERE run_id = $1`, runID, i+1, next)
-		cancel()
-		if err != nil {
+		if err := progress(i + 1); err != nil {
 			return failNow(i+1, fmt.Errorf("record progress after statement %d: %w", i+1, err))
 		}
 		emit(opts.Progress, Progress{Event: EventStatement, Version: fail.Version, Path: m.Path, Statement: i + 1, Statements: n, Line: st.Line, Elapsed: time.Since(start)})
@@ -98,6 +119,43 @@ func (r *Runner) applyNonTx(ctx context.Context, ws *session, m *Migration, resu
 	a := Applied{Version: m.Version.String(), Path: m.Path, Description: m.Description, Type: m.Type, Statements: n, RunID: runID, Duration: time.Since(start)}
 	emit(opts.Progress, Progress{Event: EventUnitDone, Version: a.Version, Path: a.Path, Statements: n, Elapsed: a.Duration})
 	return a, nil
+}
+
+// execStatement runs one statement alone (a COPY with its inline data).
+func execStatement(ctx context.Context, ws *session, st *Statement) error {
+	if st.HasCopyData {
+		_, err := ws.conn.PgConn().CopyFrom(ctx, strings.NewReader(st.CopyData), st.SQL)
+		return err
+	}
+	_, err := ws.conn.PgConn().Exec(ctx, st.SQL).ReadAll()
+	return err
+}
+
+// blockEnd returns the index of the COMMIT that ends the file's own block
+// opened by stmts[i] (a BEGIN or START TRANSACTION), or -1 when stmts[i]
+// opens none. The loader checked that every block is closed.
+func blockEnd(stmts []Statement, i int) int {
+	ts := stmts[i].node.GetTransactionStmt()
+	if ts == nil || ts.Kind != pg_query.TransactionStmtKind_TRANS_STMT_BEGIN && ts.Kind != pg_query.TransactionStmtKind_TRANS_STMT_START {
+		return -1
+	}
+	for k := i + 1; k < len(stmts); k++ {
+		if ts := stmts[k].node.GetTransactionStmt(); ts != nil && ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_COMMIT {
+			return k
+		}
+	}
+	return -1
+}
+
+// rollbackBlock ends a failed block of the file's own, so the failure can be
+// recorded on the same session (a dead connection is left to failNow).
+func rollbackBlock(ctx context.Context, ws *session) {
+	if ws.conn.IsClosed() {
+		return
+	}
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = ws.conn.Exec(bg, "ROLLBACK")
 }
 
 // recordNonTxFailure marks the unit's row failed with the error and the

@@ -545,3 +545,64 @@ func TestRetrySerializationFailure(t *testing.T) {
 		t.Errorf("%d done rows", n)
 	}
 }
+
+// TestOwnTransactions: a file that manages its own transactions runs each
+// BEGIN ... COMMIT block as written, as a unit, and each statement outside a
+// block alone (a concurrent index build among them). A block that fails is
+// rolled back whole — its first statements too — with the history's count at
+// the block's start; after the fix, a retry resumes at the block and does not
+// repeat what committed before it.
+func TestOwnTransactions(t *testing.T) {
+	url := pg.NewDB(t)
+	ctx := context.Background()
+	const file = "BEGIN;\nCREATE TABLE a (id int PRIMARY KEY);\nSAVEPOINT s;\nINSERT INTO a VALUES (1);\nRELEASE SAVEPOINT s;\nCOMMIT;\n" +
+		"CREATE INDEX CONCURRENTLY a_id_idx ON a (id);\n" +
+		"START TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE b (id int REFERENCES a);\nINSERT INTO b VALUES (%d);\nEND;\n" +
+		"CREATE TABLE c (id int);\n"
+	ms := load(t, map[string]string{"V1__own.sql": fmt.Sprintf(file, 2)})
+	if ms[0].OwnTransactions() != 1 || !strings.Contains(ms[0].NonTransactionalReason(150000), "manages its own transactions from line 1") {
+		t.Fatalf("own transactions: %d %q", ms[0].OwnTransactions(), ms[0].NonTransactionalReason(150000))
+	}
+	_, err := newRunner(t, url).Apply(ctx, ms, ApplyOptions{})
+	var re *RunError
+	if !errors.As(err, &re) || re.Failed == nil || re.Failed.Line != 10 || re.Failed.SQLState != pgerrcode.ForeignKeyViolation || re.Failed.StatementsApplied != 7 {
+		t.Fatalf("the second block should fail at line 10 (foreign key): %v %+v", err, re)
+	}
+	c := pgtest.Conn(t, url)
+	if n := queryInt(t, c, `SELECT count(*) FROM a`); n != 1 {
+		t.Errorf("the first block committed %d rows, want 1", n)
+	}
+	if n := queryInt(t, c, `SELECT count(*) FROM pg_index WHERE indexrelid = 'a_id_idx'::regclass AND indisvalid`); n != 1 {
+		t.Error("the concurrent build outside the blocks did not run")
+	}
+	if n := queryInt(t, c, `SELECT count(*) FROM pg_class WHERE relname IN ('b', 'c')`); n != 0 {
+		t.Errorf("the failed block's CREATE TABLE b (or the statement after it) is there: %d", n)
+	}
+	hs := history(t, url)
+	if len(hs) != 1 || hs[0].Status != StatusFailed || hs[0].StatementsApplied != 7 || hs[0].Transactional || hs[0].StatementsTotal != 12 {
+		t.Fatalf("history: %+v", hs)
+	}
+	if n := queryInt(t, c, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`); n != 0 {
+		t.Errorf("%d sessions left in a transaction", n)
+	}
+
+	// The missing row is added by hand and the unit resolved for retry: it
+	// resumes at the failed block, and the first block does not run again
+	// (it would fail: a already exists).
+	if _, err := c.Exec(ctx, "INSERT INTO a VALUES (2)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newRunner(t, url).Resolve(ctx, ResolveOptions{Version: "1", As: ResolveRetry}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := newRunner(t, url).Apply(ctx, ms, ApplyOptions{})
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if len(res.Applied) != 1 || queryInt(t, c, `SELECT count(*) FROM b`) != 1 || queryInt(t, c, `SELECT count(*) FROM a`) != 2 || queryInt(t, c, `SELECT count(*) FROM c`) != 0 {
+		t.Fatalf("retry: %+v", res)
+	}
+	if hs := history(t, url); hs[len(hs)-1].Status != StatusDone || hs[len(hs)-1].StatementsApplied != 12 {
+		t.Fatalf("history after the retry: %+v", hs)
+	}
+}

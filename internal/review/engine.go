@@ -110,19 +110,23 @@ type run struct {
 	// transaction block: Tidemark's runner then runs the file statement by
 	// statement.
 	nonTx bool
+	// ownTx is set once the file opens a transaction block of its own:
+	// Tidemark's runner then runs each block as written, as a unit, and each
+	// statement outside a block alone (as psql would).
+	ownTx bool
 }
 
 // sameTransaction reports whether statements i and j (i < j) run in one
 // transaction. Exact in finish hooks, when the whole file is known: with
 // Tidemark's runner a transactional file is one transaction and a file
 // holding a non-transactional statement runs each statement alone; with
-// another runner statements share a transaction only inside one explicit
-// BEGIN ... COMMIT block.
+// another runner, or a file with transaction blocks of its own, statements
+// share a transaction only inside one explicit BEGIN ... COMMIT block.
 func (rn *run) sameTransaction(i, j int) bool {
 	if i < 0 || j < 0 {
 		return false
 	}
-	if rn.opts.tidemarkRunner() {
+	if rn.opts.tidemarkRunner() && !rn.ownTx {
 		return !rn.nonTx
 	}
 	bi, iok := rn.blockOf[i]
@@ -324,7 +328,7 @@ func (rn *run) trackTransaction(st *sqlparse.Statement, i int) {
 	}
 	switch st.Tag {
 	case "BEGIN", "START TRANSACTION":
-		rn.txOpen, rn.txBegin = true, i
+		rn.txOpen, rn.txBegin, rn.ownTx = true, i, true
 		if rn.blockOf == nil {
 			rn.blockOf = map[int]int{}
 		}

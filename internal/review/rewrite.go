@@ -85,12 +85,13 @@ func (f *Fixed) Text() string {
 // by its steps, the rest of the file (comments included) is kept byte for
 // byte. With Tidemark's runner the file is split into units where a step
 // must not share the transaction of what precedes it (a concurrent index
-// build, a VALIDATE after the NOT VALID it validates); a file that manages
-// its own transactions (BEGIN ... COMMIT) is kept whole, since its units
-// are the author's. With RunnerOther statements inside the file's own
-// blocks are kept (a concurrent build cannot run in a block).
+// build, a VALIDATE after the NOT VALID it validates). With RunnerOther, or
+// a file that manages its own transactions (BEGIN ... COMMIT blocks, which
+// Tidemark's runner runs as written and every statement outside them
+// alone), each statement outside a block is its own transaction already:
+// the file stays one unit, and statements inside the file's own blocks are
+// kept (a concurrent build cannot run in a block).
 func Fix(src string, res *Result, runner string) *Fixed {
-	tidemark := runner == "" || runner == RunnerTidemark
 	rewrites := map[int]*Rewrite{} // statement start -> rewrite
 	rules := map[int]string{}      // statement start -> a rule that asked
 	for _, a := range res.Advice {
@@ -103,13 +104,16 @@ func Fix(src string, res *Result, runner string) *Fixed {
 	}
 	f := &Fixed{}
 	blockAt := -1 // line of the BEGIN of an open explicit block
-	ownTx := 0
+	ownTx := false
 	for _, st := range res.Statements {
-		if st.Kind == sqlparse.TransactionControl {
-			ownTx = st.Line
+		if st.Kind == sqlparse.TransactionControl && (st.Tag == "BEGIN" || st.Tag == "START TRANSACTION") {
+			ownTx = true
 			break
 		}
 	}
+	// A file with blocks of its own runs, with Tidemark's runner too, each
+	// statement outside a block alone: no units to split.
+	tidemark := (runner == "" || runner == RunnerTidemark) && !ownTx
 	var cur strings.Builder
 	curNonTx := false
 	unit := func(nonTx bool) {
@@ -136,12 +140,8 @@ func Fix(src string, res *Result, runner string) *Fixed {
 			}
 			continue
 		}
-		switch {
-		case tidemark && ownTx > 0:
-			f.Kept = append(f.Kept, KeptStatement{Line: st.Line, Rule: rules[st.Start], Reason: fmt.Sprintf("the file manages its own transactions (line %d); split it by hand", ownTx)})
-			continue
-		case !tidemark && blockAt > 0:
-			f.Kept = append(f.Kept, KeptStatement{Line: st.Line, Rule: rules[st.Start], Reason: fmt.Sprintf("inside the file's own transaction block (BEGIN at line %d)", blockAt)})
+		if !tidemark && blockAt > 0 {
+			f.Kept = append(f.Kept, KeptStatement{Line: st.Line, Rule: rules[st.Start], Reason: fmt.Sprintf("inside the file's own transaction block (BEGIN at line %d): move it out of the block to rewrite it", blockAt)})
 			continue
 		}
 		cur.WriteString(src[prev:st.PrefixStart])

@@ -137,7 +137,7 @@ func TestFixRewrites(t *testing.T) {
 					asked[a.Rule] = true
 				}
 			}
-			rep, err := NewRegistry().FixScript(ctx, tc.src, Options{Catalog: cat, ServerVersion: version})
+			rep, err := NewRegistry().FixScript(ctx, tc.src, Options{Catalog: cat, ServerVersion: version}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,6 +153,21 @@ func TestFixRewrites(t *testing.T) {
 	}
 }
 
+// TestFixOneStatement: an editor's "apply this fix" rewrites only the
+// statement starting on the chosen line.
+func TestFixOneStatement(t *testing.T) {
+	src := "CREATE INDEX a_idx ON orders (user_id);\nCREATE INDEX b_idx ON orders (code);\n"
+	rep, err := NewRegistry().FixScript(context.Background(), src, Options{}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "-- tidemark:unit 1/2 (transactional): save as its own migration file, after the one before\nCREATE INDEX a_idx ON orders (user_id);\n\n" +
+		"-- tidemark:unit 2/2 (non-transactional): save as its own migration file, after the one before\nCREATE INDEX CONCURRENTLY b_idx ON orders USING btree (code);\n"
+	if got := rep.Text(); got != want || rep.Applied != 1 || rep.Counts[Error] != 1 {
+		t.Fatalf("applied %d, %v remaining:\n%s\nwant:\n%s", rep.Applied, rep.Counts, got, want)
+	}
+}
+
 // dumpOf is the deterministic DDL of the database conn is connected to.
 func dumpOf(t *testing.T, ctx context.Context, conn *pgx.Conn) string {
 	t.Helper()
@@ -164,9 +179,9 @@ func dumpOf(t *testing.T, ctx context.Context, conn *pgx.Conn) string {
 }
 
 // TestFixRunnerOther: for psql and other tools each statement outside a
-// block is its own transaction already, so the fixed file is one unit;
-// statements inside the file's own BEGIN ... COMMIT block are kept, and
-// with Tidemark's runner a file with its own blocks is kept whole.
+// block is its own transaction already, so the fixed file is one unit, and
+// statements inside the file's own BEGIN ... COMMIT block are kept; Tidemark's
+// runner runs a file with blocks of its own the same way.
 func TestFixRunnerOther(t *testing.T) {
 	ctx := context.Background()
 	src := "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\nBEGIN;\nCREATE INDEX orders_code_idx ON orders (code);\nCOMMIT;\nCREATE INDEX orders_amount_idx ON orders (amount);\n"
@@ -180,10 +195,10 @@ func TestFixRunnerOther(t *testing.T) {
 	if len(f.Kept) != 1 || f.Kept[0].Line != 3 || !strings.Contains(f.Kept[0].Reason, "line 2") {
 		t.Fatalf("kept: %+v", f.Kept)
 	}
+	// Tidemark's runner runs a file with blocks of its own the same way.
 	res = reviewFor(t, ctx, src, RunnerTidemark, nil, 0)
-	f = Fix(src, res, RunnerTidemark)
-	if f.Text() != src || f.Applied != 0 || len(f.Kept) == 0 {
-		t.Fatalf("a file with its own transactions is kept whole with Tidemark's runner: %q %+v", f.Text(), f.Kept)
+	if f = Fix(src, res, RunnerTidemark); f.Text() != want || len(f.Units) != 1 || f.Applied != 2 || len(f.Kept) != 1 {
+		t.Fatalf("Tidemark's runner, a file with its own block (%d units, %d applied, kept %+v):\n%s", len(f.Units), f.Applied, f.Kept, f.Text())
 	}
 }
 

@@ -251,8 +251,8 @@ func transactionRules() []*rule {
 	return []*rule{
 		{
 			RuleInfo: RuleInfo{ID: "statement.transaction-nesting", Family: "transaction", Title: "No nested or script-managed transactions",
-				Rationale: "Tidemark's runner wraps each transactional migration in a transaction of its own. A BEGIN inside the file only warns (\"there is already a transaction in progress\") and its COMMIT then ends the runner's transaction early; a BEGIN inside another BEGIN is a bug either way. Let the runner manage transactions. A file run by another tool (--runner other: psql, many teams' scripts, Squawk's examples) may manage its own transactions: that choice is noted at info level.",
-				Level:     Warning, Basic: Warning, Example: "BEGIN; ALTER TABLE t ADD COLUMN x int; COMMIT;"},
+				Rationale: "A BEGIN inside a block that is already open only warns (\"there is already a transaction in progress\") and its COMMIT then ends the outer block early: a bug whatever runs the file. A file may manage its own transactions with BEGIN ... COMMIT blocks, as psql-run migrations and Squawk's examples do: Tidemark's runner then runs each block as written, as a unit (recorded in the history inside the block), and each statement outside a block alone, and another tool runs it as written; that choice is noted at info level.",
+				Level:     Warning, Basic: Warning, Example: "BEGIN; ALTER TABLE t ADD COLUMN x int; BEGIN; ALTER TABLE t ADD COLUMN y int; COMMIT; COMMIT;"},
 			stmt: func(c *ctx) {
 				ts := c.node.GetTransactionStmt()
 				if ts == nil {
@@ -264,9 +264,9 @@ func transactionRules() []*rule {
 					case c.txOpen:
 						c.report("BEGIN inside a transaction block that is already open")
 					case !c.opts.tidemarkRunner():
-						c.reportInfo("The file manages its own transaction from here (fine for --runner other; Tidemark's runner would already run it in one)")
+						c.reportInfo("The file manages its own transaction from here (fine for --runner other)")
 					default:
-						c.report("The script opens its own transaction; the runner already runs it in one, so its COMMIT would end that early")
+						c.reportInfo("The file manages its own transactions from here: Tidemark's runner runs each BEGIN ... COMMIT block as written, as a unit, and each statement outside a block alone")
 					}
 				}
 			},

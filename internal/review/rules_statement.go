@@ -151,18 +151,19 @@ func statementRules() []*rule {
 			},
 		},
 		{
-			RuleInfo: RuleInfo{ID: "statement.disallow-commit", Family: "statement", Title: "No COMMIT in migration scripts",
-				Rationale: "Tidemark runs a migration in a transaction and records it in the history table in that same transaction. A COMMIT inside the script ends that transaction early, so a later failure leaves a half-applied change recorded as nothing.",
-				Level:     Error, Basic: Error, Example: "BEGIN; CREATE TABLE t (id int); COMMIT;"},
+			RuleInfo: RuleInfo{ID: "statement.disallow-commit", Family: "statement", Title: "No COMMIT outside the file's own transaction blocks",
+				Rationale: "Tidemark runs a migration in a transaction and records it in the history table in that same transaction. A COMMIT with no BEGIN of the file's own before it ends that transaction in the middle of the unit, so a later failure leaves a half-applied change recorded as nothing: an error (the runner refuses such a file). A COMMIT that closes the file's own BEGIN ... COMMIT block is the file managing its own transactions, which Tidemark's runner honours (each block runs as written, as a unit, and each statement outside a block alone): noted at info level.",
+				Level:     Error, Basic: Error, Example: "CREATE TABLE t (id int); COMMIT; CREATE TABLE u (id int);"},
 			stmt: func(c *ctx) {
 				if ts := c.node.GetTransactionStmt(); ts != nil && ts.Kind == pg_query.TransactionStmtKind_TRANS_STMT_COMMIT {
-					if !c.opts.tidemarkRunner() {
-						if c.txOpen {
-							c.reportInfo("COMMIT ends the transaction block the file opened at line %d: the file manages its own transactions (fine for --runner other)", c.stmts[c.txBegin].Line)
-						}
-						return
+					switch {
+					case c.txOpen && c.opts.tidemarkRunner():
+						c.reportInfo("COMMIT ends the transaction block the file opened at line %d: the file manages its own transactions, and Tidemark's runner runs each block as written, as a unit, and each statement outside a block alone", c.stmts[c.txBegin].Line)
+					case c.txOpen:
+						c.reportInfo("COMMIT ends the transaction block the file opened at line %d: the file manages its own transactions (fine for --runner other)", c.stmts[c.txBegin].Line)
+					case c.opts.tidemarkRunner():
+						c.report("COMMIT with no BEGIN before it would end the runner's own transaction in the middle of the file; remove it, or open the block with BEGIN (related statement: %q)", c.text())
 					}
-					c.report("Commit is not allowed, related statement: %q", c.text())
 				}
 			},
 		},

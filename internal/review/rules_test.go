@@ -55,7 +55,11 @@ type ruleFile struct {
 		Want []int  `yaml:"want"`
 		// Level is the level the advice must carry (default error, the
 		// level the test policy gives the rule; info for notes).
-		Level   Level  `yaml:"level"`
+		Level Level `yaml:"level"`
+		// Infos lists the lines of info notes the rule adds beside
+		// advice of another level (a nested BEGIN is an error; the
+		// block it sits in, a note).
+		Infos   []int  `yaml:"infos"`
 		Runner  string `yaml:"runner"`
 		Version int    `yaml:"version"`
 	} `yaml:"cases"`
@@ -97,10 +101,14 @@ func TestRules(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%q: %v", tc.SQL, err)
 				}
-				var got []int
+				var got, infos []int
 				for _, a := range res.Advice {
 					if a.Rule != id {
 						t.Errorf("%q: advice from another rule: %+v", tc.SQL, a)
+						continue
+					}
+					if a.Level == Info && wantLevel != Info && tc.Infos != nil {
+						infos = append(infos, a.Line)
 						continue
 					}
 					if a.Level != wantLevel || a.Title == "" || a.Message == "" || a.Line < 1 || a.Column < 1 {
@@ -113,6 +121,9 @@ func TestRules(t *testing.T) {
 				sort.Ints(want)
 				if !equalInts(got, want) {
 					t.Errorf("%q: lines %v, want %v (advice: %+v)", tc.SQL, got, want, res.Advice)
+				}
+				if !equalInts(infos, tc.Infos) {
+					t.Errorf("%q: info lines %v, want %v", tc.SQL, infos, tc.Infos)
 				}
 				if len(want) > 0 {
 					pos++
