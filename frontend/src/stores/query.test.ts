@@ -12,6 +12,10 @@ vi.mock('../api', async (importOriginal) => ({
   saveTabs: vi.fn(),
   completion: vi.fn(),
   explain: vi.fn(),
+  exportToFile: vi.fn(),
+  cancelExport: vi.fn(),
+  chooseExportPath: vi.fn(),
+  onExportProgress: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -22,6 +26,7 @@ const outcome = (over: Partial<api.QueryOutcome> = {}): api.QueryOutcome => ({ m
 
 // the workspace's kept tabs: saveTabs replaces them, listTabs reads them back
 let kept: api.QueryTab[] = []
+let progress: (p: api.ExportProgress) => void = () => {}
 
 beforeEach(() => {
   vi.clearAllMocks()
@@ -30,6 +35,7 @@ beforeEach(() => {
   mocked.closeQueryTab.mockResolvedValue()
   mocked.listTabs.mockImplementation(async () => structuredClone(kept))
   mocked.saveTabs.mockImplementation(async (t) => void (kept = structuredClone(t)))
+  mocked.onExportProgress.mockImplementation((h) => ((progress = h), () => {}))
 })
 
 describe('query store', () => {
@@ -203,5 +209,31 @@ describe('query store', () => {
     expect(store.active!.run?.plan).toEqual(plan)
     expect(store.active!.run?.explain).toBe(true)
     expect(store.active!.run?.base).toBe(4)
+  })
+
+  it('exports through the save dialog and follows the job by its progress events, also those before the id came back', async () => {
+    const store = useQueryStore()
+    await store.load('db1')
+    const t = store.active!
+    mocked.chooseExportPath.mockResolvedValueOnce('')
+    expect(await store.startExport(t.id, 'SELECT 1', 'csv')).toBe('')
+    expect(mocked.exportToFile).not.toHaveBeenCalled()
+
+    mocked.chooseExportPath.mockResolvedValue('/tmp/q.xlsx')
+    mocked.exportToFile.mockImplementation(async () => {
+      progress({ jobId: 'j1', rows: 10, bytes: 100, done: false, error: '', sqlstate: '', canceled: false, path: '/tmp/q.xlsx' })
+      return 'j1'
+    })
+    expect(await store.startExport(t.id, 'SELECT * FROM big', 'xlsx')).toBe('j1')
+    expect(mocked.chooseExportPath).toHaveBeenLastCalledWith('Query_1.xlsx')
+    expect(mocked.exportToFile).toHaveBeenCalledWith(expect.objectContaining({ databaseId: 'db1', tab: t.id, sql: 'SELECT * FROM big', format: 'xlsx', path: '/tmp/q.xlsx', admin: false }))
+    expect(store.exports.j1).toMatchObject({ tabId: t.id, format: 'xlsx', rows: 10, done: false })
+    progress({ jobId: 'j1', rows: 0, bytes: 0, done: true, error: 'export cancelled', sqlstate: '57014', canceled: true, path: '/tmp/q.xlsx' })
+    expect(store.exports.j1).toMatchObject({ done: true, canceled: true, sqlstate: '57014', tabId: t.id })
+    mocked.cancelExport.mockResolvedValue(false)
+    await store.cancelExport('j1')
+    expect(mocked.cancelExport).toHaveBeenCalledWith('j1')
+    store.dismissExport('j1')
+    expect(store.exports.j1).toBeUndefined()
   })
 })

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import * as api from '../api'
-import type { CompletionCatalog, PlanNode, QueryOutcome, QueryRun } from '../api'
+import type { CompletionCatalog, ExportFormat, ExportProgress, PlanNode, QueryOutcome, QueryRun } from '../api'
 import { browserNodes, type BrowserNode } from '../components/query/sqltext'
 
 /** The saved part of an editor tab (what survives a restart). */
@@ -42,6 +42,12 @@ export interface EditorTab extends SavedTab {
 
 export const DEFAULT_LIMIT = 1000
 export const DEFAULT_TIMEOUT_SECONDS = 30
+/** an export of a tab's query to a file, followed through its progress events */
+export interface ExportJob extends ExportProgress {
+  tabId: string
+  format: ExportFormat
+  startedAt: number
+}
 
 function newId() {
   return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -120,6 +126,7 @@ export const useQueryStore = defineStore('query', () => {
         tabs.value = kept.map(fromSaved)
         activeId.value = tabs.value.find((t) => t.active)?.id ?? tabs.value[0]?.id ?? ''
         loaded.value = true
+        api.onExportProgress(progress)
       })().finally(() => (loading = null))
       await loading
     }
@@ -281,9 +288,54 @@ export const useQueryStore = defineStore('query', () => {
     }
   }
 
+  /** exports by job id, newest last */
+  const exports = ref<Record<string, ExportJob>>({})
+  function progress(p: ExportProgress) {
+    // an event may come before exportToFile has returned the job id: kept, then merged
+    const job = exports.value[p.jobId] ?? { tabId: '', format: 'csv' as ExportFormat, startedAt: 0 }
+    exports.value = { ...exports.value, [p.jobId]: { ...job, ...p } }
+  }
+
+  /**
+   * startExport asks where to save (the native dialog) and exports the whole query there, in
+   * the tab's mode; '' when the dialog was cancelled.
+   */
+  async function startExport(id: string, sql: string, format: ExportFormat) {
+    const t = get(id)
+    if (!t || !t.databaseId || !sql.trim()) return ''
+    const ext = format === 'jsonl' ? 'jsonl' : format
+    const path = await api.chooseExportPath(`${t.title.replace(/[^\w.-]+/g, '_')}.${ext}`)
+    if (!path) return ''
+    const jobId = await api.exportToFile({
+      databaseId: t.databaseId,
+      tab: t.id,
+      sql,
+      format,
+      path,
+      admin: t.admin,
+      confirmDatabase: t.confirmDatabase,
+      timeoutMs: t.timeoutSeconds * 1000,
+    })
+    const known = exports.value[jobId]
+    exports.value = {
+      ...exports.value,
+      [jobId]: { jobId, rows: 0, bytes: 0, done: false, error: '', sqlstate: '', canceled: false, path, ...known, tabId: id, format, startedAt: Date.now() },
+    }
+    return jobId
+  }
+
+  function cancelExport(jobId: string) {
+    return api.cancelExport(jobId)
+  }
+
+  function dismissExport(jobId: string) {
+    const { [jobId]: _, ...rest } = exports.value
+    exports.value = rest
+  }
+
   function history(databaseId: string, search = ''): Promise<QueryRun[]> {
     return api.queryHistory(databaseId, search)
   }
 
-  return { trees, synced, loadTree, catalogs, loadCatalog, explain, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
+  return { trees, synced, loadTree, catalogs, loadCatalog, explain, exports, startExport, cancelExport, dismissExport, saveError, flush, tabs, activeId, active, loaded, load, open, get, update, setDatabase, close, setAdmin, run, cancel, history, saved }
 })

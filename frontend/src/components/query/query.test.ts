@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { QueryResult, SchemaNode } from '../../api'
 import {
   browserNodes,
+  byteSlice,
   cellPreview,
   errorOffset,
   insertText,
@@ -102,6 +103,12 @@ describe('SQL editor helpers', () => {
     expect(insertText(table.children[0]!.children[1]!)).toBe('"First Name"')
     expect(insertText(b[0]!.children[1]!.children[0]!)).toBe('hr.raise()')
     expect(insertText(b[0]!.children[0]!)).toBe('')
+  })
+
+  it('slices the text sent by the byte spans of its statements', () => {
+    const sent = "SELECT 'é';SELECT 2"
+    expect(byteSlice(sent, 0, 11)).toBe("SELECT 'é'")
+    expect(byteSlice(sent, 12, 20)).toBe('SELECT 2')
   })
 })
 

@@ -1,5 +1,5 @@
 // Pure helpers of the SQL editor: identifiers, error positions, TSV copies, the object browser's
-// view of a snapshot tree.
+// view of a snapshot tree, and byte spans of a run's statements.
 import type { QueryCell, QueryColumn, QueryError, QueryResult, SchemaNode } from '../../api'
 
 /** quoteIdent double-quotes an identifier unless it is a plain lower-case name. */
@@ -115,4 +115,10 @@ export function insertText(n: BrowserNode): string {
     default:
       return qualified(n.schema, n.label)
   }
+}
+
+/** byteSlice cuts text by UTF-8 byte offsets (a result's start/end in the text sent). */
+export function byteSlice(text: string, start: number, end: number): string {
+  const bytes = new TextEncoder().encode(text)
+  return new TextDecoder().decode(bytes.slice(start, end))
 }
