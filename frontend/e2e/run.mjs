@@ -236,6 +236,7 @@ const steps = [
   ['change a database through an issue from its change history and read it there', async () => (await import('./history.mjs')).applyChange({ page, tid, pg, shot, expectText, nav, waitFor })],
   ['the PostgreSQL tutorial: New DB, Alter schema through issues, a blocked dry run', async () => (await import('./issues.mjs')).tutorial({ page, tid, pg, shot, expectText, nav, waitFor, chooseOption })],
   ['Risk Center: a CEL typo marked as you type, a rule saved, Try it grades DROP TABLE in Prod high', async () => (await import('./risk.mjs')).riskCenter({ page, tid, nav, expectText, shot, chooseOption })],
+  ['schema editor: Alter schema on hr_test, a new table t1 with a column and an index, a renamed column, Preview DDL without DROP, the issue created', async () => (await import('./schemaedit.mjs')).schemaEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption })],
 ]
 
 let passed = 0
