@@ -19,6 +19,7 @@ vi.mock('../../wailsjs/go/app/RiskService', () => ({
   Revoke: vi.fn(),
   RolloutPolicy: vi.fn(),
   SetRolloutPolicy: vi.fn(),
+  EnvironmentRules: vi.fn(),
 }))
 
 import * as RiskService from '../../wailsjs/go/app/RiskService'
@@ -75,5 +76,25 @@ describe('risk facade', () => {
     m(RiskService.Approvals).mockResolvedValue({ templates: [{ id: 'dba', title: 'DBA', steps: null }], rules: [{ id: 'low' }] })
     expect(await api.approvalConfig()).toEqual({ templates: [{ id: 'dba', title: 'DBA', description: '', steps: [] }], rules: [{ id: 'low', template: '' }] })
     expect(api.roleTitle('project_owner')).toBe('Project Owner')
+  })
+
+  it('maps the rules that mention an environment, filling nil slices and a skipped template', async () => {
+    m(RiskService.EnvironmentRules).mockResolvedValue({
+      environmentId: 'prod',
+      production: true,
+      risk: [{ rule: { id: 'r', title: 'DDL or DML in production', source: 'schema_change', level: 'moderate', condition: 'production', enabled: true }, how: ['production'] }],
+      approval: [
+        { rule: { id: 'a', condition: 'environment_id == "prod"', template: 'dba' }, templateTitle: 'DBA', how: ['environment_id == "prod"'] },
+        { rule: { id: 'b', condition: 'environment_id in ["prod"]' }, templateTitle: '', how: null },
+      ],
+    })
+    const r = await api.environmentRules('prod')
+    expect(RiskService.EnvironmentRules).toHaveBeenCalledWith('prod')
+    expect(r.production).toBe(true)
+    expect(r.risk[0]!.how).toEqual(['production'])
+    expect(r.approval[0]).toEqual({ rule: { id: 'a', condition: 'environment_id == "prod"', template: 'dba' }, templateTitle: 'DBA', how: ['environment_id == "prod"'] })
+    expect(r.approval[1]).toEqual({ rule: { id: 'b', condition: 'environment_id in ["prod"]', template: '' }, templateTitle: '', how: [] })
+    m(RiskService.EnvironmentRules).mockResolvedValue({ environmentId: 'test', production: false, risk: null, approval: null })
+    expect(await api.environmentRules('test')).toEqual({ environmentId: 'test', production: false, risk: [], approval: [] })
   })
 })

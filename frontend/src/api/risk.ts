@@ -301,3 +301,37 @@ export async function setRolloutPolicy(p: RolloutPolicy): Promise<RolloutPolicy>
   const out = (await call(() => RiskService.SetRolloutPolicy(p as never))) as unknown as RolloutPolicy
   return { ...out, roles: arr(out.roles) }
 }
+
+/** A risk rule whose condition mentions an environment, and how (decided in Go). */
+export interface RiskRuleMention {
+  rule: RiskRule
+  how: string[]
+}
+
+/** An approval rule whose condition mentions an environment, its template's title ('' : no approval), and how. */
+export interface ApprovalRuleMention {
+  rule: ApprovalRule
+  templateTitle: string
+  how: string[]
+}
+
+export interface EnvironmentRules {
+  environmentId: string
+  production: boolean
+  risk: RiskRuleMention[]
+  approval: ApprovalRuleMention[]
+}
+
+/** environmentRules: the risk and approval rules whose condition mentions the environment. */
+export async function environmentRules(environmentId: string): Promise<EnvironmentRules> {
+  const r = (await call(() => RiskService.EnvironmentRules(environmentId))) as unknown as Raw
+  return {
+    environmentId: String(r.environmentId ?? environmentId),
+    production: Boolean(r.production),
+    risk: arr(r.risk as Raw[]).map((x) => ({ rule: x.rule as RiskRule, how: arr(x.how as string[]) })),
+    approval: arr(r.approval as Raw[]).map((x) => {
+      const rule = (x.rule ?? {}) as ApprovalRule
+      return { rule: { ...rule, template: rule.template ?? '' }, templateTitle: String(x.templateTitle ?? ''), how: arr(x.how as string[]) }
+    }),
+  }
+}

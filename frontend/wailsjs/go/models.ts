@@ -96,6 +96,212 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class Anomaly {
+	    id: number;
+	    kind: string;
+	    severity: string;
+	    status: string;
+	    instanceId: string;
+	    instanceName: string;
+	    databaseId: string;
+	    databaseName: string;
+	    environmentId: string;
+	    projectId: string;
+	    subject: string;
+	    summary: string;
+	    action: string;
+	    firstSeen: string;
+	    lastSeen: string;
+	    resolvedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Anomaly(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.severity = source["severity"];
+	        this.status = source["status"];
+	        this.instanceId = source["instanceId"];
+	        this.instanceName = source["instanceName"];
+	        this.databaseId = source["databaseId"];
+	        this.databaseName = source["databaseName"];
+	        this.environmentId = source["environmentId"];
+	        this.projectId = source["projectId"];
+	        this.subject = source["subject"];
+	        this.summary = source["summary"];
+	        this.action = source["action"];
+	        this.firstSeen = source["firstSeen"];
+	        this.lastSeen = source["lastSeen"];
+	        this.resolvedAt = source["resolvedAt"];
+	    }
+	}
+	export class DriftChange {
+	    property: string;
+	    action: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.property = source["property"];
+	        this.action = source["action"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	export class DriftObject {
+	    kind: string;
+	    qualifiedName: string;
+	    action: string;
+	    changes: DriftChange[];
+	    expectedDdl: string;
+	    liveDdl: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftObject(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.qualifiedName = source["qualifiedName"];
+	        this.action = source["action"];
+	        this.changes = this.convertValues(source["changes"], DriftChange);
+	        this.expectedDdl = source["expectedDdl"];
+	        this.liveDdl = source["liveDdl"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DriftDetail {
+	    expectedSource: string;
+	    expectedVersion: string;
+	    expectedTakenAt: string;
+	    liveTakenAt: string;
+	    objects: DriftObject[];
+	    notCompared: string[];
+	    revert: string;
+	    codify: string;
+	    revertError: string;
+	    codifyError: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.expectedSource = source["expectedSource"];
+	        this.expectedVersion = source["expectedVersion"];
+	        this.expectedTakenAt = source["expectedTakenAt"];
+	        this.liveTakenAt = source["liveTakenAt"];
+	        this.objects = this.convertValues(source["objects"], DriftObject);
+	        this.notCompared = source["notCompared"];
+	        this.revert = source["revert"];
+	        this.codify = source["codify"];
+	        this.revertError = source["revertError"];
+	        this.codifyError = source["codifyError"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AnomalyDetail {
+	    anomaly: Anomaly;
+	    drift: DriftDetail;
+	    error: string;
+	    sqlstate: string;
+	    migrationVersion: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AnomalyDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.anomaly = this.convertValues(source["anomaly"], Anomaly);
+	        this.drift = this.convertValues(source["drift"], DriftDetail);
+	        this.error = source["error"];
+	        this.sqlstate = source["sqlstate"];
+	        this.migrationVersion = source["migrationVersion"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AnomalyFilter {
+	    kind: string;
+	    environmentId: string;
+	    projectId: string;
+	    databaseId: string;
+	    all: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AnomalyFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.environmentId = source["environmentId"];
+	        this.projectId = source["projectId"];
+	        this.databaseId = source["databaseId"];
+	        this.all = source["all"];
+	    }
+	}
 	export class KeychainInfo {
 	    available: boolean;
 	    message: string;
@@ -730,6 +936,9 @@ export namespace app {
 	        this.sqlstate = source["sqlstate"];
 	    }
 	}
+	
+	
+	
 	export class EditPreview {
 	    sql: string;
 	    statements: diff.Statement[];
@@ -831,6 +1040,42 @@ export namespace app {
 	        this.position = source["position"];
 	        this.protected = source["protected"];
 	    }
+	}
+	export class EnvironmentRules {
+	    environmentId: string;
+	    production: boolean;
+	    risk: risk.RuleMention[];
+	    approval: risk.ApprovalMention[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvironmentRules(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.environmentId = source["environmentId"];
+	        this.production = source["production"];
+	        this.risk = this.convertValues(source["risk"], risk.RuleMention);
+	        this.approval = this.convertValues(source["approval"], risk.ApprovalMention);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class QueryError {
 	    message: string;
@@ -2418,6 +2663,41 @@ export namespace risk {
 	        this.template = source["template"];
 	    }
 	}
+	export class ApprovalMention {
+	    rule: ApprovalRule;
+	    templateTitle: string;
+	    how: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ApprovalMention(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rule = this.convertValues(source["rule"], ApprovalRule);
+	        this.templateTitle = source["templateTitle"];
+	        this.how = source["how"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class EvalError {
 	    ruleId: string;
 	    title: string;
@@ -2515,6 +2795,38 @@ export namespace risk {
 	        this.condition = source["condition"];
 	        this.enabled = source["enabled"];
 	    }
+	}
+	export class RuleMention {
+	    rule: Rule;
+	    how: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RuleMention(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rule = this.convertValues(source["rule"], Rule);
+	        this.how = source["how"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Step {
 	    role: string;

@@ -12,6 +12,8 @@ export function CheckCondition(arg1:string):Promise<app.ConditionCheck>;
 
 export function DeleteRule(arg1:string):Promise<Array<number>>;
 
+export function EnvironmentRules(arg1:string):Promise<app.EnvironmentRules>;
+
 export function Grant(arg1:string,arg2:workspace.MemberRole):Promise<workspace.Member>;
 
 export function Me():Promise<workspace.Member>;

@@ -18,6 +18,10 @@ export function DeleteRule(arg1) {
   return window['go']['app']['RiskService']['DeleteRule'](arg1);
 }
 
+export function EnvironmentRules(arg1) {
+  return window['go']['app']['RiskService']['EnvironmentRules'](arg1);
+}
+
 export function Grant(arg1, arg2) {
   return window['go']['app']['RiskService']['Grant'](arg1, arg2);
 }
