@@ -18,7 +18,7 @@ func newProjectCmd(g *globals) *cobra.Command {
 		Use:   "project",
 		Short: "Create and list projects (the same workspace as the desktop app)",
 	}
-	cmd.AddCommand(newProjectCreateCmd(g), newProjectListCmd(g))
+	cmd.AddCommand(newProjectCreateCmd(g), newProjectListCmd(g), newProjectRepoCmd(g))
 	return cmd
 }
 

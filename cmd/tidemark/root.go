@@ -57,6 +57,7 @@ func newRootCmd() *cobra.Command {
 		newDatabaseCmd(g),
 		newReviewCmd(g),
 		newCheckCmd(g),
+		newGitOpsCmd(g),
 		newProjectCmd(g),
 		newIssueCmd(g),
 		newDriftCmd(g),

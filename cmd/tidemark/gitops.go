@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemark-dev/tidemark/internal/gitops"
+	"github.com/tidemark-dev/tidemark/internal/workspace"
+)
+
+// repoJSON is the JSON shape of a project's repository link (docs/cli.md).
+type repoJSON struct {
+	Project        string `json:"project"`
+	Path           string `json:"path,omitempty"`
+	URL            string `json:"url,omitempty"`
+	Branch         string `json:"branch"`
+	BaseDir        string `json:"baseDir"`
+	Template       string `json:"template"`
+	LatestTemplate string `json:"latestTemplate"`
+	StartCommit    string `json:"startCommit"`
+	LastCommit     string `json:"lastCommit"`
+	LastFetchAt    string `json:"lastFetchAt"`
+}
+
+func repoOut(p workspace.Project, r workspace.ProjectRepo) repoJSON {
+	return repoJSON{Project: p.Name, Path: r.Path, URL: r.URL, Branch: r.Branch, BaseDir: r.BaseDir, Template: r.Template,
+		LatestTemplate: r.LatestTemplate, StartCommit: r.StartCommit, LastCommit: r.LastCommit, LastFetchAt: stampCLI(r.LastFetchAt)}
+}
+
+func newProjectRepoCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "repo", Short: "Link a project to a git repository (GitOps)"}
+	cmd.AddCommand(newProjectRepoSetCmd(g), newProjectRepoShowCmd(g))
+	return cmd
+}
+
+func newProjectRepoSetCmd(g *globals) *cobra.Command {
+	var project, format string
+	var r workspace.ProjectRepo
+	cmd := &cobra.Command{
+		Use:   "set --project P (--path DIR | --url URL) [--branch B] [--base-dir D] [--template T] [--latest-template T] [--start-commit REF]",
+		Short: "Link a project to a local clone or a remote repository",
+		Long: `Link a project to a repository: --path, an existing local clone (its origin is
+fetched), or --url, a remote Tidemark clones into the workspace (no
+credentials in the URL). The repository's tidemark.yaml, when present, names
+the files; --base-dir, --template and --latest-template are used without
+one. --start-commit: the commit after which commits become issues (default:
+the branch head at the first fetch; history before it is not replayed).
+Changing the repository, branch or start commit starts the watch over.
+
+Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --path and --url, a template that does not compile).`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if (r.Path == "") == (r.URL == "") {
+				return withExit(2, fmt.Errorf("pass one of --path DIR or --url URL"))
+			}
+			cfg := &gitops.Config{Branch: r.Branch, BaseDir: r.BaseDir, Template: r.Template, LatestTemplate: r.LatestTemplate}
+			if cfg.Template == "" {
+				cfg.Template = gitops.DefaultTemplate
+			}
+			if cfg.LatestTemplate == "" {
+				cfg.LatestTemplate = gitops.DefaultLatestTemplate
+			}
+			if err := cfg.Validate(); err != nil {
+				return withExit(2, err)
+			}
+			if r.Path != "" {
+				abs, err := filepath.Abs(r.Path)
+				if err != nil {
+					return withExit(2, err)
+				}
+				if _, err := gitops.OpenRepo(abs); err != nil {
+					return withExit(2, err)
+				}
+				r.Path = abs
+			}
+			ctx := c.Context()
+			ws, err := openWorkspace(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			p, err := findProject(ctx, ws, project)
+			if err != nil {
+				return err
+			}
+			r.ProjectID = p.ID
+			saved, err := ws.SetProjectRepo(ctx, r)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), repoOut(p, saved))
+			}
+			writeRepoText(c.OutOrStdout(), p, saved)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&project, "project", "", "the project (name or id)")
+	fl.StringVar(&r.Path, "path", "", "an existing local clone")
+	fl.StringVar(&r.URL, "url", "", "a remote repository to clone into the workspace")
+	fl.StringVar(&r.Branch, "branch", "main", "the branch to watch")
+	fl.StringVar(&r.BaseDir, "base-dir", "", "the folder holding the migration files (without tidemark.yaml)")
+	fl.StringVar(&r.Template, "template", "", "the file path template (without tidemark.yaml; default "+gitops.DefaultTemplate+")")
+	fl.StringVar(&r.LatestTemplate, "latest-template", "", "the LATEST path template (without tidemark.yaml; default "+gitops.DefaultLatestTemplate+")")
+	fl.StringVar(&r.StartCommit, "start-commit", "", "process commits after this one (default: the branch head at the first fetch)")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func writeRepoText(w io.Writer, p workspace.Project, r workspace.ProjectRepo) {
+	where := r.Path
+	if r.URL != "" {
+		where = r.URL + " (cloned into the workspace)"
+	}
+	fmt.Fprintf(w, "project %s: %s, branch %s\n", p.Name, where, r.Branch)
+	if r.BaseDir != "" || r.Template != "" || r.LatestTemplate != "" {
+		fmt.Fprintf(w, "without tidemark.yaml: base directory %q, template %q, LATEST %q\n", r.BaseDir, r.Template, r.LatestTemplate)
+	}
+	switch {
+	case r.LastCommit != "":
+		fmt.Fprintf(w, "last processed commit %s (%s)\n", r.LastCommit, stampCLI(r.LastFetchAt))
+	case r.StartCommit != "":
+		fmt.Fprintf(w, "starts after %s (not fetched yet)\n", r.StartCommit)
+	default:
+		fmt.Fprintln(w, "starts at the branch head at the first fetch (tidemark gitops fetch)")
+	}
+}
+
+func newProjectRepoShowCmd(g *globals) *cobra.Command {
+	var project, format string
+	cmd := &cobra.Command{
+		Use:   "show --project P [--format text|json]",
+		Short: "Show a project's repository link",
+		Long:  "Exit codes: 0 shown, 1 the project has no link, 2 usage (unknown project).",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			ws, err := openWorkspace(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			p, err := findProject(ctx, ws, project)
+			if err != nil {
+				return err
+			}
+			r, err := ws.GetProjectRepo(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), repoOut(p, r))
+			}
+			writeRepoText(c.OutOrStdout(), p, r)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&project, "project", "", "the project (name or id)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func newGitOpsCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "gitops", Short: "Turn a linked repository's new commits into issues"}
+	cmd.AddCommand(newGitOpsFetchCmd(g))
+	return cmd
+}
+
+func newGitOpsFetchCmd(g *globals) *cobra.Command {
+	var project, format string
+	cmd := &cobra.Command{
+		Use:   "fetch --project P [--format text|json]",
+		Short: "Process the new commits of the project's branch now",
+		Long: `Process the commits of the linked branch since the last processed one: added
+migration files become one issue per database (checks run, automatic
+rollout follows the environment's policy), a modified pending file replaces
+its task's statement, a modified applied file is reported as an anomaly, a
+deleted pending file cancels its task; files that do not become tasks are
+listed with the reason. A force push is reported and the watch continues
+from the new head.
+
+Exit codes: 0 processed, 1 failure (the repository cannot be read or
+fetched), 2 usage (unknown project, no link).`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			p, err := findProject(ctx, k.ws, project)
+			if err != nil {
+				return err
+			}
+			if _, err := k.ws.GetProjectRepo(ctx, p.ID); err != nil {
+				return withExit(2, err)
+			}
+			dir, err := g.workspaceDir()
+			if err != nil {
+				return err
+			}
+			w := &gitops.Watcher{WS: k.ws, WF: k.wf, ReposDir: filepath.Join(dir, "repos"),
+				AfterChange: func(ctx context.Context, n int) error {
+					if _, err := k.wf.Check(ctx, n); err != nil {
+						return err
+					}
+					_, err := k.wf.Advance(ctx, n)
+					return err
+				}}
+			res, err := w.Fetch(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			res.Project = p.Name
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), res)
+			}
+			writeFetchText(c.OutOrStdout(), res)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&project, "project", "", "the project (name or id)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func writeFetchText(w io.Writer, r *gitops.FetchResult) {
+	if r.ForcePush != nil {
+		fmt.Fprintln(w, "force push: "+r.ForcePush.Message)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "note: "+n)
+	}
+	fmt.Fprintf(w, "%d new commit(s) on %s, now at %.12s\n", len(r.Commits), r.Branch, r.To)
+	for _, ev := range r.Issues {
+		fmt.Fprintf(w, "issue #%d %s: %s (%s, %d file(s))\n", ev.Number, ev.Action, ev.Title, ev.Database, len(ev.Files))
+		if ev.Error != "" {
+			fmt.Fprintln(w, "  error: "+ev.Error)
+		}
+	}
+	for _, a := range r.Anomalies {
+		fmt.Fprintf(w, "anomaly: %s: %s (version %s, issue #%d)\n", a.Kind, a.Path, a.Version, a.Issue)
+	}
+	for _, u := range r.Unmatched {
+		fmt.Fprintf(w, "not matched: %s: %s\n", u.Path, u.Reason)
+	}
+}
