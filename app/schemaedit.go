@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
 
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
@@ -191,6 +196,56 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 		out.Warnings = r.Plan.Warnings
 	}
 	return out, nil
+}
+
+// DesiredSQL renders the edited model as desired-state DDL (what loads
+// into an empty database), through catalog.Dump.
+func (s *SchemaEditService) DesiredSQL(sessionID string) (string, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return "", fail(err)
+	}
+	s.mu.Lock()
+	model := es.ed.Schema()
+	s.mu.Unlock()
+	return string(catalog.Dump(model, catalog.DumpOptions{})), nil
+}
+
+// ChooseSavePath asks for a .sql file to save the edited model to (the
+// native save dialog); "" when the user cancels.
+func (s *SchemaEditService) ChooseSavePath(sessionID string) (string, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return "", fail(err)
+	}
+	wctx := s.a.base()
+	if wctx.Value("frontend") == nil {
+		return "", fail(&usererr.Error{Message: "no window to show a save dialog in"})
+	}
+	path, err := runtime.SaveFileDialog(wctx, runtime.SaveDialogOptions{
+		Title:           "Save the edited schema of " + es.database.Name,
+		DefaultFilename: es.database.Name + "-design.sql",
+		Filters:         []runtime.FileFilter{{DisplayName: "SQL files (*.sql)", Pattern: "*.sql"}},
+	})
+	if err != nil {
+		return "", fail(fmt.Errorf("save dialog: %w", err))
+	}
+	return path, nil
+}
+
+// SaveSQL writes the edited model's desired-state DDL to path.
+func (s *SchemaEditService) SaveSQL(sessionID, path string) error {
+	if strings.TrimSpace(path) == "" {
+		return fail(usererr.Invalid("path", "choose a file to save the schema to"))
+	}
+	text, err := s.DesiredSQL(sessionID)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		return fail(&usererr.Error{Message: fmt.Sprintf("cannot save the schema to %s: %v", path, errors.Unwrap(err)), Field: "path", Err: err})
+	}
+	return nil
 }
 
 // Close ends a session (closing an unknown one does nothing).

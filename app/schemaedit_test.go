@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +93,24 @@ func TestSchemaEditBinding(t *testing.T) {
 	if !strings.Contains(pv.SQL, "CREATE TABLE public.t1") || !strings.Contains(pv.SQL, "RENAME COLUMN note TO remark") || strings.Contains(pv.SQL, "DROP") ||
 		len(pv.Renames) != 1 || len(pv.Statements) < 2 || len(pv.Problems) != 0 {
 		t.Fatalf("preview = %+v", pv)
+	}
+	// the edited model saved as desired-state DDL is catalog.Dump of it
+	file := filepath.Join(t.TempDir(), "design.sql")
+	if err := svc.SaveSQL(st.SessionID, file); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(saved), "CREATE TABLE public.t1") || !strings.Contains(string(saved), "remark text") || strings.Contains(string(saved), "note text") {
+		t.Fatalf("saved DDL:\n%s", saved)
+	}
+	if err := svc.SaveSQL(st.SessionID, " "); userErr(t, err).Field != "path" {
+		t.Fatalf("empty path: %v", err)
+	}
+	if err := svc.SaveSQL(st.SessionID, filepath.Join(t.TempDir(), "no", "such", "dir.sql")); !strings.Contains(userErr(t, err).Message, "cannot save the schema") {
+		t.Fatalf("bad path: %v", err)
 	}
 	got, err := svc.Ops(st.SessionID)
 	if err != nil || len(got) != 3 {

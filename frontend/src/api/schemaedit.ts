@@ -341,3 +341,18 @@ export async function editOps(sessionId: string): Promise<EditOp[]> {
 export function closeSchemaEditor(sessionId: string): Promise<void> {
   return call(() => SchemaEditService.Close(sessionId))
 }
+
+/** desiredSQL: the edited model as desired-state DDL (what loads into an empty database). */
+export function desiredSQL(sessionId: string): Promise<string> {
+  return call(() => SchemaEditService.DesiredSQL(sessionId))
+}
+
+/** chooseDesignPath opens the native save dialog for the edited model; '' when cancelled. */
+export function chooseDesignPath(sessionId: string): Promise<string> {
+  return call(() => SchemaEditService.ChooseSavePath(sessionId))
+}
+
+/** saveDesign writes the edited model's desired-state DDL to path. */
+export function saveDesign(sessionId: string, path: string): Promise<void> {
+  return call(() => SchemaEditService.SaveSQL(sessionId, path))
+}

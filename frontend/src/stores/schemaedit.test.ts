@@ -10,6 +10,8 @@ vi.mock('../api', async (importOriginal) => ({
   discardEdits: vi.fn(),
   previewEdits: vi.fn(),
   closeSchemaEditor: vi.fn(),
+  chooseDesignPath: vi.fn(),
+  saveDesign: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -219,6 +221,23 @@ describe('useSchemaEditStore', () => {
     mocked.previewEdits.mockRejectedValueOnce(new ApiError({ message: 'boom' }))
     await store.refreshPreview()
     expect(store.previewError?.message).toBe('boom')
+  })
+
+  it('saves the edited model to the chosen file; a cancel writes nothing, a failure keeps its message', async () => {
+    mocked.openSchemaEditor.mockResolvedValue(stateOf([]))
+    const store = useSchemaEditStore()
+    await store.open('d1')
+    mocked.chooseDesignPath.mockResolvedValueOnce('')
+    expect(await store.saveDesign()).toBe('')
+    expect(mocked.saveDesign).not.toHaveBeenCalled()
+    mocked.chooseDesignPath.mockResolvedValueOnce('/tmp/hr.sql')
+    mocked.saveDesign.mockResolvedValueOnce(undefined)
+    expect(await store.saveDesign()).toBe('/tmp/hr.sql')
+    expect(mocked.saveDesign).toHaveBeenCalledWith('edit-1', '/tmp/hr.sql')
+    mocked.chooseDesignPath.mockResolvedValueOnce('/nope/hr.sql')
+    mocked.saveDesign.mockRejectedValueOnce(new ApiError({ message: 'cannot save the schema to /nope/hr.sql: no such file or directory', field: 'path' }))
+    expect(await store.saveDesign()).toBe('')
+    expect(store.error?.field).toBe('path')
   })
 
   it('a late open answer after close is dropped and its session closed', async () => {

@@ -250,6 +250,22 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     if (previewShown.value) await refreshPreview()
   }
 
+  /** saveDesign asks for a .sql file and writes the edited model to it; the path, or '' when cancelled or failed. */
+  async function saveDesign(): Promise<string> {
+    const st = state.value
+    if (!st) return ''
+    try {
+      const path = await api.chooseDesignPath(st.sessionId)
+      if (!path) return ''
+      await api.saveDesign(st.sessionId, path)
+      error.value = null
+      return path
+    } catch (e) {
+      error.value = api.toApiError(e)
+      return ''
+    }
+  }
+
   /** migration is the previewed SQL when it has statements and no problems, else ''. */
   const migration = computed(() => {
     const p = preview.value
@@ -288,5 +304,6 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     refreshPreview,
     showPreview,
     setOnline,
+    saveDesign,
   }
 })

@@ -5,7 +5,11 @@ import {app} from '../models';
 
 export function Apply(arg1:string,arg2:schemaedit.Op):Promise<app.EditorState>;
 
+export function ChooseSavePath(arg1:string):Promise<string>;
+
 export function Close(arg1:string):Promise<void>;
+
+export function DesiredSQL(arg1:string):Promise<string>;
 
 export function Discard(arg1:string):Promise<app.EditorState>;
 
@@ -16,6 +20,8 @@ export function Ops(arg1:string):Promise<Array<schemaedit.Op>>;
 export function Preview(arg1:string,arg2:boolean):Promise<app.EditPreview>;
 
 export function Redo(arg1:string):Promise<app.EditorState>;
+
+export function SaveSQL(arg1:string,arg2:string):Promise<void>;
 
 export function State(arg1:string):Promise<app.EditorState>;
 

@@ -6,8 +6,16 @@ export function Apply(arg1, arg2) {
   return window['go']['app']['SchemaEditService']['Apply'](arg1, arg2);
 }
 
+export function ChooseSavePath(arg1) {
+  return window['go']['app']['SchemaEditService']['ChooseSavePath'](arg1);
+}
+
 export function Close(arg1) {
   return window['go']['app']['SchemaEditService']['Close'](arg1);
+}
+
+export function DesiredSQL(arg1) {
+  return window['go']['app']['SchemaEditService']['DesiredSQL'](arg1);
 }
 
 export function Discard(arg1) {
@@ -28,6 +36,10 @@ export function Preview(arg1, arg2) {
 
 export function Redo(arg1) {
   return window['go']['app']['SchemaEditService']['Redo'](arg1);
+}
+
+export function SaveSQL(arg1, arg2) {
+  return window['go']['app']['SchemaEditService']['SaveSQL'](arg1, arg2);
 }
 
 export function State(arg1) {
