@@ -121,6 +121,7 @@ type App struct {
 	query        *QueryService
 	risk         *RiskService
 	monitorSvc   *MonitorService
+	anomalies    *AnomalyService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -178,6 +179,7 @@ func New(o Options) (*App, error) {
 	a.monitor = monitor.New(monitor.Deps{WS: ws, Conns: a.conns, Sync: a.syncer,
 		Open: func(id string) instances.Opener { return instances.Pooled(a.pools, id) }, AfterSync: a.anomaly.AfterSync, Notify: a.syncEvent})
 	a.monitorSvc = &MonitorService{a: a}
+	a.anomalies = &AnomalyService{a: a}
 	a.query = &QueryService{a: a, ed: query.NewEditor(ws, a.conns)}
 	a.risk = &RiskService{a: a}
 	return a, nil
@@ -243,7 +245,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk, a.schemaEdit}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk, a.schemaEdit, a.anomalies}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -262,6 +264,7 @@ func (a *App) Monitor() *MonitorService          { return a.monitorSvc }
 func (a *App) Query() *QueryService              { return a.query }
 func (a *App) Risk() *RiskService                { return a.risk }
 func (a *App) SchemaEdit() *SchemaEditService    { return a.schemaEdit }
+func (a *App) Anomalies() *AnomalyService        { return a.anomalies }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {

@@ -133,4 +133,7 @@ func (a *App) syncEvent(e monitor.Event) {
 		ev.Error, ev.SQLState = ue.Message, ue.SQLState
 	}
 	a.emit("monitor:sync", ev)
+	ctx, cancel := context.WithTimeout(context.Background(), quick)
+	defer cancel()
+	a.anomalyChanged(ctx) // the sync's anomalies were evaluated before this event
 }

@@ -156,6 +156,7 @@ func (s *SchemaService) Sync(databaseID string) (SchemaSummary, error) {
 		s.a.progress(p)
 	})
 	p.Finished = true
+	s.a.evaluateSync(ctx, db.InstanceID, databaseID, err)
 	if err != nil {
 		p.Error = oneLine(err)
 		s.a.progress(p)

@@ -52,6 +52,7 @@ func (s *IssueService) background(n int, fn func(ctx context.Context) error) {
 		if err := fn(ctx); err != nil && ctx.Err() == nil {
 			s.a.emit("issue", IssueEvent{Issue: n, Kind: "error", Message: oneLine(err)})
 		}
+		s.a.recheckIssueDatabases(ctx, n)
 	})
 }
 

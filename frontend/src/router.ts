@@ -13,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sql-editor', name: 'sql-editor', component: () => import('./views/SqlEditorView.vue') },
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
   { path: '/risk', name: 'risk', component: () => import('./views/RiskCenterView.vue') },
+  { path: '/anomalies', name: 'anomalies', component: () => import('./views/AnomalyCenterView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
 ]
 

@@ -30,7 +30,7 @@ export function typeLabel(t: string): string {
 
 export function checkLabel(k: string): string {
   return (
-    { syntax: 'Syntax', review: 'SQL review', dry_run: 'Dry run', affected_rows: 'Affected rows', summary: 'Summary' } as Record<string, string>
+    { syntax: 'Syntax', review: 'SQL review', dry_run: 'Dry run', affected_rows: 'Affected rows', summary: 'Summary', drift: 'Drift' } as Record<string, string>
   )[k] ?? k
 }
 

@@ -17,6 +17,12 @@ vi.mock('../../api', async (importOriginal) => ({
   saveDDL: vi.fn(),
   copyToClipboard: vi.fn(),
 }))
+vi.mock('../../api/anomaly', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../api/anomaly')>()),
+  openAnomalyCount: vi.fn(async () => 0),
+  listAnomalies: vi.fn(async () => []),
+  onAnomalyChanged: vi.fn(() => () => {}),
+}))
 
 import * as api from '../../api'
 import type { SchemaNode, SchemaSummary } from '../../api'

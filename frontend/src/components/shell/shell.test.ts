@@ -11,6 +11,12 @@ vi.mock('../../api', async (importOriginal) => ({
   sampleStatus: vi.fn(),
   onProgress: vi.fn(),
 }))
+vi.mock('../../api/anomaly', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../api/anomaly')>()),
+  openAnomalyCount: vi.fn(async () => 0),
+  listAnomalies: vi.fn(async () => []),
+  onAnomalyChanged: vi.fn(() => () => {}),
+}))
 
 import * as api from '../../api'
 import AppShell from './AppShell.vue'
