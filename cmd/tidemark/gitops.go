@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/gitops"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -173,7 +175,7 @@ func newProjectRepoShowCmd(g *globals) *cobra.Command {
 
 func newGitOpsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "gitops", Short: "Turn a linked repository's new commits into issues"}
-	cmd.AddCommand(newGitOpsFetchCmd(g))
+	cmd.AddCommand(newGitOpsFetchCmd(g), newGitOpsLatestCmd(g))
 	return cmd
 }
 
@@ -259,4 +261,70 @@ func writeFetchText(w io.Writer, r *gitops.FetchResult) {
 	for _, u := range r.Unmatched {
 		fmt.Fprintf(w, "not matched: %s: %s\n", u.Path, u.Reason)
 	}
+}
+
+func newGitOpsLatestCmd(g *globals) *cobra.Command {
+	var project, database, format, version, name, email string
+	cmd := &cobra.Command{
+		Use:   "latest --project P --database DB [--version V] [--author-name N --author-email E] [--format text|json]",
+		Short: "Write the database's LATEST schema file back to the linked repository now",
+		Long: `Dump the database (as tidemark dump, without Tidemark's schema), write it at its
+LATEST path on the linked branch of a fresh clone of the remote, commit it
+with the Tidemark-Writeback trailer (the watcher skips such commits) and push.
+When the branch moved meanwhile the push is refused and the write is made
+again on the new head (3 attempts). An unchanged schema commits nothing.
+
+Exit codes: 0 written or unchanged, 1 failure (database or remote
+unreachable, the branch kept moving), 2 usage (unknown project or database,
+no link, a local clone without origin).`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			p, err := findProject(ctx, k.ws, project)
+			if err != nil {
+				return err
+			}
+			if _, err := k.ws.GetProjectRepo(ctx, p.ID); err != nil {
+				return withExit(2, err)
+			}
+			d, err := lookupDatabase(ctx, k.ws, database, "")
+			if err != nil {
+				return err
+			}
+			lw := &gitops.LatestWriter{WS: k.ws, Conns: k.conns}
+			res, err := lw.Write(ctx, gitops.LatestRequest{ProjectID: p.ID, DatabaseID: d.ID, Version: version, Identity: gitops.Identity{Name: name, Email: email}})
+			if err != nil {
+				var ue *usererr.Error
+				if errors.As(err, &ue) && ue.Field != "" {
+					return withExit(2, err)
+				}
+				return err
+			}
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), res)
+			}
+			if res.Unchanged {
+				fmt.Fprintf(c.OutOrStdout(), "%s is up to date: nothing committed\n", res.Path)
+				return nil
+			}
+			fmt.Fprintf(c.OutOrStdout(), "committed %s as %.12s (%s), pushed after %d attempt(s)\n", res.Path, res.Commit, res.Message, res.Attempts)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&project, "project", "", "the project (name or id)")
+	fl.StringVar(&database, "database", "", "the database (INSTANCE/DATABASE, id or name)")
+	fl.StringVar(&version, "version", "", "the migration version named in the commit message")
+	fl.StringVar(&name, "author-name", "", "the commit's author and committer (default "+gitops.DefaultIdentityName+")")
+	fl.StringVar(&email, "author-email", "", "their email (default "+gitops.DefaultIdentityEmail+")")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
 }

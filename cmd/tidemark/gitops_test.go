@@ -30,6 +30,7 @@ func TestProjectRepoAndFetchCLI(t *testing.T) {
 		{[]string{"project", "repo", "set", "--project", "hr", "--path", repo, "--template", "{{DB_NAME}}.sql"}, 2, "{{VERSION}}"},
 		{[]string{"project", "repo", "show", "--project", "hr"}, 1, "no repository link"},
 		{[]string{"gitops", "fetch", "--project", "hr"}, 2, "no repository link"},
+		{[]string{"gitops", "latest", "--project", "hr", "--database", "x"}, 2, "no repository link"},
 	} {
 		if _, errs, code := run(tc.args...); code != tc.code || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: code %d, stderr %s (want %d, %q)", tc.args, code, errs, tc.code, tc.want)
