@@ -46,8 +46,14 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav, waitFo
       await task.locator('[data-testid="task-force"]').click()
       await task.locator('[data-testid="task-force-comment"] input').fill('e2e: reviewed')
       await task.locator('[data-testid="task-force-confirm"]').click()
+      // with the warning accepted an automatic environment starts at once; a manual one offers Roll out
+      await waitFor(
+        async () => /running|done/.test((await status.textContent()) ?? '') || (await task.locator('[data-testid="task-rollout"]').isVisible()),
+        'the task to start or offer a rollout after Roll out anyway',
+        60_000,
+      )
     }
-    await task.locator('[data-testid="task-rollout"]').click()
+    if (await task.locator('[data-testid="task-rollout"]').isVisible()) await task.locator('[data-testid="task-rollout"]').click()
   }
   await expectText(status, 'done', `task on ${db} done`)
   const issueNo = page.url().match(/issues\/(\d+)/)?.[1] ?? ''
