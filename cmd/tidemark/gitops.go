@@ -216,7 +216,7 @@ fetched), 2 usage (unknown project, no link).`,
 			if err != nil {
 				return err
 			}
-			w := &gitops.Watcher{WS: k.ws, WF: k.wf, ReposDir: filepath.Join(dir, "repos"),
+			w := &gitops.Watcher{WS: k.ws, WF: k.wf, ReposDir: filepath.Join(dir, "repos"), Latest: &gitops.LatestWriter{WS: k.ws, Conns: k.conns},
 				AfterChange: func(ctx context.Context, n int) error {
 					if _, err := k.wf.Check(ctx, n); err != nil {
 						return err

@@ -35,6 +35,41 @@ type Watcher struct {
 	// AfterChange, when set, runs after an issue is created or its plan
 	// changed (the CLI and the app run its checks and automatic rollout).
 	AfterChange func(ctx context.Context, issue int) error
+	// Latest, when set, writes back the LATEST file of each database whose
+	// schema change or baseline task of a fetched issue succeeded.
+	Latest *LatestWriter
+	// Identity commits the write-backs (zero: the default identity).
+	Identity Identity
+}
+
+// writeBack writes LATEST for the done tasks of issue n; a failure is
+// reported beside the issue, the rollout itself stands.
+func (w *Watcher) writeBack(ctx context.Context, res *FetchResult, projectID string, n int) string {
+	if w.Latest == nil {
+		return ""
+	}
+	is, err := w.WF.Get(ctx, n)
+	if err != nil {
+		return usererr.From(err).Error()
+	}
+	if is.Type != workflow.TypeSchemaChange && is.Type != workflow.TypeBaseline {
+		return ""
+	}
+	var errs []string
+	for _, t := range is.Tasks {
+		if t.Status != workflow.TaskDone || t.DatabaseID == "" {
+			continue
+		}
+		lr, err := w.Latest.Write(ctx, LatestRequest{ProjectID: projectID, DatabaseID: t.DatabaseID, Version: t.Version, Issue: n, Identity: w.Identity})
+		if err != nil {
+			errs = append(errs, "LATEST write-back of "+t.DatabaseName+" failed (the rollout stands): "+usererr.From(err).Error())
+			continue
+		}
+		if !lr.Unchanged {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s committed as %s (%s)", lr.Path, short(lr.Commit), lr.Message))
+		}
+	}
+	return strings.Join(errs, "; ")
 }
 
 // FetchResult is what one fetch did (documented in docs/cli.md).
@@ -639,6 +674,8 @@ func (p *pass) create(ctx context.Context, added []newFile) error {
 		if p.w.AfterChange != nil {
 			if err := p.w.AfterChange(ctx, is.Number); err != nil {
 				ev.Error = usererr.From(err).Error()
+			} else {
+				ev.Error = p.w.writeBack(ctx, p.res, p.link.ProjectID, is.Number)
 			}
 		}
 		p.res.Issues = append(p.res.Issues, ev)
@@ -702,6 +739,8 @@ func (p *pass) rebuild(ctx context.Context) error {
 		} else if p.w.AfterChange != nil {
 			if err := p.w.AfterChange(ctx, k.issue); err != nil {
 				ev.Error = usererr.From(err).Error()
+			} else {
+				ev.Error = p.w.writeBack(ctx, p.res, p.link.ProjectID, k.issue)
 			}
 		}
 		p.res.Issues = append(p.res.Issues, ev)

@@ -88,3 +88,40 @@ func TestWriteLatest(t *testing.T) {
 		t.Fatalf("no origin: %v", err)
 	}
 }
+
+// The tutorial's loop: a pushed file becomes an issue that rolls out by
+// itself (test environment: automatic, no approval), and the LATEST file is
+// committed to the repository; the watcher skips that commit.
+func TestFetchRollsOutAndWritesBack(t *testing.T) {
+	fx := newWatchFixture(t, false)
+	fx.w.AfterChange = func(ctx context.Context, n int) error {
+		if _, err := fx.wf.Check(ctx, n); err != nil {
+			return err
+		}
+		_, err := fx.wf.Advance(ctx, n)
+		return err
+	}
+	fx.w.Latest = &LatestWriter{WS: fx.WS, Conns: fx.Conns}
+	fx.fetch(t)
+	f1 := file(fx.hr, "202311012500", "ddl", "add_nickname_table_employee")
+	fx.push("hr: employees", map[string]string{f1: "CREATE TABLE employees (id int PRIMARY KEY, nick_name text NOT NULL DEFAULT '');\n"})
+	res := fx.fetch(t)
+	if len(res.Issues) != 1 || res.Issues[0].Error != "" {
+		t.Fatalf("fetch: %+v", res)
+	}
+	if is := fx.issue(t, res.Issues[0].Number); is.Tasks[0].Status != "done" {
+		t.Fatalf("not rolled out: %+v", is.Tasks[0])
+	}
+	fx.mate.git("pull", "-q", "origin", "main")
+	latest := "bytebase/test/." + fx.hr.Name + "##LATEST.sql"
+	if body := fx.mate.git("show", "HEAD:"+latest); !strings.Contains(body, "nick_name text DEFAULT ''::text NOT NULL") {
+		t.Fatalf("LATEST:\n%s", body)
+	}
+	if subj := fx.mate.git("log", "-1", "--format=%s"); subj != `Update latest schema for "`+fx.hr.Name+`" after migration 202311012500` {
+		t.Fatalf("subject %q", subj)
+	}
+	again := fx.fetch(t)
+	if len(again.Commits) != 1 || again.Commits[0].Skipped == "" || len(again.Issues) != 0 {
+		t.Fatalf("the write-back came back: %+v", again)
+	}
+}
