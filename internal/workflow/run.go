@@ -364,7 +364,7 @@ func (s *Service) execute(ctx context.Context, n int, taskID string) {
 		c, err := s.d.Changes.Apply(ctx, change.Request{DatabaseID: t.DatabaseID, Version: t.Version, Type: typ,
 			Description: fmt.Sprintf("#%d %s", n, is.Title), Statement: t.Statement, Confirm: true, Source: s.d.Source, Issue: n,
 			NewBaseline: is.Type == TypeBaseline,
-			Runner: func(p migrate.Progress) { lg.progress(ctx, p) }}, nil)
+			Runner:      func(p migrate.Progress) { lg.progress(ctx, p) }}, nil)
 		out = outcome{err: err, changeID: c.ID}
 	}
 	s.hook("applied")
