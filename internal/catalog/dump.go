@@ -85,6 +85,7 @@ const (
 	rankIndexAttach
 	rankBarrier
 	rankForeignKey
+	rankStatistics
 	rankTrigger
 	rankPolicy
 	rankEventTrigger
@@ -717,8 +718,24 @@ func (d *dumper) table(t *Table) {
 		d.comment(&pst, "POLICY "+QuoteIdent(p.Name)+" ON "+name, p.Comment)
 		d.add("policy:"+key+"."+QuoteIdent(p.Name), rankPolicy, pst, key, barrierKey)
 	}
+	for i := range t.Statistics {
+		d.statistics(key, &t.Statistics[i])
+	}
 	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
 	d.columnACLs(name, t.Columns)
+}
+
+// statistics renders an extended statistics object of the table with key
+// tkey. It comes after every schema object, as expressions may use any.
+func (d *dumper) statistics(tkey string, x *Statistics) {
+	name := QuoteQualified(x.Schema, x.Name)
+	st := []string{Reloadable(x.Definition)}
+	if x.StatsTarget != nil {
+		st = append(st, fmt.Sprintf("ALTER STATISTICS %s SET STATISTICS %d", name, *x.StatsTarget))
+	}
+	d.owner(&st, "STATISTICS "+name, x.Owner)
+	d.comment(&st, "STATISTICS "+name, x.Comment)
+	d.add(StatisticsNodeKey(x.Schema, x.Name), rankStatistics, st, tkey, schemaKey(x.Schema), barrierKey)
 }
 
 func (d *dumper) columnACLs(name string, cols []Column) {

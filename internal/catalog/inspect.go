@@ -279,6 +279,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"index definitions", in.render},
 		{"triggers", in.triggers},
 		{"policies", in.policies},
+		{"statistics", in.statistics},
 		{"functions", in.functions},
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
@@ -1037,6 +1038,36 @@ func (in *inspector) policies() error {
 		p.Using, p.WithCheck = deref(qual), deref(check)
 		if ti, ok := in.tables[rel]; ok {
 			sch.Tables[ti].Policies = append(sch.Tables[ti].Policies, p)
+		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) statistics() error {
+	sch := &in.res.Schema
+	return in.each("statistics", func(r rowScanner) error {
+		var (
+			rel    uint32
+			x      Statistics
+			target *int32
+			owner  string
+		)
+		if err := r.Scan(&rel, &x.Schema, &x.Name, &x.Definition, &x.Columns, &x.Kinds, &target, &owner, &x.Comment); err != nil {
+			return err
+		}
+		if len(x.Columns) == 0 {
+			x.Columns = nil
+		}
+		if len(x.Kinds) == 0 {
+			x.Kinds = nil
+		}
+		if target != nil {
+			v := int(*target)
+			x.StatsTarget = &v
+		}
+		x.Owner = in.owner(owner)
+		if ti, ok := in.tables[rel]; ok {
+			sch.Tables[ti].Statistics = append(sch.Tables[ti].Statistics, x)
 		}
 		return nil
 	}, in.nsp)

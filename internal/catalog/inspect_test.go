@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +32,8 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		CREATE TABLE public.t (a int, b int);
 		CREATE RULE t_ignore AS ON DELETE TO public.t DO INSTEAD NOTHING;
 		CREATE STATISTICS public.t_stats ON a, b FROM public.t;
+		CREATE MATERIALIZED VIEW public.mv AS SELECT a, b FROM public.t;
+		CREATE STATISTICS public.mv_stats ON a, b FROM public.mv;
 		CREATE FOREIGN DATA WRAPPER dummy_fdw;
 		CREATE SERVER dummy_srv FOREIGN DATA WRAPPER dummy_fdw;
 		CREATE FOREIGN TABLE public.ft (a int) SERVER dummy_srv;
@@ -46,13 +49,25 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		name string
 	}{
 		{catalog.KindTextSearch, "my_ts"}, {catalog.KindCast, "integer AS public.pair"}, {catalog.KindRule, "t_ignore"},
-		{catalog.KindStatistics, "t_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
+		{catalog.KindStatistics, "mv_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
 		{catalog.KindForeignTable, "ft"}, {catalog.KindPublication, "pub_all"}, {catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
 	} {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
+	}
+	if hasObject(res.Unsupported, catalog.KindStatistics, "t_stats") {
+		t.Errorf("statistics on a table are modelled, yet reported unsupported")
+	}
+	for _, o := range res.Unsupported {
+		if catalog.Legacy(o) {
+			t.Errorf("%+v is reported the way a version that did not model %s did", o, o.Kind)
+		}
+	}
+	if tb := res.Schema.Table(catalog.QualifiedName{Schema: "public", Name: "t"}); tb == nil || len(tb.Statistics) != 1 ||
+		tb.Statistics[0].Name != "t_stats" || !reflect.DeepEqual(tb.Statistics[0].Columns, []string{"a", "b"}) {
+		t.Errorf("statistics of public.t not modelled: %+v", tb)
 	}
 	if hasObject(res.Unsupported, catalog.KindOperatorFamily, "my_int_ops") {
 		t.Errorf("the operator family implied by CREATE OPERATOR CLASS is reported separately")

@@ -79,6 +79,11 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	if !account.RLSEnabled || !account.RLSForced || len(account.Policies) != 2 {
 		t.Errorf("row-level security = %v %v %+v", account.RLSEnabled, account.RLSForced, account.Policies)
 	}
+	if st := account.Statistics; len(st) != 2 || st[0].Name != "account_expr" || st[0].StatsTarget == nil || *st[0].StatsTarget != 300 ||
+		!reflect.DeepEqual(st[1].Kinds, []string{"ndistinct", "dependencies"}) || !reflect.DeepEqual(st[1].Columns, []string{"mood", "score"}) ||
+		st[1].Comment == nil {
+		t.Errorf("statistics = %+v", st)
+	}
 	if len(res.Unsupported) != 0 {
 		t.Errorf("kitchen sink has only modelled kinds, got unsupported %+v", res.Unsupported)
 	}

@@ -266,8 +266,11 @@ type Table struct {
 	Indexes     []Index         `json:"indexes,omitempty"`
 	Triggers    []Trigger       `json:"triggers,omitempty"`
 	Policies    []Policy        `json:"policies,omitempty"`
-	RLSEnabled  bool            `json:"rls_enabled,omitempty"`
-	RLSForced   bool            `json:"rls_forced,omitempty"`
+	// Statistics are the extended statistics objects (CREATE STATISTICS)
+	// defined on the table.
+	Statistics []Statistics `json:"statistics,omitempty"`
+	RLSEnabled bool         `json:"rls_enabled,omitempty"`
+	RLSForced  bool         `json:"rls_forced,omitempty"`
 	// ReplicaIdentity is "default", "nothing", "full" or "index" (the index is
 	// marked by Index.ReplicaIdentity).
 	ReplicaIdentity string      `json:"replica_identity,omitempty"`
@@ -425,6 +428,24 @@ type Policy struct {
 	Using      string   `json:"using,omitempty"`
 	WithCheck  string   `json:"with_check,omitempty"`
 	Comment    *string  `json:"comment,omitempty"`
+}
+
+// Statistics is an extended statistics object (CREATE STATISTICS) on one
+// table. It lives in a schema of its own (Schema), usually the table's.
+type Statistics struct {
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	// Definition is pg_get_statisticsobjdef, schema-qualified
+	// ("CREATE STATISTICS public.s (ndistinct) ON a, b FROM public.t").
+	Definition string `json:"definition"`
+	// Columns are the plain column keys in order; Kinds the statistics
+	// kinds built (ndistinct, dependencies, mcv, expressions).
+	Columns []string `json:"columns,omitempty"`
+	Kinds   []string `json:"kinds,omitempty"`
+	// StatsTarget is ALTER STATISTICS ... SET STATISTICS when set.
+	StatsTarget *int    `json:"stats_target,omitempty"`
+	Owner       string  `json:"owner,omitempty"`
+	Comment     *string `json:"comment,omitempty"`
 }
 
 // View is a view or a materialized view.

@@ -108,6 +108,13 @@ func normalizeTable(t *Table) {
 	for p := range t.Policies {
 		sort.Strings(t.Policies[p].Roles)
 	}
+	sort.Slice(t.Statistics, func(a, b int) bool {
+		x, y := t.Statistics[a], t.Statistics[b]
+		if x.Schema != y.Schema {
+			return x.Schema < y.Schema
+		}
+		return x.Name < y.Name
+	})
 	sortGrants(t.ACL)
 	t.DependsOn = sortRefs(t.DependsOn)
 }

@@ -92,6 +92,11 @@ func PolicyNodeKey(owner ObjectRef, name string) string {
 	return "policy:" + owner.Key() + "." + QuoteIdent(name)
 }
 
+// StatisticsNodeKey is the DumpNode key of extended statistics schema.name.
+func StatisticsNodeKey(schema, name string) string {
+	return "statistics:" + QuoteQualified(schema, name)
+}
+
 // AttachNodeKey is the DumpNode key of attaching a partition (table key) or
 // a partition's index (IndexNodeKey) to its parent.
 func AttachNodeKey(key string) string { return "attach:" + key }

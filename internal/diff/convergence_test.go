@@ -246,7 +246,33 @@ var convergenceGroups = []struct {
 			old: "CREATE TYPE e AS ENUM ('a', 'b', 'c');\nREVOKE USAGE ON TYPE e FROM PUBLIC;\nCREATE TABLE t (x e);",
 			new: "CREATE TYPE e AS ENUM ('a', 'b');\nREVOKE USAGE ON TYPE e FROM PUBLIC;\nCREATE TABLE t (x e);"},
 	}},
+	{"extended statistics", []convergenceCase{
+		{name: "added", old: statsTable, new: statsTable + "CREATE STATISTICS st (dependencies) ON a, b FROM t;",
+			order: []string{"CREATE STATISTICS public.st (dependencies) ON a, b FROM public.t"}},
+		{name: "dropped", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: statsTable,
+			order: []string{"DROP STATISTICS public.st"}},
+		{name: "kinds changed", old: statsTable + "CREATE STATISTICS st (ndistinct) ON a, b FROM t;",
+			new:   statsTable + "CREATE STATISTICS st (mcv) ON a, b FROM t;",
+			order: []string{"DROP STATISTICS public.st", "CREATE STATISTICS public.st (mcv)"}},
+		{name: "expressions", old: statsTable, new: statsTable + "CREATE STATISTICS st ON lower(c), a FROM t;"},
+		{name: "target, comment and owner",
+			old: statsTable + "CREATE STATISTICS st ON a, b FROM t;",
+			new: statsTable + "CREATE STATISTICS st ON a, b FROM t;\nALTER STATISTICS st SET STATISTICS 42;\n" +
+				"COMMENT ON STATISTICS st IS 'a and b';\nALTER STATISTICS st OWNER TO " + testRole + ";"},
+		{name: "comment removed", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;\nCOMMENT ON STATISTICS st IS 'x';",
+			new: statsTable + "CREATE STATISTICS st ON a, b FROM t;", order: []string{"COMMENT ON STATISTICS public.st IS NULL"}},
+		{name: "in another schema", old: statsTable + "CREATE SCHEMA s;",
+			new: statsTable + "CREATE SCHEMA s;\nCREATE STATISTICS s.st ON a, b FROM t;"},
+		{name: "its column dropped", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;",
+			new: "CREATE TABLE t (a int, c text);\nCREATE STATISTICS st ON a, c FROM t;"},
+		{name: "its column changes type", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;",
+			new: "CREATE TABLE t (a int, b bigint, c text);\nCREATE STATISTICS st ON a, b FROM t;"},
+		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
+			absent: []string{"DROP STATISTICS"}},
+	}},
 }
+
+const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
 
 // TestConvergence runs the convergence cases (see convergenceCase).
 func TestConvergence(t *testing.T) {

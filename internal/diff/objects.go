@@ -27,6 +27,7 @@ const (
 	kIndexAttach
 	kTrigger
 	kPolicy
+	kStatistics
 	kEventTrigger
 	kACL
 	kOther
@@ -57,6 +58,7 @@ type obj struct {
 	idx   *catalog.Index
 	trg   *catalog.Trigger
 	pol   *catalog.Policy
+	stx   *catalog.Statistics
 	evt   *catalog.EventTrigger
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
@@ -185,6 +187,10 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		for j := range t.Policies {
 			p := &t.Policies[j]
 			put(&obj{key: catalog.PolicyNodeKey(t.Ref(), p.Name), kind: kPolicy, pol: p, rel: t.QualifiedName, owner: tk})
+		}
+		for j := range t.Statistics {
+			x := &t.Statistics[j]
+			put(&obj{key: catalog.StatisticsNodeKey(x.Schema, x.Name), kind: kStatistics, stx: x, rel: t.QualifiedName, owner: tk})
 		}
 		if privileges {
 			put(&obj{key: catalog.ACLNodeKey(tk), kind: kACL, owner: tk})

@@ -115,6 +115,9 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		out = append(out, tx("DROP TRIGGER "+catalog.QuoteIdent(fo.trg.Name)+" ON "+fo.rel.String(), lockHz(fo.rel.String())))
 	case kPolicy:
 		out = append(out, tx("DROP POLICY "+catalog.QuoteIdent(fo.pol.Name)+" ON "+fo.rel.String(), lockHz(fo.rel.String())))
+	case kStatistics:
+		name := catalog.QuoteQualified(fo.stx.Schema, fo.stx.Name)
+		out = append(out, tx("DROP STATISTICS "+name))
 	case kEventTrigger:
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
 	case kACL:
@@ -131,7 +134,7 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		p.refusef(fo.key, "must be dropped, and Tidemark cannot plan dropping this object")
 	}
 	switch fo.kind {
-	case kIndex, kTrigger, kPolicy, kConstraint:
+	case kIndex, kTrigger, kPolicy, kConstraint, kStatistics:
 		if !removed && len(out) > 0 {
 			r := p.reasons[fo.key]
 			if r == "" {

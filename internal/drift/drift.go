@@ -13,6 +13,7 @@
 package drift
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,6 +112,7 @@ func Compare(expected, live *catalog.Result) Report {
 	if live == nil {
 		live = &catalog.Result{}
 	}
+	expected, live = align(expected, live)
 	priv := expected.Schema.Privileges && live.Schema.Privileges
 	rep := Report{Status: StatusNone, Privileges: priv, Objects: []Object{}, NotCompared: notCompared(expected.Unsupported, live.Unsupported)}
 
@@ -209,6 +211,34 @@ func Compare(expected, live *catalog.Result) Report {
 	})
 	rep.finish()
 	return rep
+}
+
+// align puts two models on the same terms: when either side was written
+// by a version that did not model a kind yet (its unsupported objects name
+// that kind as such a version did, see catalog.Legacy), that kind is taken
+// out of both models and its objects listed as not compared, so an old
+// snapshot never makes objects of a newer kind look added or dropped.
+// Neither argument is changed.
+func align(expected, live *catalog.Result) (*catalog.Result, *catalog.Result) {
+	kinds := catalog.LegacyKinds(expected.Unsupported)
+	for _, k := range catalog.LegacyKinds(live.Unsupported) {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) == 0 {
+		return expected, live
+	}
+	strip := func(r *catalog.Result) *catalog.Result {
+		out := *r
+		out.Schema = r.Schema.Clone()
+		out.Unsupported = append([]catalog.Object(nil), r.Unsupported...)
+		for _, k := range kinds {
+			out.Unsupported = append(out.Unsupported, out.Schema.StripKind(k)...)
+		}
+		return &out
+	}
+	return strip(expected), strip(live)
 }
 
 // finish sets the status.
@@ -348,6 +378,9 @@ func claims(s *catalog.Schema) *claimSet {
 		}
 		for _, p := range t.Policies {
 			keys = append(keys, catalog.PolicyNodeKey(t.Ref(), p.Name))
+		}
+		for _, x := range t.Statistics {
+			keys = append(keys, catalog.StatisticsNodeKey(x.Schema, x.Name))
 		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}

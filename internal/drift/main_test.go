@@ -57,5 +57,6 @@ CREATE TABLE app.p (id integer, d date) PARTITION BY RANGE (d);
 CREATE TABLE app.p2024 PARTITION OF app.p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE app.p2025 (id integer, d date);
 CREATE TABLE app.ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
+CREATE STATISTICS app.t_stats (dependencies) ON name, qty FROM app.t;
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

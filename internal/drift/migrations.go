@@ -20,8 +20,10 @@ type Plans struct {
 
 // Migrations plans the revert (live → expected) and codify (expected →
 // live) migrations with internal/diff, unvalidated, leaving Tidemark's own
-// schema out and owners and privileges unless both models hold them.
+// schema out and owners and privileges unless both models hold them. A
+// kind one side's version did not model yet is left alone (see align).
 func Migrations(expected, live *catalog.Result) Plans {
+	expected, live = align(expected, live)
 	priv := expected.Schema.Privileges && live.Schema.Privileges
 	es, ls := prepare(&expected.Schema, priv, false), prepare(&live.Schema, priv, false)
 	opts := diff.Options{NoPrivileges: !priv}

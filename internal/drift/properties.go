@@ -66,6 +66,7 @@ var collections = map[string]string{
 	"indexes":     "index",
 	"triggers":    "trigger",
 	"policies":    "policy",
+	"statistics":  "statistics",
 	"attributes":  "attribute",
 }
 

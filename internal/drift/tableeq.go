@@ -13,7 +13,8 @@ func tableEq(a, b *catalog.Table) bool {
 		a.RLSEnabled == b.RLSEnabled && a.RLSForced == b.RLSForced && a.ReplicaIdentity == b.ReplicaIdentity &&
 		strsEq(a.Options, b.Options) && a.Owner == b.Owner && grantsEq(a.ACL, b.ACL) && strPtrEq(a.Comment, b.Comment) &&
 		sliceEq(a.Columns, b.Columns, columnEq) && sliceEq(a.Constraints, b.Constraints, constraintEq) &&
-		sliceEq(a.Indexes, b.Indexes, indexEq) && sliceEq(a.Triggers, b.Triggers, triggerEq) && sliceEq(a.Policies, b.Policies, policyEq)
+		sliceEq(a.Indexes, b.Indexes, indexEq) && sliceEq(a.Triggers, b.Triggers, triggerEq) && sliceEq(a.Policies, b.Policies, policyEq) &&
+		sliceEq(a.Statistics, b.Statistics, statisticsEq)
 }
 
 func columnEq(a, b *catalog.Column) bool {
@@ -63,6 +64,11 @@ func triggerEq(a, b *catalog.Trigger) bool {
 func policyEq(a, b *catalog.Policy) bool {
 	return a.Name == b.Name && a.Permissive == b.Permissive && a.Command == b.Command && strsEq(a.Roles, b.Roles) &&
 		a.Using == b.Using && a.WithCheck == b.WithCheck && strPtrEq(a.Comment, b.Comment)
+}
+
+func statisticsEq(a, b *catalog.Statistics) bool {
+	return a.Schema == b.Schema && a.Name == b.Name && a.Definition == b.Definition && strsEq(a.Columns, b.Columns) &&
+		strsEq(a.Kinds, b.Kinds) && intPtrEq(a.StatsTarget, b.StatsTarget) && a.Owner == b.Owner && strPtrEq(a.Comment, b.Comment)
 }
 
 func sliceEq[T any](a, b []T, eq func(x, y *T) bool) bool {

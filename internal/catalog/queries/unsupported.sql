@@ -73,9 +73,12 @@ UNION ALL
 SELECT 'publication', '', p.pubname, 'publication'
 FROM pg_catalog.pg_publication p
 UNION ALL
-SELECT 'statistics', n.nspname, s.stxname, 'extended statistics'
+SELECT 'statistics', n.nspname, s.stxname, 'extended statistics on ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname)
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_statistic_ext" "s.oid"}}
+JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+-- statistics on tables are modelled (Table.Statistics); on other relations they are not
+WHERE (n.oid = ANY($1::pg_catalog.oid[]) OR c.relnamespace = ANY($1::pg_catalog.oid[]))
+  AND NOT (c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p')) AND {{notext "pg_statistic_ext" "s.oid"}}
 UNION ALL
 SELECT 'language', '', l.lanname, 'procedural language'
 FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND {{notext "pg_language" "l.oid"}}

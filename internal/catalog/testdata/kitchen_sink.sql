@@ -153,6 +153,12 @@ CREATE EVENT TRIGGER noop_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'A
 ALTER EVENT TRIGGER noop_ddl DISABLE;
 COMMENT ON EVENT TRIGGER noop_ddl IS 'does nothing';
 
+-- Extended statistics.
+CREATE STATISTICS app.account_mood_score (ndistinct, dependencies) ON mood, score FROM app.account;
+CREATE STATISTICS app.account_expr ON lower(name), mood FROM app.account;
+ALTER STATISTICS app.account_expr SET STATISTICS 300;
+COMMENT ON STATISTICS app.account_mood_score IS 'mood predicts score';
+
 -- Owners and privileges.
 ALTER TABLE app.cache OWNER TO tidemark_owner;
 GRANT USAGE ON SCHEMA app TO tidemark_reader;

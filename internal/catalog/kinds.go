@@ -1,0 +1,61 @@
+package catalog
+
+// Kinds the model gained after its first format. Before each was modelled,
+// Inspect listed its objects in Result.Unsupported, so a stored model from
+// that time does not hold them but names them there. Such an entry is
+// recognised by Legacy, and StripKind takes a kind out of a current model
+// so both sides can be compared on the same terms.
+
+// LaterKinds are the kinds the model gained after its first format, in the
+// order they were added.
+func LaterKinds() []ObjectKind {
+	return []ObjectKind{KindStatistics}
+}
+
+// Legacy reports whether an unsupported object was reported by a version
+// that did not model its kind yet: the current version reports what it
+// still does not model of a later kind with another detail (statistics on
+// a relation other than a table say which relation), or not at all.
+func Legacy(o Object) bool {
+	switch o.Kind {
+	case KindStatistics:
+		return o.Detail == "extended statistics"
+	}
+	return false
+}
+
+// LegacyKinds returns the later kinds that objs (a Result's Unsupported)
+// names the way an older version did, each once, in LaterKinds order.
+func LegacyKinds(objs []Object) []ObjectKind {
+	seen := map[ObjectKind]bool{}
+	for _, o := range objs {
+		if Legacy(o) {
+			seen[o.Kind] = true
+		}
+	}
+	var out []ObjectKind
+	for _, k := range LaterKinds() {
+		if seen[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// StripKind removes the objects of later kind k from s (in place) and
+// returns them as the Objects an older version reported instead (so they
+// match its entries, see Legacy).
+func (s *Schema) StripKind(k ObjectKind) []Object {
+	var out []Object
+	switch k {
+	case KindStatistics:
+		for i := range s.Tables {
+			t := &s.Tables[i]
+			for _, x := range t.Statistics {
+				out = append(out, Object{Kind: KindStatistics, Schema: x.Schema, Name: x.Name, Detail: "extended statistics"})
+			}
+			t.Statistics = nil
+		}
+	}
+	return out
+}
