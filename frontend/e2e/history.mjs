@@ -53,7 +53,13 @@ export async function applyChange({ page, tid, pg, shot, expectText, nav, waitFo
         60_000,
       )
     }
-    if (await task.locator('[data-testid="task-rollout"]').isVisible()) await task.locator('[data-testid="task-rollout"]').click()
+    // an automatic environment may start the task between seeing Roll out and clicking it
+    const rollout = task.locator('[data-testid="task-rollout"]')
+    if (await rollout.isVisible()) {
+      await rollout.click({ timeout: 5_000 }).catch(async (e) => {
+        if (await rollout.isVisible()) throw e
+      })
+    }
   }
   await expectText(status, 'done', `task on ${db} done`)
   const issueNo = page.url().match(/issues\/(\d+)/)?.[1] ?? ''
