@@ -2094,6 +2094,42 @@ export namespace app {
 	        this.sequences = source["sequences"];
 	    }
 	}
+	export class SchemaDiagram {
+	    databaseId: string;
+	    snapshotId: string;
+	    takenAt: string;
+	    diagram: erd.Diagram;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaDiagram(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.snapshotId = source["snapshotId"];
+	        this.takenAt = source["takenAt"];
+	        this.diagram = this.convertValues(source["diagram"], erd.Diagram);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SchemaObject {
 	    kind: string;
 	    schema: string;
@@ -2419,6 +2455,157 @@ export namespace diff {
 		    return a;
 		}
 	}
+
+}
+
+export namespace erd {
+	
+	export class Column {
+	    name: string;
+	    type: string;
+	    pk: boolean;
+	    fk: boolean;
+	    nullable: boolean;
+	    mark: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Column(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.pk = source["pk"];
+	        this.fk = source["fk"];
+	        this.nullable = source["nullable"];
+	        this.mark = source["mark"];
+	    }
+	}
+	export class Edge {
+	    id: string;
+	    name: string;
+	    from: string;
+	    to: string;
+	    columns: string[];
+	    refColumns: string[];
+	    onDelete: string;
+	    onUpdate: string;
+	    mark: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Edge(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.columns = source["columns"];
+	        this.refColumns = source["refColumns"];
+	        this.onDelete = source["onDelete"];
+	        this.onUpdate = source["onUpdate"];
+	        this.mark = source["mark"];
+	    }
+	}
+	export class Table {
+	    id: string;
+	    schema: string;
+	    name: string;
+	    partitioned: boolean;
+	    comment: string;
+	    mark: string;
+	    columns: Column[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Table(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.partitioned = source["partitioned"];
+	        this.comment = source["comment"];
+	        this.mark = source["mark"];
+	        this.columns = this.convertValues(source["columns"], Column);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SchemaInfo {
+	    name: string;
+	    tables: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SchemaInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.tables = source["tables"];
+	    }
+	}
+	export class Diagram {
+	    schemas: SchemaInfo[];
+	    shown: string[];
+	    tables: Table[];
+	    edges: Edge[];
+	    external: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Diagram(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schemas = this.convertValues(source["schemas"], SchemaInfo);
+	        this.shown = source["shown"];
+	        this.tables = this.convertValues(source["tables"], Table);
+	        this.edges = this.convertValues(source["edges"], Edge);
+	        this.external = source["external"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 
 }
 
@@ -3404,6 +3591,7 @@ export namespace workflow {
 	    title: string;
 	    role?: string;
 	    approvers?: string[];
+	    approverNames?: string[];
 	    status: string;
 	    byRole?: string;
 	    by?: User;
@@ -3420,6 +3608,7 @@ export namespace workflow {
 	        this.title = source["title"];
 	        this.role = source["role"];
 	        this.approvers = source["approvers"];
+	        this.approverNames = source["approverNames"];
 	        this.status = source["status"];
 	        this.byRole = source["byRole"];
 	        this.by = this.convertValues(source["by"], User);

@@ -11,6 +11,8 @@ export function Close(arg1:string):Promise<void>;
 
 export function DesiredSQL(arg1:string):Promise<string>;
 
+export function Diagram(arg1:string,arg2:Array<string>):Promise<app.SchemaDiagram>;
+
 export function Discard(arg1:string):Promise<app.EditorState>;
 
 export function Open(arg1:string):Promise<app.EditorState>;

@@ -18,6 +18,10 @@ export function DesiredSQL(arg1) {
   return window['go']['app']['SchemaEditService']['DesiredSQL'](arg1);
 }
 
+export function Diagram(arg1, arg2) {
+  return window['go']['app']['SchemaEditService']['Diagram'](arg1, arg2);
+}
+
 export function Discard(arg1) {
   return window['go']['app']['SchemaEditService']['Discard'](arg1);
 }
