@@ -110,9 +110,9 @@ func writeRisk(w io.Writer, a workflow.Approval) {
 	}
 }
 
-func approversText(ids []string) string {
-	if len(ids) == 0 {
+func approversText(labels []string) string {
+	if len(labels) == 0 {
 		return "nobody holds the role"
 	}
-	return strings.Join(ids, ", ")
+	return strings.Join(labels, ", ")
 }

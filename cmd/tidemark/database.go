@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/change"
 	"github.com/tidemark-dev/tidemark/internal/compare"
+	"github.com/tidemark-dev/tidemark/internal/gitops"
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/review"
@@ -36,6 +39,29 @@ type core struct {
 	syncer  *schemasync.Syncer
 	changes *change.Service
 	wf      *workflow.Service
+	// secrets is the OS keychain when it is available (nil otherwise).
+	secrets secret.Store
+	dir     string
+}
+
+// watcher is the GitOps watcher of the workspace (repository tokens from
+// the keychain or TIDEMARK_GIT_TOKEN).
+func (c *core) watcher() *gitops.Watcher {
+	creds := &gitops.Credentials{Secrets: c.secrets, Getenv: os.Getenv}
+	return &gitops.Watcher{WS: c.ws, WF: c.wf, ReposDir: filepath.Join(c.dir, "repos"), Creds: creds,
+		Anomalies: anomaly.NewStore(c.ws), Latest: c.latest(),
+		AfterChange: func(ctx context.Context, n int) error {
+			if _, err := c.wf.Check(ctx, n); err != nil {
+				return err
+			}
+			_, err := c.wf.Advance(ctx, n)
+			return err
+		}}
+}
+
+// latest writes LATEST files back.
+func (c *core) latest() *gitops.LatestWriter {
+	return &gitops.LatestWriter{WS: c.ws, Conns: c.conns, Creds: &gitops.Credentials{Secrets: c.secrets, Getenv: os.Getenv}}
 }
 
 func openCore(ctx context.Context, g *globals) (*core, error) {
@@ -46,8 +72,9 @@ func openCore(ctx context.Context, g *globals) (*core, error) {
 	r := &secret.Resolver{}
 	kc := secret.NewKeychain(keychainService)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	var secrets secret.Store
 	if kc.Probe(pctx).Available {
-		r.Keychain = kc
+		r.Keychain, secrets = kc, kc
 	}
 	cancel()
 	conns := &instances.Connector{WS: ws, Secrets: r}
@@ -57,7 +84,16 @@ func openCore(ctx context.Context, g *globals) (*core, error) {
 	wf := workflow.New(workflow.Deps{WS: ws, Conns: conns, Sync: syncer, Changes: changes,
 		Reviewer: livereview.New(review.NewRegistry(), ws, conns, syncer), Scratch: scr,
 		Compare: &compare.Comparer{WS: ws, Conns: conns, Sync: syncer, Scratch: scr}, Source: workspace.SourceCLI})
-	return &core{ws: ws, conns: conns, syncer: syncer, changes: changes, wf: wf}, nil
+	dir, err := g.workspaceDir()
+	if err != nil {
+		ws.Close()
+		return nil, err
+	}
+	k := &core{ws: ws, conns: conns, syncer: syncer, changes: changes, wf: wf, secrets: secrets, dir: dir}
+	// a schema change rolled out on a linked project's database writes its
+	// LATEST schema back
+	wf.AfterTask = k.latest().AfterTask(wf, anomaly.NewStore(ws))
+	return k, nil
 }
 
 // workspaceScratch finds the scratch server as the desktop app does

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -16,34 +14,61 @@ import (
 
 // repoJSON is the JSON shape of a project's repository link (docs/cli.md).
 type repoJSON struct {
-	Project        string `json:"project"`
-	Path           string `json:"path,omitempty"`
-	URL            string `json:"url,omitempty"`
-	Branch         string `json:"branch"`
-	BaseDir        string `json:"baseDir"`
-	Template       string `json:"template"`
-	LatestTemplate string `json:"latestTemplate"`
-	StartCommit    string `json:"startCommit"`
-	LastCommit     string `json:"lastCommit"`
-	LastFetchAt    string `json:"lastFetchAt"`
+	Project        string          `json:"project"`
+	Path           string          `json:"path,omitempty"`
+	URL            string          `json:"url,omitempty"`
+	Branch         string          `json:"branch"`
+	BaseDir        string          `json:"baseDir"`
+	Template       string          `json:"template"`
+	LatestTemplate string          `json:"latestTemplate"`
+	StartCommit    string          `json:"startCommit"`
+	LastCommit     string          `json:"lastCommit"`
+	LastFetchAt    string          `json:"lastFetchAt"`
+	PollMinutes    int             `json:"pollMinutes"`
+	Auth           string          `json:"auth"`
+	AuthUser       string          `json:"authUser,omitempty"`
+	SSHKey         string          `json:"sshKey,omitempty"`
+	LastError      string          `json:"lastError"`
+	Unmatched      []unmatchedJSON `json:"unmatched"`
 }
 
-func repoOut(p workspace.Project, r workspace.ProjectRepo) repoJSON {
-	return repoJSON{Project: p.Name, Path: r.Path, URL: r.URL, Branch: r.Branch, BaseDir: r.BaseDir, Template: r.Template,
-		LatestTemplate: r.LatestTemplate, StartCommit: r.StartCommit, LastCommit: r.LastCommit, LastFetchAt: stampCLI(r.LastFetchAt)}
+type unmatchedJSON struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Commit string `json:"commit"`
+}
+
+func repoOut(p workspace.Project, r workspace.ProjectRepo, us []workspace.GitOpsUnmatched) repoJSON {
+	out := repoJSON{Project: p.Name, Path: r.Path, URL: r.URL, Branch: r.Branch, BaseDir: r.BaseDir, Template: r.Template,
+		LatestTemplate: r.LatestTemplate, StartCommit: r.StartCommit, LastCommit: r.LastCommit, LastFetchAt: stampCLI(r.LastFetchAt),
+		PollMinutes: r.PollMinutes, Auth: r.Auth, AuthUser: r.AuthUser, SSHKey: r.SSHKey, LastError: r.LastError, Unmatched: []unmatchedJSON{}}
+	for _, u := range us {
+		out.Unmatched = append(out.Unmatched, unmatchedJSON{Path: u.Path, Reason: u.Reason, Commit: u.Commit})
+	}
+	return out
 }
 
 func newProjectRepoCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "repo", Short: "Link a project to a git repository (GitOps)"}
-	cmd.AddCommand(newProjectRepoSetCmd(g), newProjectRepoShowCmd(g))
+	cmd.AddCommand(newProjectRepoSetCmd(g), newProjectRepoShowCmd(g), newProjectRepoUnlinkCmd(g))
 	return cmd
+}
+
+// linkExit maps a refused link to exit 2 (usage) and anything else to 1.
+func linkExit(err error) error {
+	var ue *usererr.Error
+	if errors.As(err, &ue) && ue.Field != "" {
+		return withExit(2, err)
+	}
+	return err
 }
 
 func newProjectRepoSetCmd(g *globals) *cobra.Command {
 	var project, format string
+	var tokenStdin bool
 	var r workspace.ProjectRepo
 	cmd := &cobra.Command{
-		Use:   "set --project P (--path DIR | --url URL) [--branch B] [--base-dir D] [--template T] [--latest-template T] [--start-commit REF]",
+		Use:   "set --project P (--path DIR | --url URL) [--branch B] [--base-dir D] [--template T] [--latest-template T] [--start-commit REF] [--poll MINUTES] [--auth token|ssh-agent|ssh-key [--auth-user U] [--ssh-key FILE] [--token-stdin]]",
 		Short: "Link a project to a local clone or a remote repository",
 		Long: `Link a project to a repository: --path, an existing local clone (its origin is
 fetched), or --url, a remote Tidemark clones into the workspace (no
@@ -52,55 +77,50 @@ the files; --base-dir, --template and --latest-template are used without
 one. --start-commit: the commit after which commits become issues (default:
 the branch head at the first fetch; history before it is not replayed).
 Changing the repository, branch or start commit starts the watch over.
+--poll: how often the desktop app fetches (minutes, 0 = only on demand).
 
-Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --path and --url, a template that does not compile).`,
+Credentials never go into the workspace: --auth token reads the HTTPS token
+from the first line of standard input with --token-stdin and keeps it in the
+OS keychain (without a keychain, set TIDEMARK_GIT_TOKEN when fetching);
+--auth ssh-agent uses the running SSH agent; --auth ssh-key names a private
+key file (its path is kept, not its content).
+
+Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --path and --url, a template that does not compile, a URL carrying a password, a missing token).`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if (r.Path == "") == (r.URL == "") {
-				return withExit(2, fmt.Errorf("pass one of --path DIR or --url URL"))
-			}
-			cfg := &gitops.Config{Branch: r.Branch, BaseDir: r.BaseDir, Template: r.Template, LatestTemplate: r.LatestTemplate}
-			if cfg.Template == "" {
-				cfg.Template = gitops.DefaultTemplate
-			}
-			if cfg.LatestTemplate == "" {
-				cfg.LatestTemplate = gitops.DefaultLatestTemplate
-			}
-			if err := cfg.Validate(); err != nil {
-				return withExit(2, err)
-			}
-			if r.Path != "" {
-				abs, err := filepath.Abs(r.Path)
+			token := ""
+			if tokenStdin {
+				if r.Auth != workspace.AuthToken {
+					return withExit(2, fmt.Errorf("--token-stdin goes with --auth token"))
+				}
+				t, err := readPasswordLine(c.InOrStdin())
 				if err != nil {
-					return withExit(2, err)
+					return withExit(2, fmt.Errorf("--token-stdin: %w", err))
 				}
-				if _, err := gitops.OpenRepo(abs); err != nil {
-					return withExit(2, err)
-				}
-				r.Path = abs
+				token = t
 			}
 			ctx := c.Context()
-			ws, err := openWorkspace(ctx, g)
+			k, err := openCore(ctx, g)
 			if err != nil {
 				return err
 			}
-			defer ws.Close()
-			p, err := findProject(ctx, ws, project)
+			defer k.close()
+			p, err := findProject(ctx, k.ws, project)
 			if err != nil {
 				return err
 			}
 			r.ProjectID = p.ID
-			saved, err := ws.SetProjectRepo(ctx, r)
+			saved, err := k.watcher().Link(ctx, gitops.LinkRequest{Repo: r, Token: token})
 			if err != nil {
-				return err
+				return linkExit(err)
 			}
 			if format == "json" {
-				return writeJSONTo(c.OutOrStdout(), repoOut(p, saved))
+				return writeJSONTo(c.OutOrStdout(), repoOut(p, saved, nil))
 			}
-			writeRepoText(c.OutOrStdout(), p, saved)
+			writeRepoText(c.OutOrStdout(), p, saved, nil)
 			return nil
 		},
 	}
@@ -113,11 +133,16 @@ Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --
 	fl.StringVar(&r.Template, "template", "", "the file path template (without tidemark.yaml; default "+gitops.DefaultTemplate+")")
 	fl.StringVar(&r.LatestTemplate, "latest-template", "", "the LATEST path template (without tidemark.yaml; default "+gitops.DefaultLatestTemplate+")")
 	fl.StringVar(&r.StartCommit, "start-commit", "", "process commits after this one (default: the branch head at the first fetch)")
+	fl.IntVar(&r.PollMinutes, "poll", 1, "how often the desktop app fetches, in minutes (0: only on demand)")
+	fl.StringVar(&r.Auth, "auth", "", "how to reach the remote: token (HTTPS), ssh-agent or ssh-key (default: no credentials)")
+	fl.StringVar(&r.AuthUser, "auth-user", "", "the HTTPS user name (default git) or the SSH user")
+	fl.StringVar(&r.SSHKey, "ssh-key", "", "the private key file for --auth ssh-key")
+	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the HTTPS token from the first line of standard input (kept in the OS keychain)")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
 }
 
-func writeRepoText(w io.Writer, p workspace.Project, r workspace.ProjectRepo) {
+func writeRepoText(w io.Writer, p workspace.Project, r workspace.ProjectRepo, us []workspace.GitOpsUnmatched) {
 	where := r.Path
 	if r.URL != "" {
 		where = r.URL + " (cloned into the workspace)"
@@ -125,6 +150,14 @@ func writeRepoText(w io.Writer, p workspace.Project, r workspace.ProjectRepo) {
 	fmt.Fprintf(w, "project %s: %s, branch %s\n", p.Name, where, r.Branch)
 	if r.BaseDir != "" || r.Template != "" || r.LatestTemplate != "" {
 		fmt.Fprintf(w, "without tidemark.yaml: base directory %q, template %q, LATEST %q\n", r.BaseDir, r.Template, r.LatestTemplate)
+	}
+	if r.Auth != "" {
+		fmt.Fprintf(w, "authentication: %s\n", r.Auth)
+	}
+	if r.PollMinutes > 0 {
+		fmt.Fprintf(w, "the desktop app fetches every %d min\n", r.PollMinutes)
+	} else {
+		fmt.Fprintln(w, "fetched only on demand")
 	}
 	switch {
 	case r.LastCommit != "":
@@ -134,13 +167,19 @@ func writeRepoText(w io.Writer, p workspace.Project, r workspace.ProjectRepo) {
 	default:
 		fmt.Fprintln(w, "starts at the branch head at the first fetch (tidemark gitops fetch)")
 	}
+	if r.LastError != "" {
+		fmt.Fprintln(w, "last fetch failed: "+r.LastError)
+	}
+	for _, u := range us {
+		fmt.Fprintf(w, "not matched: %s: %s\n", u.Path, u.Reason)
+	}
 }
 
 func newProjectRepoShowCmd(g *globals) *cobra.Command {
 	var project, format string
 	cmd := &cobra.Command{
 		Use:   "show --project P [--format text|json]",
-		Short: "Show a project's repository link",
+		Short: "Show a project's repository link, its last fetch and the files that did not become tasks",
 		Long:  "Exit codes: 0 shown, 1 the project has no link, 2 usage (unknown project).",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -161,15 +200,48 @@ func newProjectRepoShowCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				return writeJSONTo(c.OutOrStdout(), repoOut(p, r))
+			us, err := ws.ListGitOpsUnmatched(ctx, p.ID)
+			if err != nil {
+				return err
 			}
-			writeRepoText(c.OutOrStdout(), p, r)
+			if format == "json" {
+				return writeJSONTo(c.OutOrStdout(), repoOut(p, r, us))
+			}
+			writeRepoText(c.OutOrStdout(), p, r, us)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&project, "project", "", "the project (name or id)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func newProjectRepoUnlinkCmd(g *globals) *cobra.Command {
+	var project string
+	cmd := &cobra.Command{
+		Use:   "unlink --project P",
+		Short: "Remove a project's repository link and its stored token (the issues stay)",
+		Long:  "Exit codes: 0 unlinked, 1 the project has no link, 2 usage (unknown project).",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			ctx := c.Context()
+			k, err := openCore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer k.close()
+			p, err := findProject(ctx, k.ws, project)
+			if err != nil {
+				return err
+			}
+			if err := k.watcher().Unlink(ctx, p.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "project %s is no longer linked to a repository\n", p.Name)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&project, "project", "", "the project (name or id)")
 	return cmd
 }
 
@@ -212,18 +284,9 @@ fetched), 2 usage (unknown project, no link).`,
 			if _, err := k.ws.GetProjectRepo(ctx, p.ID); err != nil {
 				return withExit(2, err)
 			}
-			dir, err := g.workspaceDir()
-			if err != nil {
-				return err
-			}
-			w := &gitops.Watcher{WS: k.ws, WF: k.wf, ReposDir: filepath.Join(dir, "repos"), Latest: &gitops.LatestWriter{WS: k.ws, Conns: k.conns},
-				AfterChange: func(ctx context.Context, n int) error {
-					if _, err := k.wf.Check(ctx, n); err != nil {
-						return err
-					}
-					_, err := k.wf.Advance(ctx, n)
-					return err
-				}}
+			// the fetch writes LATEST itself and names the commits in its notes
+			k.wf.AfterTask = nil
+			w := k.watcher()
 			res, err := w.Fetch(ctx, p.ID)
 			if err != nil {
 				return err
@@ -299,14 +362,9 @@ no link, a local clone without origin).`,
 			if err != nil {
 				return err
 			}
-			lw := &gitops.LatestWriter{WS: k.ws, Conns: k.conns}
-			res, err := lw.Write(ctx, gitops.LatestRequest{ProjectID: p.ID, DatabaseID: d.ID, Version: version, Identity: gitops.Identity{Name: name, Email: email}})
+			res, err := k.latest().Write(ctx, gitops.LatestRequest{ProjectID: p.ID, DatabaseID: d.ID, Version: version, Identity: gitops.Identity{Name: name, Email: email}})
 			if err != nil {
-				var ue *usererr.Error
-				if errors.As(err, &ue) && ue.Field != "" {
-					return withExit(2, err)
-				}
-				return err
+				return linkExit(err)
 			}
 			if format == "json" {
 				return writeJSONTo(c.OutOrStdout(), res)

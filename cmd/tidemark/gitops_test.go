@@ -24,7 +24,12 @@ func TestProjectRepoAndFetchCLI(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"project", "repo", "set", "--project", "hr"}, 2, "pass one of --path DIR or --url URL"},
+		{[]string{"project", "repo", "set", "--project", "hr"}, 2, "give one of a local clone's path or a remote URL"},
+		{[]string{"project", "repo", "set", "--project", "hr", "--url", "https://ci:s3cret@git.example.com/hr.git"}, 2, "carries a password or token"},
+		{[]string{"project", "repo", "set", "--project", "hr", "--path", repo, "--token-stdin"}, 2, "--token-stdin goes with --auth token"},
+		{[]string{"project", "repo", "set", "--project", "hr", "--path", repo, "--auth", "ssh-key"}, 2, "name the private key file"},
+		{[]string{"project", "repo", "set", "--project", "hr", "--path", repo, "--poll", "-1"}, 2, "poll interval"},
+		{[]string{"project", "repo", "unlink", "--project", "hr"}, 1, "no repository link"},
 		{[]string{"project", "repo", "set", "--project", "nope", "--path", repo}, 2, `no project "nope"`},
 		{[]string{"project", "repo", "set", "--project", "hr", "--path", t.TempDir()}, 2, "open the git repository"},
 		{[]string{"project", "repo", "set", "--project", "hr", "--path", repo, "--template", "{{DB_NAME}}.sql"}, 2, "{{VERSION}}"},
@@ -54,8 +59,28 @@ func TestProjectRepoAndFetchCLI(t *testing.T) {
 		t.Fatalf("fetch: %d\n%s\n%s", code, out, errs)
 	}
 	out, _, code = run("project", "repo", "show", "--project", "hr", "--format", "json")
-	var link struct{ Path, BaseDir, LastCommit string }
-	if err := json.Unmarshal([]byte(out), &link); err != nil || code != 0 || link.Path != repo || link.BaseDir != "bytebase" || link.LastCommit == "" || link.LastCommit == res.To {
+	var link struct {
+		Path, BaseDir, LastCommit string
+		PollMinutes               int
+		Unmatched                 []struct{ Path, Reason string }
+	}
+	if err := json.Unmarshal([]byte(out), &link); err != nil || code != 0 || link.Path != repo || link.BaseDir != "bytebase" || link.LastCommit == "" || link.LastCommit == res.To ||
+		link.PollMinutes != 1 || len(link.Unmatched) != 1 || link.Unmatched[0].Path != "bytebase/prod/hr##1##ddl##t.sql" {
 		t.Fatalf("show: %d %v %s", code, err, out)
+	}
+	// the file that did not match stays listed until a commit settles it
+	gitIn(t, repo, "rm", "-q", "bytebase/prod/hr##1##ddl##t.sql")
+	gitIn(t, repo, "commit", "-q", "-m", "hr: drop the misnamed file")
+	if _, errs, code := run("gitops", "fetch", "--project", "hr"); code != 0 {
+		t.Fatalf("fetch: %s", errs)
+	}
+	if out, _, _ = run("project", "repo", "show", "--project", "hr"); strings.Contains(out, "not matched") {
+		t.Fatalf("the deleted file is still listed:\n%s", out)
+	}
+	if out, errs, code := run("project", "repo", "unlink", "--project", "hr"); code != 0 || !strings.Contains(out, "no longer linked") {
+		t.Fatalf("unlink: %d %s %s", code, out, errs)
+	}
+	if _, errs, code := run("project", "repo", "show", "--project", "hr"); code != 1 || !strings.Contains(errs, "no repository link") {
+		t.Fatalf("show after unlink: %d %s", code, errs)
 	}
 }

@@ -204,7 +204,7 @@ func writeReport(w io.Writer, r *workflow.Report, project string) {
 		if st.By != nil {
 			line += " by " + st.By.String()
 		} else if st.Role != "" {
-			line += " (can approve: " + approversText(st.Approvers) + ")"
+			line += " (can approve: " + approversText(st.ApproverLabels()) + ")"
 		}
 		if st.Comment != "" {
 			line += fmt.Sprintf(" (%q)", st.Comment)

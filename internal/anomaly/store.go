@@ -33,10 +33,13 @@ const (
 	KindModifiedMigration = "modified_migration"  // an applied migration's file changed since (checksum)
 	KindHistoryTable      = "history_table"       // tidemark.migration_history is missing or damaged
 	KindNonTxStarted      = "nontx_started"       // a non-transactional migration stopped partway; needs migrate resolve
+	KindGitOpsModified    = "gitops_modified"     // a migration file in the linked repository changed after it was applied
+	KindWriteback         = "gitops_writeback"    // the LATEST schema could not be written back to the linked repository
 )
 
 // Kinds lists every kind, in the order the Anomaly Center shows them.
-var Kinds = []string{KindSchemaDrift, KindConnection, KindSyncFailure, KindModifiedMigration, KindHistoryTable, KindNonTxStarted}
+var Kinds = []string{KindSchemaDrift, KindConnection, KindSyncFailure, KindModifiedMigration, KindHistoryTable, KindNonTxStarted,
+	KindGitOpsModified, KindWriteback}
 
 // ValidKind reports whether k is a kind of anomaly.
 func ValidKind(k string) bool {

@@ -31,6 +31,15 @@ type Config struct {
 	// AllowOutOfOrder accepts a new file whose version is below the highest
 	// on the base branch (by default an error: the version already passed).
 	AllowOutOfOrder bool `yaml:"allowOutOfOrder,omitempty" json:"allowOutOfOrder,omitempty"`
+	// Writeback is the author and committer of the LATEST write-backs
+	// (empty: DefaultIdentityName, DefaultIdentityEmail).
+	Writeback *CommitIdentity `yaml:"writeback,omitempty" json:"writeback,omitempty"`
+}
+
+// CommitIdentity names who commits.
+type CommitIdentity struct {
+	Name  string `yaml:"name" json:"name"`
+	Email string `yaml:"email" json:"email"`
 }
 
 // Environment is the CI view of an environment: what `tidemark check`

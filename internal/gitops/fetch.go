@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/migrate"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workflow"
@@ -38,8 +39,14 @@ type Watcher struct {
 	// Latest, when set, writes back the LATEST file of each database whose
 	// schema change or baseline task of a fetched issue succeeded.
 	Latest *LatestWriter
-	// Identity commits the write-backs (zero: the default identity).
+	// Identity commits the write-backs (zero: tidemark.yaml's writeback
+	// identity, else the default one).
 	Identity Identity
+	// Creds authenticate to remotes (nil: only links without credentials).
+	Creds *Credentials
+	// Anomalies, when set, records a modified applied migration in the
+	// Anomaly Center.
+	Anomalies *anomaly.Store
 }
 
 // writeBack writes LATEST for the done tasks of issue n; a failure is
@@ -93,6 +100,10 @@ type FetchResult struct {
 	Anomalies []FileAnomaly `json:"anomalies"`
 	Unmatched []Unmatched   `json:"unmatched"`
 	Notes     []string      `json:"notes"`
+
+	// settled are the paths that left the unmatched list: they became
+	// tasks, or were deleted.
+	settled []string
 }
 
 // ForcePush describes a rewritten branch.
@@ -153,13 +164,24 @@ type Unmatched struct {
 // Fetch processes the commits of a project's branch since the last one
 // processed. A fetch that finds nothing new returns a result with no
 // commits. Two fetches of one project do not process the same commits
-// (the second gets a conflict).
+// (the second gets a conflict). The outcome is kept with the link (the
+// error, or the result of a fetch that processed commits), the files that
+// did not become tasks are listed until a later commit settles them, and
+// a modified applied migration is an anomaly.
 func (w *Watcher) Fetch(ctx context.Context, projectID string) (*FetchResult, error) {
+	res, err := w.fetch(ctx, projectID)
+	if rerr := w.record(ctx, projectID, res, err); rerr != nil && err == nil {
+		return res, rerr
+	}
+	return res, err
+}
+
+func (w *Watcher) fetch(ctx context.Context, projectID string) (*FetchResult, error) {
 	link, err := w.WS.GetProjectRepo(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
-	repo, ref, err := w.open(ctx, link)
+	repo, ref, err := w.open(ctx, link, "")
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +264,7 @@ func (w *Watcher) Fetch(ctx context.Context, projectID string) (*FetchResult, er
 
 // open opens the link's repository and fetches its remote; ref is the
 // branch to watch.
-func (w *Watcher) open(ctx context.Context, link workspace.ProjectRepo) (*git.Repository, string, error) {
+func (w *Watcher) open(ctx context.Context, link workspace.ProjectRepo, token string) (*git.Repository, string, error) {
 	var repo *git.Repository
 	var err error
 	if link.URL != "" {
@@ -252,8 +274,12 @@ func (w *Watcher) open(ctx context.Context, link workspace.ProjectRepo) (*git.Re
 			if err == nil {
 				_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{link.URL}})
 			}
-		} else {
-			repo, err = git.PlainOpen(dir)
+		} else if repo, err = git.PlainOpen(dir); err == nil {
+			// the link moved to another remote: fetch from that one
+			if r, rerr := repo.Remote("origin"); rerr != nil || len(r.Config().URLs) == 0 || r.Config().URLs[0] != link.URL {
+				_ = repo.DeleteRemote("origin")
+				_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{link.URL}})
+			}
 		}
 		if err != nil {
 			return nil, "", fmt.Errorf("the workspace's clone of %s: %w", link.URL, err)
@@ -262,7 +288,11 @@ func (w *Watcher) open(ctx context.Context, link workspace.ProjectRepo) (*git.Re
 		return nil, "", usererr.Invalid("path", "%v", err)
 	}
 	if _, err := repo.Remote("origin"); err == nil {
-		err := repo.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Force: true, Prune: true,
+		auth, err := w.Creds.auth(ctx, link, token)
+		if err != nil {
+			return nil, "", err
+		}
+		err = repo.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Force: true, Prune: true, Auth: auth,
 			RefSpecs: []config.RefSpec{"+refs/heads/*:refs/remotes/origin/*"}})
 		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 			return nil, "", fmt.Errorf("fetch %s: %w", remoteName(link), err)
@@ -378,27 +408,15 @@ func (p *pass) prepare(ctx context.Context) error {
 		p.cfg = &Config{Branch: p.link.Branch, BaseDir: p.link.BaseDir, Template: p.link.Template, LatestTemplate: p.link.LatestTemplate}
 		p.cfg.fill()
 	}
-	envs, err := p.w.WS.ListEnvironments(ctx)
+	namer, dbs, err := p.w.projectNamer(ctx, p.link.ProjectID, p.cfg)
 	if err != nil {
 		return err
 	}
-	dbs, err := p.w.WS.ListDatabases(ctx, workspace.DatabaseFilter{ProjectID: p.link.ProjectID})
-	if err != nil {
-		return err
-	}
-	envIDs := make([]string, 0, len(envs))
-	for _, e := range envs {
-		envIDs = append(envIDs, e.ID)
-	}
-	names := make([]string, 0, len(dbs))
+	p.namer = namer
 	p.dbs, p.byName = map[dbKey]workspace.Database{}, map[string][]workspace.Database{}
 	for _, d := range dbs {
-		names = append(names, d.Name)
 		p.dbs[dbKey{d.EnvironmentID, d.Name}] = d
 		p.byName[d.Name] = append(p.byName[d.Name], d)
-	}
-	if p.namer, err = NewNamer(p.cfg, envIDs, names); err != nil {
-		return usererr.Invalid("config", "%v", err)
 	}
 	return nil
 }
@@ -445,6 +463,7 @@ func (p *pass) run(ctx context.Context, changes []Changed) error {
 			}
 			continue
 		case Renamed:
+			p.res.settled = append(p.res.settled, ch.From)
 			rec, err := p.w.WS.GetGitOpsFile(ctx, p.link.ProjectID, ch.From)
 			if err == nil && !rec.Deleted {
 				if err := p.w.WS.RenameGitOpsFile(ctx, p.link.ProjectID, ch.From, ch.Path); err != nil {
@@ -574,6 +593,7 @@ func (p *pass) modified(ctx context.Context, path string) error {
 
 // deleted handles a file removed from the branch.
 func (p *pass) deleted(ctx context.Context, path string) error {
+	p.res.settled = append(p.res.settled, path)
 	rec, err := p.w.WS.GetGitOpsFile(ctx, p.link.ProjectID, path)
 	if errors.Is(err, workspace.ErrNotFound) || (err == nil && rec.Deleted) {
 		return nil
@@ -670,6 +690,7 @@ func (p *pass) create(ctx context.Context, added []newFile) error {
 				Version: f.Version, Issue: is.Number, TaskID: is.Tasks[0].ID, Commit: p.lastTouch(f.Path)}); err != nil {
 				return err
 			}
+			p.res.settled = append(p.res.settled, f.Path)
 		}
 		if p.w.AfterChange != nil {
 			if err := p.w.AfterChange(ctx, is.Number); err != nil {

@@ -14,10 +14,12 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workflow"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -57,6 +59,8 @@ type LatestResult struct {
 type LatestWriter struct {
 	WS    *workspace.Store
 	Conns *instances.Connector
+	// Creds authenticate to remotes (nil: only links without credentials).
+	Creds *Credentials
 	// beforePush, when set, runs between the commit and its push (tests
 	// push a teammate's commit there to race the write).
 	beforePush func(attempt int)
@@ -86,9 +90,6 @@ func (w *LatestWriter) Write(ctx context.Context, req LatestRequest) (*LatestRes
 		return nil, err
 	}
 	id := req.Identity
-	if id.Name == "" {
-		id = Identity{Name: DefaultIdentityName, Email: DefaultIdentityEmail}
-	}
 	attempts := req.Attempts
 	if attempts <= 0 {
 		attempts = 3
@@ -130,7 +131,11 @@ func (w *LatestWriter) attempt(ctx context.Context, link workspace.ProjectRepo, 
 	}
 	defer os.RemoveAll(dir)
 	branch := plumbing.NewBranchReferenceName(link.Branch)
-	repo, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{URL: remote, ReferenceName: branch, SingleBranch: true})
+	auth, err := w.Creds.auth(ctx, link, "")
+	if err != nil {
+		return nil, err
+	}
+	repo, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{URL: remote, ReferenceName: branch, SingleBranch: true, Auth: auth})
 	if err != nil {
 		return nil, fmt.Errorf("clone %s: %w", remote, err)
 	}
@@ -156,6 +161,12 @@ func (w *LatestWriter) attempt(ctx context.Context, link workspace.ProjectRepo, 
 	}
 	p := namer.LatestPath(db.EnvironmentID, db.Name)
 	res := &LatestResult{Path: p}
+	if id.Name == "" && cfg.Writeback != nil && cfg.Writeback.Name != "" {
+		id = Identity{Name: cfg.Writeback.Name, Email: cfg.Writeback.Email}
+	}
+	if id.Name == "" {
+		id = Identity{Name: DefaultIdentityName, Email: DefaultIdentityEmail}
+	}
 	if old, ok, err := ReadFile(tree, p); err != nil {
 		return nil, err
 	} else if ok && old == dump {
@@ -184,7 +195,7 @@ func (w *LatestWriter) attempt(ctx context.Context, link workspace.ProjectRepo, 
 	if w.beforePush != nil {
 		w.beforePush(n)
 	}
-	err = repo.PushContext(ctx, &git.PushOptions{RemoteName: "origin",
+	err = repo.PushContext(ctx, &git.PushOptions{RemoteName: "origin", Auth: auth,
 		RefSpecs:          []config.RefSpec{config.RefSpec(branch + ":" + branch)},
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(head.Hash().String() + ":" + branch.String())}})
 	if err != nil {
@@ -255,4 +266,44 @@ func (w *LatestWriter) dump(ctx context.Context, databaseID string) (string, err
 		return "", fmt.Errorf("dump %s: %w", d.Label(), pg.Convert(err, d.Info))
 	}
 	return string(catalog.Dump(res.Schema, catalog.DumpOptions{})) + "\n", nil
+}
+
+// AfterTask is the workflow hook (workflow.Service.AfterTask) that writes
+// the LATEST schema back after a schema change or baseline task succeeds
+// on a database of a project linked to a repository, committed by the
+// repository's writeback identity (tidemark.yaml). The outcome goes on
+// the issue's timeline; a failure also opens an anomaly (resolved by the
+// next write-back of that database that succeeds). The rollout stands
+// either way.
+func (w *LatestWriter) AfterTask(wf *workflow.Service, anomalies *anomaly.Store) func(context.Context, *workflow.Issue, *workflow.Task) {
+	return func(ctx context.Context, is *workflow.Issue, t *workflow.Task) {
+		if is.ProjectID == "" || t.DatabaseID == "" || (is.Type != workflow.TypeSchemaChange && is.Type != workflow.TypeBaseline) {
+			return
+		}
+		if _, err := w.WS.GetProjectRepo(ctx, is.ProjectID); err != nil {
+			return // not linked
+		}
+		res, err := w.Write(ctx, LatestRequest{ProjectID: is.ProjectID, DatabaseID: t.DatabaseID, Version: t.Version, Issue: is.Number})
+		d, derr := w.WS.GetDatabase(ctx, t.DatabaseID)
+		if err != nil {
+			msg := "LATEST write-back failed (the rollout stands; write it again with tidemark gitops latest): " + usererr.From(err).Error()
+			_, _ = wf.Note(ctx, is.Number, "latest_failed", t.ID, msg)
+			if anomalies != nil && derr == nil {
+				_, _, _ = anomalies.Observe(ctx, anomaly.Condition{Kind: anomaly.KindWriteback, Severity: anomaly.SeverityWarning,
+					InstanceID: d.InstanceID, DatabaseID: d.ID, EnvironmentID: d.EnvironmentID,
+					Summary: fmt.Sprintf("The LATEST schema of %s could not be written back after issue #%d", d.Name, is.Number),
+					Details: anomaly.ErrorDetails{Error: usererr.From(err).Error()},
+					Action:  "Fix the repository access, then write it again (tidemark gitops latest, or roll out the next change)"}, time.Now())
+			}
+			return
+		}
+		if anomalies != nil && derr == nil {
+			_, _ = anomalies.Clear(ctx, anomaly.KindWriteback, d.InstanceID, d.ID, nil, time.Now())
+		}
+		if res.Unchanged {
+			_, _ = wf.Note(ctx, is.Number, "latest_unchanged", t.ID, res.Path+" already holds this schema: nothing committed")
+			return
+		}
+		_, _ = wf.Note(ctx, is.Number, "latest_written", t.ID, fmt.Sprintf("%s committed as %s (%s)", res.Path, short(res.Commit), res.Message))
+	}
 }

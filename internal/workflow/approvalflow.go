@@ -142,21 +142,23 @@ func assess(is *Issue, envs []workspace.Environment, p *policy) Approval {
 	ap.Template, ap.TemplateTitle = tpl.ID, tpl.Title
 	ap.Status, ap.Reason = ApprovalPending, why+": "+tpl.Title
 	for _, st := range tpl.Steps {
+		ids, names := approvers(p.members, st.Role, is.ProjectID)
 		ap.Steps = append(ap.Steps, ApprovalStep{Title: st.StepTitle(), Role: st.Role, Status: ApprovalPending,
-			Approvers: approvers(p.members, st.Role, is.ProjectID)})
+			Approvers: ids, ApproverNames: names})
 	}
 	return ap
 }
 
-// approvers are the ids of the members holding role in project.
-func approvers(ms []workspace.Member, role, project string) []string {
-	out := []string{}
+// approvers are the ids and the names of the members holding role in
+// project.
+func approvers(ms []workspace.Member, role, project string) (ids, names []string) {
+	ids, names = []string{}, []string{}
 	for _, m := range ms {
 		if m.Holds(role, project) {
-			out = append(out, m.ID)
+			ids, names = append(ids, m.ID), append(names, m.Name)
 		}
 	}
-	return out
+	return ids, names
 }
 
 // requiredApproval is the approval a new or edited issue needs under the

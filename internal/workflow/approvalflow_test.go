@@ -100,3 +100,22 @@ func TestCompiledPolicyReportsBrokenRules(t *testing.T) {
 		t.Errorf("%+v", a)
 	}
 }
+
+func TestApproverLabels(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		step  ApprovalStep
+		wants string
+	}{
+		{"name and email", ApprovalStep{Approvers: []string{"pat@example.com"}, ApproverNames: []string{"Pat Owner"}}, "Pat Owner <pat@example.com>"},
+		{"the id is the name", ApprovalStep{Approvers: []string{"ops"}, ApproverNames: []string{"ops"}}, "ops"},
+		{"filed before names were kept", ApprovalStep{Approvers: []string{"a@x", "b@x"}}, "a@x|b@x"},
+		{"nobody", ApprovalStep{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(tc.step.ApproverLabels(), "|"); got != tc.wants {
+				t.Errorf("got %q, want %q", got, tc.wants)
+			}
+		})
+	}
+}

@@ -247,9 +247,11 @@ type ApprovalStep struct {
 	// Role is the role a member needs to decide the step ("" for issues
 	// filed before approval rules: anyone).
 	Role string `json:"role,omitempty"`
-	// Approvers are the members holding Role when the flow was matched.
-	Approvers []string       `json:"approvers,omitempty"`
-	Status    ApprovalStatus `json:"status"`
+	// Approvers are the ids of the members holding Role when the flow
+	// was matched; ApproverNames are their names, in the same order.
+	Approvers     []string       `json:"approvers,omitempty"`
+	ApproverNames []string       `json:"approverNames,omitempty"`
+	Status        ApprovalStatus `json:"status"`
 	// ByRole is the role the member decided in.
 	ByRole  string    `json:"byRole,omitempty"`
 	By      *User     `json:"by,omitempty"`
@@ -388,4 +390,18 @@ func decode(r workspace.IssueRecord) (*Issue, error) {
 		is.Labels = []string{}
 	}
 	return &is, nil
+}
+
+// ApproverLabels names the step's approvers for people: "Name <email>",
+// or the id alone when the name is not known or is the id.
+func (s ApprovalStep) ApproverLabels() []string {
+	out := make([]string, 0, len(s.Approvers))
+	for i, id := range s.Approvers {
+		if i < len(s.ApproverNames) && s.ApproverNames[i] != "" && s.ApproverNames[i] != id {
+			out = append(out, s.ApproverNames[i]+" <"+id+">")
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
 }

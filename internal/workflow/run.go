@@ -401,7 +401,9 @@ func (s *Service) finish(ctx context.Context, n int, taskID string, out outcome)
 	if err != nil {
 		me = DefaultUser(ctx)
 	}
-	_, _ = s.mutate(ctx, n, 0, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+	done := false
+	is, err := s.mutate(ctx, n, 0, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+		done = false
 		t := is.Task(taskID)
 		if t == nil || t.Status != TaskRunning {
 			return nil, nil
@@ -418,9 +420,15 @@ func (s *Service) finish(ctx context.Context, n int, taskID string, out outcome)
 		} else {
 			t.Status, t.ChangeID, t.Reason = TaskDone, out.changeID, ""
 			is.log(me, "task_done", t.ID, "")
+			done = true
 		}
 		return []workspace.ClaimOp{{Target: target, TaskID: taskID, Release: true}}, nil
 	})
+	if err == nil && done && s.AfterTask != nil {
+		if t := is.Task(taskID); t != nil {
+			s.AfterTask(ctx, is, t)
+		}
+	}
 }
 
 // createDatabase runs CREATE DATABASE on the instance (outside a

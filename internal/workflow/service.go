@@ -60,6 +60,10 @@ type Service struct {
 	pid  int
 	// Notify, when set, hears of every change (from any goroutine).
 	Notify func(Event)
+	// AfterTask, when set, is called once a task has finished done (after
+	// its outcome is recorded), on the goroutine that ran it: GitOps writes
+	// the database's LATEST schema back there. It must not fail the task.
+	AfterTask func(ctx context.Context, is *Issue, t *Task)
 	// Hook, when set, is called at the named points of a task run
 	// ("running", "applied"): fault-injection tests kill the process there.
 	Hook func(point string)
@@ -278,6 +282,19 @@ func (s *Service) Reject(ctx context.Context, n, expect int, comment string) (*I
 		return nil, usererr.Invalid("comment", "say why the issue is rejected: a comment is required")
 	}
 	return s.decide(ctx, n, expect, ApprovalRejected, comment)
+}
+
+// SystemName is the actor of the entries Tidemark itself adds to a
+// timeline.
+const SystemName = "Tidemark"
+
+// Note adds an entry by Tidemark itself to the timeline (kind names it, as
+// "latest_written"; task is the task it is about, or "").
+func (s *Service) Note(ctx context.Context, n int, kind, task, text string) (*Issue, error) {
+	return s.mutate(ctx, n, 0, func(is *Issue, _ []workspace.Environment) ([]workspace.ClaimOp, error) {
+		is.log(User{Name: SystemName}, kind, task, text)
+		return nil, nil
+	})
 }
 
 // Comment adds a comment to the timeline.

@@ -28,14 +28,35 @@ type ProjectRepo struct {
 	LastCommit  string
 	LastFetchAt time.Time
 	UpdatedAt   time.Time
+	// PollMinutes is how often the app fetches the branch (0: only on
+	// demand).
+	PollMinutes int
+	// Auth names how a remote is reached: "" (no credentials),
+	// AuthToken (HTTPS; the token is in the OS keychain), AuthSSHAgent or
+	// AuthSSHKey (SSHKey is the path of the private key file). AuthUser is
+	// the HTTPS user name or the SSH user.
+	Auth, AuthUser, SSHKey string
+	// LastError is why the last fetch failed ("" when it succeeded);
+	// LastResult the JSON of the last fetch that processed commits.
+	LastError, LastResult string
 }
 
-const repoSelect = `SELECT project_id, path, url, branch, base_dir, template, latest_template, start_commit, last_commit, last_fetch_at, updated_at FROM project_repos`
+// Ways a link authenticates to its remote.
+const (
+	AuthNone     = ""
+	AuthToken    = "token"
+	AuthSSHAgent = "ssh-agent"
+	AuthSSHKey   = "ssh-key"
+)
+
+const repoSelect = `SELECT project_id, path, url, branch, base_dir, template, latest_template, start_commit, last_commit, last_fetch_at, updated_at,
+	poll_minutes, auth, auth_user, ssh_key, last_error, last_result FROM project_repos`
 
 func scanRepo(sc interface{ Scan(...any) error }) (ProjectRepo, error) {
 	var r ProjectRepo
 	var fetched, updated string
-	err := sc.Scan(&r.ProjectID, &r.Path, &r.URL, &r.Branch, &r.BaseDir, &r.Template, &r.LatestTemplate, &r.StartCommit, &r.LastCommit, &fetched, &updated)
+	err := sc.Scan(&r.ProjectID, &r.Path, &r.URL, &r.Branch, &r.BaseDir, &r.Template, &r.LatestTemplate, &r.StartCommit, &r.LastCommit, &fetched, &updated,
+		&r.PollMinutes, &r.Auth, &r.AuthUser, &r.SSHKey, &r.LastError, &r.LastResult)
 	if fetched != "" {
 		r.LastFetchAt = parseTime(fetched)
 	}
@@ -54,6 +75,14 @@ func (s *Store) SetProjectRepo(ctx context.Context, r ProjectRepo) (ProjectRepo,
 	if r.Branch == "" {
 		r.Branch = "main"
 	}
+	if r.PollMinutes < 0 {
+		return ProjectRepo{}, fmt.Errorf("the poll interval is %d minutes: use 0 (only on demand) or more: %w", r.PollMinutes, ErrInvalid)
+	}
+	switch r.Auth {
+	case AuthNone, AuthToken, AuthSSHAgent, AuthSSHKey:
+	default:
+		return ProjectRepo{}, fmt.Errorf("unknown authentication %q (token, ssh-agent, ssh-key): %w", r.Auth, ErrInvalid)
+	}
 	if _, err := s.GetProject(ctx, r.ProjectID); err != nil {
 		return ProjectRepo{}, err
 	}
@@ -63,14 +92,26 @@ func (s *Store) SetProjectRepo(ctx context.Context, r ProjectRepo) (ProjectRepo,
 	} else {
 		r.LastCommit = ""
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO project_repos (project_id, path, url, branch, base_dir, template, latest_template, start_commit, last_commit, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO project_repos (project_id, path, url, branch, base_dir, template, latest_template, start_commit, last_commit, updated_at,
+			poll_minutes, auth, auth_user, ssh_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (project_id) DO UPDATE SET path = excluded.path, url = excluded.url, branch = excluded.branch, base_dir = excluded.base_dir,
 			template = excluded.template, latest_template = excluded.latest_template, start_commit = excluded.start_commit,
-			last_commit = excluded.last_commit, updated_at = excluded.updated_at`,
-		r.ProjectID, r.Path, r.URL, r.Branch, r.BaseDir, r.Template, r.LatestTemplate, r.StartCommit, r.LastCommit, now())
+			last_commit = excluded.last_commit, updated_at = excluded.updated_at, poll_minutes = excluded.poll_minutes,
+			auth = excluded.auth, auth_user = excluded.auth_user, ssh_key = excluded.ssh_key`,
+		r.ProjectID, r.Path, r.URL, r.Branch, r.BaseDir, r.Template, r.LatestTemplate, r.StartCommit, r.LastCommit, now(),
+		r.PollMinutes, r.Auth, r.AuthUser, r.SSHKey)
 	if err != nil {
 		return ProjectRepo{}, fmt.Errorf("link project to repository: %w", err)
+	}
+	if r.LastCommit == "" {
+		// the watch starts over: what the old one found is not this one's
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM gitops_unmatched WHERE project_id = ?`, r.ProjectID); err != nil {
+			return ProjectRepo{}, fmt.Errorf("link project to repository: %w", err)
+		}
+		if _, err := s.db.ExecContext(ctx, `UPDATE project_repos SET last_error = '', last_result = '' WHERE project_id = ?`, r.ProjectID); err != nil {
+			return ProjectRepo{}, fmt.Errorf("link project to repository: %w", err)
+		}
 	}
 	return s.GetProjectRepo(ctx, r.ProjectID)
 }
@@ -116,6 +157,91 @@ func (s *Store) AdvanceProjectRepo(ctx context.Context, projectID, prev, commit 
 		return fmt.Errorf("another fetch of the project's repository processed these commits: %w", ErrConflict)
 	}
 	return nil
+}
+
+// DeleteProjectRepo removes a project's link (its files' records and the
+// unmatched list go with it; the issues stay).
+func (s *Store) DeleteProjectRepo(ctx context.Context, projectID string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("unlink the repository: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM gitops_unmatched WHERE project_id = ?`, `DELETE FROM gitops_files WHERE project_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, projectID); err != nil {
+			return fmt.Errorf("unlink the repository: %w", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM project_repos WHERE project_id = ?`, projectID)
+	if err != nil {
+		return fmt.Errorf("unlink the repository: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("the project has no repository link: %w", ErrNotFound)
+	}
+	return tx.Commit()
+}
+
+// RecordFetch stores the outcome of a fetch: errText when it failed (the
+// last result stays), else result (the JSON of a fetch that processed
+// commits; "" keeps the previous one) and no error.
+func (s *Store) RecordFetch(ctx context.Context, projectID, errText, result string) error {
+	q := `UPDATE project_repos SET last_error = ?, last_result = CASE WHEN ? = '' THEN last_result ELSE ? END WHERE project_id = ?`
+	if _, err := s.db.ExecContext(ctx, q, errText, result, result, projectID); err != nil {
+		return fmt.Errorf("record the fetch: %w", err)
+	}
+	return nil
+}
+
+// GitOpsUnmatched is a .sql file of a linked repository that did not become
+// a task, with the reason.
+type GitOpsUnmatched struct {
+	Path, Reason, Commit string
+	SeenAt               time.Time
+}
+
+// SaveGitOpsUnmatched records files that did not become tasks (replacing
+// the reason of those already listed).
+func (s *Store) SaveGitOpsUnmatched(ctx context.Context, projectID string, us []GitOpsUnmatched) error {
+	for _, u := range us {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO gitops_unmatched (project_id, path, reason, commit_hash, seen_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (project_id, path) DO UPDATE SET reason = excluded.reason, commit_hash = excluded.commit_hash, seen_at = excluded.seen_at`,
+			projectID, u.Path, u.Reason, u.Commit, now()); err != nil {
+			return fmt.Errorf("record unmatched file %s: %w", u.Path, err)
+		}
+	}
+	return nil
+}
+
+// ForgetGitOpsUnmatched takes files off the unmatched list (they became
+// tasks, or were deleted).
+func (s *Store) ForgetGitOpsUnmatched(ctx context.Context, projectID string, paths []string) error {
+	for _, p := range paths {
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM gitops_unmatched WHERE project_id = ? AND path = ?`, projectID, p); err != nil {
+			return fmt.Errorf("forget unmatched file %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// ListGitOpsUnmatched lists a project's unmatched files by path.
+func (s *Store) ListGitOpsUnmatched(ctx context.Context, projectID string) ([]GitOpsUnmatched, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT path, reason, commit_hash, seen_at FROM gitops_unmatched WHERE project_id = ? ORDER BY path`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("list unmatched files: %w", err)
+	}
+	defer rows.Close()
+	out := []GitOpsUnmatched{}
+	for rows.Next() {
+		var u GitOpsUnmatched
+		var seen string
+		if err := rows.Scan(&u.Path, &u.Reason, &u.Commit, &seen); err != nil {
+			return nil, err
+		}
+		u.SeenAt = parseTime(seen)
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // GitOpsFile is a migration file that became (part of) a task.

@@ -67,3 +67,62 @@ func TestProjectRepoLink(t *testing.T) {
 		t.Fatalf("deleted files are not the task's: %+v %v", fs, err)
 	}
 }
+
+func TestProjectRepoWatchState(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), OpenOptions{})
+	p, err := s.CreateProject(ctx, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []ProjectRepo{{ProjectID: p.ID, Path: "/r", PollMinutes: -1}, {ProjectID: p.ID, Path: "/r", Auth: "password"}} {
+		if _, err := s.SetProjectRepo(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SetProjectRepo(%+v) = %v, want invalid", bad, err)
+		}
+	}
+	r, err := s.SetProjectRepo(ctx, ProjectRepo{ProjectID: p.ID, URL: "https://git.example.com/shop.git", PollMinutes: 5, Auth: AuthToken, AuthUser: "ci"})
+	if err != nil || r.PollMinutes != 5 || r.Auth != AuthToken || r.AuthUser != "ci" {
+		t.Fatalf("link = %+v, %v", r, err)
+	}
+	if err := s.RecordFetch(ctx, p.ID, "", `{"commits":1}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordFetch(ctx, p.ID, "fetch: connection refused", ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = s.GetProjectRepo(ctx, p.ID); r.LastError != "fetch: connection refused" || r.LastResult != `{"commits":1}` {
+		t.Fatalf("a failed fetch keeps the last result: %+v", r)
+	}
+	if err := s.SaveGitOpsUnmatched(ctx, p.ID, []GitOpsUnmatched{{Path: "b.sql", Reason: "bad name"}, {Path: "a.sql", Reason: "no version"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveGitOpsUnmatched(ctx, p.ID, []GitOpsUnmatched{{Path: "a.sql", Reason: "still no version", Commit: "c2"}}); err != nil {
+		t.Fatal(err)
+	}
+	us, err := s.ListGitOpsUnmatched(ctx, p.ID)
+	if err != nil || len(us) != 2 || us[0].Path != "a.sql" || us[0].Reason != "still no version" || us[0].Commit != "c2" {
+		t.Fatalf("unmatched = %+v, %v", us, err)
+	}
+	if err := s.ForgetGitOpsUnmatched(ctx, p.ID, []string{"a.sql"}); err != nil {
+		t.Fatal(err)
+	}
+	if us, _ = s.ListGitOpsUnmatched(ctx, p.ID); len(us) != 1 || us[0].Path != "b.sql" {
+		t.Fatalf("after forget: %+v", us)
+	}
+	// another repository starts the watch over: nothing of the old one stays
+	if r, err = s.SetProjectRepo(ctx, ProjectRepo{ProjectID: p.ID, Path: "/other"}); err != nil || r.LastError != "" || r.LastResult != "" {
+		t.Fatalf("relink = %+v, %v", r, err)
+	}
+	if us, _ = s.ListGitOpsUnmatched(ctx, p.ID); len(us) != 0 {
+		t.Fatalf("unmatched after relink: %+v", us)
+	}
+	if err := s.DeleteProjectRepo(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetProjectRepo(ctx, p.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after unlink: %v", err)
+	}
+	if err := s.DeleteProjectRepo(ctx, p.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unlink twice: %v", err)
+	}
+}
