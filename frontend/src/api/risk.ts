@@ -71,6 +71,8 @@ export interface FlowStep {
   title: string
   role: string
   approvers: string[]
+  /** The approvers' names, in the order of approvers ("" when not known). */
+  approverNames: string[]
   status: string
   byRole: string
   by?: { name: string; email?: string }
@@ -193,6 +195,7 @@ export function normaliseFlow(a: Raw | null | undefined): Flow {
       title: String(s.title ?? ''),
       role: String(s.role ?? ''),
       approvers: arr(s.approvers as string[]),
+      approverNames: arr(s.approverNames as string[]),
       status: String(s.status ?? ''),
       byRole: String(s.byRole ?? ''),
       by: s.by as FlowStep['by'],
@@ -334,4 +337,12 @@ export async function environmentRules(environmentId: string): Promise<Environme
       return { rule: { ...rule, template: rule.template ?? '' }, templateTitle: String(x.templateTitle ?? ''), how: arr(x.how as string[]) }
     }),
   }
+}
+
+/** The people who can approve a step: "Name <email>", or the id alone. */
+export function approverLabels(s: FlowStep): string[] {
+  return s.approvers.map((id, i) => {
+    const name = s.approverNames[i]
+    return name && name !== id ? `${name} <${id}>` : id
+  })
 }

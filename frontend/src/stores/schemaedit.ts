@@ -107,7 +107,8 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
   const typeOptions = computed(() => [...(model.value?.suggestions ?? []), ...(model.value?.types ?? [])])
   const dirty = computed(() => (model.value?.ops ?? 0) > 0)
 
-  async function open(databaseId: string) {
+  /** open starts an editing session on the database, selecting table focus (schema.table) when it exists, else the first table. */
+  async function open(databaseId: string, focus?: string) {
     void close()
     const mine = ++generation
     opening.value = true
@@ -120,7 +121,8 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
       }
       state.value = st
       online.value = st.production
-      const first = st.model.schemas.find((s) => s.tables.length)?.tables[0]
+      const all = st.model.schemas.flatMap((s) => s.tables)
+      const first = all.find((t) => focus && `${t.schema}.${t.name}` === focus) ?? all[0]
       selected.value = first ? tableId(first.schema, first.name) : ''
     } catch (e) {
       if (mine === generation) error.value = api.toApiError(e)

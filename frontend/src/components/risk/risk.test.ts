@@ -45,7 +45,7 @@ describe('risk components', () => {
       errors: [{ ruleId: 'x', title: 'Divides', message: 'division by zero' }],
       steps: [
         { title: 'Project Owner', role: 'project_owner', status: 'approved', by: { name: 'Bob' }, byRole: 'project_owner' },
-        { title: 'DBA', role: 'dba', status: 'pending', approvers: ['dee@example.com'] },
+        { title: 'DBA', role: 'dba', status: 'pending', approvers: ['dee@example.com', 'ops'], approverNames: ['Dee', 'ops'] },
       ],
     })
     mountWithProviders(FlowPanel, { flow })
@@ -54,7 +54,7 @@ describe('risk components', () => {
     expect(q('flow-matched')?.textContent).toContain('Drop table (line 2)')
     expect(q('flow-rule-error')?.textContent).toContain('division by zero')
     expect(text('flow-step-1')).toContain('approved by Bob as Project Owner')
-    expect(text('flow-step-2')).toContain('can approve: dee@example.com')
+    expect(text('flow-step-2')).toContain('can approve: Dee <dee@example.com>, ops')
   })
 
   it('type-checks the condition as it is typed and shows the problem under its line', async () => {

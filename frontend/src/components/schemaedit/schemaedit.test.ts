@@ -37,8 +37,8 @@ function stateOf(tables: EditTable[], extra: Partial<EditorState['model']> = {},
   }
 }
 
-function mountEditor(onUse: (sql: string) => void = () => {}) {
-  const Host = defineComponent({ setup: () => () => h(SchemaEditorModal, { show: true, databaseId: 'd1', onUse }) })
+function mountEditor(onUse: (sql: string) => void = () => {}, focus?: string) {
+  const Host = defineComponent({ setup: () => () => h(SchemaEditorModal, { show: true, databaseId: 'd1', focus, onUse }) })
   return mountWithProviders(Host)
 }
 
@@ -62,6 +62,15 @@ describe('SchemaEditorModal', () => {
     q('[data-testid="schemaedit-node-public.t1"]')!.click()
     await flushPromises()
     expect(qa('[data-testid^="schemaedit-col-"]').map((e) => e.dataset.testid)).toEqual(['schemaedit-col-id', 'schemaedit-col-name'])
+    w.unmount()
+  })
+
+  it('opens on the table it was asked to focus (the SQL editor’s Open in schema editor)', async () => {
+    mocked.openSchemaEditor.mockResolvedValue(stateOf([tbl('a', [col('x')]), tbl('b', [col('y')])]))
+    const w = mountEditor(() => {}, 'public.b')
+    await flushPromises()
+    expect(q('[data-testid="schemaedit-col-y"]')).not.toBeNull()
+    expect(q('[data-testid="schemaedit-col-x"]')).toBeNull()
     w.unmount()
   })
 
