@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/change"
 	"github.com/tidemark-dev/tidemark/internal/compare"
+	"github.com/tidemark-dev/tidemark/internal/gitops"
 	"github.com/tidemark-dev/tidemark/internal/instances"
 	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/monitor"
@@ -93,6 +95,9 @@ type App struct {
 	workflow *workflow.Service
 	monitor  *monitor.Monitor
 	anomaly  *anomaly.Center
+	watcher  *gitops.Watcher
+	latest   *gitops.LatestWriter
+	poller   *gitops.Poller
 
 	mu  sync.Mutex
 	ctx context.Context // the Wails context, set by Startup
@@ -122,6 +127,7 @@ type App struct {
 	risk         *RiskService
 	monitorSvc   *MonitorService
 	anomalies    *AnomalyService
+	gitopsSvc    *GitOpsService
 }
 
 // New opens the workspace with the single-instance lock and probes the keychain.
@@ -182,6 +188,23 @@ func New(o Options) (*App, error) {
 	a.anomalies = &AnomalyService{a: a}
 	a.query = &QueryService{a: a, ed: query.NewEditor(ws, a.conns)}
 	a.risk = &RiskService{a: a}
+	// GitOps: tokens in the keychain (this session's memory without one);
+	// a schema change rolled out on a linked project writes LATEST back
+	var tokens secret.Store = a.session
+	if a.keychain != nil {
+		tokens = a.keychain
+	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	creds := &gitops.Credentials{Secrets: tokens, Getenv: getenv}
+	a.latest = &gitops.LatestWriter{WS: ws, Conns: a.conns, Creds: creds}
+	a.workflow.AfterTask = a.latest.AfterTask(a.workflow, anomaly.NewStore(ws))
+	a.watcher = &gitops.Watcher{WS: ws, WF: a.workflow, ReposDir: filepath.Join(ws.Dir(), "repos"), Creds: creds,
+		Anomalies: anomaly.NewStore(ws), AfterChange: gitops.CheckThenAdvance(a.workflow)}
+	a.poller = &gitops.Poller{W: a.watcher, Notify: a.gitopsEvent}
+	a.gitopsSvc = &GitOpsService{a: a}
 	return a, nil
 }
 
@@ -192,6 +215,7 @@ func (a *App) Startup(ctx context.Context) {
 	a.mu.Unlock()
 	a.goWork(func(ctx context.Context) { a.reconcileIssues(ctx) })
 	a.startMonitor()
+	a.goWork(func(ctx context.Context) { a.poller.Run(ctx) })
 }
 
 // goWork runs fn in the background as work Shutdown cancels and waits for.
@@ -245,7 +269,7 @@ func (a *App) close(ctx context.Context) {
 
 // Services returns the structs to bind (options.App.Bind).
 func (a *App) Services() []any {
-	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk, a.schemaEdit, a.anomalies}
+	return []any{a.system, a.environments, a.instances, a.databases, a.projects, a.samples, a.compare, a.reviews, a.schema, a.history, a.issues, a.monitorSvc, a.query, a.risk, a.schemaEdit, a.anomalies, a.gitopsSvc}
 }
 
 // System, Environments, ... give Go callers (tests, other adapters) the services.
@@ -265,6 +289,7 @@ func (a *App) Query() *QueryService              { return a.query }
 func (a *App) Risk() *RiskService                { return a.risk }
 func (a *App) SchemaEdit() *SchemaEditService    { return a.schemaEdit }
 func (a *App) Anomalies() *AnomalyService        { return a.anomalies }
+func (a *App) GitOps() *GitOpsService            { return a.gitopsSvc }
 
 // base is the context service calls derive from: the Wails one when running.
 func (a *App) base() context.Context {

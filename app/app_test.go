@@ -30,6 +30,8 @@ type harness struct {
 	env    map[string]string
 	mu     sync.Mutex
 	events []Progress
+	// other are the names of the other events (gitops, issue), in order
+	other []string
 }
 
 func (h *harness) progress() []Progress {
@@ -61,6 +63,12 @@ func newApp(t *testing.T, dir string, keychain bool) *harness {
 		Emit: func(name string, p any) {
 			if name == "anomaly:changed" {
 				return // a schema sync's anomaly evaluation (TestAnomalyBinding checks these)
+			}
+			if name == "gitops" || name == "issue" {
+				h.mu.Lock()
+				h.other = append(h.other, name)
+				h.mu.Unlock()
+				return
 			}
 			if name != "progress" {
 				t.Errorf("event %q", name)

@@ -49,14 +49,7 @@ type core struct {
 func (c *core) watcher() *gitops.Watcher {
 	creds := &gitops.Credentials{Secrets: c.secrets, Getenv: os.Getenv}
 	return &gitops.Watcher{WS: c.ws, WF: c.wf, ReposDir: filepath.Join(c.dir, "repos"), Creds: creds,
-		Anomalies: anomaly.NewStore(c.ws), Latest: c.latest(),
-		AfterChange: func(ctx context.Context, n int) error {
-			if _, err := c.wf.Check(ctx, n); err != nil {
-				return err
-			}
-			_, err := c.wf.Advance(ctx, n)
-			return err
-		}}
+		Anomalies: anomaly.NewStore(c.ws), Latest: c.latest(), AfterChange: gitops.CheckThenAdvance(c.wf)}
 }
 
 // latest writes LATEST files back.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/anomaly"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
+	"github.com/tidemark-dev/tidemark/internal/workflow"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
 
@@ -161,5 +162,17 @@ func (p *Poller) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// CheckThenAdvance is the AfterChange both faces use: run the issue's
+// checks, then its automatic rollout (the environment's policy decides).
+func CheckThenAdvance(wf *workflow.Service) func(context.Context, int) error {
+	return func(ctx context.Context, n int) error {
+		if _, err := wf.Check(ctx, n); err != nil {
+			return err
+		}
+		_, err := wf.Advance(ctx, n)
+		return err
 	}
 }
