@@ -1285,6 +1285,129 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class GitOpsUnmatched {
+	    path: string;
+	    reason: string;
+	    commit: string;
+	    seenAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GitOpsUnmatched(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	        this.commit = source["commit"];
+	        this.seenAt = source["seenAt"];
+	    }
+	}
+	export class GitOpsLink {
+	    linked: boolean;
+	    projectId: string;
+	    path: string;
+	    url: string;
+	    branch: string;
+	    baseDir: string;
+	    template: string;
+	    latestTemplate: string;
+	    startCommit: string;
+	    pollMinutes: number;
+	    auth: string;
+	    authUser: string;
+	    sshKey: string;
+	    lastCommit: string;
+	    lastFetchAt: string;
+	    lastError: string;
+	    lastResult?: gitops.FetchResult;
+	    unmatched: GitOpsUnmatched[];
+	    defaultTemplate: string;
+	    defaultLatestTemplate: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GitOpsLink(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.linked = source["linked"];
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
+	        this.url = source["url"];
+	        this.branch = source["branch"];
+	        this.baseDir = source["baseDir"];
+	        this.template = source["template"];
+	        this.latestTemplate = source["latestTemplate"];
+	        this.startCommit = source["startCommit"];
+	        this.pollMinutes = source["pollMinutes"];
+	        this.auth = source["auth"];
+	        this.authUser = source["authUser"];
+	        this.sshKey = source["sshKey"];
+	        this.lastCommit = source["lastCommit"];
+	        this.lastFetchAt = source["lastFetchAt"];
+	        this.lastError = source["lastError"];
+	        this.lastResult = this.convertValues(source["lastResult"], gitops.FetchResult);
+	        this.unmatched = this.convertValues(source["unmatched"], GitOpsUnmatched);
+	        this.defaultTemplate = source["defaultTemplate"];
+	        this.defaultLatestTemplate = source["defaultLatestTemplate"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class GitOpsLinkInput {
+	    projectId: string;
+	    path: string;
+	    url: string;
+	    branch: string;
+	    baseDir: string;
+	    template: string;
+	    latestTemplate: string;
+	    startCommit: string;
+	    pollMinutes: number;
+	    auth: string;
+	    authUser: string;
+	    sshKey: string;
+	    token: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GitOpsLinkInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.projectId = source["projectId"];
+	        this.path = source["path"];
+	        this.url = source["url"];
+	        this.branch = source["branch"];
+	        this.baseDir = source["baseDir"];
+	        this.template = source["template"];
+	        this.latestTemplate = source["latestTemplate"];
+	        this.startCommit = source["startCommit"];
+	        this.pollMinutes = source["pollMinutes"];
+	        this.auth = source["auth"];
+	        this.authUser = source["authUser"];
+	        this.sshKey = source["sshKey"];
+	        this.token = source["token"];
+	    }
+	}
+	
 	export class IssueHeader {
 	    number: number;
 	    title: string;
@@ -2605,6 +2728,396 @@ export namespace erd {
 		}
 	}
 	
+	
+
+}
+
+export namespace gitops {
+	
+	export class CommitIdentity {
+	    name: string;
+	    email: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CommitIdentity(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.email = source["email"];
+	    }
+	}
+	export class CommitInfo {
+	    hash: string;
+	    subject: string;
+	    author: string;
+	    email: string;
+	    // Go type: time
+	    when: any;
+	    merge?: boolean;
+	    skipped?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CommitInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hash = source["hash"];
+	        this.subject = source["subject"];
+	        this.author = source["author"];
+	        this.email = source["email"];
+	        this.when = this.convertValues(source["when"], null);
+	        this.merge = source["merge"];
+	        this.skipped = source["skipped"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Environment {
+	    id: string;
+	    production?: boolean;
+	    review?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Environment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.production = source["production"];
+	        this.review = source["review"];
+	    }
+	}
+	export class Folder {
+	    dir: string;
+	    format: string;
+	    database: string;
+	    environment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Folder(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dir = source["dir"];
+	        this.format = source["format"];
+	        this.database = source["database"];
+	        this.environment = source["environment"];
+	    }
+	}
+	export class Config {
+	    branch: string;
+	    baseDir: string;
+	    template: string;
+	    latestTemplate: string;
+	    folders: Folder[];
+	    policy?: string;
+	    environments?: Environment[];
+	    allowOutOfOrder?: boolean;
+	    writeback?: CommitIdentity;
+	
+	    static createFrom(source: any = {}) {
+	        return new Config(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.branch = source["branch"];
+	        this.baseDir = source["baseDir"];
+	        this.template = source["template"];
+	        this.latestTemplate = source["latestTemplate"];
+	        this.folders = this.convertValues(source["folders"], Folder);
+	        this.policy = source["policy"];
+	        this.environments = this.convertValues(source["environments"], Environment);
+	        this.allowOutOfOrder = source["allowOutOfOrder"];
+	        this.writeback = this.convertValues(source["writeback"], CommitIdentity);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Unmatched {
+	    path: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Unmatched(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class FileAnomaly {
+	    kind: string;
+	    path: string;
+	    databaseId: string;
+	    version: string;
+	    issue: number;
+	    commit: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileAnomaly(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.path = source["path"];
+	        this.databaseId = source["databaseId"];
+	        this.version = source["version"];
+	        this.issue = source["issue"];
+	        this.commit = source["commit"];
+	    }
+	}
+	export class IssueEvent {
+	    number: number;
+	    title: string;
+	    action: string;
+	    database: string;
+	    files: string[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IssueEvent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.number = source["number"];
+	        this.title = source["title"];
+	        this.action = source["action"];
+	        this.database = source["database"];
+	        this.files = source["files"];
+	        this.error = source["error"];
+	    }
+	}
+	export class ForcePush {
+	    previous: string;
+	    head: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ForcePush(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.previous = source["previous"];
+	        this.head = source["head"];
+	        this.message = source["message"];
+	    }
+	}
+	export class FetchResult {
+	    project: string;
+	    branch: string;
+	    from: string;
+	    to: string;
+	    started: boolean;
+	    forcePush?: ForcePush;
+	    commits: CommitInfo[];
+	    issues: IssueEvent[];
+	    anomalies: FileAnomaly[];
+	    unmatched: Unmatched[];
+	    notes: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FetchResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.project = source["project"];
+	        this.branch = source["branch"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.started = source["started"];
+	        this.forcePush = this.convertValues(source["forcePush"], ForcePush);
+	        this.commits = this.convertValues(source["commits"], CommitInfo);
+	        this.issues = this.convertValues(source["issues"], IssueEvent);
+	        this.anomalies = this.convertValues(source["anomalies"], FileAnomaly);
+	        this.unmatched = this.convertValues(source["unmatched"], Unmatched);
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class File {
+	    path: string;
+	    environment: string;
+	    database: string;
+	    version: string;
+	    type: string;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new File(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.environment = source["environment"];
+	        this.database = source["database"];
+	        this.version = source["version"];
+	        this.type = source["type"];
+	        this.description = source["description"];
+	    }
+	}
+	
+	
+	
+	
+	export class LatestResult {
+	    path: string;
+	    commit: string;
+	    unchanged: boolean;
+	    attempts: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LatestResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.commit = source["commit"];
+	        this.unchanged = source["unchanged"];
+	        this.attempts = source["attempts"];
+	        this.message = source["message"];
+	    }
+	}
+	export class PreviewEntry {
+	    path: string;
+	    file?: File;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PreviewEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.file = this.convertValues(source["file"], File);
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Preview {
+	    branch: string;
+	    head: string;
+	    subject: string;
+	    configSource: string;
+	    config?: Config;
+	    latestPaths: string[];
+	    files: PreviewEntry[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Preview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.branch = source["branch"];
+	        this.head = source["head"];
+	        this.subject = source["subject"];
+	        this.configSource = source["configSource"];
+	        this.config = this.convertValues(source["config"], Config);
+	        this.latestPaths = source["latestPaths"];
+	        this.files = this.convertValues(source["files"], PreviewEntry);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 
 }
