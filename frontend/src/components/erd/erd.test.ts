@@ -9,6 +9,7 @@ vi.mock('../../api', async (importOriginal) => ({
   chooseDiagramPath: vi.fn(),
   saveDiagram: vi.fn(),
   closeSchemaEditor: vi.fn(),
+  openSchemaEditor: vi.fn(),
 }))
 
 import * as api from '../../api'
@@ -18,6 +19,7 @@ import ErdDiagram from './ErdDiagram.vue'
 import ErdEdge from './ErdEdge.vue'
 import DatabaseDiagram from './DatabaseDiagram.vue'
 import EditorDiagram from './EditorDiagram.vue'
+import SchemaEditorModal from '../schemaedit/SchemaEditorModal.vue'
 import { BOX, boxSize, layoutDiagram, neighbours, searchTables } from './layout'
 import { diagramSVG } from './svg'
 import { defaultSchemas } from './exportDiagram'
@@ -279,5 +281,28 @@ describe('EditorDiagram', () => {
     ;(q('[data-testid="erd-table-public.notes"]')!.closest('.vue-flow__node') as HTMLElement).click()
     await flushPromises()
     expect(store.selected).toBe('public.orders')
+  })
+})
+
+describe('SchemaEditorModal diagram view', () => {
+  it('switches between the tables and the diagram; a double-click goes back to the table, selected', async () => {
+    mocked.closeSchemaEditor.mockResolvedValue(undefined)
+    mocked.openSchemaEditor.mockResolvedValue({ sessionId: 'edit-1', databaseId: 'd1', databaseName: 'shop', snapshotId: 's1', takenAt: '2026-01-01T00:00:00Z', production: false, problems: [],
+      model: { schemas: [{ name: 'public', key: 'schema:public', mark: '', dropped: [], tables: [
+        { schema: 'public', name: 'customers', key: 'table:public.customers', mark: '', comment: null, partitioned: false, columns: [], indexes: [], constraints: [], droppedColumns: [] },
+        { schema: 'public', name: 'orders', key: 'table:public.orders', mark: '', comment: null, partitioned: false, columns: [], indexes: [], constraints: [], droppedColumns: [] },
+      ] }], types: [], suggestions: [], canUndo: false, canRedo: false, ops: 0 } })
+    mocked.editorDiagram.mockResolvedValue(wrap(shop()))
+    const Host = defineComponent({ setup: () => () => h(SchemaEditorModal, { show: true, databaseId: 'd1' }) })
+    mountWithProviders(Host)
+    await vi.waitFor(() => expect(q('[data-testid="schemaedit"]')).not.toBeNull())
+    expect(q('[data-testid="schemaedit-diagram"]')).toBeNull()
+    ;(q('[data-testid="schemaedit-view-diagram"] input') as HTMLInputElement).click()
+    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    expect(mocked.editorDiagram).toHaveBeenCalledWith('edit-1', [])
+    ;(q('[data-testid="erd-table-public.orders"]')!.closest('.vue-flow__node') as HTMLElement).dispatchEvent(new MouseEvent('dblclick', { bubbles: true }))
+    await flushPromises()
+    expect(q('[data-testid="schemaedit-diagram"]')).toBeNull()
+    expect(useSchemaEditStore().selected).toBe('public.orders')
   })
 })
