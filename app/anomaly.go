@@ -140,7 +140,7 @@ func (s *AnomalyService) Get(id int) (AnomalyDetail, error) {
 			return AnomalyDetail{}, fail(err)
 		}
 		out.Drift = driftOut(d)
-	case anomaly.KindNonTxStarted, anomaly.KindModifiedMigration:
+	case anomaly.KindNonTxStarted, anomaly.KindModifiedMigration, anomaly.KindGitOpsModified:
 		var m anomaly.MigrationDetails
 		if err := json.Unmarshal(a.Details, &m); err != nil {
 			return AnomalyDetail{}, fail(err)

@@ -241,7 +241,7 @@ func printAnomaly(w io.Writer, a anomaly.Anomaly) error {
 		fmt.Fprintf(w, "expected:    %s\n\n", expected)
 		return printDrift(w, &driftOutput{Status: d.Status, Drift: d.Drifted(), Expected: "the expected schema", Live: "the live database",
 			Report: d.Report, Revert: d.Revert, Codify: d.Codify, RevertError: d.RevertError, CodifyError: d.CodifyError})
-	case anomaly.KindNonTxStarted, anomaly.KindModifiedMigration:
+	case anomaly.KindNonTxStarted, anomaly.KindModifiedMigration, anomaly.KindGitOpsModified:
 		var d anomaly.MigrationDetails
 		if err := json.Unmarshal(a.Details, &d); err != nil {
 			return fmt.Errorf("anomaly %d: details: %w", a.ID, err)

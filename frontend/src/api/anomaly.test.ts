@@ -62,7 +62,7 @@ describe('anomaly facade', () => {
   })
 
   it('labels every kind', () => {
-    expect(api.anomalyKinds.map((k) => k.value)).toEqual(['schema_drift', 'instance_connection', 'database_sync', 'modified_migration', 'history_table', 'nontx_started'])
+    expect(api.anomalyKinds.map((k) => k.value)).toEqual(['schema_drift', 'instance_connection', 'database_sync', 'modified_migration', 'history_table', 'nontx_started', 'gitops_modified', 'gitops_writeback'])
     expect(api.kindLabel('schema_drift')).toBe('Schema drift')
     expect(api.kindLabel('other')).toBe('other')
   })

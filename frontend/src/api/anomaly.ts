@@ -12,6 +12,8 @@ export type AnomalyKind =
   | 'modified_migration'
   | 'history_table'
   | 'nontx_started'
+  | 'gitops_modified'
+  | 'gitops_writeback'
 
 /** The kinds in the order the Anomaly Center offers them, with their labels. */
 export const anomalyKinds: { value: AnomalyKind; label: string }[] = [
@@ -21,6 +23,8 @@ export const anomalyKinds: { value: AnomalyKind; label: string }[] = [
   { value: 'modified_migration', label: 'Modified applied migration' },
   { value: 'history_table', label: 'Missing or damaged history table' },
   { value: 'nontx_started', label: 'Migration left started' },
+  { value: 'gitops_modified', label: 'Migration file changed in git after it was applied' },
+  { value: 'gitops_writeback', label: 'LATEST write-back failed' },
 ]
 
 export function kindLabel(kind: string): string {
