@@ -64,13 +64,21 @@ function elk(): Promise<Elk> {
   return engine
 }
 
+/** preloadLayout starts loading elkjs (about 1.5 MB of code) while the diagram's data is fetched. */
+export function preloadLayout(): void {
+  void elk().catch(() => {
+    engine = null // layoutDiagram tries again and reports the failure
+  })
+}
+
 const options: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
   'elk.spacing.nodeNode': '40',
   'elk.layered.spacing.nodeNodeBetweenLayers': '90',
   'elk.spacing.componentComponent': '60',
-  'elk.layered.crossingMinimization.thoroughness': '4',
+  // SIMPLE placement packs large schemas about a third tighter than the default (Brandes-Köpf) and is faster
+  'elk.layered.nodePlacement.strategy': 'SIMPLE',
   'elk.aspectRatio': '1.6',
 }
 
