@@ -34,6 +34,9 @@ type GitOpsLinkInput struct {
 	AuthUser       string `json:"authUser"`
 	SSHKey         string `json:"sshKey"`
 	Token          string `json:"token"`
+	// AsConfig previews the naming as it will be committed to tidemark.yaml
+	// (WriteConfig), over the repository's own file.
+	AsConfig bool `json:"asConfig"`
 }
 
 func (in GitOpsLinkInput) repo() workspace.ProjectRepo {
@@ -121,8 +124,17 @@ func linkOut(r workspace.ProjectRepo, us []workspace.GitOpsUnmatched) GitOpsLink
 func (s *GitOpsService) Preview(in GitOpsLinkInput) (*gitops.Preview, error) {
 	ctx, cancel := s.a.call(fetchLimit)
 	defer cancel()
-	p, err := s.a.watcher.Preview(ctx, in.repo(), in.Token)
+	p, err := s.a.watcher.Preview(ctx, in.repo(), in.Token, in.AsConfig)
 	return p, fail(err)
+}
+
+// WriteConfig commits the link's naming as tidemark.yaml on its branch
+// (keeping the rest of the file), so CI reads what the app uses.
+func (s *GitOpsService) WriteConfig(projectID string) (*gitops.ConfigResult, error) {
+	ctx, cancel := s.a.call(fetchLimit)
+	defer cancel()
+	res, err := s.a.watcher.WriteConfig(ctx, projectID)
+	return res, fail(err)
 }
 
 // Link saves the project's link; the watch starts at the branch head (or

@@ -65,10 +65,10 @@ func linkExit(err error) error {
 
 func newProjectRepoSetCmd(g *globals) *cobra.Command {
 	var project, format string
-	var tokenStdin bool
+	var tokenStdin, writeConfig bool
 	var r workspace.ProjectRepo
 	cmd := &cobra.Command{
-		Use:   "set --project P (--path DIR | --url URL) [--branch B] [--base-dir D] [--template T] [--latest-template T] [--start-commit REF] [--poll MINUTES] [--auth token|ssh-agent|ssh-key [--auth-user U] [--ssh-key FILE] [--token-stdin]]",
+		Use:   "set --project P (--path DIR | --url URL) [--branch B] [--base-dir D] [--template T] [--latest-template T] [--start-commit REF] [--poll MINUTES] [--auth token|ssh-agent|ssh-key [--auth-user U] [--ssh-key FILE] [--token-stdin]] [--write-config]",
 		Short: "Link a project to a local clone or a remote repository",
 		Long: `Link a project to a repository: --path, an existing local clone (its origin is
 fetched), or --url, a remote Tidemark clones into the workspace (no
@@ -113,9 +113,21 @@ Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --
 				return err
 			}
 			r.ProjectID = p.ID
-			saved, err := k.watcher().Link(ctx, gitops.LinkRequest{Repo: r, Token: token})
+			w := k.watcher()
+			saved, err := w.Link(ctx, gitops.LinkRequest{Repo: r, Token: token})
 			if err != nil {
 				return linkExit(err)
+			}
+			if writeConfig {
+				cr, err := w.WriteConfig(ctx, p.ID)
+				if err != nil {
+					return fmt.Errorf("linked, but %s was not written: %w", gitops.ConfigFile, err)
+				}
+				if cr.Unchanged {
+					fmt.Fprintf(c.ErrOrStderr(), "%s already says this: nothing committed\n", cr.Path)
+				} else {
+					fmt.Fprintf(c.ErrOrStderr(), "committed %s as %.12s\n", cr.Path, cr.Commit)
+				}
 			}
 			if format == "json" {
 				return writeJSONTo(c.OutOrStdout(), repoOut(p, saved, nil))
@@ -137,6 +149,7 @@ Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --
 	fl.StringVar(&r.Auth, "auth", "", "how to reach the remote: token (HTTPS), ssh-agent or ssh-key (default: no credentials)")
 	fl.StringVar(&r.AuthUser, "auth-user", "", "the HTTPS user name (default git) or the SSH user")
 	fl.StringVar(&r.SSHKey, "ssh-key", "", "the private key file for --auth ssh-key")
+	fl.BoolVar(&writeConfig, "write-config", false, "also commit the naming as tidemark.yaml on the branch (keeping the rest of the file) and push it")
 	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the HTTPS token from the first line of standard input (kept in the OS keychain)")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	return cmd

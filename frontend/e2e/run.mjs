@@ -239,6 +239,7 @@ const steps = [
   ['SQL editor: a SELECT grid, a refused DELETE, admin mode on hr_prod with confirmation, ADD COLUMN seen in a query', async () => (await import('./query.mjs')).sqlEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption })],
   ['schema editor: Alter schema on hr_test, a new table t1 with a column and an index, a renamed column, Preview DDL without DROP, the issue created', async () => (await import('./schemaedit.mjs')).schemaEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption })],
   ['drift: admin-mode ALTER TABLE t1 ADD COLUMN age on demo → Sync now → banner and Anomaly Center show age added → Establish new baseline → approve → roll out → drift gone in both places', async () => (await import('./drift.mjs')).driftBaseline({ page, tid, shot, expectText, nav, waitFor, chooseOption })],
+  ['GitOps, the Bitbucket tutorial on a local bare repository: link HR (base directory bytebase) → a pushed migration becomes an issue whose review flags the nullable column → the fixed file passes → approve → roll out → LATEST committed', async () => (await import('./gitops.mjs')).gitopsTutorial({ page, tid, nav, expectText, shot, waitFor, chooseOption })],
   ['approval flow: Project Owner → DBA approve a DROP TABLE in Prod in order (the DBA step refused to the owner), a Releaser rolls out', async () => (await import('./approval.mjs')).approvalFlow({ page, tid, nav, expectText, shot, waitFor, chooseOption })],
 ]
 

@@ -226,7 +226,9 @@ func (w *Watcher) fetch(ctx context.Context, projectID string) (*FetchResult, er
 	touched := map[string][]*object.Commit{} // path -> commits that changed it
 	for _, c := range commits {
 		ci := CommitInfo{Hash: c.Hash.String(), Subject: subject(c.Message), Author: c.Author.Name, Email: c.Author.Email, When: c.Committer.When.UTC(), Merge: c.NumParents() > 1}
-		if strings.Contains(c.Message, WritebackTrailer) {
+		if strings.Contains(c.Message, WritebackTrailer+" config") {
+			ci.Skipped = "Tidemark's own " + ConfigFile + " update"
+		} else if strings.Contains(c.Message, WritebackTrailer) {
 			ci.Skipped = "Tidemark's own LATEST write-back"
 		} else if c.NumParents() <= 1 {
 			var parent *object.Commit

@@ -125,87 +125,111 @@ func (w *LatestWriter) Write(ctx context.Context, req LatestRequest) (*LatestRes
 var errMoved = errors.New("the branch moved")
 
 func (w *LatestWriter) attempt(ctx context.Context, link workspace.ProjectRepo, remote string, db workspace.Database, dump, body string, id Identity, n int) (*LatestResult, error) {
-	dir, err := os.MkdirTemp("", "tidemark-latest-")
+	res := &LatestResult{}
+	h, err := commitFile(ctx, w.Creds, link, remote, body, func(tree *object.Tree) (string, string, Identity, error) {
+		cfg, err := linkConfig(tree, link)
+		if err != nil {
+			return "", "", id, err
+		}
+		namer, err := NewNamer(cfg, nil, nil)
+		if err != nil {
+			return "", "", id, usererr.Invalid("config", "%v", err)
+		}
+		res.Path = namer.LatestPath(db.EnvironmentID, db.Name)
+		who := id
+		if who.Name == "" && cfg.Writeback != nil && cfg.Writeback.Name != "" {
+			who = Identity{Name: cfg.Writeback.Name, Email: cfg.Writeback.Email}
+		}
+		return res.Path, dump, who, nil
+	}, func() {
+		if w.beforePush != nil {
+			w.beforePush(n)
+		}
+	})
 	if err != nil {
 		return nil, err
+	}
+	res.Commit, res.Unchanged = h, h == ""
+	return res, nil
+}
+
+// commitFile writes one file on the link's branch of a fresh clone of
+// remote, commits it with body and pushes it with the head the clone saw
+// required (errMoved when someone pushed meanwhile). render gets the head's
+// tree and returns the path, the content and who commits (zero: the default
+// identity). An unchanged file commits nothing: it returns "".
+func commitFile(ctx context.Context, creds *Credentials, link workspace.ProjectRepo, remote, body string,
+	render func(tree *object.Tree) (path, content string, id Identity, err error), beforePush func()) (string, error) {
+	dir, err := os.MkdirTemp("", "tidemark-commit-")
+	if err != nil {
+		return "", err
 	}
 	defer os.RemoveAll(dir)
 	branch := plumbing.NewBranchReferenceName(link.Branch)
-	auth, err := w.Creds.auth(ctx, link, "")
+	auth, err := creds.auth(ctx, link, "")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	repo, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{URL: remote, ReferenceName: branch, SingleBranch: true, Auth: auth})
 	if err != nil {
-		return nil, fmt.Errorf("clone %s: %w", remote, err)
+		return "", fmt.Errorf("clone %s: %w", remote, err)
 	}
 	head, err := repo.Head()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	hc, err := repo.CommitObject(head.Hash())
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	tree, err := hc.Tree()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	cfg, err := linkConfig(tree, link)
+	p, content, id, err := render(tree)
 	if err != nil {
-		return nil, err
-	}
-	namer, err := NewNamer(cfg, nil, nil)
-	if err != nil {
-		return nil, usererr.Invalid("config", "%v", err)
-	}
-	p := namer.LatestPath(db.EnvironmentID, db.Name)
-	res := &LatestResult{Path: p}
-	if id.Name == "" && cfg.Writeback != nil && cfg.Writeback.Name != "" {
-		id = Identity{Name: cfg.Writeback.Name, Email: cfg.Writeback.Email}
+		return "", err
 	}
 	if id.Name == "" {
 		id = Identity{Name: DefaultIdentityName, Email: DefaultIdentityEmail}
 	}
 	if old, ok, err := ReadFile(tree, p); err != nil {
-		return nil, err
-	} else if ok && old == dump {
-		res.Unchanged = true
-		return res, nil
+		return "", err
+	} else if ok && old == content {
+		return "", nil
 	}
 	full := filepath.Join(dir, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return nil, err
+		return "", err
 	}
-	if err := os.WriteFile(full, []byte(dump), 0o644); err != nil {
-		return nil, err
+	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+		return "", err
 	}
 	wt, err := repo.Worktree()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if _, err := wt.Add(p); err != nil {
-		return nil, fmt.Errorf("stage %s: %w", p, err)
+		return "", fmt.Errorf("stage %s: %w", p, err)
 	}
 	sig := &object.Signature{Name: id.Name, Email: id.Email, When: time.Now()}
 	h, err := wt.Commit(body, &git.CommitOptions{Author: sig, Committer: sig})
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", p, err)
+		return "", fmt.Errorf("commit %s: %w", p, err)
 	}
-	if w.beforePush != nil {
-		w.beforePush(n)
+	if beforePush != nil {
+		beforePush()
 	}
 	err = repo.PushContext(ctx, &git.PushOptions{RemoteName: "origin", Auth: auth,
 		RefSpecs:          []config.RefSpec{config.RefSpec(branch + ":" + branch)},
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(head.Hash().String() + ":" + branch.String())}})
 	if err != nil {
 		if isRejected(err) {
-			return nil, fmt.Errorf("%w: %v", errMoved, err)
+			return "", fmt.Errorf("%w: %v", errMoved, err)
 		}
-		return nil, fmt.Errorf("push to %s: %w", remote, err)
+		return "", fmt.Errorf("push to %s: %w", remote, err)
 	}
-	res.Commit = h.String()
-	return res, nil
+	return h.String(), nil
 }
 
 func isRejected(err error) bool {

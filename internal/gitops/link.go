@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/tidemark-dev/tidemark/internal/secret"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
@@ -138,8 +140,9 @@ type Preview struct {
 // Preview fetches the link's repository (a remote into the workspace's
 // clone) and names every relevant file at the branch head, with the reason
 // for each one that would not become a task. token, when set, is used for
-// an HTTPS link not saved yet.
-func (w *Watcher) Preview(ctx context.Context, r workspace.ProjectRepo, token string) (*Preview, error) {
+// an HTTPS link not saved yet. asConfig previews the link's naming as it
+// would be committed to tidemark.yaml (WriteConfig), over the file's own.
+func (w *Watcher) Preview(ctx context.Context, r workspace.ProjectRepo, token string, asConfig bool) (*Preview, error) {
 	r, err := w.validLink(r)
 	if err != nil {
 		return nil, err
@@ -164,6 +167,9 @@ func (w *Watcher) Preview(ctx context.Context, r workspace.ProjectRepo, token st
 	}
 	if out.Config, err = linkConfig(tree, r); err != nil {
 		return nil, err
+	}
+	if asConfig {
+		out.Config.overrideNaming(r)
 	}
 	namer, dbs, err := w.projectNamer(ctx, r.ProjectID, out.Config)
 	if err != nil {
@@ -204,4 +210,76 @@ func (w *Watcher) projectNamer(ctx context.Context, projectID string, cfg *Confi
 		return nil, nil, usererr.Invalid("config", "%v", err)
 	}
 	return n, dbs, nil
+}
+
+// overrideNaming puts the link's branch, base directory and templates in c
+// (the defaults for empty templates).
+func (c *Config) overrideNaming(r workspace.ProjectRepo) {
+	c.Branch, c.BaseDir, c.Template, c.LatestTemplate = r.Branch, r.BaseDir, r.Template, r.LatestTemplate
+	c.fill()
+}
+
+// ConfigResult is what writing tidemark.yaml did.
+type ConfigResult struct {
+	Path string `json:"path"`
+	// Commit is the commit made ("" when the file already said this).
+	Commit    string `json:"commit"`
+	Unchanged bool   `json:"unchanged"`
+	Content   string `json:"content"`
+}
+
+// WriteConfig commits the link's naming (branch, base directory, file and
+// LATEST templates) as tidemark.yaml on the linked branch, keeping the rest
+// of an existing file (environments, folders, policy, writeback identity),
+// so CI's tidemark check reads exactly what the app uses. The commit carries
+// the write-back trailer (the watcher skips it) and is pushed like a LATEST
+// write-back: with the branch's old head required, made again when the
+// branch moved (3 attempts).
+func (w *Watcher) WriteConfig(ctx context.Context, projectID string) (*ConfigResult, error) {
+	link, err := w.WS.GetProjectRepo(ctx, projectID)
+	if err != nil {
+		return nil, usererr.From(err)
+	}
+	remote, err := remoteURL(link)
+	if err != nil {
+		return nil, err
+	}
+	body := "Update " + ConfigFile + " from Tidemark\n\n" + WritebackTrailer + " config\n"
+	var lastErr error
+	for i := 1; i <= 3; i++ {
+		res := &ConfigResult{Path: ConfigFile}
+		h, err := commitFile(ctx, w.Creds, link, remote, body, func(tree *object.Tree) (string, string, Identity, error) {
+			cfg := &Config{}
+			if _, ok, err := ReadFile(tree, ConfigFile); err != nil {
+				return "", "", Identity{}, err
+			} else if ok {
+				if cfg, err = ConfigAt(tree); err != nil {
+					return "", "", Identity{}, usererr.Invalid("config", "the repository's %s does not load (%v): fix it there first", ConfigFile, err)
+				}
+			}
+			cfg.overrideNaming(link)
+			if err := cfg.Validate(); err != nil {
+				return "", "", Identity{}, usererr.Invalid("template", "%v", err)
+			}
+			data, err := cfg.Marshal()
+			if err != nil {
+				return "", "", Identity{}, err
+			}
+			res.Content = string(data)
+			id := Identity{}
+			if cfg.Writeback != nil {
+				id = Identity{Name: cfg.Writeback.Name, Email: cfg.Writeback.Email}
+			}
+			return ConfigFile, res.Content, id, nil
+		}, nil)
+		if err == nil {
+			res.Commit, res.Unchanged = h, h == ""
+			return res, nil
+		}
+		if !errors.Is(err, errMoved) {
+			return nil, err
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("write %s: the branch kept moving after 3 attempts (%v)", ConfigFile, lastErr)
 }

@@ -177,7 +177,7 @@ func TestLinkPreview(t *testing.T) {
 		"bytebase/test/" + fx.shop.Name + "##4##wrong##seed.sql": "SELECT 1;\n",
 	})
 	link := workspace.ProjectRepo{ProjectID: fx.project.ID, URL: fx.remote, Branch: "main", BaseDir: "bytebase"}
-	p, err := fx.w.Preview(ctx, link, "")
+	p, err := fx.w.Preview(ctx, link, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestLinkPreview(t *testing.T) {
 		{ProjectID: fx.project.ID, URL: fx.remote, Template: "{{DB_NAME}}.sql"},
 		{ProjectID: fx.project.ID, Path: t.TempDir()},
 	} {
-		if _, err := fx.w.Preview(ctx, bad, ""); err == nil {
+		if _, err := fx.w.Preview(ctx, bad, "", false); err == nil {
 			t.Errorf("preview of %+v succeeded", bad)
 		}
 	}
@@ -296,7 +296,7 @@ func TestHTTPSToken(t *testing.T) {
 		t.Fatalf("a token link without the token: %v", err)
 	}
 	link := workspace.ProjectRepo{ProjectID: fx.project.ID, URL: url, Auth: workspace.AuthToken, AuthUser: "ci"}
-	if _, err := fx.w.Preview(ctx, link, "wrong"); err == nil {
+	if _, err := fx.w.Preview(ctx, link, "wrong", false); err == nil {
 		t.Fatal("a wrong token was accepted")
 	}
 	if _, err := fx.w.Link(ctx, LinkRequest{Repo: link, Token: "t0ken"}); err != nil {
@@ -328,5 +328,57 @@ func TestHTTPSToken(t *testing.T) {
 	}
 	if _, err := store.Get(ctx, TokenKey(fx.project.ID)); err == nil {
 		t.Fatal("the token outlived its link")
+	}
+}
+
+// The link's naming committed as tidemark.yaml: the rest of the file is
+// kept, CI's check and the watcher read it, the commit is skipped by the
+// watcher, and an unchanged file commits nothing.
+func TestWriteConfig(t *testing.T) {
+	fx := newWatchFixture(t, false)
+	ctx := context.Background()
+	fx.mate.commit("environments", map[string]string{ConfigFile: "baseDir: bytebase\nenvironments:\n  - id: test\n    review: test\nwriteback:\n  name: HR Bot\n  email: hr-bot@example.com\n"})
+	fx.mate.git("push", "-q", "origin", "main")
+	fx.fetch(t)
+	link := workspace.ProjectRepo{ProjectID: fx.project.ID, URL: fx.remote, Branch: "main", BaseDir: "db", Template: "{{ENV_ID}}/{{DB_NAME}}__{{VERSION}}.sql"}
+	// the preview of the naming to be committed, over the file's own
+	p, err := fx.w.Preview(ctx, link, "", true)
+	if err != nil || p.Config.BaseDir != "db" || p.Config.Template != link.Template {
+		t.Fatalf("preview as config: %+v %v", p, err)
+	}
+	if p, _ = fx.w.Preview(ctx, link, "", false); p.Config.BaseDir != "bytebase" {
+		t.Fatalf("the repository's file should win without asConfig: %+v", p.Config)
+	}
+	if _, err := fx.w.Link(ctx, LinkRequest{Repo: link}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := fx.w.WriteConfig(ctx, fx.project.ID)
+	if err != nil || res.Unchanged || res.Commit == "" {
+		t.Fatalf("write: %+v %v", res, err)
+	}
+	fx.mate.git("pull", "-q", "origin", "main")
+	cfg, err := ParseConfig([]byte(fx.mate.git("show", "HEAD:"+ConfigFile)))
+	if err != nil || cfg.BaseDir != "db" || cfg.Template != link.Template || cfg.LatestTemplate != DefaultLatestTemplate ||
+		len(cfg.Environments) != 1 || cfg.Environments[0].Review != "test" || cfg.Writeback == nil || cfg.Writeback.Name != "HR Bot" {
+		t.Fatalf("tidemark.yaml: %+v %v", cfg, err)
+	}
+	if who := fx.mate.git("log", "-1", "--format=%an <%ae>"); who != "HR Bot <hr-bot@example.com>" {
+		t.Fatalf("committed by %s", who)
+	}
+	if again, err := fx.w.WriteConfig(ctx, fx.project.ID); err != nil || !again.Unchanged {
+		t.Fatalf("again: %+v %v", again, err)
+	}
+	// the watcher skips its commit and names files by it from now on
+	if res := fx.fetch(t); len(res.Commits) != 1 || res.Commits[0].Skipped != "Tidemark's own tidemark.yaml update" {
+		t.Fatalf("fetch after the config commit: %+v", res)
+	}
+	fx.push("hr: t", map[string]string{"db/test/" + fx.hr.Name + "__1.sql": "CREATE TABLE t (id int);\n"})
+	if res := fx.fetch(t); len(res.Issues) != 1 || len(res.Unmatched) != 0 {
+		t.Fatalf("a file under the new naming: %+v", res)
+	}
+	// a tidemark.yaml that does not load is not overwritten
+	fx.push("broken", map[string]string{ConfigFile: "baseDir: [\n"})
+	if _, err := fx.w.WriteConfig(ctx, fx.project.ID); err == nil || !strings.Contains(err.Error(), "does not load") {
+		t.Fatalf("a broken file: %v", err)
 	}
 }

@@ -26,6 +26,8 @@ export interface LinkInput {
   authUser: string
   sshKey: string
   token: string
+  /** commit this naming to the repository's tidemark.yaml (the preview shows it over the file's own) */
+  asConfig?: boolean
 }
 
 export interface Unmatched {
@@ -115,6 +117,12 @@ export interface LatestResult {
   commit: string
   unchanged: boolean
   message: string
+}
+
+export interface ConfigResult {
+  path: string
+  commit: string
+  unchanged: boolean
 }
 
 export interface GitOpsEvent {
@@ -230,7 +238,7 @@ export function linkInput(l: Link): LinkInput {
   }
 }
 
-const input = (i: LinkInput) => app.GitOpsLinkInput.createFrom({ ...i, pollMinutes: Number(i.pollMinutes) || 0 })
+const input = (i: LinkInput) => app.GitOpsLinkInput.createFrom({ ...i, pollMinutes: Number(i.pollMinutes) || 0, asConfig: !!i.asConfig })
 
 export async function gitopsLink(projectId: string): Promise<Link> {
   return normaliseLink((await call(() => GitOpsService.Get(projectId))) as unknown as Raw)
@@ -255,6 +263,11 @@ export async function fetchNow(projectId: string): Promise<FetchResult> {
 export async function writeLatest(projectId: string, databaseId: string): Promise<LatestResult> {
   const r = (await call(() => GitOpsService.WriteLatest(projectId, databaseId))) as unknown as Raw
   return { path: s(r.path), commit: s(r.commit), unchanged: !!r.unchanged, message: s(r.message) }
+}
+
+export async function writeConfig(projectId: string): Promise<ConfigResult> {
+  const r = (await call(() => GitOpsService.WriteConfig(projectId))) as unknown as Raw
+  return { path: s(r.path), commit: s(r.commit), unchanged: !!r.unchanged }
 }
 
 /** onGitOpsEvent calls fn after each fetch (the poller's and Fetch now); it returns the unsubscribe. */

@@ -1385,6 +1385,7 @@ export namespace app {
 	    authUser: string;
 	    sshKey: string;
 	    token: string;
+	    asConfig: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new GitOpsLinkInput(source);
@@ -1405,6 +1406,7 @@ export namespace app {
 	        this.authUser = source["authUser"];
 	        this.sshKey = source["sshKey"];
 	        this.token = source["token"];
+	        this.asConfig = source["asConfig"];
 	    }
 	}
 	
@@ -2870,6 +2872,24 @@ export namespace gitops {
 		    }
 		    return a;
 		}
+	}
+	export class ConfigResult {
+	    path: string;
+	    commit: string;
+	    unchanged: boolean;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConfigResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.commit = source["commit"];
+	        this.unchanged = source["unchanged"];
+	        this.content = source["content"];
+	    }
 	}
 	
 	export class Unmatched {

@@ -9,6 +9,7 @@ vi.mock('../../api/gitops', async (importOriginal) => ({
   unlinkRepo: vi.fn(),
   fetchNow: vi.fn(),
   writeLatest: vi.fn(),
+  writeConfig: vi.fn(),
   onGitOpsEvent: vi.fn(() => () => {}),
 }))
 vi.mock('../../api', async (importOriginal) => ({
@@ -75,6 +76,31 @@ describe('GitOpsPanel', () => {
     expect(text('gitops-preview-file-bytebase/prod/hr_prod##202311012500##ddl##nick.sql')).toContain('hr_prod')
     expect(text('gitops-preview-file-bytebase/prod/other##1##ddl##x.sql')).toContain('database "other" is not in the project')
     expect(text('gitops-preview-latest')).toContain('.hr_prod##LATEST.sql')
+  })
+
+  it('Link repository with "commit this naming" saves the link, then commits tidemark.yaml', async () => {
+    mocked.gitopsLink.mockResolvedValue(unlinked)
+    mocked.previewLink.mockResolvedValue(gitops.normalisePreview({ branch: 'main', head: 'abc', configSource: 'tidemark.yaml', files: [] }))
+    mocked.saveLink.mockResolvedValue(linked)
+    mocked.writeConfig.mockResolvedValue({ path: 'tidemark.yaml', commit: '0123456789abcdef', unchanged: false })
+    mountWithProviders(GitOpsPanel, { projectId: 'p1', databases: [] })
+    await flushPromises()
+    vi.useFakeTimers()
+    ;(q('gitops-source-url')!.querySelector('input') ?? q('gitops-source-url')!).click()
+    await vi.advanceTimersByTimeAsync(10)
+    typeInto('gitops-url', '/srv/hr.git')
+    await vi.advanceTimersByTimeAsync(600)
+    vi.useRealTimers()
+    await flushPromises()
+    expect(q('gitops-from-file')).not.toBeNull() // the repository's file names the files until this naming is committed
+    ;q('gitops-as-config')!.click()
+    await flushPromises()
+    expect(q('gitops-from-file')).toBeNull()
+    q('gitops-save')!.click()
+    await flushPromises()
+    expect(mocked.saveLink.mock.calls[0]![0]).toMatchObject({ url: '/srv/hr.git', path: '', asConfig: true })
+    expect(mocked.writeConfig).toHaveBeenCalledWith('p1')
+    expect(q('gitops-link')).not.toBeNull()
   })
 
   it('a preview that fails shows the reason at the preview', async () => {

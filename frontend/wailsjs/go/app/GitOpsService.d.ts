@@ -13,4 +13,6 @@ export function Preview(arg1:app.GitOpsLinkInput):Promise<gitops.Preview>;
 
 export function Unlink(arg1:string):Promise<void>;
 
+export function WriteConfig(arg1:string):Promise<gitops.ConfigResult>;
+
 export function WriteLatest(arg1:string,arg2:string):Promise<gitops.LatestResult>;

@@ -22,6 +22,10 @@ export function Unlink(arg1) {
   return window['go']['app']['GitOpsService']['Unlink'](arg1);
 }
 
+export function WriteConfig(arg1) {
+  return window['go']['app']['GitOpsService']['WriteConfig'](arg1);
+}
+
 export function WriteLatest(arg1, arg2) {
   return window['go']['app']['GitOpsService']['WriteLatest'](arg1, arg2);
 }
