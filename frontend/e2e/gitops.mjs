@@ -26,7 +26,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
     GIT_COMMITTER_NAME: 'Ada Dev',
     GIT_COMMITTER_EMAIL: 'ada@example.com',
   }
-  const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim()
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
   const commit = (msg, files) => {
     for (const [name, body] of Object.entries(files)) {
       const full = path.join(work, name)
@@ -87,7 +87,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
   await expectText(tid('gitops-example'), 'bytebase/prod/hr_prod##202311012500##ddl##add_nickname_table_employee.sql', 'the template example')
   await tid('gitops-preview-empty').waitFor({ timeout: 60_000 })
   await expectText(tid('gitops-preview-latest'), 'bytebase/prod/.hr_prod##LATEST.sql', 'the LATEST file of hr_prod')
-  await shot('90-gitops-wizard')
+  await shot('gitops-01-wizard')
   await tid('gitops-save').click()
   await tid('gitops-link').waitFor()
   await expectText(tid('gitops-link-where'), remote, 'the linked repository')
@@ -100,7 +100,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
   commit('Add nick_name to employees', { [file]: 'ALTER TABLE hr.employees ADD COLUMN nick_name text;\n' })
   await fetchNow()
   await expectText(tid('gitops-fetch-issues'), 'created (hr_prod, 1 file(s))', 'the push became an issue')
-  await shot('91-gitops-fetched')
+  await shot('gitops-02-fetched')
   await openIssueFromFetch()
   const issueURL = page.url()
   await expectText(tid('issue-view'), 'Add nick_name to employees', 'the issue is titled by the commit')
@@ -108,7 +108,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
   if (status !== 'warning' && status !== 'error') throw new Error(`the review check should flag the nullable column without a default, it says ${status}`)
   await tid('check-review').locator('.n-collapse-item__header').click()
   await expectText(tid('check-review-detail'), 'nick_name', 'the column without a default named')
-  await shot('92-gitops-review-flags')
+  await shot('gitops-03-review-flags')
 
   // 3. the fixed file: the task's statement is replaced, the checks pass
   commit('Fix nick_name: NOT NULL with a default', { [file]: "ALTER TABLE hr.employees ADD COLUMN nick_name text NOT NULL DEFAULT '';\n" })
@@ -120,7 +120,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
   await checksDone()
   await expectText(tid('check-review-status'), 'success', 'the review passes')
   await expectText(tid('issue-view'), "NOT NULL DEFAULT ''", 'the fixed statement')
-  await shot('93-gitops-review-passes')
+  await shot('gitops-04-review-passes')
 
   // 4. approve and roll out (hr_prod drifted earlier in the suite: the warning is read and acknowledged)
   if (await tid('issue-approve').isVisible()) {
@@ -156,12 +156,12 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
   await page.reload()
   await tid('issue-view').waitFor()
   await expectText(tid('issue-activity'), latest, 'the write-back on the timeline')
-  await shot('94-gitops-latest-written')
+  await shot('gitops-05-latest-written')
 
   // the write-back commit comes back on the next fetch, skipped: no loop
   await openGitOps()
   await fetchNow()
   await expectText(tid('gitops-fetch-result'), "Tidemark's own LATEST write-back", 'the write-back commit is skipped')
-  await shot('95-gitops-writeback-skipped')
+  await shot('gitops-06-writeback-skipped')
   await page.keyboard.press('Escape')
 }
