@@ -1,7 +1,9 @@
 // End-to-end scenario of the schema editor, as in the tutorial: on the sample's hr_test, Alter
 // schema → Schema editor; a new table t1 with a column name and an index, a column of an
 // existing table renamed; Preview DDL shows CREATE TABLE and RENAME COLUMN and no DROP; Preview
-// issue fills the Alter schema issue's SQL and the issue is created with it.
+// issue fills the Alter schema issue's SQL and the issue is created with it. Then the ER
+// diagram: in a new editor session a table with a foreign key and an index shows as a new box
+// with a new edge, marked created; the database page's Diagram tab draws the snapshot.
 
 /** schemaEditor runs once the sample instance is running (project HR, database hr_test). */
 export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
@@ -83,4 +85,85 @@ export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, 
   await expectText(tid('check-dry_run-detail'), 't1', 'dry run: t1')
   await page.waitForTimeout(400) // the panel's opening transition
   await shot('93-schemaedit-issue')
+
+  await erDiagram({ page, tid, shot, expectText, nav, waitFor, chooseOption })
+}
+
+/** erDiagram: the editor's Diagram view follows a new foreign key and index; the database page draws its snapshot. */
+async function erDiagram({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
+  await nav('databases')
+  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
+  await tid('database-view').waitFor()
+  await tid('database-alter').click()
+  await tid('alter-drawer').waitFor()
+  await tid('alter-open-editor').click()
+  await tid('schemaedit').waitFor({ timeout: 60_000 })
+  await tid('schemaedit-node-hr.employees').waitFor()
+
+  // the diagram of the model as it is: boxes and the sample's foreign keys
+  await tid('schemaedit-view-diagram').click()
+  await tid('erd-table-hr.employees').waitFor({ timeout: 30_000 })
+  await tid('erd-edge-dept_emp_emp_no_fkey').waitFor({ timeout: 30_000 })
+  await expectText(tid('erd-col-hr.employees.emp_no'), 'PK', 'employees.emp_no marked PK')
+  if (await tid('erd-edge-assignments_emp_no_fkey').count()) throw new Error('the new foreign key is drawn before it is added')
+
+  // a table hr.assignments with emp_no integer, a foreign key to hr.employees and an index on it
+  await tid('schemaedit-view-table').click()
+  await tid('schemaedit-add-table-hr').click()
+  await tid('schemaedit-new-table-name').locator('input').fill('assignments')
+  await tid('schemaedit-new-table-create').click()
+  await expectText(tid('schemaedit-node-hr.assignments'), 'created', 'assignments marked created')
+  await tid('schemaedit-add-column').click()
+  const added = tid('schemaedit-col-new_column')
+  await added.waitFor()
+  await added.locator('[data-testid="col-name"] input').fill('emp_no')
+  await added.locator('[data-testid="col-name"] input').press('Enter')
+  const empNo = tid('schemaedit-col-emp_no')
+  await empNo.waitFor()
+  await empNo.locator('[data-testid="col-type"] input').fill('integer')
+  await empNo.locator('[data-testid="col-type"] input').press('Enter')
+  await waitFor(async () => (await tid('schemaedit-col-emp_no').locator('[data-testid="col-type"] input').inputValue()) === 'integer', 'emp_no typed integer')
+
+  await tid('schemaedit-table-tabs').locator('.n-tabs-tab', { hasText: /^Constraints/ }).click()
+  await chooseOption('constraint-columns', 'emp_no')
+  await page.keyboard.press('Escape')
+  await chooseOption('constraint-ref-table', 'hr.employees')
+  await tid('constraint-add').click()
+  await expectText(tid('schemaedit-constraint-assignments_emp_no_fkey'), 'created', 'foreign key marked created')
+  await tid('schemaedit-table-tabs').locator('.n-tabs-tab', { hasText: /^Indexes/ }).click()
+  await chooseOption('index-columns', 'emp_no')
+  await page.keyboard.press('Escape')
+  await tid('index-add').click()
+  await expectText(tid('schemaedit-index-assignments_emp_no_idx'), 'created', 'index marked created')
+
+  // the diagram shows the new box and the new edge, marked created
+  await tid('schemaedit-view-diagram').click()
+  const edge = tid('erd-edge-assignments_emp_no_fkey')
+  await edge.waitFor({ timeout: 30_000 })
+  const edgeId = await edge.getAttribute('data-edge-id')
+  if (edgeId !== 'hr.assignments/assignments_emp_no_fkey') throw new Error(`the new edge is ${edgeId}`)
+  if ((await edge.getAttribute('data-mark')) !== 'created') throw new Error('the new edge is not marked created')
+  if ((await tid('erd-table-hr.assignments').getAttribute('data-mark')) !== 'created') throw new Error('the new box is not marked created')
+  await expectText(tid('erd-col-hr.assignments.emp_no'), 'FK', 'assignments.emp_no marked FK')
+  // a click on hr.employees highlights its neighbours, the new table among them; search centres a table
+  await tid('erd-table-hr.employees').dispatchEvent('click')
+  await waitFor(async () => (await tid('erd-table-hr.assignments').getAttribute('data-state')) === 'near', 'hr.assignments highlighted as a neighbour of hr.employees')
+  await tid('erd-search').locator('input').fill('assign')
+  await page.keyboard.press('Enter')
+  await waitFor(async () => (await tid('erd-table-hr.assignments').getAttribute('data-state')) === 'focus', 'search focuses hr.assignments')
+  await page.waitForTimeout(400) // the centring animation
+  await shot('94-schemaedit-diagram')
+
+  // leave the session unsaved; the database page's Diagram tab draws the latest snapshot
+  await tid('schemaedit-modal').locator('.n-card-header__close').click()
+  await tid('schemaedit-modal').waitFor({ state: 'detached' })
+  await tid('alter-drawer').locator('.n-drawer-header__close').click()
+  await tid('alter-drawer').waitFor({ state: 'detached' })
+  await tid('database-tabs').locator('.n-tabs-tab', { hasText: /^Diagram$/ }).click()
+  await tid('db-diagram').locator('[data-testid="erd-table-hr.employees"]').waitFor({ timeout: 30_000 })
+  await tid('db-diagram').locator('[data-testid="erd-edge-dept_emp_emp_no_fkey"]').waitFor({ timeout: 30_000 })
+  if (await tid('db-diagram').locator('[data-testid="erd-table-hr.assignments"]').count()) throw new Error('an unsaved editor table is drawn on the database page')
+  const boxes = await tid('db-diagram').locator('[data-testid^="erd-table-"]').count()
+  if (boxes < 5) throw new Error(`the database diagram draws ${boxes} tables`)
+  await shot('95-database-diagram')
 }

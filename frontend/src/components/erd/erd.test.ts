@@ -17,6 +17,7 @@ import type { Diagram, DiagramColumn, DiagramEdge, DiagramTable, SchemaDiagram }
 import { mountWithProviders } from '../../testing/mountWithProviders'
 import ErdDiagram from './ErdDiagram.vue'
 import ErdEdge from './ErdEdge.vue'
+import ErdTableNode from './ErdTableNode.vue'
 import DatabaseDiagram from './DatabaseDiagram.vue'
 import EditorDiagram from './EditorDiagram.vue'
 import SchemaEditorModal from '../schemaedit/SchemaEditorModal.vue'
@@ -54,6 +55,14 @@ function shop(): Diagram {
   }
 }
 const wrap = (d: Diagram, extra: Partial<SchemaDiagram> = {}): SchemaDiagram => ({ databaseId: 'd1', snapshotId: 's1', takenAt: '2026-01-01T00:00:00Z', diagram: d, ...extra })
+
+/** settled waits until the diagram shows n boxes, laid out */
+async function settled(n: number) {
+  await vi.waitFor(() => {
+    expect(qa('[data-testid^="erd-table-"]')).toHaveLength(n)
+    expect(q('[data-testid="erd-canvas"]')?.dataset.layingOut).toBe('false')
+  }, { timeout: 5000 })
+}
 
 async function exportAs(label: string) {
   q('[data-testid="erd-export"]')!.click()
@@ -138,18 +147,20 @@ describe('ErdEdge', () => {
     const focus = ref('')
     const Host = defineComponent({
       setup() {
-        provide(highlightKey, { focus, near: ref(new Set<string>()), matches: ref(new Set<string>()) })
+        provide(highlightKey, { focus, near: ref(new Set<string>()), matches: ref(new Set<string>()), detail: ref(true) })
         const e = edge('public.orders', 'public.customers', 'orders_customer_id_fkey', { mark: 'created' })
         return () =>
           h('svg', [
-            h(ErdEdge, { id: e.id, source: e.to, target: e.from, sourceX: 0, sourceY: 0, targetX: 100, targetY: 50, sourcePosition: 'right', targetPosition: 'left', markerStart: 'url(#m)', markerEnd: '', data: { edge: e }, type: 'fk', events: {}, sourceNode: {}, targetNode: {} } as never),
+            h(ErdEdge, { id: e.id, source: e.to, target: e.from, sourceX: 0, sourceY: 0, targetX: 100, targetY: 50, sourcePosition: 'right', targetPosition: 'left', markerStart: 'url(#m)', markerEnd: '', data: { edge: e }, type: 'fk', events: {},
+              sourceNode: { computedPosition: { x: 0, y: 0 }, dimensions: { width: 160, height: 80 } }, targetNode: { computedPosition: { x: 300, y: 40 }, dimensions: { width: 160, height: 80 } } } as never),
           ])
       },
     })
     mountWithProviders(Host)
     const g = q('[data-testid="erd-edge-orders_customer_id_fkey"]')!
     expect(g.dataset.mark).toBe('created')
-    expect(g.querySelector('path')?.getAttribute('d')).toMatch(/^M/)
+    // from the referenced box's right side, at its title row, to the referencing box's left side
+    expect(g.querySelector('path')?.getAttribute('d')).toMatch(/^M ?160,15\b.*300,55$/)
     expect(g.getAttribute('class')).not.toContain('dim')
     focus.value = 'public.notes'
     await flushPromises()
@@ -157,6 +168,29 @@ describe('ErdEdge', () => {
     focus.value = 'public.customers'
     await flushPromises()
     expect(g.getAttribute('class')).toContain('near')
+  })
+})
+
+describe('ErdTableNode', () => {
+  it('draws column lines instead of text when zoomed out too far to read them', async () => {
+    const detail = ref(false)
+    const t = tbl('public', 'orders', [col('id', { pk: true }), col('customer_id', { fk: true })], { mark: 'changed', comment: 'what was bought' })
+    const Host = defineComponent({
+      setup() {
+        provide(highlightKey, { focus: ref(''), near: ref(new Set<string>()), matches: ref(new Set<string>()), detail })
+        return () => h(ErdTableNode, { id: t.id, data: { table: t } })
+      },
+    })
+    mountWithProviders(Host)
+    const box = q('[data-testid="erd-table-public.orders"]')!
+    expect(box.title).toBe('public.orders — what was bought')
+    expect(box.querySelector('[data-testid="erd-mark"]')?.textContent).toBe('changed')
+    expect(qa('[data-testid^="erd-col-"]')).toHaveLength(0)
+    expect(box.querySelector('.lines')).not.toBeNull()
+    detail.value = true
+    await flushPromises()
+    expect(qa('[data-testid^="erd-col-"]').map((e) => e.dataset.testid)).toEqual(['erd-col-public.orders.id', 'erd-col-public.orders.customer_id'])
+    expect(box.querySelector('.lines')).toBeNull()
   })
 })
 
@@ -171,7 +205,7 @@ describe('ErdDiagram', () => {
   it('draws boxes with PK/FK markers, types and marks; search and click highlight', async () => {
     const onSelect = vi.fn()
     mountWithProviders(ErdDiagram, { diagram: shop(), onSelect })
-    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    await settled(4)
     expect(q('[data-testid="erd-counts"]')?.textContent).toContain('4 tables, 2 foreign keys')
     const lines = q('[data-testid="erd-table-public.lines"]')!
     expect(lines.dataset.mark).toBe('created')
@@ -202,7 +236,7 @@ describe('ErdDiagram', () => {
   it('exports the diagram as SVG', async () => {
     const onExport = vi.fn()
     mountWithProviders(ErdDiagram, { diagram: shop(), onExport })
-    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    await settled(4)
     await exportAs('SVG')
     await vi.waitFor(() => expect(onExport).toHaveBeenCalled())
     const [format, data] = onExport.mock.calls[0]!
@@ -219,7 +253,7 @@ describe('DatabaseDiagram', () => {
     mocked.saveDiagram.mockResolvedValue(undefined)
     const onEdit = vi.fn()
     mountWithProviders(DatabaseDiagram, { databaseId: 'd1', snapshotId: 's1', onEdit })
-    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    await settled(4)
     expect(mocked.databaseDiagram).toHaveBeenCalledTimes(1)
     expect(mocked.databaseDiagram).toHaveBeenCalledWith('d1', [])
     expect(q('[data-testid="db-diagram-trimmed"]')).toBeNull()
@@ -266,7 +300,7 @@ describe('EditorDiagram', () => {
     mocked.editorDiagram.mockResolvedValue(wrap(shop()))
     store.state = { sessionId: 'edit-1', databaseId: 'd1', databaseName: 'shop', snapshotId: 's1', takenAt: '', production: false, problems: [],
       model: { schemas: [], types: [], suggestions: [], canUndo: false, canRedo: false, ops: 0 } }
-    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    await settled(4)
     expect(mocked.editorDiagram).toHaveBeenCalledWith('edit-1', [])
     ;(q('[data-testid="erd-table-public.orders"]')!.closest('.vue-flow__node') as HTMLElement).click()
     await flushPromises()
@@ -298,7 +332,7 @@ describe('SchemaEditorModal diagram view', () => {
     await vi.waitFor(() => expect(q('[data-testid="schemaedit"]')).not.toBeNull())
     expect(q('[data-testid="schemaedit-diagram"]')).toBeNull()
     ;(q('[data-testid="schemaedit-view-diagram"] input') as HTMLInputElement).click()
-    await vi.waitFor(() => expect(qa('[data-testid^="erd-table-"]')).toHaveLength(4), { timeout: 5000 })
+    await settled(4)
     expect(mocked.editorDiagram).toHaveBeenCalledWith('edit-1', [])
     ;(q('[data-testid="erd-table-public.orders"]')!.closest('.vue-flow__node') as HTMLElement).dispatchEvent(new MouseEvent('dblclick', { bubbles: true }))
     await flushPromises()

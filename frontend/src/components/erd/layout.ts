@@ -1,5 +1,5 @@
-// Layout of an ER diagram: box sizes come from the data (so the layout runs before anything
-// is drawn), positions from elkjs's layered algorithm (foreign keys point left to right;
+// Layout of an ER diagram: box sizes come from the data (so the boxes can be drawn before the
+// layout is known), positions from elkjs's layered algorithm (foreign keys point left to right;
 // unrelated tables are packed beside the connected ones). elkjs is loaded on first use.
 import type { Diagram, DiagramTable } from '../../api'
 
@@ -57,8 +57,9 @@ interface Elk {
 
 let engine: Promise<Elk> | null = null
 
-// elk.bundled.js runs the layout in this thread without a worker: it works the same in the
-// desktop's webview, in Chromium and under vitest (happy-dom has no Worker).
+// elk.bundled.js runs the layout in the page's own thread: it behaves the same in the desktop's
+// webview, in Chromium and under vitest. (A web worker was measured too: on two busy cores it
+// was no faster, and a webview serving the app from a custom scheme may refuse workers.)
 function elk(): Promise<Elk> {
   engine ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default() as unknown as Elk)
   return engine
