@@ -165,5 +165,7 @@ async function erDiagram({ page, tid, shot, expectText, nav, waitFor, chooseOpti
   if (await tid('db-diagram').locator('[data-testid="erd-table-hr.assignments"]').count()) throw new Error('an unsaved editor table is drawn on the database page')
   const boxes = await tid('db-diagram').locator('[data-testid^="erd-table-"]').count()
   if (boxes < 5) throw new Error(`the database diagram draws ${boxes} tables`)
+  await tid('db-diagram').locator('[data-testid="erd-canvas"][data-laying-out="false"]').waitFor()
+  await page.waitForTimeout(600) // the tab's transition
   await shot('95-database-diagram')
 }

@@ -30,9 +30,9 @@ export interface Layout {
   height: number
 }
 
-/** boxSize sizes a table's box from its title and its longest column line (name, type, markers). */
+/** boxSize sizes a table's box from its title (with its tags) and its longest column line (name, type, markers). */
 export function boxSize(t: DiagramTable): Size {
-  const title = t.id.length + 4
+  const title = t.id.length + 2 + (t.mark ? t.mark.length + 3 : 0) + (t.partitioned ? 7 : 0)
   const line = t.columns.reduce((m, c) => Math.max(m, c.name.length + c.type.length + 8), 0)
   const width = Math.min(BOX.maxWidth, Math.max(BOX.minWidth, Math.ceil(Math.max(title, line) * BOX.charWidth) + 2 * BOX.padding))
   const rows = Math.max(1, t.columns.length)

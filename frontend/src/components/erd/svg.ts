@@ -114,8 +114,9 @@ export async function svgToPNG(svg: string, scale = 2): Promise<string> {
   const m = /width="(\d+)" height="(\d+)"/.exec(svg)
   const w = Number(m?.[1] ?? 0)
   const h = Number(m?.[2] ?? 0)
-  // browsers cap canvas area (about 16k × 16k, 268M pixels in Chromium): shrink huge diagrams
-  const fit = Math.min(scale, 16000 / Math.max(w, 1), 16000 / Math.max(h, 1), Math.sqrt(2.5e8 / Math.max(w * h, 1)))
+  // browsers cap a canvas's side (16k in Chromium) and area; past 40M pixels the file is also
+  // too large to be useful, so huge diagrams are scaled down
+  const fit = Math.min(scale, 16000 / Math.max(w, 1), 16000 / Math.max(h, 1), Math.sqrt(4e7 / Math.max(w * h, 1)))
   const img = new Image()
   img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
   await img.decode()
