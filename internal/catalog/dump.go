@@ -86,6 +86,7 @@ const (
 	rankBarrier
 	rankForeignKey
 	rankStatistics
+	rankRule
 	rankTrigger
 	rankPolicy
 	rankEventTrigger
@@ -721,8 +722,29 @@ func (d *dumper) table(t *Table) {
 	for i := range t.Statistics {
 		d.statistics(key, &t.Statistics[i])
 	}
+	for i := range t.Rules {
+		d.rule(t, &t.Rules[i])
+	}
 	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
 	d.columnACLs(name, t.Columns)
+}
+
+// rule renders a rewrite rule of table t. It comes after every schema
+// object, as its actions may use any.
+func (d *dumper) rule(t *Table, r *Rule) {
+	name := t.QualifiedName.String()
+	st := []string{strings.TrimSuffix(Reloadable(r.Definition), ";")}
+	switch r.Enabled {
+	case "replica":
+		st = append(st, "ALTER TABLE "+name+" ENABLE REPLICA RULE "+QuoteIdent(r.Name))
+	case "always":
+		st = append(st, "ALTER TABLE "+name+" ENABLE ALWAYS RULE "+QuoteIdent(r.Name))
+	case "disabled":
+		st = append(st, "ALTER TABLE "+name+" DISABLE RULE "+QuoteIdent(r.Name))
+	}
+	d.comment(&st, "RULE "+QuoteIdent(r.Name)+" ON "+name, r.Comment)
+	key := t.Ref().Key()
+	d.add(RuleNodeKey(t.Ref(), r.Name), rankRule, st, append([]string{key, schemaKey(t.Schema), barrierKey}, d.refKeys(r.DependsOn)...)...)
 }
 
 // statistics renders an extended statistics object of the table with key

@@ -149,6 +149,9 @@ type inspector struct {
 	domCon    map[uint32]int // domain constraint oid -> type index
 	indexOf   map[uint32]indexPos
 	conOf     map[uint32]conPos
+	// ruleOf maps a rule (pg_rewrite oid, other than a view's _RETURN) to
+	// its table and name.
+	ruleOf map[uint32]conPos
 
 	// attName maps a column (relation, number) to its name and collation,
 	// from the columns query.
@@ -255,6 +258,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		domCon:    map[uint32]int{},
 		indexOf:   map[uint32]indexPos{},
 		conOf:     map[uint32]conPos{},
+		ruleOf:    map[uint32]conPos{},
 		pending:   map[string]chan *fetched{},
 		attName:   map[attKey]attInfo{},
 		typeMap:   pgtype.NewMap(),
@@ -280,6 +284,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"triggers", in.triggers},
 		{"policies", in.policies},
 		{"statistics", in.statistics},
+		{"rules", in.rules},
 		{"functions", in.functions},
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
@@ -1043,6 +1048,27 @@ func (in *inspector) policies() error {
 	}, in.nsp)
 }
 
+func (in *inspector) rules() error {
+	sch := &in.res.Schema
+	return in.each("rules", func(r rowScanner) error {
+		var (
+			oid, rel uint32
+			x        Rule
+		)
+		if err := r.Scan(&oid, &rel, &x.Name, &x.Event, &x.Definition, &x.Enabled, &x.Comment); err != nil {
+			return err
+		}
+		in.ruleOf[oid] = conPos{rel: rel, name: x.Name}
+		if x.Enabled == "origin" {
+			x.Enabled = ""
+		}
+		if ti, ok := in.tables[rel]; ok {
+			sch.Tables[ti].Rules = append(sch.Tables[ti].Rules, x)
+		}
+		return nil
+	}, in.nsp)
+}
+
 func (in *inspector) statistics() error {
 	sch := &in.res.Schema
 	return in.each("statistics", func(r rowScanner) error {
@@ -1427,6 +1453,18 @@ func (in *inspector) depend() error {
 		case "pg_extension":
 			if i, ok := in.exts[do]; ok && ref.Kind == KindExtension && ref.Name != sch.Extensions[i].Name {
 				sch.Extensions[i].DependsOn = append(sch.Extensions[i].DependsOn, ref)
+			}
+		case "pg_rewrite":
+			if p, ok := in.ruleOf[do]; ok {
+				t := &sch.Tables[in.tables[p.rel]]
+				if ref == t.Ref() {
+					return nil
+				}
+				for k := range t.Rules {
+					if t.Rules[k].Name == p.name {
+						t.Rules[k].DependsOn = append(t.Rules[k].DependsOn, ref)
+					}
+				}
 			}
 		case "pg_constraint":
 			if p, ok := in.conOf[do]; ok {

@@ -31,6 +31,8 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		CREATE CAST (int AS public.pair) WITH FUNCTION public.int_to_pair(int);
 		CREATE TABLE public.t (a int, b int);
 		CREATE RULE t_ignore AS ON DELETE TO public.t DO INSTEAD NOTHING;
+		CREATE VIEW public.tv AS SELECT a, b FROM public.t;
+		CREATE RULE tv_ignore AS ON DELETE TO public.tv DO INSTEAD NOTHING;
 		CREATE STATISTICS public.t_stats ON a, b FROM public.t;
 		CREATE MATERIALIZED VIEW public.mv AS SELECT a, b FROM public.t;
 		CREATE STATISTICS public.mv_stats ON a, b FROM public.mv;
@@ -48,7 +50,7 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		kind catalog.ObjectKind
 		name string
 	}{
-		{catalog.KindTextSearch, "my_ts"}, {catalog.KindCast, "integer AS public.pair"}, {catalog.KindRule, "t_ignore"},
+		{catalog.KindTextSearch, "my_ts"}, {catalog.KindCast, "integer AS public.pair"}, {catalog.KindRule, "tv_ignore"},
 		{catalog.KindStatistics, "mv_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
 		{catalog.KindForeignTable, "ft"}, {catalog.KindPublication, "pub_all"}, {catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
@@ -56,6 +58,13 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
+	}
+	if hasObject(res.Unsupported, catalog.KindRule, "t_ignore") {
+		t.Errorf("rules on a table are modelled, yet reported unsupported")
+	}
+	if tb := res.Schema.Table(catalog.QualifiedName{Schema: "public", Name: "t"}); tb == nil || len(tb.Rules) != 1 || tb.Rules[0].Name != "t_ignore" ||
+		tb.Rules[0].Event != "DELETE" || !strings.Contains(tb.Rules[0].Definition, "DO INSTEAD NOTHING") {
+		t.Errorf("rules of public.t not modelled: %+v", tb)
 	}
 	if hasObject(res.Unsupported, catalog.KindStatistics, "t_stats") {
 		t.Errorf("statistics on a table are modelled, yet reported unsupported")

@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // Kinds the model gained after its first format. Before each was modelled,
 // Inspect listed its objects in Result.Unsupported, so a stored model from
 // that time does not hold them but names them there. Such an entry is
@@ -9,7 +11,7 @@ package catalog
 // LaterKinds are the kinds the model gained after its first format, in the
 // order they were added.
 func LaterKinds() []ObjectKind {
-	return []ObjectKind{KindStatistics}
+	return []ObjectKind{KindStatistics, KindRule}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -20,6 +22,9 @@ func Legacy(o Object) bool {
 	switch o.Kind {
 	case KindStatistics:
 		return o.Detail == "extended statistics"
+	case KindRule:
+		// now only rules on views are reported: "rule on view s.v"
+		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
 	}
 	return false
 }
@@ -55,6 +60,14 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 				out = append(out, Object{Kind: KindStatistics, Schema: x.Schema, Name: x.Name, Detail: "extended statistics"})
 			}
 			t.Statistics = nil
+		}
+	case KindRule:
+		for i := range s.Tables {
+			t := &s.Tables[i]
+			for _, r := range t.Rules {
+				out = append(out, Object{Kind: KindRule, Schema: t.Schema, Name: r.Name, Detail: "rule on " + t.QualifiedName.String()})
+			}
+			t.Rules = nil
 		}
 	}
 	return out

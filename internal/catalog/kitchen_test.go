@@ -84,6 +84,9 @@ func TestRoundTripKitchenSink(t *testing.T) {
 		st[1].Comment == nil {
 		t.Errorf("statistics = %+v", st)
 	}
+	if r := account.Rules; len(r) != 1 || r[0].Name != "account_keep" || r[0].Event != "DELETE" || r[0].Enabled != "disabled" || r[0].Comment == nil {
+		t.Errorf("rules = %+v", r)
+	}
 	if len(res.Unsupported) != 0 {
 		t.Errorf("kitchen sink has only modelled kinds, got unsupported %+v", res.Unsupported)
 	}

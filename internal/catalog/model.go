@@ -269,7 +269,9 @@ type Table struct {
 	// Statistics are the extended statistics objects (CREATE STATISTICS)
 	// defined on the table.
 	Statistics []Statistics `json:"statistics,omitempty"`
-	RLSEnabled bool         `json:"rls_enabled,omitempty"`
+	// Rules are the rewrite rules (CREATE RULE) on the table.
+	Rules      []Rule `json:"rules,omitempty"`
+	RLSEnabled bool   `json:"rls_enabled,omitempty"`
 	RLSForced  bool         `json:"rls_forced,omitempty"`
 	// ReplicaIdentity is "default", "nothing", "full" or "index" (the index is
 	// marked by Index.ReplicaIdentity).
@@ -446,6 +448,23 @@ type Statistics struct {
 	StatsTarget *int    `json:"stats_target,omitempty"`
 	Owner       string  `json:"owner,omitempty"`
 	Comment     *string `json:"comment,omitempty"`
+}
+
+// Rule is a rewrite rule (CREATE RULE) on a table.
+type Rule struct {
+	Name string `json:"name"`
+	// Event is SELECT, INSERT, UPDATE or DELETE.
+	Event string `json:"event"`
+	// Definition is pg_get_ruledef, schema-qualified and ending in ";"
+	// ("CREATE RULE r AS ON DELETE TO public.t DO INSTEAD NOTHING;").
+	Definition string `json:"definition"`
+	// Enabled is "origin" (the default), "replica", "always" or "disabled"
+	// (ALTER TABLE ... ENABLE REPLICA | ALWAYS | DISABLE RULE).
+	Enabled string  `json:"enabled,omitempty"`
+	Comment *string `json:"comment,omitempty"`
+	// DependsOn are the objects its condition and actions use (other than
+	// its table).
+	DependsOn []ObjectRef `json:"depends_on,omitempty"`
 }
 
 // View is a view or a materialized view.

@@ -108,6 +108,10 @@ func normalizeTable(t *Table) {
 	for p := range t.Policies {
 		sort.Strings(t.Policies[p].Roles)
 	}
+	sort.Slice(t.Rules, func(a, b int) bool { return t.Rules[a].Name < t.Rules[b].Name })
+	for r := range t.Rules {
+		t.Rules[r].DependsOn = sortRefs(t.Rules[r].DependsOn)
+	}
 	sort.Slice(t.Statistics, func(a, b int) bool {
 		x, y := t.Statistics[a], t.Statistics[b]
 		if x.Schema != y.Schema {

@@ -272,7 +272,7 @@ func stepOrder() []prefetchJob {
 	return []prefetchJob{
 		{"extensions", false}, {"collations", true}, {"types", true}, {"domain_constraints", true},
 		{"relations", true}, {"columns", true}, {"sequences", true}, {"constraints", true},
-		{"index_names", false}, {"index_attributes", true}, {"indexes", true}, {"triggers", true}, {"policies", true}, {"statistics", true}, {"functions", true}, {"operators", true},
+		{"index_names", false}, {"index_attributes", true}, {"indexes", true}, {"triggers", true}, {"policies", true}, {"statistics", true}, {"rules", true}, {"functions", true}, {"operators", true},
 		{"event_triggers", false}, {"default_privileges", true}, {"depend", false}, {"unsupported", true},
 	}
 }

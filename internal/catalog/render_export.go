@@ -92,6 +92,11 @@ func PolicyNodeKey(owner ObjectRef, name string) string {
 	return "policy:" + owner.Key() + "." + QuoteIdent(name)
 }
 
+// RuleNodeKey is the DumpNode key of rule name on the table owner.
+func RuleNodeKey(owner ObjectRef, name string) string {
+	return "rule:" + owner.Key() + "." + QuoteIdent(name)
+}
+
 // StatisticsNodeKey is the DumpNode key of extended statistics schema.name.
 func StatisticsNodeKey(schema, name string) string {
 	return "statistics:" + QuoteQualified(schema, name)

@@ -270,9 +270,31 @@ var convergenceGroups = []struct {
 		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
 			absent: []string{"DROP STATISTICS"}},
 	}},
+	{"rules", []convergenceCase{
+		{name: "added", old: ruleTables, new: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;",
+			order: []string{"CREATE RULE t_keep AS", "ON DELETE TO public.t DO INSTEAD NOTHING"}},
+		{name: "dropped", old: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;", new: ruleTables,
+			order: []string{"DROP RULE t_keep ON public.t"}},
+		{name: "action changed", old: ruleTables + "CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log (a) VALUES (new.a);",
+			new:   ruleTables + "CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log (a) VALUES (new.a * 2);",
+			order: []string{"DROP RULE t_log ON public.t", "CREATE RULE t_log"}},
+		{name: "conditional, on update", old: ruleTables,
+			new: ruleTables + "CREATE RULE t_upd AS ON UPDATE TO t WHERE old.b IS DISTINCT FROM new.b DO ALSO INSERT INTO log (a) VALUES (old.a);"},
+		{name: "disabled, replica, always", old: ruleTables + "CREATE RULE r1 AS ON DELETE TO t DO INSTEAD NOTHING;\nCREATE RULE r2 AS ON UPDATE TO t DO INSTEAD NOTHING;\nCREATE RULE r3 AS ON INSERT TO t DO INSTEAD NOTHING;",
+			new: ruleTables + "CREATE RULE r1 AS ON DELETE TO t DO INSTEAD NOTHING;\nCREATE RULE r2 AS ON UPDATE TO t DO INSTEAD NOTHING;\nCREATE RULE r3 AS ON INSERT TO t DO INSTEAD NOTHING;\n" +
+				"ALTER TABLE t DISABLE RULE r1;\nALTER TABLE t ENABLE REPLICA RULE r2;\nALTER TABLE t ENABLE ALWAYS RULE r3;"},
+		{name: "comment", old: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;",
+			new: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;\nCOMMENT ON RULE t_keep ON t IS 'never delete';"},
+		{name: "the table it writes to changes", old: ruleTables + "CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log (a) VALUES (new.a);",
+			new: "CREATE TABLE t (a int, b text);\nCREATE TABLE log (a bigint, at timestamptz DEFAULT now());\nCREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log (a) VALUES (new.a);"},
+		{name: "with its table", old: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;", new: "CREATE TABLE log (a int, at timestamptz DEFAULT now());",
+			absent: []string{"DROP RULE"}},
+	}},
 }
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
+
+const ruleTables = "CREATE TABLE t (a int, b text);\nCREATE TABLE log (a int, at timestamptz DEFAULT now());\n"
 
 // TestConvergence runs the convergence cases (see convergenceCase).
 func TestConvergence(t *testing.T) {

@@ -490,7 +490,7 @@ func (p *planner) propagate(keys []string) {
 		if why, ok := p.destr[k]; ok {
 			for _, u := range p.fi.users[k] {
 				switch p.fi.objs[u].kind {
-				case kView, kFunction, kTrigger, kPolicy, kOther:
+				case kView, kFunction, kTrigger, kPolicy, kRule, kOther:
 					mark(u, k, why)
 				}
 			}

@@ -28,6 +28,7 @@ const (
 	kTrigger
 	kPolicy
 	kStatistics
+	kRule
 	kEventTrigger
 	kACL
 	kOther
@@ -59,6 +60,7 @@ type obj struct {
 	trg   *catalog.Trigger
 	pol   *catalog.Policy
 	stx   *catalog.Statistics
+	rule  *catalog.Rule
 	evt   *catalog.EventTrigger
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
@@ -191,6 +193,10 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		for j := range t.Statistics {
 			x := &t.Statistics[j]
 			put(&obj{key: catalog.StatisticsNodeKey(x.Schema, x.Name), kind: kStatistics, stx: x, rel: t.QualifiedName, owner: tk})
+		}
+		for j := range t.Rules {
+			r := &t.Rules[j]
+			put(&obj{key: catalog.RuleNodeKey(t.Ref(), r.Name), kind: kRule, rule: r, rel: t.QualifiedName, owner: tk})
 		}
 		if privileges {
 			put(&obj{key: catalog.ACLNodeKey(tk), kind: kACL, owner: tk})

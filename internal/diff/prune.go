@@ -192,6 +192,9 @@ func prune(f, t *catalog.Schema) {
 			for _, x := range tb.Indexes {
 				refs(k, x.DependsOn)
 			}
+			for _, r := range tb.Rules {
+				refs(k, r.DependsOn)
+			}
 			for _, tr := range tb.Triggers {
 				for _, fk := range funcsByName[tr.Function] {
 					link(k, fk)

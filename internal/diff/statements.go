@@ -118,6 +118,8 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 	case kStatistics:
 		name := catalog.QuoteQualified(fo.stx.Schema, fo.stx.Name)
 		out = append(out, tx("DROP STATISTICS "+name))
+	case kRule:
+		out = append(out, tx("DROP RULE "+catalog.QuoteIdent(fo.rule.Name)+" ON "+fo.rel.String(), lockHz(fo.rel.String())))
 	case kEventTrigger:
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
 	case kACL:
@@ -134,7 +136,7 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		p.refusef(fo.key, "must be dropped, and Tidemark cannot plan dropping this object")
 	}
 	switch fo.kind {
-	case kIndex, kTrigger, kPolicy, kConstraint, kStatistics:
+	case kIndex, kTrigger, kPolicy, kConstraint, kStatistics, kRule:
 		if !removed && len(out) > 0 {
 			r := p.reasons[fo.key]
 			if r == "" {
@@ -195,14 +197,14 @@ func (p *planner) createStatements(to *obj, replaced bool) []Statement {
 			break
 		}
 		plain()
-	case kTrigger, kPolicy:
+	case kTrigger, kPolicy, kRule:
 		if newOwner {
 			plain()
 			break
 		}
 		for i, s := range to.stmts {
 			if i == 0 {
-				out = append(out, tx(s, hz(HazardAccessExclusive, "locks %s while the %s is created", to.rel.String(), map[objKind]string{kTrigger: "trigger", kPolicy: "policy"}[to.kind])))
+				out = append(out, tx(s, hz(HazardAccessExclusive, "locks %s while the %s is created", to.rel.String(), map[objKind]string{kTrigger: "trigger", kPolicy: "policy", kRule: "rule"}[to.kind])))
 			} else {
 				out = append(out, tx(s))
 			}

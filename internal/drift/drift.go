@@ -382,6 +382,9 @@ func claims(s *catalog.Schema) *claimSet {
 		for _, x := range t.Statistics {
 			keys = append(keys, catalog.StatisticsNodeKey(x.Schema, x.Name))
 		}
+		for _, r := range t.Rules {
+			keys = append(keys, catalog.RuleNodeKey(t.Ref(), r.Name))
+		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}
 	for i := range s.Views {

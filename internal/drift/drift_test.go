@@ -57,6 +57,8 @@ func TestNeverDrift(t *testing.T) {
 		}},
 		{name: "statistics dropped and re-created identically", run: exec(url,
 			"DROP STATISTICS app.t_stats", "CREATE STATISTICS app.t_stats (dependencies) ON name, qty FROM app.t")},
+		{name: "rule dropped and re-created identically", run: exec(url,
+			"DROP RULE audit_no_delete ON app.audit", "CREATE RULE audit_no_delete AS ON DELETE TO app.audit DO INSTEAD NOTHING")},
 		{name: "the expected snapshot written by an older Tidemark version", live: func(t *testing.T) *catalog.Result {
 			return inspect(t, url)
 		}},
@@ -186,6 +188,11 @@ func TestAlwaysDrift(t *testing.T) {
 		{"statistics target", "ALTER STATISTICS app.t_stats SET STATISTICS 50", "table", "t", drift.Altered, "statistics t_stats stats target", "", false},
 		{"statistics comment", "COMMENT ON STATISTICS app.t_stats IS 'name and qty'", "table", "t", drift.Altered, "statistics t_stats comment", drift.Added, false},
 		{"statistics owner", "ALTER STATISTICS app.t_stats OWNER TO drift_alice", "table", "t", drift.Altered, "statistics t_stats owner", drift.Altered, false},
+		{"rule added", "CREATE RULE audit_no_update AS ON UPDATE TO app.audit DO INSTEAD NOTHING", "table", "audit", drift.Altered, "rule audit_no_update", drift.Added, false},
+		{"rule dropped", "DROP RULE audit_no_delete ON app.audit", "table", "audit", drift.Altered, "rule audit_no_delete", drift.Dropped, false},
+		{"rule altered", "CREATE OR REPLACE RULE audit_no_delete AS ON DELETE TO app.audit DO INSTEAD UPDATE app.audit SET note = 'deleted' WHERE id = old.id", "table", "audit", drift.Altered, "rule audit_no_delete", drift.Altered, false},
+		{"rule disabled", "ALTER TABLE app.audit DISABLE RULE audit_no_delete", "table", "audit", drift.Altered, "rule audit_no_delete enabled", "", false},
+		{"rule comment", "COMMENT ON RULE audit_no_delete ON app.audit IS 'keep the audit'", "table", "audit", drift.Altered, "rule audit_no_delete comment", drift.Added, false},
 		{"clustered on another index", "CLUSTER app.t USING t_name_idx", "table", "t", drift.Altered, "index t_name_idx clustered", drift.Altered, false},
 	}
 	for _, c := range cases {

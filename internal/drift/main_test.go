@@ -58,5 +58,7 @@ CREATE TABLE app.p2024 PARTITION OF app.p FOR VALUES FROM ('2024-01-01') TO ('20
 CREATE TABLE app.p2025 (id integer, d date);
 CREATE TABLE app.ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
 CREATE STATISTICS app.t_stats (dependencies) ON name, qty FROM app.t;
+CREATE TABLE app.audit (id integer, note text);
+CREATE RULE audit_no_delete AS ON DELETE TO app.audit DO INSTEAD NOTHING;
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

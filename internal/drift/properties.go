@@ -67,6 +67,7 @@ var collections = map[string]string{
 	"triggers":    "trigger",
 	"policies":    "policy",
 	"statistics":  "statistics",
+	"rules":       "rule",
 	"attributes":  "attribute",
 }
 

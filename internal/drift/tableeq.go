@@ -14,7 +14,7 @@ func tableEq(a, b *catalog.Table) bool {
 		strsEq(a.Options, b.Options) && a.Owner == b.Owner && grantsEq(a.ACL, b.ACL) && strPtrEq(a.Comment, b.Comment) &&
 		sliceEq(a.Columns, b.Columns, columnEq) && sliceEq(a.Constraints, b.Constraints, constraintEq) &&
 		sliceEq(a.Indexes, b.Indexes, indexEq) && sliceEq(a.Triggers, b.Triggers, triggerEq) && sliceEq(a.Policies, b.Policies, policyEq) &&
-		sliceEq(a.Statistics, b.Statistics, statisticsEq)
+		sliceEq(a.Statistics, b.Statistics, statisticsEq) && sliceEq(a.Rules, b.Rules, ruleEq)
 }
 
 func columnEq(a, b *catalog.Column) bool {
@@ -64,6 +64,10 @@ func triggerEq(a, b *catalog.Trigger) bool {
 func policyEq(a, b *catalog.Policy) bool {
 	return a.Name == b.Name && a.Permissive == b.Permissive && a.Command == b.Command && strsEq(a.Roles, b.Roles) &&
 		a.Using == b.Using && a.WithCheck == b.WithCheck && strPtrEq(a.Comment, b.Comment)
+}
+
+func ruleEq(a, b *catalog.Rule) bool {
+	return a.Name == b.Name && a.Event == b.Event && a.Definition == b.Definition && a.Enabled == b.Enabled && strPtrEq(a.Comment, b.Comment)
 }
 
 func statisticsEq(a, b *catalog.Statistics) bool {

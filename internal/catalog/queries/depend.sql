@@ -1,8 +1,9 @@
 -- name: depend
 -- Dependency edges between user objects (pg_depend, deptype normal 'n' and
 -- auto 'a'), resolved to the objects the model holds:
---   dependent  column default (pg_attrdef) -> its table; view rule (pg_rewrite)
---              -> its view; stand-alone composite relation -> its type;
+--   dependent  column default (pg_attrdef) -> its table; view rule (pg_rewrite
+--              _RETURN) -> its view; another rule stays a rule (Table.Rules);
+--              stand-alone composite relation -> its type;
 --   referenced array type -> its element type; a table/view row type -> the
 --              relation; an extension member -> its extension.
 -- Dropped: self edges, built-in objects (oid < 16384, FirstNormalObjectId), schema
@@ -29,11 +30,11 @@ LEFT JOIN pg_catalog.pg_class dc ON d.classid = 'pg_catalog.pg_class'::pg_catalo
 LEFT JOIN pg_catalog.pg_index di ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND di.indexrelid = d.objid
 LEFT JOIN pg_catalog.pg_constraint dco ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND dco.oid = d.objid
 CROSS JOIN LATERAL (SELECT
-       CASE WHEN ad.oid IS NOT NULL OR rw.oid IS NOT NULL THEN 'pg_class'
+       CASE WHEN ad.oid IS NOT NULL OR rw.rulename = '_RETURN' THEN 'pg_class'
             WHEN dc.relkind = 'c' THEN 'pg_type'
             ELSE d.classid::pg_catalog.regclass::text END AS cls,
        CASE WHEN ad.oid IS NOT NULL THEN ad.adrelid
-            WHEN rw.oid IS NOT NULL THEN rw.ev_class
+            WHEN rw.rulename = '_RETURN' THEN rw.ev_class
             WHEN dc.relkind = 'c' THEN dc.reltype
             ELSE d.objid END AS oid) dep
 LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND rc.oid = d.refobjid

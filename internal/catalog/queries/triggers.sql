@@ -48,3 +48,21 @@ JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid = p.oid AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
+
+-- name: rules
+-- Rewrite rules (CREATE RULE) on tables of the included schemas; a view's
+-- own _RETURN rule is its definition. Rules on views and materialized views
+-- stay in the unsupported query.
+SELECT r.oid, r.ev_class, r.rulename::text,
+       CASE r.ev_type WHEN '1' THEN 'SELECT' WHEN '2' THEN 'UPDATE' WHEN '3' THEN 'INSERT' WHEN '4' THEN 'DELETE' END AS event,
+       pg_catalog.pg_get_ruledef(r.oid) AS def,
+       CASE r.ev_enabled WHEN 'O' THEN 'origin' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' WHEN 'D' THEN 'disabled' END AS enabled,
+       d.description
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid = r.oid AND d.objsubid = 0
+WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
+  AND c.relkind IN ('r', 'p')
+  AND r.rulename <> '_RETURN'
+  AND {{notext "pg_class" "c.oid"}}

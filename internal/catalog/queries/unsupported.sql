@@ -30,11 +30,13 @@ FROM pg_catalog.pg_conversion c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_conversion" "c.oid"}}
 UNION ALL
-SELECT 'rule', n.nspname, r.rulename, 'rule on ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+-- rules on tables are modelled (Table.Rules); on views they are not (a detail
+-- of another form than the one of versions that modelled no rule at all)
+SELECT 'rule', n.nspname, r.rulename, 'rule on view ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
 FROM pg_catalog.pg_rewrite r
 JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND r.rulename <> '_RETURN' AND {{notext "pg_class" "c.oid"}}
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND r.rulename <> '_RETURN' AND c.relkind NOT IN ('r', 'p') AND {{notext "pg_class" "c.oid"}}
 UNION ALL
 SELECT 'text_search', n.nspname, x.cfgname, 'text search configuration'
 FROM pg_catalog.pg_ts_config x JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace

@@ -159,6 +159,11 @@ CREATE STATISTICS app.account_expr ON lower(name), mood FROM app.account;
 ALTER STATISTICS app.account_expr SET STATISTICS 300;
 COMMENT ON STATISTICS app.account_mood_score IS 'mood predicts score';
 
+-- Rewrite rules.
+CREATE RULE account_keep AS ON DELETE TO app.account WHERE old.score > 100 DO INSTEAD NOTHING;
+ALTER TABLE app.account DISABLE RULE account_keep;
+COMMENT ON RULE account_keep ON app.account IS 'high scores stay';
+
 -- Owners and privileges.
 ALTER TABLE app.cache OWNER TO tidemark_owner;
 GRANT USAGE ON SCHEMA app TO tidemark_reader;
