@@ -272,7 +272,7 @@ type Table struct {
 	// Rules are the rewrite rules (CREATE RULE) on the table.
 	Rules      []Rule `json:"rules,omitempty"`
 	RLSEnabled bool   `json:"rls_enabled,omitempty"`
-	RLSForced  bool         `json:"rls_forced,omitempty"`
+	RLSForced  bool   `json:"rls_forced,omitempty"`
 	// ReplicaIdentity is "default", "nothing", "full" or "index" (the index is
 	// marked by Index.ReplicaIdentity).
 	ReplicaIdentity string      `json:"replica_identity,omitempty"`
