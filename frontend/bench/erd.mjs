@@ -1,7 +1,8 @@
 // The ER diagram benchmark's browser half (run by internal/erd's TestBenchERD): serves the
 // production build (frontend/dist) and a diagram JSON on a loopback port, loads the bench page
 // (?bench=erd: the real diagram component) in Debian's Chromium through playwright-core a few
-// times, and prints one JSON line: {"runs":[ms...], "layout":[ms of them in elkjs...], "tables", "edges", "drawnTables", "drawnEdges"}.
+// times, and prints one JSON line: {"runs":[ms...], "cpu":[ms of main-thread CPU...],
+// "layout":[ms until the layout was known...], "tables", "edges", "drawnTables", "drawnEdges"}.
 // Usage: node bench/erd.mjs DIST_DIR DIAGRAM_JSON [RUNS]
 import { createServer } from 'node:http'
 import { existsSync, readFileSync } from 'node:fs'
@@ -46,19 +47,28 @@ const browser = await chromium.launch({
   executablePath: chromiumPath,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 })
-const out = { runs: [], layout: [] }
+const out = { runs: [], cpu: [], layout: [] }
 try {
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     const errors = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(url)
+    await page.waitForFunction(() => window.__erdReady || window.__erdBench, null, { timeout: 60000 })
+    // the main thread's CPU time around the measurement: on shared cores it says what the wall time cannot
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    const thread = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0
+    const cpu0 = await thread()
+    await page.evaluate(() => window.__erdGo?.())
     const handle = await page.waitForFunction(() => window.__erdBench, null, { timeout: 120000 }).catch(() => null)
     const r = handle ? await handle.jsonValue() : { error: `no result within 120 s${errors.length ? `: ${errors.join('; ')}` : ''}` }
+    const cpu1 = await thread()
     await page.close()
     if (r.error) throw new Error(r.error)
     out.runs.push(r.ms)
     out.layout.push(r.layoutMs)
+    out.cpu.push(Math.round((cpu1 - cpu0) * 1000))
     Object.assign(out, { tables: r.tables, edges: r.edges, drawnTables: r.drawnTables, drawnEdges: r.drawnEdges })
   }
 } catch (e) {

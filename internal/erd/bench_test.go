@@ -108,6 +108,7 @@ func TestBenchERD(t *testing.T) {
 	}
 	var got struct {
 		Runs        []int `json:"runs"`
+		CPU         []int `json:"cpu"`
 		Layout      []int `json:"layout"`
 		DrawnTables int   `json:"drawnTables"`
 		DrawnEdges  int   `json:"drawnEdges"`
@@ -122,8 +123,8 @@ func TestBenchERD(t *testing.T) {
 	sort.Ints(runs)
 	fmt.Printf("BENCH erd %d tables: layout+draw %d ms (goal ≤ 2000 ms); full diff of the schema %v\n",
 		tables, runs[len(runs)/2], full.Round(time.Millisecond))
-	fmt.Printf("BENCH erd %d tables detail: %d boxes (partitioned parents and inheritance children included), %d foreign keys, %d KB of JSON; erd.Build %v; page loads %v ms (median shown), of them elkjs %v ms; full diff %d statements\n",
-		tables, len(d.Tables), len(d.Edges), len(b)/1024, build.Round(time.Microsecond), got.Runs, got.Layout, statements)
+	fmt.Printf("BENCH erd %d tables detail: %d boxes (partitioned parents and inheritance children included), %d foreign keys, %d KB of JSON; erd.Build %v; page loads %v ms (median shown), main-thread CPU %v ms, until the layout was known %v ms; full diff %d statements\n",
+		tables, len(d.Tables), len(d.Edges), len(b)/1024, build.Round(time.Microsecond), got.Runs, got.CPU, got.Layout, statements)
 }
 
 func minD(a, b time.Duration) time.Duration {
