@@ -1,5 +1,5 @@
-// Layout of an ER diagram: box sizes come from the data (so the boxes can be drawn before the
-// layout is known), positions from elkjs's layered algorithm (foreign keys point left to right;
+// Layout of an ER diagram: box sizes come from the data (so the layout runs before anything is
+// drawn), positions from elkjs's layered algorithm (foreign keys point left to right;
 // unrelated tables are packed beside the connected ones). elkjs is loaded on first use.
 import type { Diagram, DiagramTable } from '../../api'
 
