@@ -516,6 +516,16 @@ func Restrict(s *Schema, schemas []string) Schema {
 		return out
 	}
 	out := Schema{Privileges: s.Privileges, Extensions: s.Extensions, EventTriggers: s.EventTriggers}
+	out.Publications = filter(s.Publications, func(Publication) bool { return true }, func(p *Publication) {
+		p.Tables = filter(p.Tables, func(t PublicationTable) bool { return in[t.Table.Schema] }, nil)
+		p.Schemas = filter(p.Schemas, func(n string) bool { return in[n] }, nil)
+		if len(p.Tables) == 0 {
+			p.Tables = nil
+		}
+		if len(p.Schemas) == 0 {
+			p.Schemas = nil
+		}
+	})
 	out.Namespaces = filter(s.Namespaces, func(n Namespace) bool { return in[n.Name] }, nil)
 	out.Collations = filter(s.Collations, func(c Collation) bool { return in[c.Schema] }, nil)
 	out.Types = filter(s.Types, func(t Type) bool { return in[t.Schema] }, func(t *Type) { t.DependsOn = refs(t.DependsOn) })
@@ -524,6 +534,7 @@ func Restrict(s *Schema, schemas []string) Schema {
 		t.DependsOn = refs(t.DependsOn)
 		t.Constraints = filter(t.Constraints, func(Constraint) bool { return true }, func(c *Constraint) { c.DependsOn = refs(c.DependsOn) })
 		t.Indexes = filter(t.Indexes, func(Index) bool { return true }, func(x *Index) { x.DependsOn = refs(x.DependsOn) })
+		t.Rules = filter(t.Rules, func(Rule) bool { return true }, func(r *Rule) { r.DependsOn = refs(r.DependsOn) })
 	})
 	out.Views = filter(s.Views, func(v View) bool { return in[v.Schema] }, func(v *View) {
 		v.DependsOn = refs(v.DependsOn)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -90,6 +91,7 @@ const (
 	rankTrigger
 	rankPolicy
 	rankEventTrigger
+	rankPublication
 	rankACL
 	rankDefaultACL
 )
@@ -254,6 +256,9 @@ func (d *dumper) build() {
 	}
 	for _, e := range s.EventTriggers {
 		d.eventTrigger(e)
+	}
+	for i := range s.Publications {
+		d.publication(&s.Publications[i])
 	}
 	if d.priv {
 		for _, p := range s.DefaultPrivileges {
@@ -931,6 +936,61 @@ func (d *dumper) view(v *View) {
 		cols[i] = Column{Name: c.Name, ACL: c.ACL}
 	}
 	d.columnACLs(name, cols)
+}
+
+// PublicationObjects renders what a publication publishes as CREATE and
+// ALTER PUBLICATION ... SET take it: "TABLE s.t (a, b) WHERE (...), TABLES
+// IN SCHEMA s" ("" for none).
+func PublicationObjects(p *Publication) string {
+	var parts []string
+	for _, t := range p.Tables {
+		s := "TABLE " + t.Table.String()
+		if len(t.Columns) > 0 {
+			cols := make([]string, len(t.Columns))
+			for i, c := range t.Columns {
+				cols[i] = QuoteIdent(c)
+			}
+			s += " (" + strings.Join(cols, ", ") + ")"
+		}
+		if t.Where != "" {
+			s += " WHERE (" + Reloadable(t.Where) + ")"
+		}
+		parts = append(parts, s)
+	}
+	for _, n := range p.Schemas {
+		parts = append(parts, "TABLES IN SCHEMA "+QuoteIdent(n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// PublicationOptions renders a publication's WITH options.
+func PublicationOptions(p *Publication) string {
+	return "publish = " + QuoteLiteral(strings.Join(p.Publish, ", ")) + ", publish_via_partition_root = " + strconv.FormatBool(p.ViaRoot)
+}
+
+// publication renders a publication after every table it lists (and
+// every object a row filter may use).
+func (d *dumper) publication(p *Publication) {
+	name := QuoteIdent(p.Name)
+	var b strings.Builder
+	b.WriteString("CREATE PUBLICATION " + name)
+	if p.AllTables {
+		b.WriteString(" FOR ALL TABLES")
+	} else if objs := PublicationObjects(p); objs != "" {
+		b.WriteString(" FOR " + objs)
+	}
+	b.WriteString(" WITH (" + PublicationOptions(p) + ")")
+	st := []string{b.String()}
+	d.owner(&st, "PUBLICATION "+name, p.Owner)
+	d.comment(&st, "PUBLICATION "+name, p.Comment)
+	deps := []string{barrierKey}
+	for _, t := range p.Tables {
+		deps = append(deps, ObjectRef{Kind: KindTable, Schema: t.Table.Schema, Name: t.Table.Name}.Key())
+	}
+	for _, n := range p.Schemas {
+		deps = append(deps, schemaKey(n))
+	}
+	d.add(PublicationNodeKey(p.Name), rankPublication, st, deps...)
 }
 
 func (d *dumper) eventTrigger(e EventTrigger) {

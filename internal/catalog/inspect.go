@@ -288,6 +288,8 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"functions", in.functions},
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
+		{"publications", in.publications},
+		{"publication tables", in.publicationTables},
 		{"default privileges", in.defaultPrivileges},
 		{"dependencies", in.depend},
 		{"unsupported objects", in.unsupported},
@@ -1293,6 +1295,48 @@ func (in *inspector) eventTriggers() error {
 		in.res.Schema.EventTriggers = append(in.res.Schema.EventTriggers, e)
 		return nil
 	})
+}
+
+func (in *inspector) publications() error {
+	sch := &in.res.Schema
+	return in.each("publications", func(r rowScanner) error {
+		var p Publication
+		var owner string
+		if err := r.Scan(&p.Name, &p.AllTables, &p.Publish, &p.ViaRoot, &p.Schemas, &owner, &p.Comment); err != nil {
+			return err
+		}
+		if len(p.Schemas) == 0 {
+			p.Schemas = nil
+		}
+		if p.Publish == nil {
+			p.Publish = []string{}
+		}
+		p.Owner = in.owner(owner)
+		sch.Publications = append(sch.Publications, p)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) publicationTables() error {
+	sch := &in.res.Schema
+	return in.each("publication_tables", func(r rowScanner) error {
+		var pub string
+		var t PublicationTable
+		var qual *string
+		if err := r.Scan(&pub, &t.Table.Schema, &t.Table.Name, &t.Columns, &qual); err != nil {
+			return err
+		}
+		if len(t.Columns) == 0 {
+			t.Columns = nil
+		}
+		t.Where = deref(qual)
+		for i := range sch.Publications {
+			if sch.Publications[i].Name == pub {
+				sch.Publications[i].Tables = append(sch.Publications[i].Tables, t)
+			}
+		}
+		return nil
+	}, in.nsp)
 }
 
 func (in *inspector) defaultPrivileges() error {

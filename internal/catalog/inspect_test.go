@@ -52,12 +52,18 @@ func TestInspectReportsUnsupported(t *testing.T) {
 	}{
 		{catalog.KindTextSearch, "my_ts"}, {catalog.KindCast, "integer AS public.pair"}, {catalog.KindRule, "tv_ignore"},
 		{catalog.KindStatistics, "mv_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
-		{catalog.KindForeignTable, "ft"}, {catalog.KindPublication, "pub_all"}, {catalog.KindOperatorClass, "my_int_ops"},
+		{catalog.KindForeignTable, "ft"}, {catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
 	} {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
+	}
+	if hasObject(res.Unsupported, catalog.KindPublication, "pub_all") {
+		t.Errorf("publications are modelled, yet reported unsupported")
+	}
+	if len(res.Schema.Publications) != 1 || res.Schema.Publications[0].Name != "pub_all" || len(res.Schema.Publications[0].Tables) != 1 {
+		t.Errorf("publications = %+v", res.Schema.Publications)
 	}
 	if hasObject(res.Unsupported, catalog.KindRule, "t_ignore") {
 		t.Errorf("rules on a table are modelled, yet reported unsupported")

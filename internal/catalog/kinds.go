@@ -11,7 +11,7 @@ import "strings"
 // LaterKinds are the kinds the model gained after its first format, in the
 // order they were added.
 func LaterKinds() []ObjectKind {
-	return []ObjectKind{KindStatistics, KindRule}
+	return []ObjectKind{KindStatistics, KindRule, KindPublication}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -25,6 +25,8 @@ func Legacy(o Object) bool {
 	case KindRule:
 		// now only rules on views are reported: "rule on view s.v"
 		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
+	case KindPublication:
+		return true // no longer reported at all
 	}
 	return false
 }
@@ -69,6 +71,11 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			}
 			t.Rules = nil
 		}
+	case KindPublication:
+		for _, p := range s.Publications {
+			out = append(out, Object{Kind: KindPublication, Name: p.Name, Detail: "publication"})
+		}
+		s.Publications = nil
 	}
 	return out
 }

@@ -84,6 +84,12 @@ func TestRoundTripKitchenSink(t *testing.T) {
 		st[1].Comment == nil {
 		t.Errorf("statistics = %+v", st)
 	}
+	if p := res.Schema.Publications; len(p) != 2 || p[0].Name != "account_changes" || len(p[0].Tables) != 1 ||
+		!reflect.DeepEqual(p[0].Tables[0].Columns, []string{"id", "name", "score"}) || p[0].Tables[0].Where == "" ||
+		!reflect.DeepEqual(p[0].Publish, []string{"insert", "update"}) || p[0].Comment == nil ||
+		!reflect.DeepEqual(p[1].Schemas, []string{"app"}) || !p[1].ViaRoot || len(p[1].Publish) != 4 {
+		t.Errorf("publications = %+v", p)
+	}
 	if r := account.Rules; len(r) != 1 || r[0].Name != "account_keep" || r[0].Event != "DELETE" || r[0].Enabled != "disabled" || r[0].Comment == nil {
 		t.Errorf("rules = %+v", r)
 	}

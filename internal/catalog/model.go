@@ -35,6 +35,8 @@ type Schema struct {
 	Operators         []Operator         `json:"operators"`
 	EventTriggers     []EventTrigger     `json:"event_triggers"`
 	DefaultPrivileges []DefaultPrivilege `json:"default_privileges"`
+	// Publications are the logical replication publications.
+	Publications []Publication `json:"publications,omitempty"`
 }
 
 // QualifiedName names a schema-scoped object. Name is the bare name; for
@@ -560,6 +562,31 @@ type Operator struct {
 	Owner      string      `json:"owner,omitempty"`
 	Comment    *string     `json:"comment,omitempty"`
 	DependsOn  []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// Publication is a logical replication publication (CREATE PUBLICATION).
+type Publication struct {
+	Name string `json:"name"`
+	// AllTables is FOR ALL TABLES; otherwise Tables and Schemas (FOR TABLES
+	// IN SCHEMA) say what it publishes.
+	AllTables bool               `json:"all_tables,omitempty"`
+	Tables    []PublicationTable `json:"tables,omitempty"`
+	Schemas   []string           `json:"schemas,omitempty"`
+	// Publish are the operations published, of insert, update, delete and
+	// truncate, in that order.
+	Publish []string `json:"publish"`
+	// ViaRoot is publish_via_partition_root.
+	ViaRoot bool    `json:"via_root,omitempty"`
+	Owner   string  `json:"owner,omitempty"`
+	Comment *string `json:"comment,omitempty"`
+}
+
+// PublicationTable is a table a publication lists, with its column list
+// and row filter (PostgreSQL 15).
+type PublicationTable struct {
+	Table   QualifiedName `json:"table"`
+	Columns []string      `json:"columns,omitempty"`
+	Where   string        `json:"where,omitempty"`
 }
 
 // EventTrigger is an event trigger.

@@ -78,6 +78,12 @@ func (s *Schema) Normalize() {
 		s.Operators[i].DependsOn = sortRefs(s.Operators[i].DependsOn)
 	}
 	sort.Slice(s.EventTriggers, func(i, j int) bool { return s.EventTriggers[i].Name < s.EventTriggers[j].Name })
+	sort.Slice(s.Publications, func(i, j int) bool { return s.Publications[i].Name < s.Publications[j].Name })
+	for i := range s.Publications {
+		p := &s.Publications[i]
+		sort.Slice(p.Tables, func(a, b int) bool { return p.Tables[a].Table.Less(p.Tables[b].Table) })
+		sort.Strings(p.Schemas)
+	}
 	sort.Slice(s.DefaultPrivileges, func(i, j int) bool {
 		a, b := s.DefaultPrivileges[i], s.DefaultPrivileges[j]
 		if a.Role != b.Role {

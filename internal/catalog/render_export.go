@@ -121,6 +121,9 @@ func ACLNodeKey(objKey string) string { return "acl:" + objKey }
 // view t.
 func ColumnACLNodeKey(t QualifiedName) string { return "colacl:" + t.String() }
 
+// PublicationNodeKey is the DumpNode key of publication name.
+func PublicationNodeKey(name string) string { return "publication:" + QuoteIdent(name) }
+
 // EventTriggerNodeKey is the DumpNode key of event trigger name.
 func EventTriggerNodeKey(name string) string { return "event_trigger:" + QuoteIdent(name) }
 

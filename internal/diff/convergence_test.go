@@ -270,6 +270,27 @@ var convergenceGroups = []struct {
 		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
 			absent: []string{"DROP STATISTICS"}},
 	}},
+	{"publications", []convergenceCase{
+		{name: "added", old: pubTables, new: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
+			order: []string{"CREATE PUBLICATION p FOR TABLE public.t WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = false)"}},
+		{name: "dropped", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;", new: pubTables, order: []string{"DROP PUBLICATION p"}},
+		{name: "a table added and one removed, in place", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
+			new: pubTables + "CREATE PUBLICATION p FOR TABLE u;", order: []string{"ALTER PUBLICATION p SET TABLE public.u"}, absent: []string{"DROP PUBLICATION"}},
+		{name: "column list and row filter", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
+			new: pubTables + "CREATE PUBLICATION p FOR TABLE t (a, b) WHERE (a > 10);", absent: []string{"DROP PUBLICATION"}},
+		{name: "tables in schema", old: pubTables + "CREATE SCHEMA s;\nCREATE PUBLICATION p FOR TABLE t;",
+			new: pubTables + "CREATE SCHEMA s;\nCREATE PUBLICATION p FOR TABLE t, TABLES IN SCHEMA s;"},
+		{name: "every table removed", old: pubTables + "CREATE PUBLICATION p FOR TABLE t, u;", new: pubTables + "CREATE PUBLICATION p;",
+			order: []string{"ALTER PUBLICATION p DROP TABLE public.t", "ALTER PUBLICATION p DROP TABLE public.u"}},
+		{name: "options", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
+			new:   pubTables + "CREATE PUBLICATION p FOR TABLE t WITH (publish = 'insert', publish_via_partition_root = true);",
+			order: []string{"ALTER PUBLICATION p SET (publish = 'insert', publish_via_partition_root = true)"}},
+		{name: "to all tables", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;", new: pubTables + "CREATE PUBLICATION p FOR ALL TABLES;",
+			order: []string{"DROP PUBLICATION p", "CREATE PUBLICATION p FOR ALL TABLES"}},
+		{name: "comment and owner", old: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
+			new: pubTables + "CREATE PUBLICATION p FOR TABLE t;\nCOMMENT ON PUBLICATION p IS 'to the warehouse';\nALTER PUBLICATION p OWNER TO " + testRole + ";"},
+		{name: "its table dropped", old: pubTables + "CREATE PUBLICATION p FOR TABLE t, u;", new: "CREATE TABLE u (a int PRIMARY KEY);\nCREATE PUBLICATION p FOR TABLE u;"},
+	}},
 	{"rules", []convergenceCase{
 		{name: "added", old: ruleTables, new: ruleTables + "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;",
 			order: []string{"CREATE RULE t_keep AS", "ON DELETE TO public.t DO INSTEAD NOTHING"}},
@@ -293,6 +314,8 @@ var convergenceGroups = []struct {
 }
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
+
+const pubTables = "CREATE TABLE t (a int PRIMARY KEY, b text, c text);\nCREATE TABLE u (a int PRIMARY KEY);\n"
 
 const ruleTables = "CREATE TABLE t (a int, b text);\nCREATE TABLE log (a int, at timestamptz DEFAULT now());\n"
 

@@ -315,6 +315,17 @@ func (p *planner) compare(k string, fo, to *obj) {
 		set([]Statement{{SQL: t.Definition, Transactional: true}})
 	case kView:
 		p.compareView(k, fo, to)
+	case kPublication:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		st, ok := alterPublication(fo.pub, to.pub)
+		if !ok {
+			replace("it changes between FOR ALL TABLES and a list")
+			return
+		}
+		set(st)
 	case kSequence:
 		set(alterSequence(fo.seq, to.seq))
 	case kExtension:

@@ -30,6 +30,7 @@ const (
 	kStatistics
 	kRule
 	kEventTrigger
+	kPublication
 	kACL
 	kOther
 )
@@ -62,6 +63,7 @@ type obj struct {
 	stx   *catalog.Statistics
 	rule  *catalog.Rule
 	evt   *catalog.EventTrigger
+	pub   *catalog.Publication
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
 	rel catalog.QualifiedName
@@ -218,6 +220,10 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 			put(&obj{key: catalog.ACLNodeKey(vk), kind: kACL, owner: vk})
 			put(&obj{key: catalog.ColumnACLNodeKey(v.QualifiedName), kind: kACL, owner: vk})
 		}
+	}
+	for i := range s.Publications {
+		p := &s.Publications[i]
+		put(&obj{key: catalog.PublicationNodeKey(p.Name), kind: kPublication, pub: p})
 	}
 	for i := range s.EventTriggers {
 		e := &s.EventTriggers[i]

@@ -387,6 +387,11 @@ func claims(s *catalog.Schema) *claimSet {
 		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}
+	for i := range s.Publications {
+		p := &s.Publications[i]
+		k := catalog.PublicationNodeKey(p.Name)
+		add(k, &owner{kind: "publication", name: p.Name, keys: []string{k}, model: p})
+	}
 	for i := range s.Views {
 		v := &s.Views[i]
 		k := v.Ref().Key()

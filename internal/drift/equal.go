@@ -196,6 +196,7 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 		out.Operators = s.Operators
 		out.EventTriggers = s.EventTriggers
 		out.DefaultPrivileges = s.DefaultPrivileges
+		out.Publications = s.Publications
 	}
 	return out
 }
@@ -207,9 +208,10 @@ func restSame(a, b *catalog.Schema, priv bool) bool {
 		O []catalog.Operator
 		E []catalog.EventTrigger
 		D []catalog.DefaultPrivilege
+		P []catalog.Publication
 	}
-	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges}
-	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges}
+	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications}
+	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications}
 	if !priv {
 		ra.D, rb.D = nil, nil
 	}

@@ -60,5 +60,6 @@ CREATE TABLE app.ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v t
 CREATE STATISTICS app.t_stats (dependencies) ON name, qty FROM app.t;
 CREATE TABLE app.audit (id integer, note text);
 CREATE RULE audit_no_delete AS ON DELETE TO app.audit DO INSTEAD NOTHING;
+CREATE PUBLICATION app_pub FOR TABLE app.t;
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

@@ -72,9 +72,6 @@ UNION ALL
 SELECT 'foreign_data_wrapper', '', w.fdwname, 'foreign-data wrapper'
 FROM pg_catalog.pg_foreign_data_wrapper w WHERE {{notext "pg_foreign_data_wrapper" "w.oid"}}
 UNION ALL
-SELECT 'publication', '', p.pubname, 'publication'
-FROM pg_catalog.pg_publication p
-UNION ALL
 SELECT 'statistics', n.nspname, s.stxname, 'extended statistics on ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname)
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
 JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace

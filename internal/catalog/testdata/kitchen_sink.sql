@@ -159,6 +159,11 @@ CREATE STATISTICS app.account_expr ON lower(name), mood FROM app.account;
 ALTER STATISTICS app.account_expr SET STATISTICS 300;
 COMMENT ON STATISTICS app.account_mood_score IS 'mood predicts score';
 
+-- Publications.
+CREATE PUBLICATION account_changes FOR TABLE app.account (id, name, score) WHERE (id > 1000) WITH (publish = 'insert, update');
+CREATE PUBLICATION app_schema FOR TABLES IN SCHEMA app WITH (publish_via_partition_root = true);
+COMMENT ON PUBLICATION account_changes IS 'scores for the warehouse';
+
 -- Rewrite rules.
 CREATE RULE account_keep AS ON DELETE TO app.account WHERE old.score > 100 DO INSTEAD NOTHING;
 ALTER TABLE app.account DISABLE RULE account_keep;
