@@ -3,7 +3,8 @@
 // existing table renamed; Preview DDL shows CREATE TABLE and RENAME COLUMN and no DROP; Preview
 // issue fills the Alter schema issue's SQL and the issue is created with it. Then the ER
 // diagram: in a new editor session a table with a foreign key and an index shows as a new box
-// with a new edge, marked created; the database page's Diagram tab draws the snapshot.
+// with a new edge, marked created; the database page's Diagram tab draws the snapshot, and a
+// double-click there opens the schema editor on that table.
 
 /** schemaEditor runs once the sample instance is running (project HR, database hr_test). */
 export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
@@ -168,4 +169,13 @@ async function erDiagram({ page, tid, shot, expectText, nav, waitFor, chooseOpti
   await tid('db-diagram').locator('[data-testid="erd-canvas"][data-laying-out="false"]').waitFor()
   await page.waitForTimeout(600) // the tab's transition
   await shot('95-database-diagram')
+
+  // a double-click on a box opens Alter schema's schema editor on that table
+  await tid('db-diagram').locator('[data-testid="erd-table-hr.departments"]').dispatchEvent('dblclick')
+  await tid('schemaedit').waitFor({ timeout: 60_000 })
+  await tid('schemaedit-col-dept_no').waitFor()
+  await tid('schemaedit-modal').locator('.n-card-header__close').click()
+  await tid('schemaedit-modal').waitFor({ state: 'detached' })
+  await tid('alter-drawer').locator('.n-drawer-header__close').click()
+  await tid('alter-drawer').waitFor({ state: 'detached' })
 }
