@@ -76,6 +76,7 @@ const (
 	rankType
 	rankFunction
 	rankOperator
+	rankCast
 	rankSequence
 	rankTable
 	rankView
@@ -246,6 +247,9 @@ func (d *dumper) build() {
 	}
 	for i := range s.Operators {
 		d.operator(&s.Operators[i])
+	}
+	for i := range s.Casts {
+		d.cast(&s.Casts[i])
 	}
 	for i := range s.Sequences {
 		d.sequence(&s.Sequences[i])
@@ -936,6 +940,29 @@ func (d *dumper) view(v *View) {
 		cols[i] = Column{Name: c.Name, ACL: c.ACL}
 	}
 	d.columnACLs(name, cols)
+}
+
+// cast renders a user-defined cast after its function and types.
+func (d *dumper) cast(c *Cast) {
+	var b strings.Builder
+	b.WriteString("CREATE CAST (" + c.Name() + ")")
+	switch c.Method {
+	case "binary":
+		b.WriteString(" WITHOUT FUNCTION")
+	case "inout":
+		b.WriteString(" WITH INOUT")
+	default:
+		b.WriteString(" WITH FUNCTION " + c.Function)
+	}
+	switch c.Context {
+	case "assignment":
+		b.WriteString(" AS ASSIGNMENT")
+	case "implicit":
+		b.WriteString(" AS IMPLICIT")
+	}
+	st := []string{b.String()}
+	d.comment(&st, "CAST ("+c.Name()+")", c.Comment)
+	d.add(c.Ref().Key(), rankCast, st, d.refKeys(c.DependsOn)...)
 }
 
 // PublicationObjects renders what a publication publishes as CREATE and

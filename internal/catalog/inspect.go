@@ -145,6 +145,7 @@ type inspector struct {
 	operators map[uint32]int
 	exts      map[uint32]int
 	colls     map[uint32]ObjectRef
+	casts     map[uint32]int
 	seqs      map[uint32]ObjectRef
 	domCon    map[uint32]int // domain constraint oid -> type index
 	indexOf   map[uint32]indexPos
@@ -254,6 +255,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		operators: map[uint32]int{},
 		exts:      map[uint32]int{},
 		colls:     map[uint32]ObjectRef{},
+		casts:     map[uint32]int{},
 		seqs:      map[uint32]ObjectRef{},
 		domCon:    map[uint32]int{},
 		indexOf:   map[uint32]indexPos{},
@@ -288,6 +290,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"functions", in.functions},
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
+		{"casts", in.castsQ},
 		{"publications", in.publications},
 		{"publication tables", in.publicationTables},
 		{"default privileges", in.defaultPrivileges},
@@ -1297,6 +1300,22 @@ func (in *inspector) eventTriggers() error {
 	})
 }
 
+func (in *inspector) castsQ() error {
+	sch := &in.res.Schema
+	return in.each("casts", func(r rowScanner) error {
+		var oid uint32
+		var c Cast
+		var fn *string
+		if err := r.Scan(&oid, &c.Source, &c.Target, &c.Method, &fn, &c.Context, &c.Comment); err != nil {
+			return err
+		}
+		c.Function = deref(fn)
+		in.casts[oid] = len(sch.Casts)
+		sch.Casts = append(sch.Casts, c)
+		return nil
+	})
+}
+
 func (in *inspector) publications() error {
 	sch := &in.res.Schema
 	return in.each("publications", func(r rowScanner) error {
@@ -1433,6 +1452,10 @@ func (in *inspector) refOf(class string, oid uint32) (ObjectRef, bool) {
 		if r, ok := in.colls[oid]; ok {
 			return r, true
 		}
+	case "pg_cast":
+		if i, ok := in.casts[oid]; ok {
+			return sch.Casts[i].Ref(), true
+		}
 	case "pg_constraint":
 		if p, ok := in.conOf[oid]; ok {
 			t := sch.Tables[in.tables[p.rel]]
@@ -1497,6 +1520,10 @@ func (in *inspector) depend() error {
 		case "pg_extension":
 			if i, ok := in.exts[do]; ok && ref.Kind == KindExtension && ref.Name != sch.Extensions[i].Name {
 				sch.Extensions[i].DependsOn = append(sch.Extensions[i].DependsOn, ref)
+			}
+		case "pg_cast":
+			if i, ok := in.casts[do]; ok && ref != sch.Casts[i].Ref() {
+				sch.Casts[i].DependsOn = append(sch.Casts[i].DependsOn, ref)
 			}
 		case "pg_rewrite":
 			if p, ok := in.ruleOf[do]; ok {

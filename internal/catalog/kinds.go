@@ -11,7 +11,7 @@ import "strings"
 // LaterKinds are the kinds the model gained after its first format, in the
 // order they were added.
 func LaterKinds() []ObjectKind {
-	return []ObjectKind{KindStatistics, KindRule, KindPublication}
+	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -25,7 +25,7 @@ func Legacy(o Object) bool {
 	case KindRule:
 		// now only rules on views are reported: "rule on view s.v"
 		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
-	case KindPublication:
+	case KindPublication, KindCast:
 		return true // no longer reported at all
 	}
 	return false
@@ -76,6 +76,11 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			out = append(out, Object{Kind: KindPublication, Name: p.Name, Detail: "publication"})
 		}
 		s.Publications = nil
+	case KindCast:
+		for i := range s.Casts {
+			out = append(out, Object{Kind: KindCast, Name: s.Casts[i].Name(), Detail: "cast"})
+		}
+		s.Casts = nil
 	}
 	return out
 }

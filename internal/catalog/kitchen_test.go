@@ -84,6 +84,10 @@ func TestRoundTripKitchenSink(t *testing.T) {
 		st[1].Comment == nil {
 		t.Errorf("statistics = %+v", st)
 	}
+	if c := res.Schema.Casts; len(c) != 2 || c[0].Name() != "app.mood AS integer" || c[0].Context != "assignment" || c[0].Comment == nil ||
+		c[1].Method != "inout" || c[1].Name() != "app.pair AS text" {
+		t.Errorf("casts = %+v", c)
+	}
 	if p := res.Schema.Publications; len(p) != 2 || p[0].Name != "account_changes" || len(p[0].Tables) != 1 ||
 		!reflect.DeepEqual(p[0].Tables[0].Columns, []string{"id", "name", "score"}) || p[0].Tables[0].Where == "" ||
 		!reflect.DeepEqual(p[0].Publish, []string{"insert", "update"}) || p[0].Comment == nil ||

@@ -37,6 +37,8 @@ type Schema struct {
 	DefaultPrivileges []DefaultPrivilege `json:"default_privileges"`
 	// Publications are the logical replication publications.
 	Publications []Publication `json:"publications,omitempty"`
+	// Casts are the user-defined casts.
+	Casts []Cast `json:"casts,omitempty"`
 }
 
 // QualifiedName names a schema-scoped object. Name is the bare name; for
@@ -563,6 +565,30 @@ type Operator struct {
 	Comment    *string     `json:"comment,omitempty"`
 	DependsOn  []ObjectRef `json:"depends_on,omitempty"`
 }
+
+// Cast is a user-defined cast (CREATE CAST).
+type Cast struct {
+	// Source and Target are the types as format_type renders them.
+	Source string `json:"source"`
+	Target string `json:"target"`
+	// Method is "function" (WITH FUNCTION), "binary" (WITHOUT FUNCTION) or
+	// "inout" (WITH INOUT).
+	Method string `json:"method"`
+	// Function is the cast function's qualified signature
+	// ("public.int_to_pair(integer)") when Method is "function".
+	Function string `json:"function,omitempty"`
+	// Context is "explicit", "assignment" (AS ASSIGNMENT) or "implicit".
+	Context string  `json:"context"`
+	Comment *string `json:"comment,omitempty"`
+	// DependsOn are its function and types.
+	DependsOn []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// Name is how a cast is named in DDL and reports: "integer AS public.pair".
+func (c *Cast) Name() string { return c.Source + " AS " + c.Target }
+
+// Ref is the cast's reference.
+func (c *Cast) Ref() ObjectRef { return ObjectRef{Kind: KindCast, Name: c.Name()} }
 
 // Publication is a logical replication publication (CREATE PUBLICATION).
 type Publication struct {

@@ -79,6 +79,10 @@ func (s *Schema) Normalize() {
 	}
 	sort.Slice(s.EventTriggers, func(i, j int) bool { return s.EventTriggers[i].Name < s.EventTriggers[j].Name })
 	sort.Slice(s.Publications, func(i, j int) bool { return s.Publications[i].Name < s.Publications[j].Name })
+	sort.Slice(s.Casts, func(i, j int) bool { return s.Casts[i].Name() < s.Casts[j].Name() })
+	for i := range s.Casts {
+		s.Casts[i].DependsOn = sortRefs(s.Casts[i].DependsOn)
+	}
 	for i := range s.Publications {
 		p := &s.Publications[i]
 		sort.Slice(p.Tables, func(a, b int) bool { return p.Tables[a].Table.Less(p.Tables[b].Table) })

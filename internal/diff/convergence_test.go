@@ -270,6 +270,21 @@ var convergenceGroups = []struct {
 		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
 			absent: []string{"DROP STATISTICS"}},
 	}},
+	{"casts", []convergenceCase{
+		{name: "added", old: castBase, new: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);",
+			order: []string{"CREATE CAST (integer AS public.pair) WITH FUNCTION public.int_to_pair(integer)"}},
+		{name: "dropped", old: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);", new: castBase,
+			order: []string{"DROP CAST (integer AS public.pair)"}},
+		{name: "context changed", old: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);",
+			new:   castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer) AS ASSIGNMENT;",
+			order: []string{"DROP CAST (integer AS public.pair)", "CREATE CAST (integer AS public.pair) WITH FUNCTION public.int_to_pair(integer) AS ASSIGNMENT"}},
+		{name: "with inout, comment", old: castBase,
+			new: castBase + "CREATE CAST (pair AS text) WITH INOUT AS IMPLICIT;\nCOMMENT ON CAST (pair AS text) IS 'printable';"},
+		{name: "its function goes with it", old: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);",
+			new: "CREATE TYPE pair AS (a int, b text);", order: []string{"DROP CAST (integer AS public.pair)", "DROP FUNCTION public.int_to_pair(integer)"}},
+		{name: "used by a view", old: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer) AS ASSIGNMENT;",
+			new: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer) AS ASSIGNMENT;\nCREATE VIEW v AS SELECT 1::pair AS p;"},
+	}},
 	{"publications", []convergenceCase{
 		{name: "added", old: pubTables, new: pubTables + "CREATE PUBLICATION p FOR TABLE t;",
 			order: []string{"CREATE PUBLICATION p FOR TABLE public.t WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = false)"}},
@@ -314,6 +329,8 @@ var convergenceGroups = []struct {
 }
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
+
+const castBase = "CREATE TYPE pair AS (a int, b text);\nCREATE FUNCTION int_to_pair(integer) RETURNS pair LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, NULL)::pair';\n"
 
 const pubTables = "CREATE TABLE t (a int PRIMARY KEY, b text, c text);\nCREATE TABLE u (a int PRIMARY KEY);\n"
 

@@ -31,6 +31,7 @@ const (
 	kRule
 	kEventTrigger
 	kPublication
+	kCast
 	kACL
 	kOther
 )
@@ -64,6 +65,7 @@ type obj struct {
 	rule  *catalog.Rule
 	evt   *catalog.EventTrigger
 	pub   *catalog.Publication
+	cast  *catalog.Cast
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
 	rel catalog.QualifiedName
@@ -220,6 +222,10 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 			put(&obj{key: catalog.ACLNodeKey(vk), kind: kACL, owner: vk})
 			put(&obj{key: catalog.ColumnACLNodeKey(v.QualifiedName), kind: kACL, owner: vk})
 		}
+	}
+	for i := range s.Casts {
+		c := &s.Casts[i]
+		put(&obj{key: c.Ref().Key(), kind: kCast, cast: c})
 	}
 	for i := range s.Publications {
 		p := &s.Publications[i]

@@ -122,6 +122,8 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		out = append(out, tx("DROP RULE "+catalog.QuoteIdent(fo.rule.Name)+" ON "+fo.rel.String(), lockHz(fo.rel.String())))
 	case kEventTrigger:
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
+	case kCast:
+		out = append(out, tx("DROP CAST ("+fo.cast.Name()+")"))
 	case kPublication:
 		out = append(out, tx("DROP PUBLICATION "+catalog.QuoteIdent(fo.pub.Name),
 			hz(HazardBreaksClients, "subscribers of publication %s stop receiving changes until it is created again", fo.pub.Name)))

@@ -387,6 +387,11 @@ func claims(s *catalog.Schema) *claimSet {
 		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}
+	for i := range s.Casts {
+		c := &s.Casts[i]
+		k := c.Ref().Key()
+		add(k, &owner{kind: "cast", name: c.Name(), keys: []string{k}, model: c})
+	}
 	for i := range s.Publications {
 		p := &s.Publications[i]
 		k := catalog.PublicationNodeKey(p.Name)

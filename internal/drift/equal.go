@@ -197,6 +197,7 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 		out.EventTriggers = s.EventTriggers
 		out.DefaultPrivileges = s.DefaultPrivileges
 		out.Publications = s.Publications
+		out.Casts = s.Casts
 	}
 	return out
 }
@@ -209,9 +210,10 @@ func restSame(a, b *catalog.Schema, priv bool) bool {
 		E []catalog.EventTrigger
 		D []catalog.DefaultPrivilege
 		P []catalog.Publication
+		K []catalog.Cast
 	}
-	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications}
-	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications}
+	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts}
+	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts}
 	if !priv {
 		ra.D, rb.D = nil, nil
 	}

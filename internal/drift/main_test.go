@@ -61,5 +61,8 @@ CREATE STATISTICS app.t_stats (dependencies) ON name, qty FROM app.t;
 CREATE TABLE app.audit (id integer, note text);
 CREATE RULE audit_no_delete AS ON DELETE TO app.audit DO INSTEAD NOTHING;
 CREATE PUBLICATION app_pub FOR TABLE app.t;
+CREATE TYPE app.pair AS (a integer, b text);
+CREATE FUNCTION app.int_to_pair(integer) RETURNS app.pair LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, NULL)::app.pair';
+CREATE CAST (integer AS app.pair) WITH FUNCTION app.int_to_pair(integer);
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

@@ -53,7 +53,8 @@ WHERE d.deptype IN ('n', 'a')
   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,
                     'pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass,
                     'pg_catalog.pg_operator'::pg_catalog.regclass, 'pg_catalog.pg_attrdef'::pg_catalog.regclass,
-                    'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass)
+                    'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass,
+                    'pg_catalog.pg_cast'::pg_catalog.regclass)
   AND COALESCE(dc.relkind, 'x') <> 'S'
   -- self edges (most of pg_depend): an index, a constraint or a column
   -- default on its own table
@@ -63,7 +64,7 @@ WHERE d.deptype IN ('n', 'a')
   -- a scoped inspection: only dependents in the included schemas (the
   -- caller drops the others; an oid shared by two catalogs only lets an
   -- extra row through)
-  AND (d.classid = 'pg_catalog.pg_extension'::pg_catalog.regclass OR d.objid IN (
+  AND (d.classid IN ('pg_catalog.pg_extension'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass) OR d.objid IN (
         SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = ANY($1::pg_catalog.oid[])
         UNION ALL SELECT oid FROM pg_catalog.pg_type WHERE typnamespace = ANY($1::pg_catalog.oid[])
         UNION ALL SELECT oid FROM pg_catalog.pg_proc WHERE pronamespace = ANY($1::pg_catalog.oid[])

@@ -18,13 +18,6 @@ WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_opfamily" "f.oid"}}
   -- CREATE OPERATOR CLASS makes a family of the same name implicitly
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass o WHERE o.opcfamily = f.oid AND o.opcname = f.opfname)
 UNION ALL
-SELECT 'cast', '', pg_catalog.format_type(c.castsource, NULL) || ' AS ' || pg_catalog.format_type(c.casttarget, NULL), 'cast'
-FROM pg_catalog.pg_cast c
-WHERE c.oid >= 16384 AND {{notext "pg_cast" "c.oid"}}
-  -- the range-to-multirange cast a range type creates for itself
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i
-                   WHERE i.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND i.deptype = 'i')
-UNION ALL
 SELECT 'conversion', n.nspname, c.conname, 'conversion'
 FROM pg_catalog.pg_conversion c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace

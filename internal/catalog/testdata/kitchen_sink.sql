@@ -159,6 +159,12 @@ CREATE STATISTICS app.account_expr ON lower(name), mood FROM app.account;
 ALTER STATISTICS app.account_expr SET STATISTICS 300;
 COMMENT ON STATISTICS app.account_mood_score IS 'mood predicts score';
 
+-- Casts.
+CREATE FUNCTION app.mood_score(app.mood) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT CASE $1 WHEN 'ok' THEN 1 ELSE 0 END $$;
+CREATE CAST (app.mood AS integer) WITH FUNCTION app.mood_score(app.mood) AS ASSIGNMENT;
+COMMENT ON CAST (app.mood AS integer) IS 'how good a mood is';
+CREATE CAST (app.pair AS text) WITH INOUT;
+
 -- Publications.
 CREATE PUBLICATION account_changes FOR TABLE app.account (id, name, score) WHERE (id > 1000) WITH (publish = 'insert, update');
 CREATE PUBLICATION app_schema FOR TABLES IN SCHEMA app WITH (publish_via_partition_root = true);
