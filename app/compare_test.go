@@ -95,7 +95,7 @@ func findStatement(r CompareResult, sub string) (CompareStatement, bool) {
 // themselves are tested in internal/compare.
 func TestCompareBinding(t *testing.T) {
 	f := newCompareFixture(t, true, map[string]string{
-		"a":    baseDDL + " CREATE TEXT SEARCH CONFIGURATION public.items_keep (COPY = pg_catalog.english);",
+		"a":    baseDDL + " CREATE CONVERSION public.items_keep FOR 'LATIN1' TO 'UTF8' FROM pg_catalog.iso8859_1_to_utf8;",
 		"b":    changeDDL,
 		"from": "CREATE DOMAIN public.amount AS integer; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);",
 		"to":   "CREATE DOMAIN public.amount AS bigint; CREATE TABLE public.orders (id integer PRIMARY KEY, total public.amount);",
@@ -125,7 +125,7 @@ func TestCompareBinding(t *testing.T) {
 		!strings.Contains(r.Script, "-- hazard builds_index") || !strings.Contains(r.Script, "ADD COLUMN price numeric;") {
 		t.Fatalf("DDL:\n%s\n---\n%s\nscript:\n%s", r.SourceDDL, r.TargetDDL, r.Script)
 	}
-	if len(r.Unsupported) != 1 || r.Unsupported[0].Side != "source" || r.Unsupported[0].Kind != "text_search" || r.Unsupported[0].Name == "" {
+	if len(r.Unsupported) != 1 || r.Unsupported[0].Side != "source" || r.Unsupported[0].Kind != "conversion" || r.Unsupported[0].Name == "" {
 		t.Fatalf("unsupported %+v", r.Unsupported)
 	}
 	var steps []string

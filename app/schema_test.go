@@ -43,7 +43,7 @@ func TestSchemaBinding(t *testing.T) {
 	h := newApp(t, "", false)
 	dbID, dbURL := schemaDB(t, h, `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(12,2));
 		COMMENT ON TABLE public.orders IS 'one row per order';
-		CREATE TEXT SEARCH CONFIGURATION public.orders_keep (COPY = pg_catalog.english);`)
+		CREATE CONVERSION public.orders_keep FOR 'LATIN1' TO 'UTF8' FROM pg_catalog.iso8859_1_to_utf8;`)
 	svc := h.app.Schema()
 
 	// Never synced: an empty summary, a clear message for the rest.
@@ -81,7 +81,7 @@ func TestSchemaBinding(t *testing.T) {
 		sum.LastError != "" || sum.LastAttemptAt == "" || sum.Counts.Tables != 1 || sum.Counts.Schemas != 1 || s.Skipped == nil {
 		t.Fatalf("summary = %+v", sum)
 	}
-	if len(s.Unsupported) != 1 || s.Unsupported[0].Kind != string(catalog.KindTextSearch) || !strings.Contains(s.Unsupported[0].Name+s.Unsupported[0].Detail, "orders_keep") {
+	if len(s.Unsupported) != 1 || s.Unsupported[0].Kind != string(catalog.KindConversion) || !strings.Contains(s.Unsupported[0].Name+s.Unsupported[0].Detail, "orders_keep") {
 		t.Fatalf("unsupported = %+v", s.Unsupported)
 	}
 	ev := h.progress()

@@ -516,6 +516,8 @@ func Restrict(s *Schema, schemas []string) Schema {
 		return out
 	}
 	out := Schema{Privileges: s.Privileges, Extensions: s.Extensions, EventTriggers: s.EventTriggers}
+	out.TextSearchDicts = filter(s.TextSearchDicts, func(x TextSearchDict) bool { return in[x.Schema] }, nil)
+	out.TextSearchConfigs = filter(s.TextSearchConfigs, func(x TextSearchConfig) bool { return in[x.Schema] }, nil)
 	out.Casts = filter(s.Casts, func(Cast) bool { return true }, func(c *Cast) { c.DependsOn = refs(c.DependsOn) })
 	out.Publications = filter(s.Publications, func(Publication) bool { return true }, func(p *Publication) {
 		p.Tables = filter(p.Tables, func(t PublicationTable) bool { return in[t.Table.Schema] }, nil)

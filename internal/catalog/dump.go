@@ -76,6 +76,7 @@ const (
 	rankType
 	rankFunction
 	rankOperator
+	rankTextSearch
 	rankCast
 	rankSequence
 	rankTable
@@ -247,6 +248,12 @@ func (d *dumper) build() {
 	}
 	for i := range s.Operators {
 		d.operator(&s.Operators[i])
+	}
+	for i := range s.TextSearchDicts {
+		d.tsDict(&s.TextSearchDicts[i])
+	}
+	for i := range s.TextSearchConfigs {
+		d.tsConfig(&s.TextSearchConfigs[i])
 	}
 	for i := range s.Casts {
 		d.cast(&s.Casts[i])
@@ -940,6 +947,54 @@ func (d *dumper) view(v *View) {
 		cols[i] = Column{Name: c.Name, ACL: c.ACL}
 	}
 	d.columnACLs(name, cols)
+}
+
+// tsDict renders a text search dictionary.
+func (d *dumper) tsDict(x *TextSearchDict) {
+	name := x.QualifiedName.String()
+	def := "CREATE TEXT SEARCH DICTIONARY " + name + " (TEMPLATE = " + x.Template
+	if x.Options != "" {
+		def += ", " + x.Options
+	}
+	st := []string{def + ")"}
+	d.owner(&st, "TEXT SEARCH DICTIONARY "+name, x.Owner)
+	d.comment(&st, "TEXT SEARCH DICTIONARY "+name, x.Comment)
+	d.add(x.Ref().Key(), rankTextSearch, st, schemaKey(x.Schema))
+}
+
+// TSMappingStatement adds (or, with alter, changes) a configuration's
+// mapping of one token type.
+func TSMappingStatement(cfg QualifiedName, m TSMapping, alter bool) string {
+	verb := " ADD MAPPING FOR "
+	if alter {
+		verb = " ALTER MAPPING FOR "
+	}
+	dicts := make([]string, len(m.Dicts))
+	for i, d := range m.Dicts {
+		dicts[i] = d.String()
+	}
+	return "ALTER TEXT SEARCH CONFIGURATION " + cfg.String() + verb + m.Token + " WITH " + strings.Join(dicts, ", ")
+}
+
+// tsConfig renders a text search configuration after the dictionaries it
+// maps to.
+func (d *dumper) tsConfig(c *TextSearchConfig) {
+	name := c.QualifiedName.String()
+	st := []string{"CREATE TEXT SEARCH CONFIGURATION " + name + " (PARSER = " + c.Parser + ")"}
+	deps := []string{schemaKey(c.Schema)}
+	seen := map[string]bool{}
+	for _, m := range c.Mappings {
+		st = append(st, TSMappingStatement(c.QualifiedName, m, false))
+		for _, dict := range m.Dicts {
+			if k := (ObjectRef{Kind: KindTSDict, Schema: dict.Schema, Name: dict.Name}).Key(); !seen[k] {
+				seen[k] = true
+				deps = append(deps, k)
+			}
+		}
+	}
+	d.owner(&st, "TEXT SEARCH CONFIGURATION "+name, c.Owner)
+	d.comment(&st, "TEXT SEARCH CONFIGURATION "+name, c.Comment)
+	d.add(c.Ref().Key(), rankTextSearch, st, deps...)
 }
 
 // cast renders a user-defined cast after its function and types.

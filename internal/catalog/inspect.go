@@ -146,6 +146,8 @@ type inspector struct {
 	exts      map[uint32]int
 	colls     map[uint32]ObjectRef
 	casts     map[uint32]int
+	tsDicts   map[uint32]int
+	tsConfigs map[uint32]int
 	seqs      map[uint32]ObjectRef
 	domCon    map[uint32]int // domain constraint oid -> type index
 	indexOf   map[uint32]indexPos
@@ -256,6 +258,8 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		exts:      map[uint32]int{},
 		colls:     map[uint32]ObjectRef{},
 		casts:     map[uint32]int{},
+		tsDicts:   map[uint32]int{},
+		tsConfigs: map[uint32]int{},
 		seqs:      map[uint32]ObjectRef{},
 		domCon:    map[uint32]int{},
 		indexOf:   map[uint32]indexPos{},
@@ -291,6 +295,9 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
 		{"casts", in.castsQ},
+		{"text search dictionaries", in.tsDictsQ},
+		{"text search configurations", in.tsConfigsQ},
+		{"text search mappings", in.tsConfigMaps},
 		{"publications", in.publications},
 		{"publication tables", in.publicationTables},
 		{"default privileges", in.defaultPrivileges},
@@ -1300,6 +1307,62 @@ func (in *inspector) eventTriggers() error {
 	})
 }
 
+func (in *inspector) tsDictsQ() error {
+	sch := &in.res.Schema
+	return in.each("ts_dicts", func(r rowScanner) error {
+		var oid uint32
+		var d TextSearchDict
+		var opts *string
+		var owner string
+		if err := r.Scan(&oid, &d.Schema, &d.Name, &d.Template, &opts, &owner, &d.Comment); err != nil {
+			return err
+		}
+		d.Options, d.Owner = deref(opts), in.owner(owner)
+		in.tsDicts[oid] = len(sch.TextSearchDicts)
+		sch.TextSearchDicts = append(sch.TextSearchDicts, d)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) tsConfigsQ() error {
+	sch := &in.res.Schema
+	return in.each("ts_configs", func(r rowScanner) error {
+		var oid uint32
+		var c TextSearchConfig
+		var owner string
+		if err := r.Scan(&oid, &c.Schema, &c.Name, &c.Parser, &owner, &c.Comment); err != nil {
+			return err
+		}
+		c.Owner = in.owner(owner)
+		in.tsConfigs[oid] = len(sch.TextSearchConfigs)
+		sch.TextSearchConfigs = append(sch.TextSearchConfigs, c)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) tsConfigMaps() error {
+	sch := &in.res.Schema
+	return in.each("ts_config_maps", func(r rowScanner) error {
+		var cfg uint32
+		var tok string
+		var dict QualifiedName
+		if err := r.Scan(&cfg, &tok, &dict.Schema, &dict.Name); err != nil {
+			return err
+		}
+		i, ok := in.tsConfigs[cfg]
+		if !ok {
+			return nil
+		}
+		c := &sch.TextSearchConfigs[i]
+		if n := len(c.Mappings); n > 0 && c.Mappings[n-1].Token == tok {
+			c.Mappings[n-1].Dicts = append(c.Mappings[n-1].Dicts, dict)
+		} else {
+			c.Mappings = append(c.Mappings, TSMapping{Token: tok, Dicts: []QualifiedName{dict}})
+		}
+		return nil
+	}, in.nsp)
+}
+
 func (in *inspector) castsQ() error {
 	sch := &in.res.Schema
 	return in.each("casts", func(r rowScanner) error {
@@ -1455,6 +1518,14 @@ func (in *inspector) refOf(class string, oid uint32) (ObjectRef, bool) {
 	case "pg_cast":
 		if i, ok := in.casts[oid]; ok {
 			return sch.Casts[i].Ref(), true
+		}
+	case "pg_ts_config":
+		if i, ok := in.tsConfigs[oid]; ok {
+			return sch.TextSearchConfigs[i].Ref(), true
+		}
+	case "pg_ts_dict":
+		if i, ok := in.tsDicts[oid]; ok {
+			return sch.TextSearchDicts[i].Ref(), true
 		}
 	case "pg_constraint":
 		if p, ok := in.conOf[oid]; ok {

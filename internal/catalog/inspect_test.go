@@ -50,7 +50,7 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		kind catalog.ObjectKind
 		name string
 	}{
-		{catalog.KindTextSearch, "my_ts"}, {catalog.KindRule, "tv_ignore"},
+		{catalog.KindRule, "tv_ignore"},
 		{catalog.KindStatistics, "mv_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
 		{catalog.KindForeignTable, "ft"}, {catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
@@ -58,6 +58,12 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
+	}
+	if hasObject(res.Unsupported, catalog.KindTextSearch, "my_ts") {
+		t.Errorf("text search configurations are modelled, yet reported unsupported")
+	}
+	if c := res.Schema.TextSearchConfigs; len(c) != 1 || c[0].Name != "my_ts" || c[0].Parser != `pg_catalog."default"` || len(c[0].Mappings) == 0 {
+		t.Errorf("text search configurations = %+v", c)
 	}
 	if hasObject(res.Unsupported, catalog.KindCast, "integer AS public.pair") {
 		t.Errorf("casts are modelled, yet reported unsupported")

@@ -11,7 +11,7 @@ import "strings"
 // LaterKinds are the kinds the model gained after its first format, in the
 // order they were added.
 func LaterKinds() []ObjectKind {
-	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast}
+	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast, KindTextSearch}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -27,6 +27,10 @@ func Legacy(o Object) bool {
 		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
 	case KindPublication, KindCast:
 		return true // no longer reported at all
+	case KindTextSearch:
+		// parsers and templates are still reported; configurations and
+		// dictionaries are modelled
+		return o.Detail == "text search configuration" || o.Detail == "text search dictionary"
 	}
 	return false
 }
@@ -81,6 +85,14 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			out = append(out, Object{Kind: KindCast, Name: s.Casts[i].Name(), Detail: "cast"})
 		}
 		s.Casts = nil
+	case KindTextSearch:
+		for _, x := range s.TextSearchConfigs {
+			out = append(out, Object{Kind: KindTextSearch, Schema: x.Schema, Name: x.Name, Detail: "text search configuration"})
+		}
+		for _, x := range s.TextSearchDicts {
+			out = append(out, Object{Kind: KindTextSearch, Schema: x.Schema, Name: x.Name, Detail: "text search dictionary"})
+		}
+		s.TextSearchConfigs, s.TextSearchDicts = nil, nil
 	}
 	return out
 }

@@ -84,6 +84,13 @@ func TestRoundTripKitchenSink(t *testing.T) {
 		st[1].Comment == nil {
 		t.Errorf("statistics = %+v", st)
 	}
+	if c := res.Schema.TextSearchConfigs; len(c) != 2 || c[1].Name != "plain" || len(c[1].Mappings) != 3 ||
+		!reflect.DeepEqual(c[1].Mappings[0].Dicts, []catalog.QualifiedName{{Schema: "app", Name: "simple_stop"}, {Schema: "pg_catalog", Name: "simple"}}) {
+		t.Errorf("text search configurations = %+v", c)
+	}
+	if d := res.Schema.TextSearchDicts; len(d) != 1 || d[0].Options != "stopwords = 'english'" || d[0].Template != "pg_catalog.simple" || d[0].Comment == nil {
+		t.Errorf("text search dictionaries = %+v", d)
+	}
 	if c := res.Schema.Casts; len(c) != 2 || c[0].Name() != "app.mood AS integer" || c[0].Context != "assignment" || c[0].Comment == nil ||
 		c[1].Method != "inout" || c[1].Name() != "app.pair AS text" {
 		t.Errorf("casts = %+v", c)

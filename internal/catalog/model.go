@@ -39,6 +39,10 @@ type Schema struct {
 	Publications []Publication `json:"publications,omitempty"`
 	// Casts are the user-defined casts.
 	Casts []Cast `json:"casts,omitempty"`
+	// TextSearchDicts and TextSearchConfigs are the text search
+	// dictionaries and configurations.
+	TextSearchDicts   []TextSearchDict   `json:"text_search_dictionaries,omitempty"`
+	TextSearchConfigs []TextSearchConfig `json:"text_search_configurations,omitempty"`
 }
 
 // QualifiedName names a schema-scoped object. Name is the bare name; for
@@ -77,6 +81,8 @@ const (
 	KindConversion      ObjectKind = "conversion"
 	KindRule            ObjectKind = "rule"
 	KindTextSearch      ObjectKind = "text_search"
+	KindTSConfig        ObjectKind = "text_search_configuration"
+	KindTSDict          ObjectKind = "text_search_dictionary"
 	KindForeignTable    ObjectKind = "foreign_table"
 	KindForeignServer   ObjectKind = "foreign_server"
 	KindForeignWrapper  ObjectKind = "foreign_data_wrapper"
@@ -564,6 +570,45 @@ type Operator struct {
 	Owner      string      `json:"owner,omitempty"`
 	Comment    *string     `json:"comment,omitempty"`
 	DependsOn  []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// TextSearchDict is a text search dictionary.
+type TextSearchDict struct {
+	QualifiedName
+	// Template is the qualified template ("pg_catalog.simple").
+	Template string `json:"template"`
+	// Options are the init options as CREATE takes them
+	// ("stopwords = 'english'"), "" for none.
+	Options string  `json:"options,omitempty"`
+	Owner   string  `json:"owner,omitempty"`
+	Comment *string `json:"comment,omitempty"`
+}
+
+// Ref is the dictionary's reference.
+func (d *TextSearchDict) Ref() ObjectRef {
+	return ObjectRef{Kind: KindTSDict, Schema: d.Schema, Name: d.Name}
+}
+
+// TextSearchConfig is a text search configuration.
+type TextSearchConfig struct {
+	QualifiedName
+	// Parser is the qualified parser (`pg_catalog."default"`).
+	Parser string `json:"parser"`
+	// Mappings are in the parser's token type order.
+	Mappings []TSMapping `json:"mappings,omitempty"`
+	Owner    string      `json:"owner,omitempty"`
+	Comment  *string     `json:"comment,omitempty"`
+}
+
+// Ref is the configuration's reference.
+func (c *TextSearchConfig) Ref() ObjectRef {
+	return ObjectRef{Kind: KindTSConfig, Schema: c.Schema, Name: c.Name}
+}
+
+// TSMapping maps a token type to dictionaries, tried in order.
+type TSMapping struct {
+	Token string          `json:"token"`
+	Dicts []QualifiedName `json:"dicts"`
 }
 
 // Cast is a user-defined cast (CREATE CAST).

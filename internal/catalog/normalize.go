@@ -80,6 +80,12 @@ func (s *Schema) Normalize() {
 	sort.Slice(s.EventTriggers, func(i, j int) bool { return s.EventTriggers[i].Name < s.EventTriggers[j].Name })
 	sort.Slice(s.Publications, func(i, j int) bool { return s.Publications[i].Name < s.Publications[j].Name })
 	sort.Slice(s.Casts, func(i, j int) bool { return s.Casts[i].Name() < s.Casts[j].Name() })
+	sort.Slice(s.TextSearchDicts, func(i, j int) bool {
+		return s.TextSearchDicts[i].QualifiedName.Less(s.TextSearchDicts[j].QualifiedName)
+	})
+	sort.Slice(s.TextSearchConfigs, func(i, j int) bool {
+		return s.TextSearchConfigs[i].QualifiedName.Less(s.TextSearchConfigs[j].QualifiedName)
+	})
 	for i := range s.Casts {
 		s.Casts[i].DependsOn = sortRefs(s.Casts[i].DependsOn)
 	}

@@ -251,7 +251,7 @@ CREATE FUNCTION shop.total_of(c bigint) RETURNS numeric LANGUAGE sql STABLE AS $
 COMMENT ON TABLE shop.orders IS 'one row per order';
 GRANT USAGE ON SCHEMA shop TO tm_reader;
 GRANT SELECT ON shop.open_orders TO tm_reader;
-CREATE TEXT SEARCH CONFIGURATION shop.orders_keep (COPY = pg_catalog.english);`
+CREATE CONVERSION shop.orders_keep FOR 'LATIN1' TO 'UTF8' FROM pg_catalog.iso8859_1_to_utf8;`
 
 // TestCompareModelRoundTrip writes a database's model as
 // `tidemark dump --format json` does; read back, it is the same schema as
@@ -292,7 +292,7 @@ func TestCompareModelRoundTrip(t *testing.T) {
 			}
 			var sides []string
 			for _, o := range r.Plan.Unsupported {
-				if o.Kind == catalog.KindTextSearch && strings.Contains(o.Name+o.Detail, "orders_keep") {
+				if o.Kind == catalog.KindConversion && strings.Contains(o.Name+o.Detail, "orders_keep") {
 					sides = append(sides, o.Side)
 				}
 			}
@@ -403,7 +403,7 @@ func TestComparePrivileges(t *testing.T) {
 // with their side, whatever the kind of the side.
 func TestCompareUnsupportedObjects(t *testing.T) {
 	f := setup(t, true)
-	const withRule = fromSQL + "\nCREATE TEXT SEARCH CONFIGURATION items_keep (COPY = pg_catalog.english);"
+	const withRule = fromSQL + "\nCREATE CONVERSION items_keep FOR 'LATIN1' TO 'UTF8' FROM pg_catalog.iso8859_1_to_utf8;"
 	cases := []struct {
 		name string
 		to   compare.Source
@@ -423,7 +423,7 @@ func TestCompareUnsupportedObjects(t *testing.T) {
 				t.Fatalf("unsupported %+v", r.Plan.Unsupported)
 			}
 			o := r.Plan.Unsupported[0]
-			if o.Side != "to" || o.Kind != catalog.KindTextSearch || !strings.Contains(o.Name+o.Detail, "items_keep") {
+			if o.Side != "to" || o.Kind != catalog.KindConversion || !strings.Contains(o.Name+o.Detail, "items_keep") {
 				t.Fatalf("unsupported %+v", o)
 			}
 			// Not compared: nothing to do, and the plan does not touch it.

@@ -270,6 +270,24 @@ var convergenceGroups = []struct {
 		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
 			absent: []string{"DROP STATISTICS"}},
 	}},
+	{"text search", []convergenceCase{
+		{name: "configuration added", old: "", new: "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);",
+			order: []string{"CREATE TEXT SEARCH CONFIGURATION public.c (PARSER = pg_catalog.\"default\")", "ADD MAPPING FOR asciiword WITH pg_catalog.english_stem"}},
+		{name: "configuration dropped", old: "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);", new: "",
+			order: []string{"DROP TEXT SEARCH CONFIGURATION public.c"}},
+		{name: "mappings changed in place", old: tsBase + "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);",
+			new: tsBase + "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);\nALTER TEXT SEARCH CONFIGURATION c ALTER MAPPING FOR asciiword WITH d, pg_catalog.english_stem;\n" +
+				"ALTER TEXT SEARCH CONFIGURATION c DROP MAPPING FOR url;\nALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR blank WITH pg_catalog.simple;",
+			order:  []string{"ALTER MAPPING FOR asciiword WITH public.d, pg_catalog.english_stem", "DROP MAPPING FOR url"},
+			absent: []string{"DROP TEXT SEARCH CONFIGURATION"}},
+		{name: "used by an index, mappings changed", old: "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.simple);\nCREATE TABLE t (b text);\nCREATE INDEX t_fts ON t USING gin (to_tsvector('public.c'::regconfig, b));",
+			new:    "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);\nCREATE TABLE t (b text);\nCREATE INDEX t_fts ON t USING gin (to_tsvector('public.c'::regconfig, b));",
+			absent: []string{"DROP INDEX"}},
+		{name: "dictionary added, options changed, comment", old: tsBase,
+			new: "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple, stopwords = 'english', accept = false);\nCOMMENT ON TEXT SEARCH DICTIONARY d IS 'stop';"},
+		{name: "dictionary used by a configuration replaced", old: tsBase + "CREATE TEXT SEARCH CONFIGURATION c (PARSER = pg_catalog.\"default\");\nALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR word WITH d;",
+			new: "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple, stopwords = 'english');\nCREATE TEXT SEARCH CONFIGURATION c (PARSER = pg_catalog.\"default\");\nALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR word WITH d;"},
+	}},
 	{"casts", []convergenceCase{
 		{name: "added", old: castBase, new: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);",
 			order: []string{"CREATE CAST (integer AS public.pair) WITH FUNCTION public.int_to_pair(integer)"}},
@@ -329,6 +347,8 @@ var convergenceGroups = []struct {
 }
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
+
+const tsBase = "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple);\n"
 
 const castBase = "CREATE TYPE pair AS (a int, b text);\nCREATE FUNCTION int_to_pair(integer) RETURNS pair LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, NULL)::pair';\n"
 

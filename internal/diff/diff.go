@@ -315,6 +315,16 @@ func (p *planner) compare(k string, fo, to *obj) {
 		set([]Statement{{SQL: t.Definition, Transactional: true}})
 	case kView:
 		p.compareView(k, fo, to)
+	case kTSConfig:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		if fo.tsc.Parser != to.tsc.Parser {
+			replace("its parser changes")
+			return
+		}
+		set(alterTSMappings(fo.tsc, to.tsc))
 	case kPublication:
 		if equalStrings(fo.stmts, to.stmts) {
 			set(nil)

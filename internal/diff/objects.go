@@ -32,6 +32,8 @@ const (
 	kEventTrigger
 	kPublication
 	kCast
+	kTSDict
+	kTSConfig
 	kACL
 	kOther
 )
@@ -66,6 +68,8 @@ type obj struct {
 	evt   *catalog.EventTrigger
 	pub   *catalog.Publication
 	cast  *catalog.Cast
+	tsd   *catalog.TextSearchDict
+	tsc   *catalog.TextSearchConfig
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
 	rel catalog.QualifiedName
@@ -226,6 +230,14 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 	for i := range s.Casts {
 		c := &s.Casts[i]
 		put(&obj{key: c.Ref().Key(), kind: kCast, cast: c})
+	}
+	for i := range s.TextSearchDicts {
+		x := &s.TextSearchDicts[i]
+		put(&obj{key: x.Ref().Key(), kind: kTSDict, tsd: x})
+	}
+	for i := range s.TextSearchConfigs {
+		x := &s.TextSearchConfigs[i]
+		put(&obj{key: x.Ref().Key(), kind: kTSConfig, tsc: x})
 	}
 	for i := range s.Publications {
 		p := &s.Publications[i]

@@ -33,3 +33,30 @@ func alterPublication(f, t *catalog.Publication) ([]Statement, bool) {
 	}
 	return out, true
 }
+
+// alterTSMappings changes the mappings of text search configuration f into
+// those of t in place (its users, such as indexes, stay).
+func alterTSMappings(f, t *catalog.TextSearchConfig) []Statement {
+	old := map[string]catalog.TSMapping{}
+	for _, m := range f.Mappings {
+		old[m.Token] = m
+	}
+	var out []Statement
+	seen := map[string]bool{}
+	for _, m := range t.Mappings {
+		seen[m.Token] = true
+		o, had := old[m.Token]
+		switch {
+		case !had:
+			out = append(out, tx(catalog.TSMappingStatement(t.QualifiedName, m, false)))
+		case !reflect.DeepEqual(o.Dicts, m.Dicts):
+			out = append(out, tx(catalog.TSMappingStatement(t.QualifiedName, m, true)))
+		}
+	}
+	for _, m := range f.Mappings {
+		if !seen[m.Token] {
+			out = append(out, tx("ALTER TEXT SEARCH CONFIGURATION "+t.QualifiedName.String()+" DROP MAPPING FOR "+m.Token))
+		}
+	}
+	return out
+}

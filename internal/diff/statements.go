@@ -124,6 +124,10 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
 	case kCast:
 		out = append(out, tx("DROP CAST ("+fo.cast.Name()+")"))
+	case kTSDict:
+		out = append(out, tx("DROP TEXT SEARCH DICTIONARY "+fo.tsd.QualifiedName.String()))
+	case kTSConfig:
+		out = append(out, tx("DROP TEXT SEARCH CONFIGURATION "+fo.tsc.QualifiedName.String()))
 	case kPublication:
 		out = append(out, tx("DROP PUBLICATION "+catalog.QuoteIdent(fo.pub.Name),
 			hz(HazardBreaksClients, "subscribers of publication %s stop receiving changes until it is created again", fo.pub.Name)))

@@ -387,6 +387,16 @@ func claims(s *catalog.Schema) *claimSet {
 		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}
+	for i := range s.TextSearchDicts {
+		x := &s.TextSearchDicts[i]
+		k := x.Ref().Key()
+		add(k, &owner{kind: string(catalog.KindTSDict), schema: x.Schema, name: x.Name, keys: []string{k}, model: x})
+	}
+	for i := range s.TextSearchConfigs {
+		x := &s.TextSearchConfigs[i]
+		k := x.Ref().Key()
+		add(k, &owner{kind: string(catalog.KindTSConfig), schema: x.Schema, name: x.Name, keys: []string{k}, model: x})
+	}
 	for i := range s.Casts {
 		c := &s.Casts[i]
 		k := c.Ref().Key()

@@ -198,6 +198,8 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 		out.DefaultPrivileges = s.DefaultPrivileges
 		out.Publications = s.Publications
 		out.Casts = s.Casts
+		out.TextSearchDicts = s.TextSearchDicts
+		out.TextSearchConfigs = s.TextSearchConfigs
 	}
 	return out
 }
@@ -205,15 +207,17 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 // restSame reports whether the kinds items does not index are equal.
 func restSame(a, b *catalog.Schema, priv bool) bool {
 	type rest struct {
-		C []catalog.Collation
-		O []catalog.Operator
-		E []catalog.EventTrigger
-		D []catalog.DefaultPrivilege
-		P []catalog.Publication
-		K []catalog.Cast
+		C  []catalog.Collation
+		O  []catalog.Operator
+		E  []catalog.EventTrigger
+		D  []catalog.DefaultPrivilege
+		P  []catalog.Publication
+		K  []catalog.Cast
+		TD []catalog.TextSearchDict
+		TC []catalog.TextSearchConfig
 	}
-	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts}
-	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts}
+	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts, a.TextSearchDicts, a.TextSearchConfigs}
+	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts, b.TextSearchDicts, b.TextSearchConfigs}
 	if !priv {
 		ra.D, rb.D = nil, nil
 	}

@@ -64,5 +64,7 @@ CREATE PUBLICATION app_pub FOR TABLE app.t;
 CREATE TYPE app.pair AS (a integer, b text);
 CREATE FUNCTION app.int_to_pair(integer) RETURNS app.pair LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, NULL)::app.pair';
 CREATE CAST (integer AS app.pair) WITH FUNCTION app.int_to_pair(integer);
+CREATE TEXT SEARCH DICTIONARY app.stop (TEMPLATE = pg_catalog.simple, stopwords = 'english');
+CREATE TEXT SEARCH CONFIGURATION app.fts (COPY = pg_catalog.english);
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

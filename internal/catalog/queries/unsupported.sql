@@ -31,14 +31,8 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND r.rulename <> '_RETURN' AND c.relkind NOT IN ('r', 'p') AND {{notext "pg_class" "c.oid"}}
 UNION ALL
-SELECT 'text_search', n.nspname, x.cfgname, 'text search configuration'
-FROM pg_catalog.pg_ts_config x JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_config" "x.oid"}}
-UNION ALL
-SELECT 'text_search', n.nspname, x.dictname, 'text search dictionary'
-FROM pg_catalog.pg_ts_dict x JOIN pg_catalog.pg_namespace n ON n.oid = x.dictnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_dict" "x.oid"}}
-UNION ALL
+-- text search configurations and dictionaries are modelled; parsers and
+-- templates (C functions) are not
 SELECT 'text_search', n.nspname, x.prsname, 'text search parser'
 FROM pg_catalog.pg_ts_parser x JOIN pg_catalog.pg_namespace n ON n.oid = x.prsnamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_parser" "x.oid"}}

@@ -159,6 +159,16 @@ CREATE STATISTICS app.account_expr ON lower(name), mood FROM app.account;
 ALTER STATISTICS app.account_expr SET STATISTICS 300;
 COMMENT ON STATISTICS app.account_mood_score IS 'mood predicts score';
 
+-- Text search.
+CREATE TEXT SEARCH DICTIONARY app.simple_stop (TEMPLATE = pg_catalog.simple, stopwords = 'english');
+COMMENT ON TEXT SEARCH DICTIONARY app.simple_stop IS 'lower-cased, without stop words';
+CREATE TEXT SEARCH CONFIGURATION app.plain (PARSER = pg_catalog."default");
+ALTER TEXT SEARCH CONFIGURATION app.plain ADD MAPPING FOR asciiword, word WITH app.simple_stop, pg_catalog.simple;
+ALTER TEXT SEARCH CONFIGURATION app.plain ADD MAPPING FOR numword WITH pg_catalog.simple;
+CREATE TEXT SEARCH CONFIGURATION app.english_copy (COPY = pg_catalog.english);
+ALTER TEXT SEARCH CONFIGURATION app.english_copy DROP MAPPING FOR email, url;
+CREATE INDEX account_name_fts ON app.account USING gin (to_tsvector('app.plain'::regconfig, name));
+
 -- Casts.
 CREATE FUNCTION app.mood_score(app.mood) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT CASE $1 WHEN 'ok' THEN 1 ELSE 0 END $$;
 CREATE CAST (app.mood AS integer) WITH FUNCTION app.mood_score(app.mood) AS ASSIGNMENT;
