@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -103,15 +104,11 @@ Exit codes: 0 linked, 1 failure, 2 usage (unknown project, neither or both of --
 				token = t
 			}
 			ctx := c.Context()
-			k, err := openCore(ctx, g)
+			k, p, err := openProjectCore(ctx, g, project)
 			if err != nil {
 				return err
 			}
 			defer k.close()
-			p, err := findProject(ctx, k.ws, project)
-			if err != nil {
-				return err
-			}
 			r.ProjectID = p.ID
 			w := k.watcher()
 			saved, err := w.Link(ctx, gitops.LinkRequest{Repo: r, Token: token})
@@ -238,15 +235,11 @@ func newProjectRepoUnlinkCmd(g *globals) *cobra.Command {
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx := c.Context()
-			k, err := openCore(ctx, g)
+			k, p, err := openProjectCore(ctx, g, project)
 			if err != nil {
 				return err
 			}
 			defer k.close()
-			p, err := findProject(ctx, k.ws, project)
-			if err != nil {
-				return err
-			}
 			if err := k.watcher().Unlink(ctx, p.ID); err != nil {
 				return err
 			}
@@ -285,15 +278,11 @@ fetched), 2 usage (unknown project, no link).`,
 				return err
 			}
 			ctx := c.Context()
-			k, err := openCore(ctx, g)
+			k, p, err := openProjectCore(ctx, g, project)
 			if err != nil {
 				return err
 			}
 			defer k.close()
-			p, err := findProject(ctx, k.ws, project)
-			if err != nil {
-				return err
-			}
 			if _, err := k.ws.GetProjectRepo(ctx, p.ID); err != nil {
 				return withExit(2, err)
 			}
@@ -359,15 +348,11 @@ no link, a local clone without origin).`,
 				return err
 			}
 			ctx := c.Context()
-			k, err := openCore(ctx, g)
+			k, p, err := openProjectCore(ctx, g, project)
 			if err != nil {
 				return err
 			}
 			defer k.close()
-			p, err := findProject(ctx, k.ws, project)
-			if err != nil {
-				return err
-			}
 			if _, err := k.ws.GetProjectRepo(ctx, p.ID); err != nil {
 				return withExit(2, err)
 			}
@@ -398,4 +383,19 @@ no link, a local clone without origin).`,
 	fl.StringVar(&email, "author-email", "", "their email (default "+gitops.DefaultIdentityEmail+")")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
+}
+
+// openProjectCore opens the core and finds the project (name or id); the
+// caller closes the core.
+func openProjectCore(ctx context.Context, g *globals, project string) (*core, workspace.Project, error) {
+	k, err := openCore(ctx, g)
+	if err != nil {
+		return nil, workspace.Project{}, err
+	}
+	p, err := findProject(ctx, k.ws, project)
+	if err != nil {
+		k.close()
+		return nil, workspace.Project{}, err
+	}
+	return k, p, nil
 }
