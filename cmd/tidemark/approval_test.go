@@ -82,7 +82,7 @@ func TestApprovalFlowCLI(t *testing.T) {
 	if out := s.ok("--as", "bob", "issue", "approve", n, "--comment", "owner ok"); !strings.Contains(out, "approval pending") {
 		t.Fatalf("bob: %s", out)
 	}
-	if out := s.ok("issue", "show", n); !strings.Contains(out, "DBA: pending (can approve: dee@example.com)") || !strings.Contains(out, "risk: high") {
+	if out := s.ok("issue", "show", n); !strings.Contains(out, "DBA: pending (can approve: Dee <dee@example.com>)") || !strings.Contains(out, "risk: high") {
 		t.Fatalf("show:\n%s", out)
 	}
 	if out := s.ok("--as", "dee@example.com", "issue", "approve", n); !strings.Contains(out, "approval approved") {

@@ -516,6 +516,8 @@ func Restrict(s *Schema, schemas []string) Schema {
 		return out
 	}
 	out := Schema{Privileges: s.Privileges, Extensions: s.Extensions, EventTriggers: s.EventTriggers}
+	out.ForeignWrappers, out.ForeignServers = s.ForeignWrappers, s.ForeignServers
+	out.ForeignTables = filter(s.ForeignTables, func(x ForeignTable) bool { return in[x.Schema] }, nil)
 	out.TextSearchDicts = filter(s.TextSearchDicts, func(x TextSearchDict) bool { return in[x.Schema] }, nil)
 	out.TextSearchConfigs = filter(s.TextSearchConfigs, func(x TextSearchConfig) bool { return in[x.Schema] }, nil)
 	out.Casts = filter(s.Casts, func(Cast) bool { return true }, func(c *Cast) { c.DependsOn = refs(c.DependsOn) })

@@ -78,6 +78,7 @@ const (
 	rankOperator
 	rankTextSearch
 	rankCast
+	rankForeign
 	rankSequence
 	rankTable
 	rankView
@@ -257,6 +258,15 @@ func (d *dumper) build() {
 	}
 	for i := range s.Casts {
 		d.cast(&s.Casts[i])
+	}
+	for i := range s.ForeignWrappers {
+		d.foreignWrapper(&s.ForeignWrappers[i])
+	}
+	for i := range s.ForeignServers {
+		d.foreignServer(&s.ForeignServers[i])
+	}
+	for i := range s.ForeignTables {
+		d.foreignTable(&s.ForeignTables[i])
 	}
 	for i := range s.Sequences {
 		d.sequence(&s.Sequences[i])
@@ -995,6 +1005,78 @@ func (d *dumper) tsConfig(c *TextSearchConfig) {
 	d.owner(&st, "TEXT SEARCH CONFIGURATION "+name, c.Owner)
 	d.comment(&st, "TEXT SEARCH CONFIGURATION "+name, c.Comment)
 	d.add(c.Ref().Key(), rankTextSearch, st, deps...)
+}
+
+func fdwOptions(opts []string) string {
+	if len(opts) == 0 {
+		return ""
+	}
+	return " OPTIONS (" + strings.Join(opts, ", ") + ")"
+}
+
+func (d *dumper) foreignWrapper(w *ForeignDataWrapper) {
+	name := QuoteIdent(w.Name)
+	def := "CREATE FOREIGN DATA WRAPPER " + name
+	if w.Handler != "" {
+		def += " HANDLER " + w.Handler
+	}
+	if w.Validator != "" {
+		def += " VALIDATOR " + w.Validator
+	}
+	st := []string{def + fdwOptions(w.Options)}
+	d.owner(&st, "FOREIGN DATA WRAPPER "+name, w.Owner)
+	d.comment(&st, "FOREIGN DATA WRAPPER "+name, w.Comment)
+	d.add(w.Key(), rankForeign, st)
+}
+
+func (d *dumper) foreignServer(s *ForeignServer) {
+	name := QuoteIdent(s.Name)
+	def := "CREATE SERVER " + name
+	if s.Type != nil {
+		def += " TYPE " + QuoteLiteral(*s.Type)
+	}
+	if s.Version != nil {
+		def += " VERSION " + QuoteLiteral(*s.Version)
+	}
+	def += " FOREIGN DATA WRAPPER " + QuoteIdent(s.Wrapper)
+	st := []string{def + fdwOptions(s.Options)}
+	d.owner(&st, "SERVER "+name, s.Owner)
+	d.comment(&st, "SERVER "+name, s.Comment)
+	d.add(ForeignServerKey(s.Name), rankForeign, st, (&ForeignDataWrapper{Name: s.Wrapper}).Key())
+}
+
+// foreignTable renders a foreign table after its server and column types.
+func (d *dumper) foreignTable(t *ForeignTable) {
+	name := t.QualifiedName.String()
+	key := t.Ref().Key()
+	deps := []string{schemaKey(t.Schema), ForeignServerKey(t.Server)}
+	cols := make([]string, len(t.Columns))
+	var after []string
+	for i, c := range t.Columns {
+		s := "    " + QuoteIdent(c.Name) + " " + c.Type + fdwOptions(c.Options)
+		if c.Collation != "" {
+			s += " COLLATE " + c.Collation
+		}
+		if c.NotNull {
+			s += " NOT NULL"
+		}
+		if c.Default != nil {
+			s += " DEFAULT " + *c.Default
+		}
+		cols[i] = s
+		deps = append(deps, ObjectRef{Kind: KindType, Schema: c.TypeRef.Schema, Name: c.TypeRef.Name}.Key())
+		d.comment(&after, "COLUMN "+name+"."+QuoteIdent(c.Name), c.Comment)
+	}
+	body := ""
+	if len(cols) > 0 {
+		body = "\n" + strings.Join(cols, ",\n") + "\n"
+	}
+	st := []string{"CREATE FOREIGN TABLE " + name + " (" + body + ") SERVER " + QuoteIdent(t.Server) + fdwOptions(t.Options)}
+	st = append(st, after...)
+	d.owner(&st, "FOREIGN TABLE "+name, t.Owner)
+	d.comment(&st, "FOREIGN TABLE "+name, t.Comment)
+	d.add(key, rankTable, st, deps...)
+	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
 }
 
 // cast renders a user-defined cast after its function and types.

@@ -147,6 +147,7 @@ type inspector struct {
 	colls     map[uint32]ObjectRef
 	casts     map[uint32]int
 	tsDicts   map[uint32]int
+	foreign   map[uint32]int
 	tsConfigs map[uint32]int
 	seqs      map[uint32]ObjectRef
 	domCon    map[uint32]int // domain constraint oid -> type index
@@ -259,6 +260,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		colls:     map[uint32]ObjectRef{},
 		casts:     map[uint32]int{},
 		tsDicts:   map[uint32]int{},
+		foreign:   map[uint32]int{},
 		tsConfigs: map[uint32]int{},
 		seqs:      map[uint32]ObjectRef{},
 		domCon:    map[uint32]int{},
@@ -295,6 +297,10 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"operators", in.operatorsQ},
 		{"event triggers", in.eventTriggers},
 		{"casts", in.castsQ},
+		{"foreign-data wrappers", in.foreignWrappers},
+		{"foreign servers", in.foreignServers},
+		{"foreign tables", in.foreignTables},
+		{"foreign table columns", in.foreignColumns},
 		{"text search dictionaries", in.tsDictsQ},
 		{"text search configurations", in.tsConfigsQ},
 		{"text search mappings", in.tsConfigMaps},
@@ -1363,6 +1369,87 @@ func (in *inspector) tsConfigMaps() error {
 	}, in.nsp)
 }
 
+func (in *inspector) foreignWrappers() error {
+	sch := &in.res.Schema
+	return in.each("foreign_wrappers", func(r rowScanner) error {
+		var w ForeignDataWrapper
+		var handler, validator *string
+		var owner string
+		if err := r.Scan(&w.Name, &handler, &validator, &w.Options, &owner, &w.Comment); err != nil {
+			return err
+		}
+		w.Handler, w.Validator, w.Owner = deref(handler), deref(validator), in.owner(owner)
+		if len(w.Options) == 0 {
+			w.Options = nil
+		}
+		sch.ForeignWrappers = append(sch.ForeignWrappers, w)
+		return nil
+	})
+}
+
+func (in *inspector) foreignServers() error {
+	sch := &in.res.Schema
+	return in.each("foreign_servers", func(r rowScanner) error {
+		var s ForeignServer
+		var owner string
+		if err := r.Scan(&s.Name, &s.Wrapper, &s.Type, &s.Version, &s.Options, &owner, &s.Comment); err != nil {
+			return err
+		}
+		s.Owner = in.owner(owner)
+		if len(s.Options) == 0 {
+			s.Options = nil
+		}
+		sch.ForeignServers = append(sch.ForeignServers, s)
+		return nil
+	})
+}
+
+func (in *inspector) foreignTables() error {
+	sch := &in.res.Schema
+	return in.each("foreign_tables", func(r rowScanner) error {
+		var oid uint32
+		var t ForeignTable
+		var owner string
+		var acl []string
+		if err := r.Scan(&oid, &t.Schema, &t.Name, &t.Server, &t.Options, &owner, &acl, &t.Comment); err != nil {
+			return err
+		}
+		if len(t.Options) == 0 {
+			t.Options = nil
+		}
+		t.Owner = in.owner(owner)
+		g, err := parseACL(acl)
+		if err != nil {
+			return err
+		}
+		t.ACL = g
+		t.Columns = []ForeignColumn{}
+		in.foreign[oid] = len(sch.ForeignTables)
+		sch.ForeignTables = append(sch.ForeignTables, t)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) foreignColumns() error {
+	sch := &in.res.Schema
+	return in.each("foreign_columns", func(r rowScanner) error {
+		var rel uint32
+		var c ForeignColumn
+		var coll *string
+		if err := r.Scan(&rel, &c.Name, &c.Type, &c.TypeRef.Schema, &c.TypeRef.Name, &c.NotNull, &c.Default, &coll, &c.Options, &c.Comment); err != nil {
+			return err
+		}
+		c.Collation = deref(coll)
+		if len(c.Options) == 0 {
+			c.Options = nil
+		}
+		if i, ok := in.foreign[rel]; ok {
+			sch.ForeignTables[i].Columns = append(sch.ForeignTables[i].Columns, c)
+		}
+		return nil
+	}, in.nsp)
+}
+
 func (in *inspector) castsQ() error {
 	sch := &in.res.Schema
 	return in.each("casts", func(r rowScanner) error {
@@ -1494,6 +1581,9 @@ func (in *inspector) refOf(class string, oid uint32) (ObjectRef, bool) {
 		}
 		if r, ok := in.seqs[oid]; ok {
 			return r, true
+		}
+		if i, ok := in.foreign[oid]; ok {
+			return sch.ForeignTables[i].Ref(), true
 		}
 	case "pg_type":
 		if i, ok := in.types[oid]; ok {

@@ -39,6 +39,8 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		CREATE FOREIGN DATA WRAPPER dummy_fdw;
 		CREATE SERVER dummy_srv FOREIGN DATA WRAPPER dummy_fdw;
 		CREATE FOREIGN TABLE public.ft (a int) SERVER dummy_srv;
+		CREATE TABLE public.parted (a int) PARTITION BY LIST (a);
+		CREATE FOREIGN TABLE public.ft_part PARTITION OF public.parted FOR VALUES IN (1) SERVER dummy_srv;
 		CREATE PUBLICATION pub_all FOR TABLE public.t;
 		CREATE OPERATOR CLASS public.my_int_ops FOR TYPE int4 USING btree AS
 			OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4);
@@ -51,13 +53,30 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		name string
 	}{
 		{catalog.KindRule, "tv_ignore"},
-		{catalog.KindStatistics, "mv_stats"}, {catalog.KindForeignWrapper, "dummy_fdw"}, {catalog.KindForeignServer, "dummy_srv"},
-		{catalog.KindForeignTable, "ft"}, {catalog.KindOperatorClass, "my_int_ops"},
+		{catalog.KindStatistics, "mv_stats"},
+		{catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
 	} {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
+	}
+	if !hasObject(res.Unsupported, catalog.KindForeignTable, "ft_part") {
+		t.Errorf("a foreign table partition is not reported unsupported: %+v", res.Unsupported)
+	}
+	for _, k := range []catalog.ObjectKind{catalog.KindForeignWrapper, catalog.KindForeignServer} {
+		for _, o := range res.Unsupported {
+			if o.Kind == k {
+				t.Errorf("%s is modelled, yet reported unsupported: %+v", k, o)
+			}
+		}
+	}
+	if hasObject(res.Unsupported, catalog.KindForeignTable, "ft") {
+		t.Errorf("foreign tables are modelled, yet reported unsupported")
+	}
+	if len(res.Schema.ForeignWrappers) != 1 || len(res.Schema.ForeignServers) != 1 || len(res.Schema.ForeignTables) != 1 ||
+		res.Schema.ForeignTables[0].Name != "ft" || res.Schema.ForeignTables[0].Server != "dummy_srv" || len(res.Schema.ForeignTables[0].Columns) != 1 {
+		t.Errorf("foreign objects = %+v %+v %+v", res.Schema.ForeignWrappers, res.Schema.ForeignServers, res.Schema.ForeignTables)
 	}
 	if hasObject(res.Unsupported, catalog.KindTextSearch, "my_ts") {
 		t.Errorf("text search configurations are modelled, yet reported unsupported")

@@ -11,7 +11,8 @@ import "strings"
 // LaterKinds are the kinds the model gained after its first format, in the
 // order they were added.
 func LaterKinds() []ObjectKind {
-	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast, KindTextSearch}
+	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast, KindTextSearch,
+		KindForeignWrapper, KindForeignServer, KindForeignTable}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -25,8 +26,11 @@ func Legacy(o Object) bool {
 	case KindRule:
 		// now only rules on views are reported: "rule on view s.v"
 		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
-	case KindPublication, KindCast:
+	case KindPublication, KindCast, KindForeignWrapper, KindForeignServer:
 		return true // no longer reported at all
+	case KindForeignTable:
+		// now only partitions and inheritance children are reported
+		return o.Detail == "foreign table"
 	case KindTextSearch:
 		// parsers and templates are still reported; configurations and
 		// dictionaries are modelled
@@ -93,6 +97,21 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			out = append(out, Object{Kind: KindTextSearch, Schema: x.Schema, Name: x.Name, Detail: "text search dictionary"})
 		}
 		s.TextSearchConfigs, s.TextSearchDicts = nil, nil
+	case KindForeignWrapper:
+		for _, w := range s.ForeignWrappers {
+			out = append(out, Object{Kind: KindForeignWrapper, Name: w.Name, Detail: "foreign-data wrapper"})
+		}
+		s.ForeignWrappers = nil
+	case KindForeignServer:
+		for _, x := range s.ForeignServers {
+			out = append(out, Object{Kind: KindForeignServer, Name: x.Name, Detail: "foreign server"})
+		}
+		s.ForeignServers = nil
+	case KindForeignTable:
+		for _, x := range s.ForeignTables {
+			out = append(out, Object{Kind: KindForeignTable, Schema: x.Schema, Name: x.Name, Detail: "foreign table"})
+		}
+		s.ForeignTables = nil
 	}
 	return out
 }

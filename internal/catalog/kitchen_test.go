@@ -84,6 +84,17 @@ func TestRoundTripKitchenSink(t *testing.T) {
 		st[1].Comment == nil {
 		t.Errorf("statistics = %+v", st)
 	}
+	if ft := res.Schema.ForeignTables; len(ft) != 1 || ft[0].Server != "warehouse" || len(ft[0].Columns) != 4 ||
+		!reflect.DeepEqual(ft[0].Columns[0].Options, []string{"column_name 'order_id'"}) || !ft[0].Columns[0].NotNull ||
+		ft[0].Columns[1].Collation == "" || ft[0].Columns[2].Default == nil || len(ft[0].Options) != 2 || ft[0].Comment == nil {
+		t.Errorf("foreign tables = %+v", ft)
+	}
+	if s := res.Schema.ForeignServers; len(s) != 1 || s[0].Type == nil || *s[0].Type != "pg" || len(s[0].Options) != 2 || s[0].Comment == nil {
+		t.Errorf("foreign servers = %+v", s)
+	}
+	if w := res.Schema.ForeignWrappers; len(w) != 1 || w[0].Name != "app_fdw" || len(w[0].Options) != 1 {
+		t.Errorf("foreign-data wrappers = %+v", w)
+	}
 	if c := res.Schema.TextSearchConfigs; len(c) != 2 || c[1].Name != "plain" || len(c[1].Mappings) != 3 ||
 		!reflect.DeepEqual(c[1].Mappings[0].Dicts, []catalog.QualifiedName{{Schema: "app", Name: "simple_stop"}, {Schema: "pg_catalog", Name: "simple"}}) {
 		t.Errorf("text search configurations = %+v", c)

@@ -43,6 +43,11 @@ type Schema struct {
 	// dictionaries and configurations.
 	TextSearchDicts   []TextSearchDict   `json:"text_search_dictionaries,omitempty"`
 	TextSearchConfigs []TextSearchConfig `json:"text_search_configurations,omitempty"`
+	// ForeignWrappers, ForeignServers and ForeignTables are the SQL/MED
+	// objects (user mappings are not read: their options hold passwords).
+	ForeignWrappers []ForeignDataWrapper `json:"foreign_data_wrappers,omitempty"`
+	ForeignServers  []ForeignServer      `json:"foreign_servers,omitempty"`
+	ForeignTables   []ForeignTable       `json:"foreign_tables,omitempty"`
 }
 
 // QualifiedName names a schema-scoped object. Name is the bare name; for
@@ -570,6 +575,63 @@ type Operator struct {
 	Owner      string      `json:"owner,omitempty"`
 	Comment    *string     `json:"comment,omitempty"`
 	DependsOn  []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// ForeignDataWrapper is a foreign-data wrapper not created by an extension.
+type ForeignDataWrapper struct {
+	Name string `json:"name"`
+	// Handler and Validator are function names ("" for none).
+	Handler   string `json:"handler,omitempty"`
+	Validator string `json:"validator,omitempty"`
+	// Options are rendered as OPTIONS takes them: "host 'db1'".
+	Options []string `json:"options,omitempty"`
+	Owner   string   `json:"owner,omitempty"`
+	Comment *string  `json:"comment,omitempty"`
+}
+
+// Key is the wrapper's DumpNode key.
+func (w *ForeignDataWrapper) Key() string { return "foreign_data_wrapper:" + QuoteIdent(w.Name) }
+
+// ForeignServer is a foreign server.
+type ForeignServer struct {
+	Name    string   `json:"name"`
+	Wrapper string   `json:"wrapper"`
+	Type    *string  `json:"type,omitempty"`
+	Version *string  `json:"version,omitempty"`
+	Options []string `json:"options,omitempty"`
+	Owner   string   `json:"owner,omitempty"`
+	Comment *string  `json:"comment,omitempty"`
+}
+
+// ForeignServerKey is the DumpNode key of server name.
+func ForeignServerKey(name string) string { return "foreign_server:" + QuoteIdent(name) }
+
+// ForeignTable is a foreign table (not a partition or inheritance child).
+type ForeignTable struct {
+	QualifiedName
+	Server  string          `json:"server"`
+	Options []string        `json:"options,omitempty"`
+	Columns []ForeignColumn `json:"columns"`
+	Owner   string          `json:"owner,omitempty"`
+	ACL     []Grant         `json:"acl,omitempty"`
+	Comment *string         `json:"comment,omitempty"`
+}
+
+// Ref is the foreign table's reference.
+func (t *ForeignTable) Ref() ObjectRef {
+	return ObjectRef{Kind: KindForeignTable, Schema: t.Schema, Name: t.Name}
+}
+
+// ForeignColumn is a column of a foreign table.
+type ForeignColumn struct {
+	Name      string        `json:"name"`
+	Type      string        `json:"type"`
+	TypeRef   QualifiedName `json:"type_ref"`
+	NotNull   bool          `json:"not_null,omitempty"`
+	Default   *string       `json:"default,omitempty"`
+	Collation string        `json:"collation,omitempty"`
+	Options   []string      `json:"options,omitempty"`
+	Comment   *string       `json:"comment,omitempty"`
 }
 
 // TextSearchDict is a text search dictionary.

@@ -80,6 +80,12 @@ func (s *Schema) Normalize() {
 	sort.Slice(s.EventTriggers, func(i, j int) bool { return s.EventTriggers[i].Name < s.EventTriggers[j].Name })
 	sort.Slice(s.Publications, func(i, j int) bool { return s.Publications[i].Name < s.Publications[j].Name })
 	sort.Slice(s.Casts, func(i, j int) bool { return s.Casts[i].Name() < s.Casts[j].Name() })
+	sort.Slice(s.ForeignWrappers, func(i, j int) bool { return s.ForeignWrappers[i].Name < s.ForeignWrappers[j].Name })
+	sort.Slice(s.ForeignServers, func(i, j int) bool { return s.ForeignServers[i].Name < s.ForeignServers[j].Name })
+	sort.Slice(s.ForeignTables, func(i, j int) bool { return s.ForeignTables[i].QualifiedName.Less(s.ForeignTables[j].QualifiedName) })
+	for i := range s.ForeignTables {
+		sortGrants(s.ForeignTables[i].ACL)
+	}
 	sort.Slice(s.TextSearchDicts, func(i, j int) bool {
 		return s.TextSearchDicts[i].QualifiedName.Less(s.TextSearchDicts[j].QualifiedName)
 	})

@@ -270,6 +270,20 @@ var convergenceGroups = []struct {
 		{name: "with its table", old: statsTable + "CREATE STATISTICS st ON a, b FROM t;", new: "",
 			absent: []string{"DROP STATISTICS"}},
 	}},
+	{"foreign data", []convergenceCase{
+		{name: "wrapper, server and table added", old: "", new: fdwBase + "CREATE FOREIGN TABLE ft (a int OPTIONS (column_name 'x'), b text NOT NULL) SERVER srv OPTIONS (table_name 'remote');",
+			order: []string{"CREATE FOREIGN DATA WRAPPER w", "CREATE SERVER srv", "CREATE FOREIGN TABLE public.ft"}},
+		{name: "table dropped", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;", new: fdwBase, order: []string{"DROP FOREIGN TABLE public.ft"}},
+		{name: "table changed", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;",
+			new: fdwBase + "CREATE FOREIGN TABLE ft (a bigint, c date DEFAULT CURRENT_DATE) SERVER srv OPTIONS (table_name 'r');"},
+		{name: "server options, table re-created with it", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;",
+			new: "CREATE FOREIGN DATA WRAPPER w;\nCREATE SERVER srv FOREIGN DATA WRAPPER w OPTIONS (host 'other');\nCREATE FOREIGN TABLE ft (a int) SERVER srv;"},
+		{name: "a view over it", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;",
+			new: fdwBase + "CREATE FOREIGN TABLE ft (a int, b text) SERVER srv;\nCREATE VIEW v AS SELECT a, b FROM ft;"},
+		{name: "comments, owner and grants", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;",
+			new: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;\nCOMMENT ON FOREIGN TABLE ft IS 'remote';\nCOMMENT ON SERVER srv IS 'db';\n" +
+				"ALTER FOREIGN TABLE ft OWNER TO " + testRole + ";\nGRANT SELECT ON ft TO " + testRole + ";"},
+	}},
 	{"text search", []convergenceCase{
 		{name: "configuration added", old: "", new: "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);",
 			order: []string{"CREATE TEXT SEARCH CONFIGURATION public.c (PARSER = pg_catalog.\"default\")", "ADD MAPPING FOR asciiword WITH pg_catalog.english_stem"}},
@@ -347,6 +361,8 @@ var convergenceGroups = []struct {
 }
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
+
+const fdwBase = "CREATE FOREIGN DATA WRAPPER w;\nCREATE SERVER srv FOREIGN DATA WRAPPER w OPTIONS (host 'db1');\n"
 
 const tsBase = "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple);\n"
 

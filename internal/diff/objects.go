@@ -34,6 +34,9 @@ const (
 	kCast
 	kTSDict
 	kTSConfig
+	kForeignWrapper
+	kForeignServer
+	kForeignTable
 	kACL
 	kOther
 )
@@ -70,6 +73,9 @@ type obj struct {
 	cast  *catalog.Cast
 	tsd   *catalog.TextSearchDict
 	tsc   *catalog.TextSearchConfig
+	fdw   *catalog.ForeignDataWrapper
+	srv   *catalog.ForeignServer
+	ft    *catalog.ForeignTable
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
 	rel catalog.QualifiedName
@@ -230,6 +236,22 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 	for i := range s.Casts {
 		c := &s.Casts[i]
 		put(&obj{key: c.Ref().Key(), kind: kCast, cast: c})
+	}
+	for i := range s.ForeignWrappers {
+		w := &s.ForeignWrappers[i]
+		put(&obj{key: w.Key(), kind: kForeignWrapper, fdw: w})
+	}
+	for i := range s.ForeignServers {
+		x := &s.ForeignServers[i]
+		put(&obj{key: catalog.ForeignServerKey(x.Name), kind: kForeignServer, srv: x})
+	}
+	for i := range s.ForeignTables {
+		x := &s.ForeignTables[i]
+		k := x.Ref().Key()
+		put(&obj{key: k, kind: kForeignTable, ft: x})
+		if privileges {
+			put(&obj{key: catalog.ACLNodeKey(k), kind: kACL, owner: k})
+		}
 	}
 	for i := range s.TextSearchDicts {
 		x := &s.TextSearchDicts[i]

@@ -124,6 +124,13 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 		out = append(out, tx("DROP EVENT TRIGGER "+catalog.QuoteIdent(fo.evt.Name)))
 	case kCast:
 		out = append(out, tx("DROP CAST ("+fo.cast.Name()+")"))
+	case kForeignWrapper:
+		out = append(out, tx("DROP FOREIGN DATA WRAPPER "+catalog.QuoteIdent(fo.fdw.Name)))
+	case kForeignServer:
+		out = append(out, tx("DROP SERVER "+catalog.QuoteIdent(fo.srv.Name)))
+	case kForeignTable:
+		out = append(out, tx("DROP FOREIGN TABLE "+fo.ft.QualifiedName.String(),
+			hz(HazardBreaksClients, "queries of %s fail until it is created again (its rows stay on the foreign server)", fo.ft.QualifiedName.String())))
 	case kTSDict:
 		out = append(out, tx("DROP TEXT SEARCH DICTIONARY "+fo.tsd.QualifiedName.String()))
 	case kTSConfig:

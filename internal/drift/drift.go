@@ -387,6 +387,20 @@ func claims(s *catalog.Schema) *claimSet {
 		}
 		add(k, &owner{kind: "table", schema: t.Schema, name: t.Name, keys: keys, model: t})
 	}
+	for i := range s.ForeignWrappers {
+		w := &s.ForeignWrappers[i]
+		add(w.Key(), &owner{kind: string(catalog.KindForeignWrapper), name: w.Name, keys: []string{w.Key()}, model: w})
+	}
+	for i := range s.ForeignServers {
+		x := &s.ForeignServers[i]
+		k := catalog.ForeignServerKey(x.Name)
+		add(k, &owner{kind: string(catalog.KindForeignServer), name: x.Name, keys: []string{k}, model: x})
+	}
+	for i := range s.ForeignTables {
+		x := &s.ForeignTables[i]
+		k := x.Ref().Key()
+		add(k, &owner{kind: string(catalog.KindForeignTable), schema: x.Schema, name: x.Name, keys: []string{k, catalog.ACLNodeKey(k)}, model: x})
+	}
 	for i := range s.TextSearchDicts {
 		x := &s.TextSearchDicts[i]
 		k := x.Ref().Key()

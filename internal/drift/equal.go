@@ -200,6 +200,7 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 		out.Casts = s.Casts
 		out.TextSearchDicts = s.TextSearchDicts
 		out.TextSearchConfigs = s.TextSearchConfigs
+		out.ForeignWrappers, out.ForeignServers, out.ForeignTables = s.ForeignWrappers, s.ForeignServers, s.ForeignTables
 	}
 	return out
 }
@@ -215,9 +216,14 @@ func restSame(a, b *catalog.Schema, priv bool) bool {
 		K  []catalog.Cast
 		TD []catalog.TextSearchDict
 		TC []catalog.TextSearchConfig
+		FW []catalog.ForeignDataWrapper
+		FS []catalog.ForeignServer
+		FT []catalog.ForeignTable
 	}
-	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts, a.TextSearchDicts, a.TextSearchConfigs}
-	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts, b.TextSearchDicts, b.TextSearchConfigs}
+	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts, a.TextSearchDicts, a.TextSearchConfigs,
+		a.ForeignWrappers, a.ForeignServers, a.ForeignTables}
+	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts, b.TextSearchDicts, b.TextSearchConfigs,
+		b.ForeignWrappers, b.ForeignServers, b.ForeignTables}
 	if !priv {
 		ra.D, rb.D = nil, nil
 	}

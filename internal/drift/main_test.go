@@ -66,5 +66,8 @@ CREATE FUNCTION app.int_to_pair(integer) RETURNS app.pair LANGUAGE sql IMMUTABLE
 CREATE CAST (integer AS app.pair) WITH FUNCTION app.int_to_pair(integer);
 CREATE TEXT SEARCH DICTIONARY app.stop (TEMPLATE = pg_catalog.simple, stopwords = 'english');
 CREATE TEXT SEARCH CONFIGURATION app.fts (COPY = pg_catalog.english);
+CREATE FOREIGN DATA WRAPPER drift_fdw;
+CREATE SERVER drift_srv FOREIGN DATA WRAPPER drift_fdw OPTIONS (host 'db1');
+CREATE FOREIGN TABLE app.remote (id integer, note text) SERVER drift_srv OPTIONS (table_name 'remote');
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

@@ -41,10 +41,13 @@ SELECT 'text_search', n.nspname, x.tmplname, 'text search template'
 FROM pg_catalog.pg_ts_template x JOIN pg_catalog.pg_namespace n ON n.oid = x.tmplnamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_template" "x.oid"}}
 UNION ALL
+-- foreign tables are modelled (ForeignTables), except partitions and inheritance children
 SELECT CASE c.relkind WHEN 'f' THEN 'foreign_table' ELSE 'table' END, n.nspname, c.relname,
-       CASE WHEN c.relkind = 'f' THEN 'foreign table' ELSE 'typed table (OF ' || pg_catalog.format_type(c.reloftype, NULL) || ')' END
+       CASE WHEN c.relkind = 'f' THEN 'foreign table (a partition or inheritance child)' ELSE 'typed table (OF ' || pg_catalog.format_type(c.reloftype, NULL) || ')' END
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND (c.relkind = 'f' OR (c.relkind IN ('r', 'p') AND c.reloftype <> 0))
+WHERE n.oid = ANY($1::pg_catalog.oid[])
+  AND ((c.relkind = 'f' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))
+       OR (c.relkind IN ('r', 'p') AND c.reloftype <> 0))
   AND {{notext "pg_class" "c.oid"}}
 UNION ALL
 SELECT 'tablespace', n.nspname, c.relname, 'stored in tablespace ' || t.spcname
@@ -52,12 +55,6 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND c.reltablespace <> 0 AND {{notext "pg_class" "c.oid"}}
-UNION ALL
-SELECT 'foreign_server', '', s.srvname, 'foreign server'
-FROM pg_catalog.pg_foreign_server s WHERE {{notext "pg_foreign_server" "s.oid"}}
-UNION ALL
-SELECT 'foreign_data_wrapper', '', w.fdwname, 'foreign-data wrapper'
-FROM pg_catalog.pg_foreign_data_wrapper w WHERE {{notext "pg_foreign_data_wrapper" "w.oid"}}
 UNION ALL
 SELECT 'statistics', n.nspname, s.stxname, 'extended statistics on ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname)
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace

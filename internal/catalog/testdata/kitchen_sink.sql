@@ -169,6 +169,20 @@ CREATE TEXT SEARCH CONFIGURATION app.english_copy (COPY = pg_catalog.english);
 ALTER TEXT SEARCH CONFIGURATION app.english_copy DROP MAPPING FOR email, url;
 CREATE INDEX account_name_fts ON app.account USING gin (to_tsvector('app.plain'::regconfig, name));
 
+-- Foreign data.
+CREATE FOREIGN DATA WRAPPER app_fdw OPTIONS (debug 'true');
+COMMENT ON FOREIGN DATA WRAPPER app_fdw IS 'no handler: nothing is read';
+CREATE SERVER warehouse TYPE 'pg' VERSION '15' FOREIGN DATA WRAPPER app_fdw OPTIONS (host 'wh.example.com', dbname 'wh');
+COMMENT ON SERVER warehouse IS 'the warehouse';
+CREATE FOREIGN TABLE app.remote_orders (
+    id bigint OPTIONS (column_name 'order_id') NOT NULL,
+    note text COLLATE "C",
+    placed date DEFAULT CURRENT_DATE,
+    mood app.mood
+) SERVER warehouse OPTIONS (schema_name 'sales', table_name 'orders');
+COMMENT ON FOREIGN TABLE app.remote_orders IS 'read through the warehouse';
+COMMENT ON COLUMN app.remote_orders.note IS 'free text';
+
 -- Casts.
 CREATE FUNCTION app.mood_score(app.mood) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT CASE $1 WHEN 'ok' THEN 1 ELSE 0 END $$;
 CREATE CAST (app.mood AS integer) WITH FUNCTION app.mood_score(app.mood) AS ASSIGNMENT;
