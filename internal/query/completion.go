@@ -92,7 +92,16 @@ func NewCompletion(s catalog.Schema, unsupported []catalog.Object) CompletionCat
 		cs := schema(v.Schema)
 		cs.Tables = append(cs.Tables, ct)
 	}
-	// Foreign and typed tables are only reported, without their columns.
+	for _, t := range s.ForeignTables {
+		ct := CompletionTable{Name: t.Name, Kind: KindForeignTable, Columns: make([]CompletionColumn, 0, len(t.Columns))}
+		for _, c := range t.Columns {
+			ct.Columns = append(ct.Columns, CompletionColumn{Name: c.Name, Type: c.Type})
+		}
+		cs := schema(t.Schema)
+		cs.Tables = append(cs.Tables, ct)
+	}
+	// Typed tables and foreign partitions are only reported, without their
+	// columns.
 	for _, o := range unsupported {
 		kind := ""
 		switch o.Kind {

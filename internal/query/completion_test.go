@@ -58,7 +58,7 @@ func liveCatalog(t *testing.T, url string) (rels map[string]CompletionTable, fun
 			t.Fatal(err)
 		}
 		ct := CompletionTable{Name: name, Kind: kinds[kind], Columns: []CompletionColumn{}}
-		if kind != "f" && !typed { // the model keeps no columns of foreign and typed tables
+		if !typed { // the model keeps no columns of typed tables
 			for i := range cols {
 				ct.Columns = append(ct.Columns, CompletionColumn{Name: cols[i], Type: types[i]})
 			}
