@@ -149,6 +149,8 @@ var catalogEntries = []catalogEntry{
 	nspEntry("pg_conversion", "connamespace"),
 	nspEntry("pg_statistic_ext", "stxnamespace"),
 	nspEntry("pg_ts_config", "cfgnamespace"),
+	{name: "pg_ts_config_map", rows: "SELECT c.cfgnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_ts_config_map t JOIN pg_catalog.pg_ts_config c ON c.oid = t.mapcfg",
+		base: "SELECT xmin AS x FROM pg_catalog.pg_ts_config_map"},
 	nspEntry("pg_ts_dict", "dictnamespace"),
 	nspEntry("pg_ts_parser", "prsnamespace"),
 	nspEntry("pg_ts_template", "tmplnamespace"),

@@ -81,6 +81,7 @@ func TestChangedSchemas(t *testing.T) {
 		CREATE TABLE b.uses_mood (m a.mood);
 		CREATE FUNCTION c.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
 		CREATE SEQUENCE c.s;
+		CREATE TEXT SEARCH CONFIGURATION c.fts (COPY = pg_catalog.simple);
 	`)
 	cases := []struct {
 		name    string
@@ -103,6 +104,7 @@ func TestChangedSchemas(t *testing.T) {
 		{"renamed enum used elsewhere", "ALTER TYPE a.mood RENAME TO feeling", []string{"a", "b"}, false},
 		{"parent default", "ALTER TABLE d.parent ALTER COLUMN x SET DEFAULT 2", []string{"c", "d"}, false},
 		{"sequence", "ALTER SEQUENCE c.s INCREMENT 5", []string{"c", "d"}, false},
+		{"text search mapping", "ALTER TEXT SEARCH CONFIGURATION c.fts ALTER MAPPING FOR asciiword WITH pg_catalog.english_stem", []string{"c", "d"}, false},
 		{"schema default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA a GRANT SELECT ON TABLES TO PUBLIC", []string{"a"}, false},
 		{"subtransaction", "SAVEPOINT s1; CREATE TABLE c.in_sub (id int); RELEASE SAVEPOINT s1", []string{"c", "d"}, false},
 		{"rolled back subtransaction", "SAVEPOINT s1; CREATE TABLE c.gone (id int); ROLLBACK TO SAVEPOINT s1", []string{}, false},
