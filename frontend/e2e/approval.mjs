@@ -3,6 +3,7 @@
 // applies. Acting as each member in turn (chosen in Settings): the Project Owner approves step 1
 // and is refused step 2 with the DBA role named; the DBA approves step 2; the Releaser rolls out
 // and the issue is done. Runs after issues.mjs (demo in Prod holds t1) and risk.mjs.
+import { rolloutTask } from './steps.mjs'
 export async function approvalFlow({ page, tid, nav, expectText, shot, waitFor, chooseOption }) {
   const tab = (name) => page.locator('.n-tabs-tab', { hasText: name }).first()
   const people = [
@@ -68,16 +69,7 @@ export async function approvalFlow({ page, tid, nav, expectText, shot, waitFor, 
   await expectText(tid('flow-step-2'), 'approved by Dana Dba as DBA', 'step 2 approved by the DBA')
 
   await actAs('Rae Releaser', 'Releaser')
-  const task = tid('task-demo')
-  await waitFor(async () => (await task.locator('[data-testid="task-rollout"]').isVisible()) || (await task.locator('[data-testid="task-force"]').isVisible()), 'a rollout action')
-  if (await task.locator('[data-testid="task-force"]').isVisible()) {
-    await task.locator('[data-testid="task-force"]').click()
-    await task.locator('[data-testid="task-force-comment"] input').fill('t1 is retired; the warnings were read')
-    await task.locator('[data-testid="task-force-confirm"]').click()
-    await waitFor(async () => !(await task.locator('[data-testid="task-force-form"]').isVisible()), 'the force form to close')
-  }
-  await task.locator('[data-testid="task-rollout"]').click()
-  await expectText(task.locator('[data-testid="task-status"]'), 'done', 'the task rolled out by the Releaser')
+  await rolloutTask({ tid, waitFor, expectText }, 'demo', 't1 is retired; the warnings were read', 'the task rolled out by the Releaser')
   await expectText(tid('issue-status'), 'done', 'the issue done')
   await shot('approval-05-rolled-out')
 

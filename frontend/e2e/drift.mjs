@@ -4,6 +4,7 @@
 // the banner and the Anomaly Center show the drift with `age` added (per object, DDL side by side,
 // revert and codify migrations) → Establish new baseline → the baseline issue lists the drift it
 // accepts → approve when a risk rule asks for it → roll out → the drift is gone from the banner and the Anomaly Center.
+import { rolloutTask } from './steps.mjs'
 
 /** driftBaseline runs after issues.mjs (demo and its t1 exist). */
 export async function driftBaseline({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
@@ -76,16 +77,7 @@ export async function driftBaseline({ page, tid, shot, expectText, nav, waitFor,
     await tid('issue-approve').click()
     await expectText(tid('issue-approval-status'), 'approved', 'approved')
   }
-  const task = tid('task-demo')
-  await waitFor(async () => (await task.locator('[data-testid="task-rollout"]').isVisible()) || (await task.locator('[data-testid="task-force"]').isVisible()), 'a rollout action')
-  if (await task.locator('[data-testid="task-force"]').isVisible()) {
-    await task.locator('[data-testid="task-force"]').click()
-    await task.locator('[data-testid="task-force-comment"] input').fill('accepting the out-of-band column')
-    await task.locator('[data-testid="task-force-confirm"]').click()
-    await waitFor(async () => !(await task.locator('[data-testid="task-force-form"]').isVisible()), 'the force form to close')
-  }
-  await task.locator('[data-testid="task-rollout"]').click()
-  await expectText(task.locator('[data-testid="task-status"]'), 'done', 'baseline task done')
+  await rolloutTask({ tid, waitFor, expectText }, 'demo', 'accepting the out-of-band column', 'baseline task done')
   await shot('85-baseline-done')
 
   // 5. the drift is gone in both places; the baseline is in the change history

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { rolloutTask } from './steps.mjs'
 
 /** gitopsTutorial runs once the sample instance runs (project HR with hr_prod in Prod), before approval.mjs adds members. */
 export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor, chooseOption }) {
@@ -127,16 +128,7 @@ export async function gitopsTutorial({ page, tid, nav, expectText, shot, waitFor
     await tid('issue-approve').click()
     await expectText(tid('issue-approval-status'), 'approved', 'approved')
   }
-  const task = tid('task-hr_prod')
-  await waitFor(async () => (await task.locator('[data-testid="task-rollout"]').isVisible()) || (await task.locator('[data-testid="task-force"]').isVisible()), 'a rollout action')
-  if (await task.locator('[data-testid="task-force"]').isVisible()) {
-    await task.locator('[data-testid="task-force"]').click()
-    await task.locator('[data-testid="task-force-comment"] input').fill('the drift on hr_prod is known; nick_name is reviewed')
-    await task.locator('[data-testid="task-force-confirm"]').click()
-    await waitFor(async () => !(await task.locator('[data-testid="task-force-form"]').isVisible()), 'the force form to close')
-  }
-  await task.locator('[data-testid="task-rollout"]').click()
-  await expectText(task.locator('[data-testid="task-status"]'), 'done', 'rolled out on hr_prod')
+  await rolloutTask({ tid, waitFor, expectText }, 'hr_prod', 'the drift on hr_prod is known; nick_name is reviewed', 'rolled out on hr_prod')
 
   // 5. LATEST is written back: the repository has the schema with the new column, the issue says so
   const latest = 'bytebase/prod/.hr_prod##LATEST.sql'

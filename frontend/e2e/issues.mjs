@@ -4,6 +4,7 @@
 // out → View change → the project's change history; and a change whose dry run fails
 // (ALTER TABLE missing) is blocked with the statement and its line shown. Then: a migration
 // planned by Compare schemas becomes an issue on its source database.
+import { rolloutTask } from './steps.mjs'
 
 /** tutorial runs once the sample instance is running (project HR exists) and after compare.mjs (items differ). */
 export async function tutorial({ page, tid, pg, shot, expectText, nav, waitFor, chooseOption }) {
@@ -16,18 +17,7 @@ export async function tutorial({ page, tid, pg, shot, expectText, nav, waitFor, 
     await tid('issue-approve').click()
     await expectText(tid('issue-approval-status'), 'approved', 'approved')
   }
-  const rollout = async (db) => {
-    const task = tid(`task-${db}`)
-    await waitFor(async () => (await task.locator('[data-testid="task-rollout"]').isVisible()) || (await task.locator('[data-testid="task-force"]').isVisible()), 'a rollout action')
-    if (await task.locator('[data-testid="task-force"]').isVisible()) {
-      await task.locator('[data-testid="task-force"]').click()
-      await task.locator('[data-testid="task-force-comment"] input').fill('reviewed the warnings in the tutorial')
-      await task.locator('[data-testid="task-force-confirm"]').click()
-      await waitFor(async () => !(await task.locator('[data-testid="task-force-form"]').isVisible()), 'the force form to close')
-    }
-    await task.locator('[data-testid="task-rollout"]').click()
-    await expectText(task.locator('[data-testid="task-status"]'), 'done', `task on ${db} done`)
-  }
+  const rollout = (db) => rolloutTask({ tid, waitFor, expectText }, db, 'reviewed the warnings in the tutorial', `task on ${db} done`)
   const openProject = async () => {
     await nav('projects')
     await tid('project-row-HR').locator('[data-testid="project-row-open"]').click()
