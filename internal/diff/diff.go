@@ -41,6 +41,46 @@ type Options struct {
 	// plan renames them first and compares the rest from the renamed
 	// source, so nothing renamed is dropped and created again.
 	Renames []Rename
+
+	// Concurrently chooses, index by index, how a new index on an existing
+	// table is built: true CONCURRENTLY (outside a transaction block), false
+	// in the transaction, whatever Online says. Keys are the index's schema
+	// and name in the target model; indexes not named follow Online. An
+	// index of a partitioned table is never built concurrently (PostgreSQL
+	// cannot), nor one created with its table.
+	Concurrently map[catalog.QualifiedName]bool
+	// NotValidFirst chooses, constraint by constraint, whether a foreign key
+	// or check added to an existing table is added NOT VALID and validated
+	// by a second statement (true) or added and checked at once (false),
+	// whatever Online says; constraints not named follow Online. A foreign
+	// key of a partitioned table is always added at once (PostgreSQL refuses
+	// NOT VALID there).
+	NotValidFirst map[ConstraintRef]bool
+}
+
+// ConstraintRef names a table constraint: the table's schema and name and
+// the constraint's name, in the target model.
+type ConstraintRef struct {
+	Table catalog.QualifiedName
+	Name  string
+}
+
+// concurrently reports whether the new index x of table rel is built
+// CONCURRENTLY: the per-index choice when there is one, else Online.
+func (o Options) concurrently(rel catalog.QualifiedName, x *catalog.Index) bool {
+	if v, ok := o.Concurrently[catalog.QualifiedName{Schema: rel.Schema, Name: x.Name}]; ok {
+		return v
+	}
+	return o.Online
+}
+
+// notValidFirst reports whether constraint name added to table rel goes
+// NOT VALID then VALIDATE: the per-constraint choice, else Online.
+func (o Options) notValidFirst(rel catalog.QualifiedName, name string) bool {
+	if v, ok := o.NotValidFirst[ConstraintRef{Table: rel, Name: name}]; ok {
+		return v
+	}
+	return o.Online
 }
 
 // WithoutValidation returns o with plan validation turned off: Compute will

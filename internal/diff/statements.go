@@ -182,7 +182,7 @@ func (p *planner) createStatements(to *obj, replaced bool) []Statement {
 		}
 		rel := to.rel.String()
 		def := to.stmts[0]
-		if p.opts.Online && !to.idx.Partitioned && strings.HasPrefix(def, "CREATE ") {
+		if p.opts.concurrently(to.rel, to.idx) && !to.idx.Partitioned && strings.HasPrefix(def, "CREATE ") {
 			def = strings.Replace(def, " INDEX ", " INDEX CONCURRENTLY ", 1)
 			out = append(out, Statement{SQL: def, Transactional: false, Hazards: []Hazard{
 				hz(HazardBuildsIndex, "builds index %s on %s concurrently (writes continue; takes longer)", to.idx.Name, rel),
@@ -249,7 +249,7 @@ func (p *planner) addConstraint(to *obj) []Statement {
 		if c.NotValid {
 			return append(out, tx(stmt, lockHz(rel)))
 		}
-		if p.opts.Online && !(partitioned && c.Type == catalog.ConstraintForeignKey) {
+		if p.opts.notValidFirst(to.rel, c.Name) && !(partitioned && c.Type == catalog.ConstraintForeignKey) {
 			out = append(out, tx(stmt+" NOT VALID", lockHz(rel)))
 			out = append(out, validate())
 		} else {
