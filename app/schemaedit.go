@@ -14,6 +14,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
 )
@@ -86,13 +87,7 @@ func (s *SchemaEditService) Open(databaseID string) (EditorState, error) {
 	if err != nil {
 		return EditorState{}, fail(err)
 	}
-	snap, err := s.a.syncer.Latest(ctx, databaseID)
-	if errors.Is(err, workspace.ErrNotFound) {
-		if _, err := s.a.schema.Sync(databaseID); err != nil {
-			return EditorState{}, err
-		}
-		snap, err = s.a.syncer.Latest(ctx, databaseID)
-	}
+	snap, err := s.latest(ctx, databaseID)
 	if err != nil {
 		return EditorState{}, fail(err)
 	}
@@ -115,6 +110,19 @@ func (s *SchemaEditService) Open(databaseID string) (EditorState, error) {
 	}
 	s.mu.Unlock()
 	return s.state(es), nil
+}
+
+// latest returns the database's latest snapshot, syncing it first (with
+// the sync's progress events) when it was never synced.
+func (s *SchemaEditService) latest(ctx context.Context, databaseID string) (*schemasync.Snapshot, error) {
+	snap, err := s.a.syncer.Latest(ctx, databaseID)
+	if errors.Is(err, workspace.ErrNotFound) {
+		if _, err := s.a.schema.Sync(databaseID); err != nil {
+			return nil, err
+		}
+		snap, err = s.a.syncer.Latest(ctx, databaseID)
+	}
+	return snap, err
 }
 
 func (s *SchemaEditService) production(ctx context.Context, db workspace.Database) (bool, error) {
@@ -194,6 +202,86 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 	}
 	if r.Plan.Warnings != nil {
 		out.Warnings = r.Plan.Warnings
+	}
+	return out, nil
+}
+
+// TargetPreview is the migration of the session's edits on one target
+// database, planned on that database's own model (its latest snapshot), or
+// why it has none: Error names the database and, when one was refused on
+// its model, the operation (ErrorOp, from 1).
+type TargetPreview struct {
+	DatabaseID   string               `json:"databaseId"`
+	DatabaseName string               `json:"databaseName"`
+	SQL          string               `json:"sql"`
+	Statements   []diff.Statement     `json:"statements"`
+	Renames      []diff.Rename        `json:"renames"`
+	Warnings     []string             `json:"warnings"`
+	Problems     []schemaedit.Problem `json:"problems"`
+	Error        string               `json:"error"`
+	ErrorOp      int                  `json:"errorOp"`
+	ErrorDetail  string               `json:"errorDetail"`
+}
+
+// TargetsPreview is the session's edits previewed on several databases, one
+// entry per database in the order asked. OK: every database has a
+// migration, so an issue with one task per database can be created.
+type TargetsPreview struct {
+	Online  bool            `json:"online"`
+	OK      bool            `json:"ok"`
+	Targets []TargetPreview `json:"targets"`
+}
+
+// PreviewTargets applies the session's edits to the model of each database
+// (the session's own database keeps the model being edited; the others use
+// their latest snapshot, synced first when never synced) and returns each
+// one's migration or its problem (schemaedit.PlanDatabases). Nothing is
+// created or applied.
+func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []string, online bool) (TargetsPreview, error) {
+	es, err := s.session(sessionID)
+	if err != nil {
+		return TargetsPreview{}, fail(err)
+	}
+	s.mu.Lock()
+	ops, base := es.ed.Ops(), es.ed.Base()
+	s.mu.Unlock()
+	ctx, cancel := s.a.call(schemaSyncLimit)
+	defer cancel()
+	model := func(ctx context.Context, id string) (schemaedit.Target, error) {
+		if id == es.database.ID {
+			return schemaedit.Target{DatabaseID: id, Database: es.database.Name, Schema: &base}, nil
+		}
+		db, err := s.a.ws.GetDatabase(ctx, id)
+		if err != nil {
+			return schemaedit.Target{}, err
+		}
+		snap, err := s.latest(ctx, id)
+		if err != nil {
+			return schemaedit.Target{Database: db.Name}, err
+		}
+		return schemaedit.Target{DatabaseID: id, Database: db.Name, Schema: &snap.Schema}, nil
+	}
+	r, err := schemaedit.PlanDatabases(ctx, databaseIDs, model, ops, diff.Options{Online: online})
+	if err != nil {
+		return TargetsPreview{}, fail(err)
+	}
+	out := TargetsPreview{Online: online, OK: r.OK, Targets: make([]TargetPreview, 0, len(r.Targets))}
+	for _, t := range r.Targets {
+		tp := TargetPreview{DatabaseID: t.DatabaseID, DatabaseName: t.Database, SQL: t.SQL, Statements: []diff.Statement{},
+			Renames: []diff.Rename{}, Warnings: []string{}, Problems: t.Problems}
+		if t.Report != nil {
+			if t.Report.Plan.Statements != nil {
+				tp.Statements = t.Report.Plan.Statements
+			}
+			if t.Report.Plan.Warnings != nil {
+				tp.Warnings = t.Report.Plan.Warnings
+			}
+			tp.Renames = t.Report.Renames
+		}
+		if t.Error != nil {
+			tp.Error, tp.ErrorOp, tp.ErrorDetail = t.Error.Message, t.Error.Op, t.Error.Detail
+		}
+		out.Targets = append(out.Targets, tp)
 	}
 	return out, nil
 }

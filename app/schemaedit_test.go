@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,3 +160,79 @@ func viewTable(st EditorState, schema, name string) *schemaedit.TableView {
 	}
 	return nil
 }
+
+// TestSchemaEditTargets: PreviewTargets applies the session's edits to each
+// chosen database's own model (the session's own, the others' latest
+// snapshot, synced first when never synced): two databases whose models
+// differ get each their own migration, a database lacking the edited table
+// gets an error naming it and the operation; the per-database SQL creates
+// one issue with one task per database, each with its own statement.
+func TestSchemaEditTargets(t *testing.T) {
+	h := newApp(t, "", false)
+	const orders = `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(12,2), note text);`
+	aID, _ := schemaDB(t, h, orders)
+	bID, _ := schemaDB(t, h, orders+`COMMENT ON TABLE public.orders IS 'sales'; ALTER TABLE public.orders ADD COLUMN discount numeric;`)
+	cID, _ := schemaDB(t, h, `CREATE TABLE public.other (id int);`)
+	h.app.emitHook = func(string, any) {}
+	svc := h.app.SchemaEdit()
+	st, err := svc.Open(aID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []schemaedit.Op{
+		{Op: schemaedit.RenameColumn, Schema: "public", Table: "orders", Name: "note", To: "remark"},
+		{Op: schemaedit.CommentTable, Schema: "public", Table: "orders", Comment: strp("sales")},
+	} {
+		if st, err = svc.Apply(st.SessionID, op); err != nil {
+			t.Fatalf("%s: %v", op.Op, err)
+		}
+	}
+	pv, err := svc.PreviewTargets(st.SessionID, []string{aID, bID, cID}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.OK || len(pv.Targets) != 3 {
+		t.Fatalf("preview of three targets = %+v", pv)
+	}
+	a, b, c := pv.Targets[0], pv.Targets[1], pv.Targets[2]
+	if a.DatabaseID != aID || a.Error != "" || !strings.Contains(a.SQL, "RENAME COLUMN note TO remark") || !strings.Contains(a.SQL, "COMMENT ON TABLE public.orders IS 'sales'") || len(a.Renames) != 1 {
+		t.Fatalf("first database: %+v", a)
+	}
+	if b.DatabaseID != bID || b.Error != "" || !strings.Contains(b.SQL, "RENAME COLUMN note TO remark") || strings.Contains(b.SQL, "COMMENT ON") || len(b.Statements) != 1 {
+		t.Fatalf("second database (already commented): %+v", b)
+	}
+	if c.DatabaseID != cID || c.SQL != "" || c.ErrorOp != 1 || !strings.HasPrefix(c.Error, c.DatabaseName+": operation 1 (rename_column): ") || c.Statements == nil {
+		t.Fatalf("third database (no orders table): %+v", c)
+	}
+
+	// one issue, one task per database, each with its own SQL
+	ok, err := svc.PreviewTargets(st.SessionID, []string{aID, bID}, false)
+	if err != nil || !ok.OK {
+		t.Fatalf("two targets: %+v, %v", ok, err)
+	}
+	per := map[string]string{}
+	for _, tp := range ok.Targets {
+		per[tp.DatabaseID] = tp.SQL
+	}
+	n, err := h.app.Issues().CreateSchemaChange(SchemaChangeRequest{DatabaseIDs: []string{aID, bID}, PerDatabase: per, Title: "Rename note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := h.app.workflow.Get(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(is.Tasks) != 2 {
+		t.Fatalf("issue #%d has %d tasks, want 2", n, len(is.Tasks))
+	}
+	for _, task := range is.Tasks {
+		if task.Statement != per[task.DatabaseID] {
+			t.Errorf("task on %s runs %q, want its own %q", task.DatabaseName, task.Statement, per[task.DatabaseID])
+		}
+	}
+	if _, err := svc.PreviewTargets(st.SessionID, nil, false); userErr(t, err).Field != "databases" {
+		t.Fatalf("no targets: %v", err)
+	}
+}
+
+func strp(s string) *string { return &s }
