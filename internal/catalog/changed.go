@@ -145,6 +145,10 @@ var catalogEntries = []catalogEntry{
 	nspEntry("pg_operator", "oprnamespace"),
 	nspEntry("pg_opclass", "opcnamespace"),
 	nspEntry("pg_opfamily", "opfnamespace"),
+	{name: "pg_amop", rows: "SELECT f.opfnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_amop t JOIN pg_catalog.pg_opfamily f ON f.oid = t.amopfamily",
+		base: "SELECT xmin AS x FROM pg_catalog.pg_amop"},
+	{name: "pg_amproc", rows: "SELECT f.opfnamespace AS nsp, t.xmin AS x FROM pg_catalog.pg_amproc t JOIN pg_catalog.pg_opfamily f ON f.oid = t.amprocfamily",
+		base: "SELECT xmin AS x FROM pg_catalog.pg_amproc"},
 	nspEntry("pg_collation", "collnamespace"),
 	nspEntry("pg_conversion", "connamespace"),
 	nspEntry("pg_statistic_ext", "stxnamespace"),
@@ -549,6 +553,8 @@ func Restrict(s *Schema, schemas []string) Schema {
 	})
 	out.Functions = filter(s.Functions, func(f Function) bool { return in[f.Schema] }, func(f *Function) { f.DependsOn = refs(f.DependsOn) })
 	out.Operators = filter(s.Operators, func(o Operator) bool { return in[o.Schema] }, func(o *Operator) { o.DependsOn = refs(o.DependsOn) })
+	out.OperatorFamilies = filter(s.OperatorFamilies, func(f OperatorFamily) bool { return in[f.Schema] }, func(f *OperatorFamily) { f.DependsOn = refs(f.DependsOn) })
+	out.OperatorClasses = filter(s.OperatorClasses, func(c OperatorClass) bool { return in[c.Schema] }, func(c *OperatorClass) { c.DependsOn = refs(c.DependsOn) })
 	out.DefaultPrivileges = filter(s.DefaultPrivileges, func(p DefaultPrivilege) bool { return p.Schema == "" || in[p.Schema] }, nil)
 	return out
 }

@@ -76,6 +76,8 @@ const (
 	rankType
 	rankFunction
 	rankOperator
+	rankOpFamily
+	rankOpClass
 	rankTextSearch
 	rankCast
 	rankForeign
@@ -249,6 +251,12 @@ func (d *dumper) build() {
 	}
 	for i := range s.Operators {
 		d.operator(&s.Operators[i])
+	}
+	for i := range s.OperatorFamilies {
+		d.opFamily(&s.OperatorFamilies[i])
+	}
+	for i := range s.OperatorClasses {
+		d.opClass(&s.OperatorClasses[i])
 	}
 	for i := range s.TextSearchDicts {
 		d.tsDict(&s.TextSearchDicts[i])
@@ -957,6 +965,104 @@ func (d *dumper) view(v *View) {
 		cols[i] = Column{Name: c.Name, ACL: c.ACL}
 	}
 	d.columnACLs(name, cols)
+}
+
+// Target names the family in ALTER, DROP and COMMENT ON:
+// "OPERATOR FAMILY s.f USING btree".
+func (f *OperatorFamily) Target() string {
+	return "OPERATOR FAMILY " + f.QualifiedName.String() + " USING " + QuoteIdent(f.Method)
+}
+
+// Target names the class in ALTER, DROP and COMMENT ON:
+// "OPERATOR CLASS s.c USING btree".
+func (c *OperatorClass) Target() string {
+	return "OPERATOR CLASS " + c.QualifiedName.String() + " USING " + QuoteIdent(c.Method)
+}
+
+// Clause renders the member as CREATE OPERATOR CLASS and ALTER OPERATOR
+// FAMILY ... ADD take it: "OPERATOR 1 public.<(integer,integer)" or
+// "FUNCTION 1 (integer, integer) public.cmp(integer,integer)".
+func (m OpMember) Clause() string {
+	n := strconv.Itoa(m.Number)
+	if m.Function {
+		return "FUNCTION " + n + " (" + m.Left + ", " + m.Right + ") " + m.Object
+	}
+	c := "OPERATOR " + n + " " + m.Object
+	if m.SortFamily != "" {
+		c += " FOR ORDER BY " + m.SortFamily
+	}
+	return c
+}
+
+// DropClause renders the member as ALTER OPERATOR FAMILY ... DROP takes
+// it: "OPERATOR 1 (integer, integer)".
+func (m OpMember) DropClause() string {
+	w := "OPERATOR "
+	if m.Function {
+		w = "FUNCTION "
+	}
+	return w + strconv.Itoa(m.Number) + " (" + m.Left + ", " + m.Right + ")"
+}
+
+// OpFamilyAdd renders ALTER OPERATOR FAMILY ... ADD of members.
+func OpFamilyAdd(f *OperatorFamily, ms []OpMember) string {
+	cl := make([]string, len(ms))
+	for i, m := range ms {
+		cl[i] = m.Clause()
+	}
+	return "ALTER " + f.Target() + " ADD\n    " + strings.Join(cl, ",\n    ")
+}
+
+// OpFamilyDrop renders ALTER OPERATOR FAMILY ... DROP of members.
+func OpFamilyDrop(f *OperatorFamily, ms []OpMember) string {
+	cl := make([]string, len(ms))
+	for i, m := range ms {
+		cl[i] = m.DropClause()
+	}
+	return "ALTER " + f.Target() + " DROP\n    " + strings.Join(cl, ",\n    ")
+}
+
+// opFamily renders an operator family and its loose members (every
+// family explicitly, also one a CREATE OPERATOR CLASS made implicitly: the
+// class then names it with FAMILY, which builds the same catalog).
+func (d *dumper) opFamily(f *OperatorFamily) {
+	st := []string{"CREATE " + f.Target()}
+	if len(f.Members) > 0 {
+		st = append(st, OpFamilyAdd(f, f.Members))
+	}
+	d.owner(&st, f.Target(), f.Owner)
+	d.comment(&st, f.Target(), f.Comment)
+	d.add(f.Ref().Key(), rankOpFamily, st, append(d.refKeys(f.DependsOn), schemaKey(f.Schema))...)
+}
+
+// opClass renders an operator class after its family, types, operators
+// and functions.
+func (d *dumper) opClass(c *OperatorClass) {
+	var b strings.Builder
+	b.WriteString("CREATE OPERATOR CLASS " + c.QualifiedName.String())
+	if c.Default {
+		b.WriteString(" DEFAULT")
+	}
+	b.WriteString(" FOR TYPE " + c.Type + " USING " + QuoteIdent(c.Method) + " FAMILY " + c.Family.String() + " AS\n    ")
+	var items []string
+	for _, m := range c.Members {
+		items = append(items, m.Clause())
+	}
+	if c.Storage != "" || len(items) == 0 {
+		// (a class with no member still needs an item: STORAGE of its own
+		// type is not recorded)
+		st := c.Storage
+		if st == "" {
+			st = c.Type
+		}
+		items = append(items, "STORAGE "+st)
+	}
+	b.WriteString(strings.Join(items, ",\n    "))
+	st := []string{b.String()}
+	d.owner(&st, c.Target(), c.Owner)
+	d.comment(&st, c.Target(), c.Comment)
+	fam := ObjectRef{Kind: KindOperatorFamily, Schema: c.Family.Schema, Name: c.Family.Name, Args: c.Method}
+	d.add(c.Ref().Key(), rankOpClass, st, append(d.refKeys(append(slices.Clone(c.DependsOn), fam)), schemaKey(c.Schema))...)
 }
 
 // tsDict renders a text search dictionary.

@@ -149,6 +149,8 @@ type inspector struct {
 	tsDicts   map[uint32]int
 	foreign   map[uint32]int
 	tsConfigs map[uint32]int
+	opfams    map[uint32]int
+	opclasses map[uint32]int
 	seqs      map[uint32]ObjectRef
 	domCon    map[uint32]int // domain constraint oid -> type index
 	indexOf   map[uint32]indexPos
@@ -262,6 +264,8 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		tsDicts:   map[uint32]int{},
 		foreign:   map[uint32]int{},
 		tsConfigs: map[uint32]int{},
+		opfams:    map[uint32]int{},
+		opclasses: map[uint32]int{},
 		seqs:      map[uint32]ObjectRef{},
 		domCon:    map[uint32]int{},
 		indexOf:   map[uint32]indexPos{},
@@ -304,6 +308,9 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"text search dictionaries", in.tsDictsQ},
 		{"text search configurations", in.tsConfigsQ},
 		{"text search mappings", in.tsConfigMaps},
+		{"operator families", in.opFamiliesQ},
+		{"operator classes", in.opClassesQ},
+		{"operator class members", in.opMembersQ},
 		{"publications", in.publications},
 		{"publication tables", in.publicationTables},
 		{"default privileges", in.defaultPrivileges},
@@ -1450,6 +1457,82 @@ func (in *inspector) foreignColumns() error {
 	}, in.nsp)
 }
 
+func (in *inspector) opFamiliesQ() error {
+	sch := &in.res.Schema
+	return in.each("opfamilies", func(r rowScanner) error {
+		var oid uint32
+		var f OperatorFamily
+		var owner string
+		if err := r.Scan(&oid, &f.Schema, &f.Name, &f.Method, &owner, &f.Comment); err != nil {
+			return err
+		}
+		f.Owner = in.owner(owner)
+		in.opfams[oid] = len(sch.OperatorFamilies)
+		sch.OperatorFamilies = append(sch.OperatorFamilies, f)
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) opClassesQ() error {
+	sch := &in.res.Schema
+	return in.each("opclasses", func(r rowScanner) error {
+		var oid, fam, typ, key uint32
+		var c OperatorClass
+		var owner string
+		if err := r.Scan(&oid, &c.Schema, &c.Name, &c.Method, &c.Type, &c.Default, &fam, &c.Family.Schema, &c.Family.Name,
+			&c.Storage, &typ, &key, &owner, &c.Comment); err != nil {
+			return err
+		}
+		c.Owner = in.owner(owner)
+		for _, d := range [][2]any{{"pg_opfamily", fam}, {"pg_type", typ}, {"pg_type", key}} {
+			if ref, ok := in.refOf(d[0].(string), d[1].(uint32)); ok {
+				c.DependsOn = append(c.DependsOn, ref)
+			}
+		}
+		in.opclasses[oid] = len(sch.OperatorClasses)
+		sch.OperatorClasses = append(sch.OperatorClasses, c)
+		return nil
+	}, in.nsp)
+}
+
+// opMembersQ files each operator and support function under the class it
+// is bound to or, a loose member, under its family.
+func (in *inspector) opMembersQ() error {
+	sch := &in.res.Schema
+	return in.each("opmembers", func(r rowScanner) error {
+		var ownerClass, objClass string
+		var ownerOID, objOID uint32
+		var m OpMember
+		if err := r.Scan(&ownerClass, &ownerOID, &m.Function, &m.Number, &m.Left, &m.Right, &m.Object, &m.SortFamily,
+			&objClass, &objOID); err != nil {
+			return err
+		}
+		var members *[]OpMember
+		var deps *[]ObjectRef
+		switch ownerClass {
+		case "pg_opclass":
+			i, ok := in.opclasses[ownerOID]
+			if !ok {
+				return nil
+			}
+			members, deps = &sch.OperatorClasses[i].Members, &sch.OperatorClasses[i].DependsOn
+		case "pg_opfamily":
+			i, ok := in.opfams[ownerOID]
+			if !ok {
+				return nil
+			}
+			members, deps = &sch.OperatorFamilies[i].Members, &sch.OperatorFamilies[i].DependsOn
+		default:
+			return nil
+		}
+		*members = append(*members, m)
+		if ref, ok := in.refOf(objClass, objOID); ok {
+			*deps = append(*deps, ref)
+		}
+		return nil
+	}, in.nsp)
+}
+
 func (in *inspector) castsQ() error {
 	sch := &in.res.Schema
 	return in.each("casts", func(r rowScanner) error {
@@ -1616,6 +1699,14 @@ func (in *inspector) refOf(class string, oid uint32) (ObjectRef, bool) {
 	case "pg_ts_dict":
 		if i, ok := in.tsDicts[oid]; ok {
 			return sch.TextSearchDicts[i].Ref(), true
+		}
+	case "pg_opclass":
+		if i, ok := in.opclasses[oid]; ok {
+			return sch.OperatorClasses[i].Ref(), true
+		}
+	case "pg_opfamily":
+		if i, ok := in.opfams[oid]; ok {
+			return sch.OperatorFamilies[i].Ref(), true
 		}
 	case "pg_constraint":
 		if p, ok := in.conOf[oid]; ok {

@@ -54,7 +54,6 @@ func TestInspectReportsUnsupported(t *testing.T) {
 	}{
 		{catalog.KindRule, "tv_ignore"},
 		{catalog.KindStatistics, "mv_stats"},
-		{catalog.KindOperatorClass, "my_int_ops"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
 	} {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
@@ -115,8 +114,16 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		tb.Statistics[0].Name != "t_stats" || !reflect.DeepEqual(tb.Statistics[0].Columns, []string{"a", "b"}) {
 		t.Errorf("statistics of public.t not modelled: %+v", tb)
 	}
-	if hasObject(res.Unsupported, catalog.KindOperatorFamily, "my_int_ops") {
-		t.Errorf("the operator family implied by CREATE OPERATOR CLASS is reported separately")
+	if hasObject(res.Unsupported, catalog.KindOperatorFamily, "my_int_ops") || hasObject(res.Unsupported, catalog.KindOperatorClass, "my_int_ops") {
+		t.Errorf("operator classes and families are modelled, yet reported unsupported: %+v", res.Unsupported)
+	}
+	if c := res.Schema.OperatorClasses; len(c) != 1 || c[0].Name != "my_int_ops" || c[0].Method != "btree" || c[0].Type != "integer" ||
+		c[0].Default || c[0].Family != c[0].QualifiedName || len(c[0].Members) != 6 || !c[0].Members[5].Function ||
+		c[0].Members[0].Object != "<(integer,integer)" || c[0].Members[5].Object != "btint4cmp(integer,integer)" {
+		t.Errorf("operator classes = %+v", c)
+	}
+	if f := res.Schema.OperatorFamilies; len(f) != 1 || f[0].Name != "my_int_ops" || f[0].Method != "btree" || len(f[0].Members) != 0 {
+		t.Errorf("operator families = %+v", f)
 	}
 	s := res.Schema
 	if len(s.Extensions) != 1 || s.Extensions[0].Name != "citext" || s.Extensions[0].Version == "" {

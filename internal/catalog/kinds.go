@@ -12,7 +12,7 @@ import "strings"
 // order they were added.
 func LaterKinds() []ObjectKind {
 	return []ObjectKind{KindStatistics, KindRule, KindPublication, KindCast, KindTextSearch,
-		KindForeignWrapper, KindForeignServer, KindForeignTable}
+		KindForeignWrapper, KindForeignServer, KindForeignTable, KindOperatorFamily, KindOperatorClass}
 }
 
 // Legacy reports whether an unsupported object was reported by a version
@@ -26,7 +26,7 @@ func Legacy(o Object) bool {
 	case KindRule:
 		// now only rules on views are reported: "rule on view s.v"
 		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
-	case KindPublication, KindCast, KindForeignWrapper, KindForeignServer:
+	case KindPublication, KindCast, KindForeignWrapper, KindForeignServer, KindOperatorFamily, KindOperatorClass:
 		return true // no longer reported at all
 	case KindForeignTable:
 		// now only partitions and inheritance children are reported
@@ -112,6 +112,26 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			out = append(out, Object{Kind: KindForeignTable, Schema: x.Schema, Name: x.Name, Detail: "foreign table"})
 		}
 		s.ForeignTables = nil
+	case KindOperatorFamily:
+		// An older version listed only the families no class of the same
+		// name had made.
+		implicit := map[QualifiedName]bool{}
+		for _, c := range s.OperatorClasses {
+			if c.Family == c.QualifiedName {
+				implicit[c.QualifiedName] = true
+			}
+		}
+		for _, f := range s.OperatorFamilies {
+			if !implicit[f.QualifiedName] {
+				out = append(out, Object{Kind: KindOperatorFamily, Schema: f.Schema, Name: f.Name, Detail: "operator family for " + f.Method})
+			}
+		}
+		s.OperatorFamilies = nil
+	case KindOperatorClass:
+		for _, c := range s.OperatorClasses {
+			out = append(out, Object{Kind: KindOperatorClass, Schema: c.Schema, Name: c.Name, Detail: "operator class for " + c.Method})
+		}
+		s.OperatorClasses = nil
 	}
 	return out
 }

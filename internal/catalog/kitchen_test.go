@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,6 +102,19 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	}
 	if d := res.Schema.TextSearchDicts; len(d) != 1 || d[0].Options != "stopwords = 'english'" || d[0].Template != "pg_catalog.simple" || d[0].Comment == nil {
 		t.Errorf("text search dictionaries = %+v", d)
+	}
+	if c := res.Schema.OperatorClasses; len(c) != 1 || c[0].Name != "text_rev_ops" || c[0].Family != c[0].QualifiedName ||
+		len(c[0].Members) != 2 || c[0].Members[0].Object != "app.=~=(text,text)" || c[0].Members[1].Object != "app.text_rev_cmp(text,text)" ||
+		c[0].Comment == nil || len(c[0].DependsOn) < 3 {
+		t.Errorf("operator classes = %+v", c)
+	}
+	if f := res.Schema.OperatorFamilies; len(f) != 2 || f[0].Name != "rev_hash_ops" || f[0].Method != "hash" || len(f[0].Members) != 2 ||
+		f[0].Owner != "tidemark_owner" || f[0].Comment == nil || f[1].Name != "text_rev_ops" || len(f[1].Members) != 0 {
+		t.Errorf("operator families = %+v", f)
+	}
+	if w := res.Schema.Table(catalog.QualifiedName{Schema: "app", Name: "word"}); w == nil || len(w.Indexes) != 1 ||
+		!slices.ContainsFunc(w.Indexes[0].DependsOn, func(r catalog.ObjectRef) bool { return r.Kind == catalog.KindOperatorClass }) {
+		t.Errorf("the index using an operator class does not depend on it: %+v", w)
 	}
 	if c := res.Schema.Casts; len(c) != 2 || c[0].Name() != "app.mood AS integer" || c[0].Context != "assignment" || c[0].Comment == nil ||
 		c[1].Method != "inout" || c[1].Name() != "app.pair AS text" {

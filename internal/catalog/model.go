@@ -48,6 +48,10 @@ type Schema struct {
 	ForeignWrappers []ForeignDataWrapper `json:"foreign_data_wrappers,omitempty"`
 	ForeignServers  []ForeignServer      `json:"foreign_servers,omitempty"`
 	ForeignTables   []ForeignTable       `json:"foreign_tables,omitempty"`
+	// OperatorFamilies and OperatorClasses are the user-defined operator
+	// families and classes (index support for types).
+	OperatorFamilies []OperatorFamily `json:"operator_families,omitempty"`
+	OperatorClasses  []OperatorClass  `json:"operator_classes,omitempty"`
 }
 
 // QualifiedName names a schema-scoped object. Name is the bare name; for
@@ -632,6 +636,71 @@ type ForeignColumn struct {
 	Collation string        `json:"collation,omitempty"`
 	Options   []string      `json:"options,omitempty"`
 	Comment   *string       `json:"comment,omitempty"`
+}
+
+// OperatorFamily is an operator family (CREATE OPERATOR FAMILY) with its
+// loose members: the operators and support functions added to the family
+// itself (ALTER OPERATOR FAMILY ... ADD, or a cross-type member of a
+// CREATE OPERATOR CLASS), not bound to one of its classes.
+type OperatorFamily struct {
+	QualifiedName
+	// Method is the index access method ("btree").
+	Method  string     `json:"method"`
+	Members []OpMember `json:"members,omitempty"`
+	Owner   string     `json:"owner,omitempty"`
+	Comment *string    `json:"comment,omitempty"`
+	// DependsOn are the operators and functions its members use.
+	DependsOn []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// Ref is the family's reference (the access method as Args: families of
+// different methods may share a name).
+func (f *OperatorFamily) Ref() ObjectRef {
+	return ObjectRef{Kind: KindOperatorFamily, Schema: f.Schema, Name: f.Name, Args: f.Method}
+}
+
+// OperatorClass is an operator class (CREATE OPERATOR CLASS): how an index
+// of an access method handles a type, in its family.
+type OperatorClass struct {
+	QualifiedName
+	Method string `json:"method"`
+	// Type is the input type, as format_type renders it.
+	Type string `json:"type"`
+	// Default marks the default class of Type for Method.
+	Default bool `json:"default,omitempty"`
+	// Family is the family it belongs to (same method).
+	Family QualifiedName `json:"family"`
+	// Storage is the type stored in the index when it differs from Type.
+	Storage string `json:"storage,omitempty"`
+	// Members are the operators and support functions bound to the class.
+	Members []OpMember `json:"members,omitempty"`
+	Owner   string     `json:"owner,omitempty"`
+	Comment *string    `json:"comment,omitempty"`
+	// DependsOn are its family, types, operators and functions.
+	DependsOn []ObjectRef `json:"depends_on,omitempty"`
+}
+
+// Ref is the class's reference (the access method as Args).
+func (c *OperatorClass) Ref() ObjectRef {
+	return ObjectRef{Kind: KindOperatorClass, Schema: c.Schema, Name: c.Name, Args: c.Method}
+}
+
+// OpMember is an operator (strategy) or support function of an operator
+// class or family.
+type OpMember struct {
+	// Function marks a support function; otherwise an operator.
+	Function bool `json:"function,omitempty"`
+	// Number is the strategy or support number.
+	Number int `json:"number"`
+	// Left and Right are the operand types it is registered for.
+	Left  string `json:"left"`
+	Right string `json:"right"`
+	// Object is the operator (regoperator: "public.<(integer,integer)") or
+	// the function (regprocedure: "public.cmp(integer,integer)").
+	Object string `json:"object"`
+	// SortFamily is the btree family an ordering operator sorts by
+	// (FOR ORDER BY), qualified; "" for a search operator.
+	SortFamily string `json:"sort_family,omitempty"`
 }
 
 // TextSearchDict is a text search dictionary.

@@ -95,6 +95,22 @@ func (s *Schema) Normalize() {
 	for i := range s.Casts {
 		s.Casts[i].DependsOn = sortRefs(s.Casts[i].DependsOn)
 	}
+	sort.Slice(s.OperatorFamilies, func(i, j int) bool {
+		return s.OperatorFamilies[i].Ref().Key() < s.OperatorFamilies[j].Ref().Key()
+	})
+	for i := range s.OperatorFamilies {
+		f := &s.OperatorFamilies[i]
+		sortOpMembers(f.Members)
+		f.DependsOn = sortRefs(f.DependsOn)
+	}
+	sort.Slice(s.OperatorClasses, func(i, j int) bool {
+		return s.OperatorClasses[i].Ref().Key() < s.OperatorClasses[j].Ref().Key()
+	})
+	for i := range s.OperatorClasses {
+		c := &s.OperatorClasses[i]
+		sortOpMembers(c.Members)
+		c.DependsOn = sortRefs(c.DependsOn)
+	}
 	for i := range s.Publications {
 		p := &s.Publications[i]
 		sort.Slice(p.Tables, func(a, b int) bool { return p.Tables[a].Table.Less(p.Tables[b].Table) })
@@ -342,4 +358,23 @@ func (s *Schema) fillNil() {
 			s.DefaultPrivileges[i].Grants = []Grant{}
 		}
 	}
+}
+
+// sortOpMembers orders operator class or family members as DDL lists them:
+// operators by strategy, then support functions by number, each then by
+// operand types.
+func sortOpMembers(m []OpMember) {
+	sort.Slice(m, func(i, j int) bool {
+		a, b := m[i], m[j]
+		if a.Function != b.Function {
+			return !a.Function
+		}
+		if a.Number != b.Number {
+			return a.Number < b.Number
+		}
+		if a.Left != b.Left {
+			return a.Left < b.Left
+		}
+		return a.Right < b.Right
+	})
 }

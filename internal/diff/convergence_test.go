@@ -302,6 +302,30 @@ var convergenceGroups = []struct {
 		{name: "dictionary used by a configuration replaced", old: tsBase + "CREATE TEXT SEARCH CONFIGURATION c (PARSER = pg_catalog.\"default\");\nALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR word WITH d;",
 			new: "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple, stopwords = 'english');\nCREATE TEXT SEARCH CONFIGURATION c (PARSER = pg_catalog.\"default\");\nALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR word WITH d;"},
 	}},
+	{"operator classes", []convergenceCase{
+		{name: "class added, used by an index", old: opBase, new: opBase + opClass + "CREATE INDEX w_rev ON w (t rev_ops);",
+			order: []string{"CREATE OPERATOR FAMILY public.rev_ops USING btree",
+				"CREATE OPERATOR CLASS public.rev_ops FOR TYPE text USING btree FAMILY public.rev_ops AS", "CREATE INDEX"}},
+		{name: "class dropped with its index", old: opBase + opClass + "CREATE INDEX w_rev ON w (t rev_ops);", new: opBase,
+			order: []string{"DROP INDEX", "DROP OPERATOR CLASS public.rev_ops USING btree", "DROP OPERATOR FAMILY public.rev_ops USING btree"}},
+		{name: "class changed: its index is built again", old: opBase + opClass + "CREATE INDEX w_rev ON w (t rev_ops);",
+			new:   opBase + opClass2 + "CREATE INDEX w_rev ON w (t rev_ops);",
+			order: []string{"DROP INDEX", "DROP OPERATOR CLASS public.rev_ops USING btree", "CREATE OPERATOR CLASS public.rev_ops", "CREATE INDEX"}},
+		{name: "comment, default class", old: opBase + opClass,
+			new: opBase + "CREATE TYPE pr AS (a int);\nCREATE FUNCTION pr_cmp(pr, pr) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT btint4cmp($1.a, $2.a)';\n" +
+				"CREATE OPERATOR CLASS pr_ops DEFAULT FOR TYPE pr USING btree AS FUNCTION 1 pr_cmp(pr, pr);\n" + opClass + "COMMENT ON OPERATOR CLASS rev_ops USING btree IS 'reversed';",
+			absent: []string{"DROP OPERATOR CLASS public.rev_ops USING btree"}},
+		{name: "family with loose members added", old: opBase,
+			new:   opBase + "CREATE OPERATOR FAMILY fam USING hash;\nALTER OPERATOR FAMILY fam USING hash ADD OPERATOR 1 =~= (text, text), FUNCTION 1 rev_hash(text);",
+			order: []string{"CREATE OPERATOR FAMILY public.fam USING hash", "ALTER OPERATOR FAMILY public.fam USING hash ADD"}},
+		{name: "loose member dropped in place", old: opBase + "CREATE OPERATOR FAMILY fam USING hash;\nALTER OPERATOR FAMILY fam USING hash ADD OPERATOR 1 =~= (text, text), FUNCTION 1 rev_hash(text);",
+			new:    opBase + "CREATE OPERATOR FAMILY fam USING hash;\nALTER OPERATOR FAMILY fam USING hash ADD FUNCTION 1 rev_hash(text);\nCOMMENT ON OPERATOR FAMILY fam USING hash IS 'f';",
+			order:  []string{"ALTER OPERATOR FAMILY public.fam USING hash DROP\n    OPERATOR 1 (text, text)"},
+			absent: []string{"DROP OPERATOR FAMILY"}},
+		{name: "loose member added to a class's family", old: opBase + opClass,
+			new:   opBase + opClass + "CREATE FUNCTION rev_cmp2(text, varchar) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT bttextcmp(reverse($1), reverse($2::text))';\nALTER OPERATOR FAMILY rev_ops USING btree ADD FUNCTION 1 (text, varchar) rev_cmp2(text, varchar);",
+			order: []string{"ALTER OPERATOR FAMILY public.rev_ops USING btree ADD\n    FUNCTION 1 (text, character varying) public.rev_cmp2(text,character varying)"}, absent: []string{"DROP OPERATOR CLASS"}},
+	}},
 	{"casts", []convergenceCase{
 		{name: "added", old: castBase, new: castBase + "CREATE CAST (integer AS pair) WITH FUNCTION int_to_pair(integer);",
 			order: []string{"CREATE CAST (integer AS public.pair) WITH FUNCTION public.int_to_pair(integer)"}},
@@ -359,6 +383,16 @@ var convergenceGroups = []struct {
 			absent: []string{"DROP RULE"}},
 	}},
 }
+
+const opBase = "CREATE TABLE w (t text);\n" +
+	"CREATE FUNCTION eq_rev(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 = reverse($2)';\n" +
+	"CREATE OPERATOR =~= (FUNCTION = eq_rev, LEFTARG = text, RIGHTARG = text);\n" +
+	"CREATE FUNCTION rev_cmp(text, text) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT bttextcmp(reverse($1), reverse($2))';\n" +
+	"CREATE FUNCTION rev_hash(text) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT hashtext(reverse($1))';\n"
+
+const opClass = "CREATE OPERATOR CLASS rev_ops FOR TYPE text USING btree AS OPERATOR 3 =~=, FUNCTION 1 rev_cmp(text, text);\n"
+
+const opClass2 = "CREATE OPERATOR CLASS rev_ops FOR TYPE text USING btree AS OPERATOR 3 =~=, OPERATOR 1 <, FUNCTION 1 rev_cmp(text, text);\n"
 
 const statsTable = "CREATE TABLE t (a int, b int, c text);\n"
 

@@ -376,6 +376,12 @@ func (p *planner) compare(k string, fo, to *obj) {
 			return
 		}
 		set(st)
+	case kOpFamily:
+		if equalStrings(fo.stmts, to.stmts) {
+			set(nil)
+			return
+		}
+		set(alterOpFamily(fo.opf, to.opf))
 	case kSequence:
 		set(alterSequence(fo.seq, to.seq))
 	case kExtension:

@@ -37,6 +37,8 @@ const (
 	kForeignWrapper
 	kForeignServer
 	kForeignTable
+	kOpFamily
+	kOpClass
 	kACL
 	kOther
 )
@@ -76,6 +78,8 @@ type obj struct {
 	fdw   *catalog.ForeignDataWrapper
 	srv   *catalog.ForeignServer
 	ft    *catalog.ForeignTable
+	opf   *catalog.OperatorFamily
+	opc   *catalog.OperatorClass
 	coll  *catalog.Collation
 	// rel is the table or view a sub-object belongs to.
 	rel catalog.QualifiedName
@@ -252,6 +256,14 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		if privileges {
 			put(&obj{key: catalog.ACLNodeKey(k), kind: kACL, owner: k})
 		}
+	}
+	for i := range s.OperatorFamilies {
+		x := &s.OperatorFamilies[i]
+		put(&obj{key: x.Ref().Key(), kind: kOpFamily, opf: x})
+	}
+	for i := range s.OperatorClasses {
+		x := &s.OperatorClasses[i]
+		put(&obj{key: x.Ref().Key(), kind: kOpClass, opc: x})
 	}
 	for i := range s.TextSearchDicts {
 		x := &s.TextSearchDicts[i]

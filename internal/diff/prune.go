@@ -118,6 +118,7 @@ func prune(f, t *catalog.Schema) {
 	if len(f.Operators) > 0 || len(t.Operators) > 0 || len(f.Collations) > 0 || len(t.Collations) > 0 || len(f.Casts) > 0 || len(t.Casts) > 0 ||
 		len(f.ForeignTables) > 0 || len(t.ForeignTables) > 0 || len(f.ForeignServers) > 0 || len(t.ForeignServers) > 0 ||
 		len(f.TextSearchConfigs) > 0 || len(t.TextSearchConfigs) > 0 || len(f.TextSearchDicts) > 0 || len(t.TextSearchDicts) > 0 ||
+		len(f.OperatorFamilies) > 0 || len(t.OperatorFamilies) > 0 || len(f.OperatorClasses) > 0 || len(t.OperatorClasses) > 0 ||
 		!reflect.DeepEqual(f.Extensions, t.Extensions) {
 		// Rare kinds: do not prune at all when they are present.
 		return

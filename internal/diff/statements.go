@@ -131,6 +131,10 @@ func (p *planner) dropStatements(fo *obj, removed bool) []Statement {
 	case kForeignTable:
 		out = append(out, tx("DROP FOREIGN TABLE "+fo.ft.QualifiedName.String(),
 			hz(HazardBreaksClients, "queries of %s fail until it is created again (its rows stay on the foreign server)", fo.ft.QualifiedName.String())))
+	case kOpFamily:
+		out = append(out, tx("DROP "+fo.opf.Target(), breaks(strings.ToLower(fo.opf.Target()))...))
+	case kOpClass:
+		out = append(out, tx("DROP "+fo.opc.Target(), breaks(strings.ToLower(fo.opc.Target()))...))
 	case kTSDict:
 		out = append(out, tx("DROP TEXT SEARCH DICTIONARY "+fo.tsd.QualifiedName.String()))
 	case kTSConfig:

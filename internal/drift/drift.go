@@ -411,6 +411,16 @@ func claims(s *catalog.Schema) *claimSet {
 		k := x.Ref().Key()
 		add(k, &owner{kind: string(catalog.KindTSConfig), schema: x.Schema, name: x.Name, keys: []string{k}, model: x})
 	}
+	for i := range s.OperatorFamilies {
+		x := &s.OperatorFamilies[i]
+		k := x.Ref().Key()
+		add(k, &owner{kind: string(catalog.KindOperatorFamily), schema: x.Schema, name: x.Name + " USING " + x.Method, keys: []string{k}, model: x})
+	}
+	for i := range s.OperatorClasses {
+		x := &s.OperatorClasses[i]
+		k := x.Ref().Key()
+		add(k, &owner{kind: string(catalog.KindOperatorClass), schema: x.Schema, name: x.Name + " USING " + x.Method, keys: []string{k}, model: x})
+	}
 	for i := range s.Casts {
 		c := &s.Casts[i]
 		k := c.Ref().Key()

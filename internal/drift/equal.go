@@ -201,6 +201,7 @@ func reduced(s *catalog.Schema, ids map[string]bool, withRest bool) catalog.Sche
 		out.TextSearchDicts = s.TextSearchDicts
 		out.TextSearchConfigs = s.TextSearchConfigs
 		out.ForeignWrappers, out.ForeignServers, out.ForeignTables = s.ForeignWrappers, s.ForeignServers, s.ForeignTables
+		out.OperatorFamilies, out.OperatorClasses = s.OperatorFamilies, s.OperatorClasses
 	}
 	return out
 }
@@ -219,11 +220,13 @@ func restSame(a, b *catalog.Schema, priv bool) bool {
 		FW []catalog.ForeignDataWrapper
 		FS []catalog.ForeignServer
 		FT []catalog.ForeignTable
+		OF []catalog.OperatorFamily
+		OC []catalog.OperatorClass
 	}
 	ra := rest{a.Collations, a.Operators, a.EventTriggers, a.DefaultPrivileges, a.Publications, a.Casts, a.TextSearchDicts, a.TextSearchConfigs,
-		a.ForeignWrappers, a.ForeignServers, a.ForeignTables}
+		a.ForeignWrappers, a.ForeignServers, a.ForeignTables, a.OperatorFamilies, a.OperatorClasses}
 	rb := rest{b.Collations, b.Operators, b.EventTriggers, b.DefaultPrivileges, b.Publications, b.Casts, b.TextSearchDicts, b.TextSearchConfigs,
-		b.ForeignWrappers, b.ForeignServers, b.ForeignTables}
+		b.ForeignWrappers, b.ForeignServers, b.ForeignTables, b.OperatorFamilies, b.OperatorClasses}
 	if !priv {
 		ra.D, rb.D = nil, nil
 	}

@@ -69,5 +69,8 @@ CREATE TEXT SEARCH CONFIGURATION app.fts (COPY = pg_catalog.english);
 CREATE FOREIGN DATA WRAPPER drift_fdw;
 CREATE SERVER drift_srv FOREIGN DATA WRAPPER drift_fdw OPTIONS (host 'db1');
 CREATE FOREIGN TABLE app.remote (id integer, note text) SERVER drift_srv OPTIONS (table_name 'remote');
+CREATE FUNCTION app.cmp_rev(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT bttextcmp(reverse($1), reverse($2))';
+CREATE OPERATOR CLASS app.rev_ops FOR TYPE text USING btree AS FUNCTION 1 app.cmp_rev(text, text);
+CREATE OPERATOR FAMILY app.hfam USING hash;
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

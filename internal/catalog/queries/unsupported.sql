@@ -3,22 +3,7 @@
 -- name instead of dropping them silently. Same exclusions as everywhere:
 -- system schemas (only the included schemas are looked at), built-in objects
 -- (oid < 16384) and extension members.
-SELECT 'operator_class' AS kind, n.nspname::text AS schema, o.opcname::text AS name,
-       'operator class for ' || am.amname AS detail
-FROM pg_catalog.pg_opclass o
-JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
-JOIN pg_catalog.pg_am am ON am.oid = o.opcmethod
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_opclass" "o.oid"}}
-UNION ALL
-SELECT 'operator_family', n.nspname, f.opfname, 'operator family for ' || am.amname
-FROM pg_catalog.pg_opfamily f
-JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
-JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_opfamily" "f.oid"}}
-  -- CREATE OPERATOR CLASS makes a family of the same name implicitly
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass o WHERE o.opcfamily = f.oid AND o.opcname = f.opfname)
-UNION ALL
-SELECT 'conversion', n.nspname, c.conname, 'conversion'
+SELECT 'conversion' AS kind, n.nspname::text AS schema, c.conname::text AS name, 'conversion' AS detail
 FROM pg_catalog.pg_conversion c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_conversion" "c.oid"}}

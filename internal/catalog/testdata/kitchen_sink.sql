@@ -189,6 +189,20 @@ CREATE CAST (app.mood AS integer) WITH FUNCTION app.mood_score(app.mood) AS ASSI
 COMMENT ON CAST (app.mood AS integer) IS 'how good a mood is';
 CREATE CAST (app.pair AS text) WITH INOUT;
 
+-- Operator classes and families: a btree class (its family made
+-- implicitly) used by an index, and a hash family with loose members.
+CREATE FUNCTION app.text_rev_cmp(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.bttextcmp(pg_catalog.reverse($1), pg_catalog.reverse($2)) $$;
+CREATE OPERATOR CLASS app.text_rev_ops FOR TYPE text USING btree AS
+    OPERATOR 3 app.=~=, FUNCTION 1 app.text_rev_cmp(text, text);
+COMMENT ON OPERATOR CLASS app.text_rev_ops USING btree IS 'sorts by the reversed text';
+CREATE TABLE app.word (w text);
+CREATE INDEX word_rev ON app.word (w app.text_rev_ops);
+CREATE FUNCTION app.rev_hash(text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.hashtext(pg_catalog.reverse($1)) $$;
+CREATE OPERATOR FAMILY app.rev_hash_ops USING hash;
+ALTER OPERATOR FAMILY app.rev_hash_ops USING hash ADD OPERATOR 1 app.=~= (text, text), FUNCTION 1 app.rev_hash(text);
+COMMENT ON OPERATOR FAMILY app.rev_hash_ops USING hash IS 'reversed text, hashed';
+ALTER OPERATOR FAMILY app.rev_hash_ops USING hash OWNER TO tidemark_owner;
+
 -- Publications.
 CREATE PUBLICATION account_changes FOR TABLE app.account (id, name, score) WHERE (id > 1000) WITH (publish = 'insert, update');
 CREATE PUBLICATION app_schema FOR TABLES IN SCHEMA app WITH (publish_via_partition_root = true);
