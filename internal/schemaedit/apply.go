@@ -10,7 +10,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
-var allKinds = []string{"schema", "table", "column", "index", "constraint", "type", "enum_value"}
+var allKinds = []string{"schema", "table", "column", "index", "constraint", "type", "enum_value", "view", "sequence"}
 
 func (st *state) apply(i int, op Op) error {
 	s := &st.cur
@@ -208,6 +208,7 @@ func (st *state) apply(i int, op Op) error {
 			return usererr.Invalid("name", "there is no view %s", q.String())
 		}
 		s.Views = filter(s.Views, func(v catalog.View) bool { return v.QualifiedName != q })
+		delete(st.origin, objID{diff.RenameView, op.Schema, "", op.Name})
 		st.mark(i, "view:"+q.String(), Dropped)
 	case DropConstraint:
 		t, err := st.table(op.Schema, op.Table)
@@ -273,6 +274,12 @@ func (st *state) apply(i int, op Op) error {
 		})
 		st.mark(i, enumValueKey(op.Schema, op.Type, op.To), Changed)
 		st.mark(i, typeKey(op.Schema, op.Type), Changed)
+	case CreateView, AlterView, RenameView:
+		return st.applyView(i, op)
+	case CreateSequence, AlterSequence, RenameSequence, DropSequence:
+		return st.applySequence(i, op)
+	case CommentOn:
+		return st.applyComment(i, op)
 	default:
 		return usererr.Invalid("op", "unknown operation %q", op.Op)
 	}

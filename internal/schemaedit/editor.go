@@ -83,6 +83,9 @@ func (e *Editor) replay(ops []Op) *state {
 			st.origin[objID{diff.RenameEnumValue, ty.Schema, ty.Name, l}] = true
 		}
 	}
+	for _, id := range append(viewOrigins(s), sequenceOrigins(s)...) {
+		st.origin[id] = true
+	}
 	for i, op := range ops {
 		if err := st.apply(i, op); err != nil {
 			// Only operations that applied were recorded.

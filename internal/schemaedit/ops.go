@@ -51,6 +51,12 @@ type Op struct {
 	Set        *ColumnChange   `json:"set,omitempty"`
 	Index      *IndexSpec      `json:"index,omitempty"`
 	Constraint *ConstraintSpec `json:"constraint,omitempty"`
+	// View is the definition of create_view and alter_view (apply_views.go).
+	View *ViewSpec `json:"view,omitempty"`
+	// Sequence holds the properties of create_sequence and alter_sequence (apply_sequences.go).
+	Sequence *SequenceSpec `json:"sequence,omitempty"`
+	// Kind is the kind of object a comment op comments on (apply_comments.go).
+	Kind string `json:"kind,omitempty"`
 }
 
 // ColumnSpec is a new column.

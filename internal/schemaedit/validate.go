@@ -115,6 +115,7 @@ func (e *Editor) Validate() []Problem {
 			}
 		}
 	}
+	st.validateViews(add)
 	return out
 }
 

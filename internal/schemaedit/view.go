@@ -31,6 +31,14 @@ type SchemaView struct {
 	Tables []TableView `json:"tables"`
 	// Dropped are the tables of this schema dropped in the session (restorable).
 	Dropped []string `json:"dropped"`
+	// The schema's comment, views, sequences and types, and the views and
+	// sequences dropped in the session (view_objects.go).
+	Comment          *string        `json:"comment"`
+	Views            []ViewView     `json:"views"`
+	Sequences        []SequenceView `json:"sequences"`
+	Types            []TypeView     `json:"types"`
+	DroppedViews     []string       `json:"droppedViews"`
+	DroppedSequences []string       `json:"droppedSequences"`
 }
 
 // TableView is one table: its columns, indexes and constraints.
@@ -74,6 +82,7 @@ type IndexView struct {
 	Unique     bool     `json:"unique"`
 	Method     string   `json:"method"`
 	Constraint string   `json:"constraint"`
+	Comment    *string  `json:"comment"`
 }
 
 // ConstraintView is one table constraint.
@@ -87,6 +96,7 @@ type ConstraintView struct {
 	// RefTable is the referenced table of a foreign key (qualified).
 	RefTable   string   `json:"refTable"`
 	RefColumns []string `json:"refColumns"`
+	Comment    *string  `json:"comment"`
 }
 
 // CanUndo reports whether an operation can be taken back.
@@ -120,6 +130,7 @@ func (e *Editor) View() View {
 			v.Schemas[i].Dropped = append(v.Schemas[i].Dropped, q.Name)
 		}
 	}
+	st.objectViews(&v, bySchema)
 	for i := range v.Schemas {
 		sc := &v.Schemas[i]
 		sort.Slice(sc.Tables, func(a, b int) bool { return sc.Tables[a].Name < sc.Tables[b].Name })

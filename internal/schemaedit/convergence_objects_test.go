@@ -1,0 +1,456 @@
+package schemaedit_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/diff"
+	"github.com/tidemark-dev/tidemark/internal/pgtest"
+	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+	"github.com/tidemark-dev/tidemark/internal/usererr"
+)
+
+// objectBase is editBase with what the view, sequence and comment edits
+// act on: a materialized view, a sequence used by nothing, a domain.
+const objectBase = editBase + `
+CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;
+CREATE SEQUENCE counter START 10;
+CREATE DOMAIN app.positive AS integer CHECK (VALUE > 0);
+COMMENT ON SEQUENCE counter IS 'old comment';
+`
+
+func seqv(n int64) *schemaedit.SeqValue { v := schemaedit.SeqValue(n); return &v }
+
+var objectCases = []editCase{
+	{name: "create a view with a comment", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateView, Schema: "public", Name: "active_customers", View: &schemaedit.ViewSpec{Definition: "SELECT id, name\nFROM customers\nWHERE email IS NOT NULL;"}},
+		{Op: schemaedit.CommentOn, Kind: "view", Schema: "public", Name: "active_customers", Comment: str("customers we can write to")}},
+		want: []string{"CREATE VIEW public.active_customers AS", "FROM public.customers", "COMMENT ON VIEW public.active_customers IS 'customers we can write to'"}, noDrop: true},
+	{name: "create a materialized view over a new table", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateTable, Schema: "app", Table: "events", Columns: []schemaedit.ColumnSpec{{Name: "id", Type: "bigint", NotNull: true}, {Name: "kind", Type: "text"}}, PrimaryKey: []string{"id"}},
+		{Op: schemaedit.CreateView, Schema: "app", Name: "event_counts", View: &schemaedit.ViewSpec{Materialized: true,
+			Definition: "select e.kind, count(*) as n from app.events e group by e.kind"}}},
+		want: []string{"CREATE TABLE app.events", "CREATE MATERIALIZED VIEW app.event_counts AS"}, noDrop: true},
+	{name: "change a view's definition in place", ops: []schemaedit.Op{
+		{Op: schemaedit.AlterView, Schema: "public", Name: "big_orders", View: &schemaedit.ViewSpec{Definition: "SELECT id, customer_id, total, note FROM orders WHERE total > 500"}}},
+		want: []string{"CREATE OR REPLACE VIEW public.big_orders AS"}, noDrop: true},
+	{name: "change a materialized view's query: drop and create", ops: []schemaedit.Op{
+		{Op: schemaedit.AlterView, Schema: "public", Name: "order_totals", View: &schemaedit.ViewSpec{Definition: "SELECT customer_id, sum(total) AS total, count(*) AS orders FROM orders GROUP BY customer_id"}}},
+		want: []string{"DROP MATERIALIZED VIEW public.order_totals", "CREATE MATERIALIZED VIEW public.order_totals AS"}},
+	{name: "rename views: no drop", ops: []schemaedit.Op{
+		{Op: schemaedit.RenameView, Schema: "public", Name: "big_orders", To: "large_orders"},
+		{Op: schemaedit.RenameView, Schema: "public", Name: "order_totals", To: "totals"},
+		{Op: schemaedit.CommentOn, Kind: "materialized_view", Schema: "public", Name: "totals", Comment: str("per customer")}},
+		want: []string{"ALTER VIEW public.big_orders RENAME TO large_orders", "ALTER MATERIALIZED VIEW public.order_totals RENAME TO totals", "COMMENT ON MATERIALIZED VIEW public.totals IS 'per customer'"}, noDrop: true},
+	{name: "drop a materialized view", ops: []schemaedit.Op{{Op: schemaedit.DropView, Schema: "public", Name: "order_totals"}},
+		want: []string{"DROP MATERIALIZED VIEW public.order_totals"}},
+	{name: "sequences: create, alter, rename", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateSequence, Schema: "app", Name: "ticket_no", Sequence: &schemaedit.SequenceSpec{DataType: str("integer"), Start: seqv(100), Increment: seqv(10), Max: seqv(100000), Cache: seqv(5), Cycle: yes()}},
+		{Op: schemaedit.CreateSequence, Schema: "public", Name: "countdown", Sequence: &schemaedit.SequenceSpec{Increment: seqv(-1)}},
+		{Op: schemaedit.AlterSequence, Schema: "public", Name: "counter", Sequence: &schemaedit.SequenceSpec{DataType: str("int"), Increment: seqv(5), Cycle: yes()}},
+		{Op: schemaedit.RenameSequence, Schema: "public", Name: "counter", To: "ticket"},
+		{Op: schemaedit.CommentOn, Kind: "sequence", Schema: "public", Name: "ticket", Comment: str("")}},
+		want: []string{"ALTER SEQUENCE public.counter RENAME TO ticket", "ALTER SEQUENCE public.ticket AS integer INCREMENT BY 5 MAXVALUE 2147483647 CYCLE",
+			"COMMENT ON SEQUENCE public.ticket IS NULL", "CREATE SEQUENCE app.ticket_no\n    AS integer\n    START WITH 100"}, noDrop: true},
+	{name: "drop a sequence", ops: []schemaedit.Op{{Op: schemaedit.DropSequence, Schema: "public", Name: "counter"}},
+		want: []string{"DROP SEQUENCE public.counter"}},
+	{name: "comments on every kind", ops: []schemaedit.Op{
+		{Op: schemaedit.CommentOn, Kind: "schema", Name: "app", Comment: str("settings and config")},
+		{Op: schemaedit.CommentOn, Kind: "index", Schema: "public", Name: "customers_email", Comment: str("lookup by email")},
+		{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "orders", Name: "orders_total_check", Comment: str("no refunds here")},
+		{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "mood", Comment: str("how it went")},
+		{Op: schemaedit.CommentOn, Kind: "type", Schema: "app", Name: "positive", Comment: str("above zero")},
+		{Op: schemaedit.CommentOn, Kind: "table", Schema: "public", Table: "orders", Comment: str("orders placed")},
+		{Op: schemaedit.CommentOn, Kind: "column", Schema: "public", Table: "orders", Name: "note", Comment: str("free text")},
+		{Op: schemaedit.CommentOn, Kind: "view", Schema: "public", Name: "big_orders", Comment: str("over 100")},
+		{Op: schemaedit.CommentTable, Schema: "public", Table: "customers", Comment: str("still works")}},
+		want: []string{"COMMENT ON SCHEMA app IS 'settings and config'"}, noDrop: true},
+}
+
+// TestObjectEditConvergence: views, materialized views, sequences and
+// comments converge like the other edits (the preview applied equals the
+// edited model, the edited model's DDL loaded equals the result, a second
+// diff is empty), and renames rename: those cases drop nothing.
+func TestObjectEditConvergence(t *testing.T) {
+	drop := regexp.MustCompile(`(^|\s)DROP\s`)
+	for _, c := range objectCases {
+		t.Run(c.name, func(t *testing.T) {
+			a := pg.NewDB(t)
+			load(t, a, objectBase)
+			base := inspect(t, a)
+			e := schemaedit.New(&base)
+			for i, op := range c.ops {
+				if err := e.Apply(op); err != nil {
+					t.Fatalf("op %d (%s): %v", i, op.Op, err)
+				}
+			}
+			plan, err := e.Preview(diff.Options{})
+			if err != nil {
+				t.Fatalf("preview: %v", err)
+			}
+			text := plan.SQL()
+			if testing.Verbose() {
+				t.Logf("plan:\n%s", text)
+			}
+			for _, s := range plan.Statements {
+				if c.noDrop && drop.MatchString(s.SQL) {
+					t.Errorf("the plan drops something: %s", s.SQL)
+				}
+			}
+			at := 0
+			for _, f := range c.want {
+				i := strings.Index(text[at:], f)
+				if i < 0 {
+					t.Fatalf("plan lacks %q (or out of order):\n%s", f, text)
+				}
+				at += i + len(f)
+			}
+			if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
+				t.Fatalf("apply: %v\n%s", err, text)
+			}
+			got := inspect(t, a)
+			edited := e.Schema()
+			if g, w := shape(&got)+"\n"+objectShape(&got, &edited), shape(&edited)+"\n"+objectShape(&edited, &edited); g != w {
+				t.Errorf("the database differs from the edited model (- database, + edited):\n%s\n%s", lineDiff(g, w), text)
+			}
+			b := pg.NewDB(t)
+			load(t, b, string(catalog.Dump(edited, catalog.DumpOptions{NoPrivileges: true})))
+			want := inspect(t, b)
+			if d := diff.Differences(&got, &want, true); len(d) > 0 {
+				t.Errorf("the database differs from the edited model's DDL loaded: %v", d)
+			}
+			again, err := diff.Diff(&got, &want, diff.Options{NoPrivileges: true})
+			if err != nil || !again.Empty() {
+				t.Errorf("second diff: %v\n%s", err, again.SQL())
+			}
+		})
+	}
+}
+
+// objectShape renders what these edits change beyond shape: views (kind,
+// output columns with types, comment), sequences (every property, comment)
+// and the comments of schemas, types, indexes and constraints. A view
+// column whose type the edited model cannot tell (an expression such as
+// sum(x)) is compared by name: known is the edited model, whose blanks
+// leave the database's types out too.
+func objectShape(s *catalog.Schema, known *catalog.Schema) string {
+	var out []string
+	for _, n := range s.Namespaces {
+		out = append(out, "schema comment "+n.Name+" "+deref(n.Comment))
+	}
+	for _, v := range s.Views {
+		var cols []string
+		kv := known.View(v.QualifiedName)
+		for i, c := range v.Columns {
+			if kv != nil && i < len(kv.Columns) && kv.Columns[i].Type == "" {
+				c.Type = "?"
+			}
+			cols = append(cols, c.Name+" "+c.Type)
+		}
+		out = append(out, fmt.Sprintf("view %s materialized=%v (%s) comment=%s", v.QualifiedName.String(), v.Materialized, strings.Join(cols, ", "), deref(v.Comment)))
+	}
+	for _, q := range s.Sequences {
+		out = append(out, fmt.Sprintf("sequence %s %s start=%d inc=%d min=%d max=%d cache=%d cycle=%v comment=%s",
+			q.QualifiedName.String(), q.DataType, q.Start, q.Increment, q.Min, q.Max, q.Cache, q.Cycle, deref(q.Comment)))
+	}
+	for _, ty := range s.Types {
+		out = append(out, "type comment "+ty.QualifiedName.String()+" "+deref(ty.Comment))
+	}
+	for _, t := range s.Tables {
+		for _, x := range t.Indexes {
+			out = append(out, "index comment "+x.Name+" "+deref(x.Comment))
+		}
+		for _, c := range t.Constraints {
+			out = append(out, "constraint comment "+c.Name+" "+deref(c.Comment))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+// TestObjectRenamesAreRenames: renaming an original view, materialized
+// view or sequence is a rename intent (ALTER ... RENAME, never a DROP of
+// the renamed object); renaming one created in the session is not.
+func TestObjectRenamesAreRenames(t *testing.T) {
+	a := pg.NewDB(t)
+	load(t, a, objectBase)
+	base := inspect(t, a)
+	e := schemaedit.New(&base)
+	for _, op := range []schemaedit.Op{
+		{Op: schemaedit.RenameView, Schema: "public", Name: "big_orders", To: "v1"},
+		{Op: schemaedit.RenameView, Schema: "public", Name: "v1", To: "v2"},
+		{Op: schemaedit.RenameView, Schema: "public", Name: "order_totals", To: "mv"},
+		{Op: schemaedit.RenameSequence, Schema: "public", Name: "counter", To: "c2"},
+		{Op: schemaedit.CreateSequence, Schema: "public", Name: "fresh"},
+		{Op: schemaedit.RenameSequence, Schema: "public", Name: "fresh", To: "fresher"},
+		{Op: schemaedit.RenameSchema, Name: "public", To: "main"},
+	} {
+		if err := e.Apply(op); err != nil {
+			t.Fatalf("%s: %v", op.Op, err)
+		}
+	}
+	want := []diff.Rename{
+		{Kind: diff.RenameView, Schema: "public", From: "big_orders", To: "v1"},
+		{Kind: diff.RenameView, Schema: "public", From: "v1", To: "v2"},
+		{Kind: diff.RenameView, Schema: "public", From: "order_totals", To: "mv"},
+		{Kind: diff.RenameSequence, Schema: "public", From: "counter", To: "c2"},
+		{Kind: diff.RenameSchema, From: "public", To: "main"},
+	}
+	if got := e.Renames(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("renames %+v, want %+v", got, want)
+	}
+	plan, err := e.Preview(diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range plan.Statements {
+		if regexp.MustCompile(`(^|\s)DROP\s`).MatchString(s.SQL) {
+			t.Errorf("the plan drops something: %s", s.SQL)
+		}
+	}
+	for _, f := range []string{"ALTER VIEW public.big_orders RENAME TO v1", "ALTER VIEW public.v1 RENAME TO v2", "ALTER SEQUENCE public.counter RENAME TO c2", "CREATE SEQUENCE main.fresher"} {
+		if !strings.Contains(plan.SQL(), f) {
+			t.Errorf("plan lacks %q:\n%s", f, plan.SQL())
+		}
+	}
+	if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
+		t.Fatalf("apply: %v\n%s", err, plan.SQL())
+	}
+	got, edited := inspect(t, a), e.Schema()
+	if g, w := objectShape(&got, &edited), objectShape(&edited, &edited); g != w {
+		t.Errorf("the database differs from the edited model:\n%s", lineDiff(g, w))
+	}
+	marks := e.Marks()
+	for _, k := range []string{`view:main.v2`, `view:main.mv`, `sequence:main.c2`} {
+		if marks[k] != schemaedit.Changed {
+			t.Errorf("mark %s = %q, want changed (marks %v)", k, marks[k], marks)
+		}
+	}
+	if marks[`sequence:main.fresher`] != schemaedit.Created {
+		t.Errorf("a new sequence renamed stays created: %v", marks)
+	}
+}
+
+// objectModel is baseModel with a view over t, a sequence and a
+// materialized view.
+func objectModel() *catalog.Schema {
+	s := baseModel()
+	s.Views = []catalog.View{
+		{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "tv"}, Definition: " SELECT t.id,\n    t.a\n   FROM public.t\n  WHERE t.a > 0",
+			Columns:   []catalog.ViewColumn{{Name: "id", Type: "integer"}, {Name: "a", Type: "integer"}},
+			DependsOn: []catalog.ObjectRef{{Kind: catalog.KindTable, Schema: "public", Name: "t"}}},
+		{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "mv"}, Materialized: true, Definition: " SELECT u.t_id\n   FROM public.u",
+			Columns: []catalog.ViewColumn{{Name: "t_id", Type: "integer"}}, DependsOn: []catalog.ObjectRef{{Kind: catalog.KindTable, Schema: "public", Name: "u"}}},
+	}
+	s.Sequences = []catalog.Sequence{{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "s"}, DataType: "bigint", Start: 1, Increment: 1, Min: 1, Max: 9223372036854775807, Cache: 1}}
+	return s
+}
+
+func TestObjectOpsRefused(t *testing.T) {
+	view := func(def string) *schemaedit.ViewSpec { return &schemaedit.ViewSpec{Definition: def} }
+	cases := []struct {
+		name string
+		op   schemaedit.Op
+		want string
+	}{
+		{"view: syntax error", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT id FORM t")},
+			`the view's definition is not valid SQL: syntax error at or near "t" (line 1, column 16)`},
+		{"view: syntax error on line 2", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT id\nFROM t WHERE")},
+			`not valid SQL: syntax error at end of input (line 2, column 13)`},
+		{"view: not a query", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("DELETE FROM t")}, "must be a query"},
+		{"view: two statements", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT 1; SELECT 2")}, "holds 2 statements"},
+		{"view: empty", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("  ;")}, "the view's definition is empty"},
+		{"view: missing definition", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v"}, "needs the view's definition"},
+		{"view: unknown table", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT * FROM public.nope")}, "the view reads public.nope, which does not exist"},
+		{"view: unknown bare table", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT * FROM nope")}, "the view reads nope (no table or view of that name in schema public"},
+		{"view: unknown column", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT x.nope FROM t x")}, "the view uses column nope of public.t, which does not exist"},
+		{"view: unknown bare column", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT id, zz FROM t JOIN u ON u.t_id = t.id")}, "column zz (not a column of public.t, public.u)"},
+		{"view: duplicate output column", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "v", View: view("SELECT t.id, u.id FROM t JOIN u ON u.t_id = t.id")}, "the view returns two columns named id"},
+		{"view: name taken", schemaedit.Op{Op: schemaedit.CreateView, Schema: "public", Name: "t", View: view("SELECT 1")}, "public.t is already the name of a table"},
+		{"view: missing schema", schemaedit.Op{Op: schemaedit.CreateView, Schema: "nope", Name: "v", View: view("SELECT 1")}, "there is no schema nope"},
+		{"alter a missing view", schemaedit.Op{Op: schemaedit.AlterView, Schema: "public", Name: "nope", View: view("SELECT 1")}, "there is no view public.nope"},
+		{"rename a view to a taken name", schemaedit.Op{Op: schemaedit.RenameView, Schema: "public", Name: "tv", To: "s"}, "public.s is already the name of a sequence"},
+		{"rename a missing view", schemaedit.Op{Op: schemaedit.RenameView, Schema: "public", Name: "nope", To: "x"}, "there is no view public.nope"},
+		{"sequence: name taken", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "tv"}, "public.tv is already the name of a view"},
+		{"sequence: bad type", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "q", Sequence: &schemaedit.SequenceSpec{DataType: str("text")}}, `a sequence is smallint, integer or bigint, not "text"`},
+		{"sequence: zero increment", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "q", Sequence: &schemaedit.SequenceSpec{Increment: seqv(0)}}, "the increment cannot be 0"},
+		{"sequence: min over max", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "q", Sequence: &schemaedit.SequenceSpec{Min: seqv(10), Max: seqv(5)}}, "the minimum (10) must be less than the maximum (5)"},
+		{"sequence: start outside", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "q", Sequence: &schemaedit.SequenceSpec{Start: seqv(0)}}, "the start (0) must lie between the minimum (1) and the maximum"},
+		{"sequence: range over the type", schemaedit.Op{Op: schemaedit.CreateSequence, Schema: "public", Name: "q", Sequence: &schemaedit.SequenceSpec{DataType: str("smallint"), Max: seqv(40000)}}, "does not fit in smallint"},
+		{"sequence: cache", schemaedit.Op{Op: schemaedit.AlterSequence, Schema: "public", Name: "s", Sequence: &schemaedit.SequenceSpec{Cache: seqv(0)}}, "the cache must be at least 1"},
+		{"alter a missing sequence", schemaedit.Op{Op: schemaedit.AlterSequence, Schema: "public", Name: "nope", Sequence: &schemaedit.SequenceSpec{Cycle: yes()}}, "there is no sequence public.nope"},
+		{"rename a sequence to a taken name", schemaedit.Op{Op: schemaedit.RenameSequence, Schema: "public", Name: "s", To: "t_a"}, "public.t_a is already the name of an index"},
+		{"drop a missing sequence", schemaedit.Op{Op: schemaedit.DropSequence, Schema: "public", Name: "nope"}, "there is no sequence public.nope"},
+		{"comment: no kind", schemaedit.Op{Op: schemaedit.CommentOn, Schema: "public", Name: "t"}, "comment needs the kind of object"},
+		{"comment: unknown kind", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "trigger", Schema: "public", Name: "t"}, `cannot comment on a "trigger"`},
+		{"comment: missing view", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "view", Schema: "public", Name: "nope"}, "there is no view public.nope"},
+		{"comment: a view is not materialized", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "materialized_view", Schema: "public", Name: "tv"}, "there is no materialized view public.tv"},
+		{"comment: missing index", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "index", Schema: "public", Name: "nope"}, "there is no index public.nope"},
+		{"comment: missing constraint", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "t", Name: "nope"}, "table public.t has no constraint nope"},
+		{"comment: missing type", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "nope"}, "there is no enum, domain or composite type public.nope"},
+		{"comment: missing schema", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "schema", Name: "nope"}, "there is no schema nope"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := schemaedit.New(objectModel())
+			before := e.Schema()
+			err := e.Apply(c.op)
+			var ue *usererr.Error
+			if !errors.As(err, &ue) || !strings.Contains(ue.Message, c.want) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+			if after := e.Schema(); !reflect.DeepEqual(before, after) || len(e.Ops()) != 0 {
+				t.Errorf("a refused operation changed the model")
+			}
+		})
+	}
+}
+
+// TestSequenceFromSession: a sequence a column default uses cannot be
+// dropped; one owned by a column neither.
+func TestDropSequenceInUse(t *testing.T) {
+	s := objectModel()
+	d := "nextval('public.s'::regclass)"
+	s.Tables[0].Columns[1].Default = &d
+	e := schemaedit.New(s)
+	err := e.Apply(schemaedit.Op{Op: schemaedit.DropSequence, Schema: "public", Name: "s"})
+	if err == nil || !strings.Contains(err.Error(), "column a of public.t takes its default from sequence public.s: change that default first") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestViewValidation: a view the edits broke is reported in words, at the
+// view, naming the edit; what the edits did not touch is not.
+func TestViewValidation(t *testing.T) {
+	cases := []struct {
+		name string
+		ops  []schemaedit.Op
+		want []string
+	}{
+		{"a column a view uses is dropped", []schemaedit.Op{
+			{Op: schemaedit.DropIndex, Schema: "public", Name: "t_a"},
+			{Op: schemaedit.DropColumn, Schema: "public", Table: "t", Name: "a"}},
+			[]string{"view public.tv no longer compiles: it uses column a of public.t, which no longer exists (dropped or renamed); change the view's definition or keep the column"}},
+		{"a new view's bare column renamed", []schemaedit.Op{
+			{Op: schemaedit.CreateView, Schema: "public", Name: "notes", View: &schemaedit.ViewSpec{Definition: "SELECT note FROM t"}},
+			{Op: schemaedit.RenameColumn, Schema: "public", Table: "t", Name: "note", To: "remark"}},
+			[]string{"view public.notes no longer compiles: it uses column note (not a column of public.t), which no longer exists (dropped or renamed); change the view's definition or keep the column"}},
+		{"an original view follows a column rename", []schemaedit.Op{
+			{Op: schemaedit.RenameColumn, Schema: "public", Table: "t", Name: "a", To: "b"}}, nil},
+		{"the table a view reads is dropped", []schemaedit.Op{{Op: schemaedit.DropTable, Schema: "public", Table: "u"}},
+			[]string{"materialized view public.mv reads table public.u, which is dropped: drop the materialized view too, or keep the table"}},
+		{"fixed by changing the view", []schemaedit.Op{
+			{Op: schemaedit.DropIndex, Schema: "public", Name: "t_a"},
+			{Op: schemaedit.AlterView, Schema: "public", Name: "tv", View: &schemaedit.ViewSpec{Definition: "SELECT t.id FROM public.t"}},
+			{Op: schemaedit.DropColumn, Schema: "public", Table: "t", Name: "a"}}, nil},
+		{"a view over a view whose column is gone", []schemaedit.Op{
+			{Op: schemaedit.CreateView, Schema: "public", Name: "top", View: &schemaedit.ViewSpec{Definition: "SELECT v.a FROM tv v"}},
+			{Op: schemaedit.AlterView, Schema: "public", Name: "tv", View: &schemaedit.ViewSpec{Definition: "SELECT t.id FROM public.t"}}},
+			[]string{"view public.top no longer compiles: it uses column a of public.tv, which no longer exists (dropped or renamed); change the view's definition or keep the column"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := schemaedit.New(objectModel())
+			for _, op := range c.ops {
+				if err := e.Apply(op); err != nil {
+					t.Fatalf("%s: %v", op.Op, err)
+				}
+			}
+			var got []string
+			for _, p := range e.Validate() {
+				if p.Op < 0 || p.Op >= len(c.ops) {
+					t.Errorf("problem %q names op %d", p.Message, p.Op)
+				}
+				got = append(got, p.Message)
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("problems %q, want %q", got, c.want)
+			}
+			for i := range got {
+				if !strings.Contains(got[i], c.want[i]) {
+					t.Errorf("problem %q, want %q", got[i], c.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestObjectView: the editor's View lists views, sequences (values as
+// strings), types and comments, with marks, and the views and sequences
+// dropped in the session.
+func TestObjectView(t *testing.T) {
+	e := schemaedit.New(objectModel())
+	for _, op := range []schemaedit.Op{
+		{Op: schemaedit.CreateView, Schema: "public", Name: "new_v", View: &schemaedit.ViewSpec{Definition: "SELECT * FROM t"}},
+		{Op: schemaedit.DropView, Schema: "public", Name: "mv"},
+		{Op: schemaedit.DropSequence, Schema: "public", Name: "s"},
+		{Op: schemaedit.CreateSequence, Schema: "public", Name: "s2", Sequence: &schemaedit.SequenceSpec{Max: seqv(9223372036854775807)}},
+		{Op: schemaedit.CommentOn, Kind: "schema", Name: "public", Comment: str("main")},
+		{Op: schemaedit.CommentOn, Kind: "index", Schema: "public", Name: "t_a", Comment: str("by a")},
+		{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "t", Name: "t_pkey", Comment: str("key")},
+		{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "mood", Comment: str("moods")},
+	} {
+		if err := e.Apply(op); err != nil {
+			t.Fatalf("%s: %v", op.Op, err)
+		}
+	}
+	v := e.View()
+	sc := v.Schemas[0]
+	if deref(sc.Comment) != "main" {
+		t.Errorf("schema comment %q", deref(sc.Comment))
+	}
+	if len(sc.Views) != 2 || sc.Views[0].Name != "new_v" || sc.Views[0].Mark != schemaedit.Created || strings.Join(sc.Views[0].Columns, ",") != "id,a,note" ||
+		sc.Views[0].Definition != "SELECT * FROM public.t" || sc.Views[1].Name != "tv" || sc.Views[1].Mark != "" {
+		t.Errorf("views %+v", sc.Views)
+	}
+	if !reflect.DeepEqual(sc.DroppedViews, []string{"mv"}) || !reflect.DeepEqual(sc.DroppedSequences, []string{"s"}) {
+		t.Errorf("dropped views %v, sequences %v", sc.DroppedViews, sc.DroppedSequences)
+	}
+	if len(sc.Sequences) != 1 || sc.Sequences[0].Max != "9223372036854775807" || sc.Sequences[0].Start != "1" || sc.Sequences[0].Mark != schemaedit.Created {
+		t.Errorf("sequences %+v", sc.Sequences)
+	}
+	if len(sc.Types) != 1 || deref(sc.Types[0].Comment) != "moods" || sc.Types[0].Mark != schemaedit.Changed {
+		t.Errorf("types %+v", sc.Types)
+	}
+	tt := sc.Tables[0]
+	for _, x := range tt.Indexes {
+		if x.Name == "t_a" && deref(x.Comment) != "by a" {
+			t.Errorf("index comment %q", deref(x.Comment))
+		}
+	}
+	for _, c := range tt.Constraints {
+		if c.Name == "t_pkey" && deref(c.Comment) != "key" {
+			t.Errorf("constraint comment %q", deref(c.Comment))
+		}
+	}
+	// Undone, the drop of mv leaves no dropped mark and mv is back.
+	for range 7 {
+		e.Undo()
+	}
+	if v := e.View(); len(v.Schemas[0].DroppedViews) != 0 || len(v.Schemas[0].Views) != 3 {
+		t.Errorf("after undo: views %+v dropped %v", v.Schemas[0].Views, v.Schemas[0].DroppedViews)
+	}
+}
+
+// TestSeqValueJSON: the operations file takes sequence values as numbers
+// or strings (the desktop sends strings for bigints).
+func TestSeqValueJSON(t *testing.T) {
+	ops, err := schemaedit.DecodeOps([]byte(`[{"op":"create_sequence","schema":"public","name":"q","sequence":{"data_type":"bigint","start":"5","max":"9223372036854775807","increment":2}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := ops[0].Sequence
+	if *sp.Start != 5 || *sp.Max != 9223372036854775807 || *sp.Increment != 2 {
+		t.Fatalf("decoded %+v", sp)
+	}
+	if _, err := schemaedit.DecodeOps([]byte(`[{"op":"create_sequence","sequence":{"start":"five"}}]`)); err == nil || !strings.Contains(err.Error(), "a sequence value is a whole number") {
+		t.Fatalf("bad value: %v", err)
+	}
+}
