@@ -30,6 +30,7 @@ export * from './history'
 export * from './query'
 export * from './issues'
 export * from './schemaedit'
+export * from './schemaeditTargets'
 export * from './erd'
 
 // Go sends a nil slice as null; the UI always gets an array.

@@ -2471,6 +2471,88 @@ export namespace app {
 		}
 	}
 	
+	export class TargetPreview {
+	    databaseId: string;
+	    databaseName: string;
+	    sql: string;
+	    statements: diff.Statement[];
+	    renames: diff.Rename[];
+	    warnings: string[];
+	    problems: schemaedit.Problem[];
+	    error: string;
+	    errorOp: number;
+	    errorDetail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TargetPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.databaseId = source["databaseId"];
+	        this.databaseName = source["databaseName"];
+	        this.sql = source["sql"];
+	        this.statements = this.convertValues(source["statements"], diff.Statement);
+	        this.renames = this.convertValues(source["renames"], diff.Rename);
+	        this.warnings = source["warnings"];
+	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
+	        this.error = source["error"];
+	        this.errorOp = source["errorOp"];
+	        this.errorDetail = source["errorDetail"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TargetsPreview {
+	    online: boolean;
+	    ok: boolean;
+	    targets: TargetPreview[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TargetsPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.online = source["online"];
+	        this.ok = source["ok"];
+	        this.targets = this.convertValues(source["targets"], TargetPreview);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class TemplateInfo {
 	    name: string;
@@ -3611,6 +3693,8 @@ export namespace schemaedit {
 	    identity?: string;
 	    comment?: string;
 	    drop_comment?: boolean;
+	    collation?: string;
+	    generated?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ColumnChange(source);
@@ -3625,6 +3709,8 @@ export namespace schemaedit {
 	        this.identity = source["identity"];
 	        this.comment = source["comment"];
 	        this.drop_comment = source["drop_comment"];
+	        this.collation = source["collation"];
+	        this.generated = source["generated"];
 	    }
 	}
 	export class ColumnSpec {
@@ -3634,6 +3720,8 @@ export namespace schemaedit {
 	    not_null?: boolean;
 	    identity?: string;
 	    comment?: string;
+	    generated?: string;
+	    collation?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ColumnSpec(source);
@@ -3647,6 +3735,8 @@ export namespace schemaedit {
 	        this.not_null = source["not_null"];
 	        this.identity = source["identity"];
 	        this.comment = source["comment"];
+	        this.generated = source["generated"];
+	        this.collation = source["collation"];
 	    }
 	}
 	export class ColumnView {
@@ -3691,6 +3781,9 @@ export namespace schemaedit {
 	    ref_columns?: string[];
 	    on_delete?: string;
 	    on_update?: string;
+	    deferrable?: boolean;
+	    initially_deferred?: boolean;
+	    not_valid_first?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConstraintSpec(source);
@@ -3707,6 +3800,9 @@ export namespace schemaedit {
 	        this.ref_columns = source["ref_columns"];
 	        this.on_delete = source["on_delete"];
 	        this.on_update = source["on_update"];
+	        this.deferrable = source["deferrable"];
+	        this.initially_deferred = source["initially_deferred"];
+	        this.not_valid_first = source["not_valid_first"];
 	    }
 	}
 	export class ConstraintView {
@@ -3718,6 +3814,7 @@ export namespace schemaedit {
 	    columns: string[];
 	    refTable: string;
 	    refColumns: string[];
+	    comment?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConstraintView(source);
@@ -3733,14 +3830,38 @@ export namespace schemaedit {
 	        this.columns = source["columns"];
 	        this.refTable = source["refTable"];
 	        this.refColumns = source["refColumns"];
+	        this.comment = source["comment"];
+	    }
+	}
+	export class IndexKeySpec {
+	    column?: string;
+	    expression?: string;
+	    order?: string;
+	    nulls?: string;
+	    opclass?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IndexKeySpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.column = source["column"];
+	        this.expression = source["expression"];
+	        this.order = source["order"];
+	        this.nulls = source["nulls"];
+	        this.opclass = source["opclass"];
 	    }
 	}
 	export class IndexSpec {
 	    name: string;
-	    columns: string[];
+	    columns?: string[];
+	    keys?: IndexKeySpec[];
 	    unique?: boolean;
 	    method?: string;
 	    where?: string;
+	    include?: string[];
+	    concurrently?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new IndexSpec(source);
@@ -3750,73 +3871,12 @@ export namespace schemaedit {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	        this.columns = source["columns"];
+	        this.keys = this.convertValues(source["keys"], IndexKeySpec);
 	        this.unique = source["unique"];
 	        this.method = source["method"];
 	        this.where = source["where"];
-	    }
-	}
-	export class IndexView {
-	    name: string;
-	    key: string;
-	    mark: string;
-	    definition: string;
-	    columns: string[];
-	    unique: boolean;
-	    method: string;
-	    constraint: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new IndexView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.key = source["key"];
-	        this.mark = source["mark"];
-	        this.definition = source["definition"];
-	        this.columns = source["columns"];
-	        this.unique = source["unique"];
-	        this.method = source["method"];
-	        this.constraint = source["constraint"];
-	    }
-	}
-	export class Op {
-	    op: string;
-	    schema?: string;
-	    table?: string;
-	    name?: string;
-	    to?: string;
-	    type?: string;
-	    after?: string;
-	    columns?: ColumnSpec[];
-	    primary_key?: string[];
-	    comment?: string;
-	    column?: ColumnSpec;
-	    set?: ColumnChange;
-	    index?: IndexSpec;
-	    constraint?: ConstraintSpec;
-	
-	    static createFrom(source: any = {}) {
-	        return new Op(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.op = source["op"];
-	        this.schema = source["schema"];
-	        this.table = source["table"];
-	        this.name = source["name"];
-	        this.to = source["to"];
-	        this.type = source["type"];
-	        this.after = source["after"];
-	        this.columns = this.convertValues(source["columns"], ColumnSpec);
-	        this.primary_key = source["primary_key"];
-	        this.comment = source["comment"];
-	        this.column = this.convertValues(source["column"], ColumnSpec);
-	        this.set = this.convertValues(source["set"], ColumnChange);
-	        this.index = this.convertValues(source["index"], IndexSpec);
-	        this.constraint = this.convertValues(source["constraint"], ConstraintSpec);
+	        this.include = source["include"];
+	        this.concurrently = source["concurrently"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -3837,6 +3897,153 @@ export namespace schemaedit {
 		    return a;
 		}
 	}
+	export class IndexView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    definition: string;
+	    columns: string[];
+	    unique: boolean;
+	    method: string;
+	    constraint: string;
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IndexView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.definition = source["definition"];
+	        this.columns = source["columns"];
+	        this.unique = source["unique"];
+	        this.method = source["method"];
+	        this.constraint = source["constraint"];
+	        this.comment = source["comment"];
+	    }
+	}
+	export class SequenceSpec {
+	    data_type?: string;
+	    start?: number;
+	    increment?: number;
+	    min?: number;
+	    max?: number;
+	    cache?: number;
+	    cycle?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SequenceSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data_type = source["data_type"];
+	        this.start = source["start"];
+	        this.increment = source["increment"];
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.cache = source["cache"];
+	        this.cycle = source["cycle"];
+	    }
+	}
+	export class ViewSpec {
+	    definition: string;
+	    materialized?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ViewSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.definition = source["definition"];
+	        this.materialized = source["materialized"];
+	    }
+	}
+	export class PartitionSpec {
+	    method: string;
+	    columns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PartitionSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.columns = source["columns"];
+	    }
+	}
+	export class Op {
+	    op: string;
+	    schema?: string;
+	    table?: string;
+	    name?: string;
+	    to?: string;
+	    type?: string;
+	    after?: string;
+	    columns?: ColumnSpec[];
+	    primary_key?: string[];
+	    partition_by?: PartitionSpec;
+	    unlogged?: boolean;
+	    comment?: string;
+	    column?: ColumnSpec;
+	    set?: ColumnChange;
+	    index?: IndexSpec;
+	    constraint?: ConstraintSpec;
+	    view?: ViewSpec;
+	    sequence?: SequenceSpec;
+	    kind?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Op(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.op = source["op"];
+	        this.schema = source["schema"];
+	        this.table = source["table"];
+	        this.name = source["name"];
+	        this.to = source["to"];
+	        this.type = source["type"];
+	        this.after = source["after"];
+	        this.columns = this.convertValues(source["columns"], ColumnSpec);
+	        this.primary_key = source["primary_key"];
+	        this.partition_by = this.convertValues(source["partition_by"], PartitionSpec);
+	        this.unlogged = source["unlogged"];
+	        this.comment = source["comment"];
+	        this.column = this.convertValues(source["column"], ColumnSpec);
+	        this.set = this.convertValues(source["set"], ColumnChange);
+	        this.index = this.convertValues(source["index"], IndexSpec);
+	        this.constraint = this.convertValues(source["constraint"], ConstraintSpec);
+	        this.view = this.convertValues(source["view"], ViewSpec);
+	        this.sequence = this.convertValues(source["sequence"], SequenceSpec);
+	        this.kind = source["kind"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class Problem {
 	    op: number;
 	    object: string;
@@ -3853,6 +4060,90 @@ export namespace schemaedit {
 	        this.object = source["object"];
 	        this.field = source["field"];
 	        this.message = source["message"];
+	    }
+	}
+	export class TypeView {
+	    name: string;
+	    key: string;
+	    mark: string;
+	    kind: string;
+	    labels: string[];
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.kind = source["kind"];
+	        this.labels = source["labels"];
+	        this.comment = source["comment"];
+	    }
+	}
+	export class SequenceView {
+	    schema: string;
+	    name: string;
+	    key: string;
+	    mark: string;
+	    dataType: string;
+	    start: string;
+	    increment: string;
+	    min: string;
+	    max: string;
+	    cache: string;
+	    cycle: boolean;
+	    comment?: string;
+	    ownedBy: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SequenceView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.dataType = source["dataType"];
+	        this.start = source["start"];
+	        this.increment = source["increment"];
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.cache = source["cache"];
+	        this.cycle = source["cycle"];
+	        this.comment = source["comment"];
+	        this.ownedBy = source["ownedBy"];
+	    }
+	}
+	export class ViewView {
+	    schema: string;
+	    name: string;
+	    key: string;
+	    mark: string;
+	    materialized: boolean;
+	    definition: string;
+	    comment?: string;
+	    columns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ViewView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schema = source["schema"];
+	        this.name = source["name"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.materialized = source["materialized"];
+	        this.definition = source["definition"];
+	        this.comment = source["comment"];
+	        this.columns = source["columns"];
 	    }
 	}
 	export class TableView {
@@ -3909,6 +4200,12 @@ export namespace schemaedit {
 	    mark: string;
 	    tables: TableView[];
 	    dropped: string[];
+	    comment?: string;
+	    views: ViewView[];
+	    sequences: SequenceView[];
+	    types: TypeView[];
+	    droppedViews: string[];
+	    droppedSequences: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new SchemaView(source);
@@ -3921,6 +4218,12 @@ export namespace schemaedit {
 	        this.mark = source["mark"];
 	        this.tables = this.convertValues(source["tables"], TableView);
 	        this.dropped = source["dropped"];
+	        this.comment = source["comment"];
+	        this.views = this.convertValues(source["views"], ViewView);
+	        this.sequences = this.convertValues(source["sequences"], SequenceView);
+	        this.types = this.convertValues(source["types"], TypeView);
+	        this.droppedViews = source["droppedViews"];
+	        this.droppedSequences = source["droppedSequences"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -3941,6 +4244,9 @@ export namespace schemaedit {
 		    return a;
 		}
 	}
+	
+	
+	
 	
 	export class View {
 	    schemas: SchemaView[];
@@ -3982,6 +4288,7 @@ export namespace schemaedit {
 		    return a;
 		}
 	}
+	
 
 }
 

@@ -21,6 +21,8 @@ export function Ops(arg1:string):Promise<Array<schemaedit.Op>>;
 
 export function Preview(arg1:string,arg2:boolean):Promise<app.EditPreview>;
 
+export function PreviewTargets(arg1:string,arg2:Array<string>,arg3:boolean):Promise<app.TargetsPreview>;
+
 export function Redo(arg1:string):Promise<app.EditorState>;
 
 export function SaveSQL(arg1:string,arg2:string):Promise<void>;

@@ -38,6 +38,10 @@ export function Preview(arg1, arg2) {
   return window['go']['app']['SchemaEditService']['Preview'](arg1, arg2);
 }
 
+export function PreviewTargets(arg1, arg2, arg3) {
+  return window['go']['app']['SchemaEditService']['PreviewTargets'](arg1, arg2, arg3);
+}
+
 export function Redo(arg1) {
   return window['go']['app']['SchemaEditService']['Redo'](arg1);
 }
