@@ -280,6 +280,8 @@ func (st *state) apply(i int, op Op) error {
 		return st.applySequence(i, op)
 	case CommentOn:
 		return st.applyComment(i, op)
+	case SetUnlogged:
+		return st.setUnlogged(i, op)
 	default:
 		return usererr.Invalid("op", "unknown operation %q", op.Op)
 	}
@@ -469,6 +471,18 @@ func (st *state) newColumn(table catalog.QualifiedName, spec ColumnSpec) (catalo
 			return catalog.Column{}, err
 		}
 	}
+	if strings.TrimSpace(spec.Collation) != "" {
+		if err := setCollation(&st.cur, &c, spec.Collation); err != nil {
+			return catalog.Column{}, err
+		}
+	}
+	if strings.TrimSpace(spec.Generated) != "" {
+		// The columns it uses are checked against the table when it
+		// exists (add_column); create_table checks them once all are known.
+		if err := setGenerated(&c, spec.Generated, st.cur.Table(table)); err != nil {
+			return catalog.Column{}, err
+		}
+	}
 	return c, nil
 }
 
@@ -536,7 +550,7 @@ func (st *state) createTable(i int, op Op) error {
 	if what := relationNamed(s, op.Schema, op.Table); what != "" {
 		return usererr.Invalid("table", "%s is already the name of %s", catalog.QuoteQualified(op.Schema, op.Table), what)
 	}
-	t := catalog.Table{QualifiedName: catalog.QualifiedName{Schema: op.Schema, Name: op.Table}, Kind: catalog.TableRegular, Comment: op.Comment}
+	t := catalog.Table{QualifiedName: catalog.QualifiedName{Schema: op.Schema, Name: op.Table}, Kind: catalog.TableRegular, Comment: op.Comment, Unlogged: op.Unlogged}
 	for _, spec := range op.Columns {
 		c, err := st.newColumn(t.QualifiedName, spec)
 		if err != nil {
@@ -545,8 +559,30 @@ func (st *state) createTable(i int, op Op) error {
 		if t.Column(c.Name) != nil {
 			return usererr.Invalid("column", "column %s appears twice", catalog.QuoteIdent(c.Name))
 		}
+		if c.IdentitySequence != nil {
+			c.IdentitySequence.Unlogged = op.Unlogged // an unlogged table's identity sequence is unlogged
+		}
 		t.Columns = append(t.Columns, c)
 		addTypeDep(&t, c)
+	}
+	for _, c := range t.Columns {
+		if c.Generated != "" {
+			n, err := parseExpr("generated", "the generated expression", c.Generated)
+			if err != nil {
+				return err
+			}
+			if err := checkExprColumns("generated", "the generated expression of "+catalog.QuoteIdent(c.Name), &t, n, c.Name, true); err != nil {
+				return err
+			}
+		}
+	}
+	if op.PartitionBy != nil {
+		if op.Unlogged {
+			return usererr.Invalid("unlogged", "a partitioned table cannot be UNLOGGED (its partitions can)")
+		}
+		if err := setPartitioning(&t, op.PartitionBy); err != nil {
+			return err
+		}
 	}
 	s.Tables = append(s.Tables, t)
 	st.mark(i, tableKey(op.Schema, op.Table), Created)
@@ -581,7 +617,27 @@ func (st *state) alterColumn(i int, op Op) error {
 			return unknownType(*ch.Type)
 		}
 		c.Type, c.TypeRef = rt.text, rt.ref
+		if c.Collation != "" && !collatable(rt) {
+			c.Collation = "" // the new type takes no collation: it gets none, as ALTER COLUMN TYPE does
+		}
 		addTypeDep(t, *c)
+	}
+	if ch.Collation != nil {
+		// Planned as a type change (ALTER COLUMN ... TYPE ... COLLATE).
+		if err := setCollation(&st.cur, c, *ch.Collation); err != nil {
+			return err
+		}
+	}
+	if ch.Generated != nil {
+		if st.origin[objID{diff.RenameColumn, t.Schema, t.Name, c.Name}] && strings.TrimSpace(*ch.Generated) != c.Generated {
+			if c.Generated == "" {
+				return usererr.Invalid("generated", "column %s already exists: PostgreSQL cannot make an existing column generated; add a new generated column (and drop this one if it is no longer needed)", catalog.QuoteIdent(c.Name))
+			}
+			return usererr.Invalid("generated", "column %s already exists: PostgreSQL 15 cannot change or remove the expression of an existing generated column; add a new column with the new expression instead", catalog.QuoteIdent(c.Name))
+		}
+		if err := setGenerated(c, *ch.Generated, t); err != nil {
+			return err
+		}
 	}
 	if ch.DropDefault {
 		c.Default = nil
@@ -590,11 +646,17 @@ func (st *state) alterColumn(i int, op Op) error {
 		if strings.TrimSpace(*ch.Default) == "" {
 			c.Default = nil
 		} else {
+			if c.Generated != "" {
+				return usererr.Invalid("default", "column %s is generated: it cannot have a default", catalog.QuoteIdent(c.Name))
+			}
 			d := strings.TrimSpace(*ch.Default)
 			c.Default = &d
 		}
 	}
 	if ch.Identity != nil {
+		if c.Generated != "" && *ch.Identity != "none" && *ch.Identity != "" {
+			return usererr.Invalid("identity", "column %s is generated: it cannot also be an identity column", catalog.QuoteIdent(c.Name))
+		}
 		if err := setIdentity(c, *ch.Identity, t.QualifiedName); err != nil {
 			return err
 		}
@@ -623,15 +685,12 @@ func (st *state) addIndex(i int, op Op) error {
 		return err
 	}
 	spec := op.Index
-	if spec == nil || len(spec.Columns) == 0 {
-		return usererr.Invalid("index", "an index needs at least one column")
+	if spec == nil || (len(spec.Columns) == 0 && len(spec.Keys) == 0) {
+		return usererr.Invalid("index", "an index needs at least one column or expression")
 	}
 	name := spec.Name
 	if name == "" {
-		name = t.Name + "_" + strings.Join(spec.Columns, "_") + "_idx"
-		if len(name) > 63 {
-			name = name[:63]
-		}
+		name = defaultIndexName(t.Name, spec)
 	}
 	if err := needName("index", name); err != nil {
 		return err
@@ -648,15 +707,42 @@ func (st *state) addIndex(i int, op Op) error {
 	default:
 		return usererr.Invalid("method", "unknown index method %q (btree, hash, gin, gist, brin, spgist)", method)
 	}
-	x := catalog.Index{Name: name, Method: method, Unique: spec.Unique, Valid: true}
-	for _, col := range spec.Columns {
-		if t.Column(col) == nil {
-			return usererr.Invalid("columns", "table %s has no column %s", t.QualifiedName.String(), catalog.QuoteIdent(col))
-		}
-		x.Keys = append(x.Keys, catalog.IndexKey{Column: col})
+	if spec.Unique && method != "btree" {
+		return usererr.Invalid("unique", "only btree indexes can be unique, not %s", method)
+	}
+	x := catalog.Index{Name: name, Method: method, Unique: spec.Unique, Valid: true, Partitioned: t.Kind == catalog.TablePartitioned}
+	keys, err := indexKeys(&st.cur, t, method, spec)
+	if err != nil {
+		return err
+	}
+	x.Keys = keys
+	if x.Include, err = includeColumns(t, method, spec.Include, keys); err != nil {
+		return err
 	}
 	if w := strings.TrimSpace(spec.Where); w != "" {
+		n, err := parseExpr("where", "the WHERE predicate", w)
+		if err != nil {
+			return err
+		}
+		if err := checkExprColumns("where", "the WHERE predicate", t, n, "", false); err != nil {
+			return err
+		}
 		x.Predicate = "(" + w + ")"
+	}
+	if x.Unique && t.Kind == catalog.TablePartitioned {
+		var cols []string
+		for _, k := range keys {
+			if k.Column == "" {
+				return usererr.Invalid("keys", "table %s is partitioned: a unique index on it cannot have expression keys", t.QualifiedName.String())
+			}
+			cols = append(cols, k.Column)
+		}
+		if err := checkPartitionKeyCovered(t, "unique index", "columns", cols); err != nil {
+			return err
+		}
+	}
+	if err := st.checkConcurrently(t, spec.Concurrently); err != nil {
+		return err
 	}
 	x.Definition = indexDef(t.QualifiedName, &x)
 	t.Indexes = append(t.Indexes, x)
@@ -664,21 +750,49 @@ func (st *state) addIndex(i int, op Op) error {
 	return nil
 }
 
-// indexDef renders an index as pg_get_indexdef does for plain column keys.
+// indexDef renders an index as pg_get_indexdef does (ON ONLY for a
+// partitioned table's; expression keys in parentheses, which is always
+// valid), with operator classes, orders and INCLUDE columns.
 func indexDef(table catalog.QualifiedName, x *catalog.Index) string {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if x.Unique {
 		b.WriteString("UNIQUE ")
 	}
-	b.WriteString("INDEX " + catalog.QuoteIdent(x.Name) + " ON " + table.String() + " USING " + x.Method + " (")
+	b.WriteString("INDEX " + catalog.QuoteIdent(x.Name) + " ON ")
+	if x.Partitioned {
+		b.WriteString("ONLY ")
+	}
+	b.WriteString(table.String() + " USING " + x.Method + " (")
 	for j, k := range x.Keys {
 		if j > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(catalog.QuoteIdent(k.Column))
+		if k.Column != "" {
+			b.WriteString(catalog.QuoteIdent(k.Column))
+		} else {
+			b.WriteString("(" + k.Expression + ")")
+		}
+		if k.OpClass != "" {
+			b.WriteString(" " + strings.TrimPrefix(k.OpClass, "pg_catalog."))
+		}
+		switch {
+		case k.Descending && k.NullsLast:
+			b.WriteString(" DESC NULLS LAST")
+		case k.Descending:
+			b.WriteString(" DESC")
+		case k.NullsFirst:
+			b.WriteString(" NULLS FIRST")
+		}
 	}
 	b.WriteString(")")
+	if len(x.Include) > 0 {
+		var inc []string
+		for _, c := range x.Include {
+			inc = append(inc, catalog.QuoteIdent(c))
+		}
+		b.WriteString(" INCLUDE (" + strings.Join(inc, ", ") + ")")
+	}
 	if x.Predicate != "" {
 		b.WriteString(" WHERE " + x.Predicate)
 	}
@@ -714,14 +828,13 @@ func (st *state) addConstraint(i int, op Op) error {
 		return usererr.Invalid("type", "constraint type is primary_key, unique, check or foreign_key, not %q", spec.Type)
 	}
 	if name == "" {
-		name = t.Name
-		if spec.Type != "primary_key" && len(spec.Columns) > 0 {
-			name += "_" + strings.Join(spec.Columns, "_")
-		}
-		name += "_" + suffix
-		if len(name) > 63 {
-			name = name[:63]
-		}
+		name = defaultConstraintName(t.Name, spec)
+	}
+	if (spec.Deferrable || spec.InitiallyDeferred) && spec.Type == "check" {
+		return usererr.Invalid("deferrable", "a check constraint cannot be deferrable (primary keys, unique constraints and foreign keys can)")
+	}
+	if err := st.checkNotValidFirst(t, spec); err != nil {
+		return err
 	}
 	if pk := t.PrimaryKey(); pk != nil && spec.Type == "primary_key" {
 		return usererr.Invalid("type", "table %s already has a primary key (%s)", t.QualifiedName.String(), catalog.QuoteIdent(pk.Name))
@@ -729,11 +842,15 @@ func (st *state) addConstraint(i int, op Op) error {
 	if t.Constraint(name) != nil {
 		return usererr.Invalid("name", "table %s already has a constraint %s", t.QualifiedName.String(), catalog.QuoteIdent(name))
 	}
-	c := catalog.Constraint{Name: name, Columns: append([]string(nil), spec.Columns...)}
+	c := catalog.Constraint{Name: name, Columns: append([]string(nil), spec.Columns...),
+		Deferrable: spec.Deferrable || spec.InitiallyDeferred, InitiallyDeferred: spec.InitiallyDeferred}
 	switch spec.Type {
 	case "primary_key", "unique":
 		if len(spec.Columns) == 0 {
 			return usererr.Invalid("columns", "a %s constraint needs columns", strings.ReplaceAll(spec.Type, "_", " "))
+		}
+		if err := checkPartitionKeyCovered(t, map[string]string{"primary_key": "primary key", "unique": "unique constraint"}[spec.Type], "columns", spec.Columns); err != nil {
+			return err
 		}
 		if spec.Type == "primary_key" {
 			c.Type = catalog.ConstraintPrimaryKey
@@ -742,11 +859,13 @@ func (st *state) addConstraint(i int, op Op) error {
 			c.Type = catalog.ConstraintUnique
 			c.Definition = "UNIQUE (" + cols() + ")"
 		}
+		c.Definition += deferrableSuffix(&c)
 		if what := relationNamed(&st.cur, t.Schema, name); what != "" {
 			return usererr.Invalid("name", "the constraint's index takes the name %s, which is already the name of %s", catalog.QuoteQualified(t.Schema, name), what)
 		}
 		c.Index = name
-		x := catalog.Index{Name: name, Method: "btree", Unique: true, Primary: c.Type == catalog.ConstraintPrimaryKey, Constraint: name, Valid: true}
+		x := catalog.Index{Name: name, Method: "btree", Unique: true, Primary: c.Type == catalog.ConstraintPrimaryKey, Constraint: name, Valid: true,
+			Partitioned: t.Kind == catalog.TablePartitioned}
 		for _, col := range spec.Columns {
 			x.Keys = append(x.Keys, catalog.IndexKey{Column: col})
 		}
@@ -755,6 +874,13 @@ func (st *state) addConstraint(i int, op Op) error {
 	case "check":
 		if strings.TrimSpace(spec.Check) == "" {
 			return usererr.Invalid("check", "a check constraint needs its expression")
+		}
+		n, err := parseExpr("check", "the check expression", spec.Check)
+		if err != nil {
+			return err
+		}
+		if err := checkExprColumns("check", "the check expression", t, n, "", false); err != nil {
+			return err
 		}
 		c.Type = catalog.ConstraintCheck
 		c.Definition = "CHECK (" + strings.TrimSpace(spec.Check) + ")"
@@ -785,6 +911,10 @@ func (st *state) addConstraint(i int, op Op) error {
 		if len(refCols) != len(spec.Columns) {
 			return usererr.Invalid("ref_columns", "the foreign key has %d columns and references %d", len(spec.Columns), len(refCols))
 		}
+		if k := deferrableKeyOn(rt, refCols); k != "" {
+			return usererr.Invalid("ref_columns", "the referenced key %s of %s is deferrable: PostgreSQL cannot use a deferrable key for a foreign key; reference a key that is not deferrable",
+				catalog.QuoteIdent(k), rq.String())
+		}
 		for _, col := range refCols {
 			if rt.Column(col) == nil {
 				return usererr.Invalid("ref_columns", "table %s has no column %s", rq.String(), catalog.QuoteIdent(col))
@@ -811,7 +941,7 @@ func (st *state) addConstraint(i int, op Op) error {
 		if del != "" {
 			def += " ON DELETE " + del
 		}
-		c.Definition = def
+		c.Definition = def + deferrableSuffix(&c)
 	}
 	t.Constraints = append(t.Constraints, c)
 	sort.SliceStable(t.Constraints, func(a, b int) bool { return t.Constraints[a].Name < t.Constraints[b].Name })

@@ -188,6 +188,7 @@ func (e *Editor) Preview(opts diff.Options) (diff.Plan, error) {
 		return diff.Plan{}, problemsError(ps)
 	}
 	opts.Renames = append(e.Renames(), opts.Renames...)
+	opts = e.withOnlineChoices(opts)
 	opts.NoPrivileges = true
 	return diff.Diff(&e.base, &e.st.cur, opts)
 }

@@ -48,6 +48,7 @@ func (e *Editor) Validate() []Problem {
 	for ti := range s.Tables {
 		t := &s.Tables[ti]
 		tname := t.QualifiedName.String()
+		st.optionProblems(t, add)
 		for _, c := range t.Columns {
 			if baseTypes[c.TypeRef] && s.Type(c.TypeRef) == nil {
 				add(columnKey(t.Schema, t.Name, c.Name), []string{columnKey(t.Schema, t.Name, c.Name), schemaKey(c.TypeRef.Schema), typeKey(c.TypeRef.Schema, c.TypeRef.Name)}, "type", "column %s of %s uses type %s, which is dropped", catalog.QuoteIdent(c.Name), tname, c.TypeRef.String())
