@@ -72,7 +72,7 @@ func TestSchemaEditSeveralTargets(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, out)
 	}
-	if rep.OK || len(rep.Targets) != 2 || rep.Targets[0].Error != nil || rep.Targets[0].SQL == "" || len(rep.Targets[0].Report.Renames) != 1 {
+	if rep.OK || len(rep.Targets) != 2 || rep.Targets[0].DatabaseID != "" || rep.Targets[0].Error != nil || rep.Targets[0].SQL == "" || len(rep.Targets[0].Report.Renames) != 1 {
 		t.Fatalf("JSON of two targets: %s", out)
 	}
 	if e := rep.Targets[1].Error; e == nil || e.Op != 1 || e.Kind != "rename_column" || !strings.Contains(e.Message, dbName(c)) || rep.Targets[1].Report != nil {

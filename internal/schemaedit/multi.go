@@ -137,7 +137,11 @@ func PlanTargets(ctx context.Context, targets []Target, ops []Op, opts diff.Opti
 		}
 		byID[ids[i]] = t
 	}
-	return PlanDatabases(ctx, ids, func(_ context.Context, id string) (Target, error) { return byID[id], nil }, ops, opts)
+	r, err := PlanDatabases(ctx, ids, func(_ context.Context, id string) (Target, error) { return byID[id], nil }, ops, opts)
+	for i := range r.Targets {
+		r.Targets[i].DatabaseID = targets[i].DatabaseID
+	}
+	return r, err
 }
 
 func checkIDs(ids []string) error {
