@@ -550,6 +550,7 @@ func Restrict(s *Schema, schemas []string) Schema {
 	out.Views = filter(s.Views, func(v View) bool { return in[v.Schema] }, func(v *View) {
 		v.DependsOn = refs(v.DependsOn)
 		v.Indexes = filter(v.Indexes, func(Index) bool { return true }, func(x *Index) { x.DependsOn = refs(x.DependsOn) })
+		v.Rules = filter(v.Rules, func(Rule) bool { return true }, func(r *Rule) { r.DependsOn = refs(r.DependsOn) })
 	})
 	out.Functions = filter(s.Functions, func(f Function) bool { return in[f.Schema] }, func(f *Function) { f.DependsOn = refs(f.DependsOn) })
 	out.Operators = filter(s.Operators, func(o Operator) bool { return in[o.Schema] }, func(o *Operator) { o.DependsOn = refs(o.DependsOn) })

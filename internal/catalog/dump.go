@@ -757,16 +757,16 @@ func (d *dumper) table(t *Table) {
 		d.statistics(key, &t.Statistics[i])
 	}
 	for i := range t.Rules {
-		d.rule(t, &t.Rules[i])
+		d.rule(t.QualifiedName, t.Ref(), &t.Rules[i])
 	}
 	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
 	d.columnACLs(name, t.Columns)
 }
 
-// rule renders a rewrite rule of table t. It comes after every schema
-// object, as its actions may use any.
-func (d *dumper) rule(t *Table, r *Rule) {
-	name := t.QualifiedName.String()
+// rule renders a rewrite rule of table or view rel (reference ref). It
+// comes after every schema object, as its actions may use any.
+func (d *dumper) rule(rel QualifiedName, ref ObjectRef, r *Rule) {
+	name := rel.String()
 	st := []string{strings.TrimSuffix(Reloadable(r.Definition), ";")}
 	switch r.Enabled {
 	case "replica":
@@ -777,8 +777,7 @@ func (d *dumper) rule(t *Table, r *Rule) {
 		st = append(st, "ALTER TABLE "+name+" DISABLE RULE "+QuoteIdent(r.Name))
 	}
 	d.comment(&st, "RULE "+QuoteIdent(r.Name)+" ON "+name, r.Comment)
-	key := t.Ref().Key()
-	d.add(RuleNodeKey(t.Ref(), r.Name), rankRule, st, append([]string{key, schemaKey(t.Schema), barrierKey}, d.refKeys(r.DependsOn)...)...)
+	d.add(RuleNodeKey(ref, r.Name), rankRule, st, append([]string{ref.Key(), schemaKey(rel.Schema), barrierKey}, d.refKeys(r.DependsOn)...)...)
 }
 
 // statistics renders an extended statistics object of the table with key
@@ -958,6 +957,12 @@ func (d *dumper) view(v *View) {
 	}
 	for i := range v.Triggers {
 		d.trigger(v.QualifiedName, key, word, &v.Triggers[i])
+	}
+	for i := range v.Rules {
+		d.rule(v.QualifiedName, v.Ref(), &v.Rules[i])
+	}
+	for i := range v.Statistics {
+		d.statistics(key, &v.Statistics[i])
 	}
 	d.acl(key, "TABLE", name, aclTable, v.Owner, v.ACL)
 	cols := make([]Column, len(v.Columns))
@@ -1182,6 +1187,9 @@ func (d *dumper) foreignTable(t *ForeignTable) {
 	d.owner(&st, "FOREIGN TABLE "+name, t.Owner)
 	d.comment(&st, "FOREIGN TABLE "+name, t.Comment)
 	d.add(key, rankTable, st, deps...)
+	for i := range t.Statistics {
+		d.statistics(key, &t.Statistics[i])
+	}
 	d.acl(key, "TABLE", name, aclTable, t.Owner, t.ACL)
 }
 

@@ -151,10 +151,12 @@ type inspector struct {
 	tsConfigs map[uint32]int
 	opfams    map[uint32]int
 	opclasses map[uint32]int
-	seqs      map[uint32]ObjectRef
-	domCon    map[uint32]int // domain constraint oid -> type index
-	indexOf   map[uint32]indexPos
-	conOf     map[uint32]conPos
+	// laterStats are statistics on relations read after them (foreign tables).
+	laterStats map[uint32][]Statistics
+	seqs       map[uint32]ObjectRef
+	domCon     map[uint32]int // domain constraint oid -> type index
+	indexOf    map[uint32]indexPos
+	conOf      map[uint32]conPos
 	// ruleOf maps a rule (pg_rewrite oid, other than a view's _RETURN) to
 	// its table and name.
 	ruleOf map[uint32]conPos
@@ -251,29 +253,30 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 	}
 	in := &inspector{
 		ctx: ctx, q: q, sql: sqls, opts: opts,
-		res:       &Result{ServerVersion: ver, Unsupported: []Object{}, Connections: 1},
-		tables:    map[uint32]int{},
-		views:     map[uint32]int{},
-		types:     map[uint32]int{},
-		compRel:   map[uint32]int{},
-		funcs:     map[uint32]int{},
-		operators: map[uint32]int{},
-		exts:      map[uint32]int{},
-		colls:     map[uint32]ObjectRef{},
-		casts:     map[uint32]int{},
-		tsDicts:   map[uint32]int{},
-		foreign:   map[uint32]int{},
-		tsConfigs: map[uint32]int{},
-		opfams:    map[uint32]int{},
-		opclasses: map[uint32]int{},
-		seqs:      map[uint32]ObjectRef{},
-		domCon:    map[uint32]int{},
-		indexOf:   map[uint32]indexPos{},
-		conOf:     map[uint32]conPos{},
-		ruleOf:    map[uint32]conPos{},
-		pending:   map[string]chan *fetched{},
-		attName:   map[attKey]attInfo{},
-		typeMap:   pgtype.NewMap(),
+		res:        &Result{ServerVersion: ver, Unsupported: []Object{}, Connections: 1},
+		tables:     map[uint32]int{},
+		views:      map[uint32]int{},
+		types:      map[uint32]int{},
+		compRel:    map[uint32]int{},
+		funcs:      map[uint32]int{},
+		operators:  map[uint32]int{},
+		exts:       map[uint32]int{},
+		colls:      map[uint32]ObjectRef{},
+		casts:      map[uint32]int{},
+		tsDicts:    map[uint32]int{},
+		foreign:    map[uint32]int{},
+		tsConfigs:  map[uint32]int{},
+		opfams:     map[uint32]int{},
+		opclasses:  map[uint32]int{},
+		laterStats: map[uint32][]Statistics{},
+		seqs:       map[uint32]ObjectRef{},
+		domCon:     map[uint32]int{},
+		indexOf:    map[uint32]indexPos{},
+		conOf:      map[uint32]conPos{},
+		ruleOf:     map[uint32]conPos{},
+		pending:    map[string]chan *fetched{},
+		attName:    map[attKey]attInfo{},
+		typeMap:    pgtype.NewMap(),
 	}
 	in.res.Schema.Privileges = !opts.NoPrivileges
 	steps := []struct {
@@ -1089,6 +1092,8 @@ func (in *inspector) rules() error {
 		}
 		if ti, ok := in.tables[rel]; ok {
 			sch.Tables[ti].Rules = append(sch.Tables[ti].Rules, x)
+		} else if vi, ok := in.views[rel]; ok {
+			sch.Views[vi].Rules = append(sch.Views[vi].Rules, x)
 		}
 		return nil
 	}, in.nsp)
@@ -1119,6 +1124,11 @@ func (in *inspector) statistics() error {
 		x.Owner = in.owner(owner)
 		if ti, ok := in.tables[rel]; ok {
 			sch.Tables[ti].Statistics = append(sch.Tables[ti].Statistics, x)
+		} else if vi, ok := in.views[rel]; ok {
+			sch.Views[vi].Statistics = append(sch.Views[vi].Statistics, x)
+		} else {
+			// a foreign table's (read later) or one the model does not hold
+			in.laterStats[rel] = append(in.laterStats[rel], x)
 		}
 		return nil
 	}, in.nsp)
@@ -1615,6 +1625,17 @@ func (in *inspector) defaultPrivileges() error {
 }
 
 func (in *inspector) unsupported() error {
+	for rel, xs := range in.laterStats {
+		if fi, ok := in.foreign[rel]; ok {
+			ft := &in.res.Schema.ForeignTables[fi]
+			ft.Statistics = append(ft.Statistics, xs...)
+			continue
+		}
+		for _, x := range xs { // on a foreign partition
+			in.res.Unsupported = append(in.res.Unsupported, Object{Kind: KindStatistics, Schema: x.Schema, Name: x.Name,
+				Detail: "extended statistics on a relation not modelled"})
+		}
+	}
 	return in.each("unsupported", func(r rowScanner) error {
 		var o Object
 		var kind string
@@ -1779,13 +1800,19 @@ func (in *inspector) depend() error {
 			}
 		case "pg_rewrite":
 			if p, ok := in.ruleOf[do]; ok {
-				t := &sch.Tables[in.tables[p.rel]]
-				if ref == t.Ref() {
+				var rules []Rule
+				var own ObjectRef
+				if ti, ok := in.tables[p.rel]; ok {
+					rules, own = sch.Tables[ti].Rules, sch.Tables[ti].Ref()
+				} else if vi, ok := in.views[p.rel]; ok {
+					rules, own = sch.Views[vi].Rules, sch.Views[vi].Ref()
+				}
+				if ref == own {
 					return nil
 				}
-				for k := range t.Rules {
-					if t.Rules[k].Name == p.name {
-						t.Rules[k].DependsOn = append(t.Rules[k].DependsOn, ref)
+				for k := range rules {
+					if rules[k].Name == p.name {
+						rules[k].DependsOn = append(rules[k].DependsOn, ref)
 					}
 				}
 			}

@@ -38,9 +38,10 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		CREATE STATISTICS public.mv_stats ON a, b FROM public.mv;
 		CREATE FOREIGN DATA WRAPPER dummy_fdw;
 		CREATE SERVER dummy_srv FOREIGN DATA WRAPPER dummy_fdw;
-		CREATE FOREIGN TABLE public.ft (a int) SERVER dummy_srv;
+		CREATE FOREIGN TABLE public.ft (a int, b int) SERVER dummy_srv;
 		CREATE TABLE public.parted (a int) PARTITION BY LIST (a);
 		CREATE FOREIGN TABLE public.ft_part PARTITION OF public.parted FOR VALUES IN (1) SERVER dummy_srv;
+		CREATE STATISTICS public.ft_stats ON a, b FROM public.ft;
 		CREATE PUBLICATION pub_all FOR TABLE public.t;
 		CREATE OPERATOR CLASS public.my_int_ops FOR TYPE int4 USING btree AS
 			OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4);
@@ -52,8 +53,6 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		kind catalog.ObjectKind
 		name string
 	}{
-		{catalog.KindRule, "tv_ignore"},
-		{catalog.KindStatistics, "mv_stats"},
 		{catalog.KindTable, "typed"}, {catalog.KindConversion, "my_conv"},
 	} {
 		if !hasObject(res.Unsupported, w.kind, w.name) {
@@ -74,7 +73,7 @@ func TestInspectReportsUnsupported(t *testing.T) {
 		t.Errorf("foreign tables are modelled, yet reported unsupported")
 	}
 	if len(res.Schema.ForeignWrappers) != 1 || len(res.Schema.ForeignServers) != 1 || len(res.Schema.ForeignTables) != 1 ||
-		res.Schema.ForeignTables[0].Name != "ft" || res.Schema.ForeignTables[0].Server != "dummy_srv" || len(res.Schema.ForeignTables[0].Columns) != 1 {
+		res.Schema.ForeignTables[0].Name != "ft" || res.Schema.ForeignTables[0].Server != "dummy_srv" || len(res.Schema.ForeignTables[0].Columns) != 2 {
 		t.Errorf("foreign objects = %+v %+v %+v", res.Schema.ForeignWrappers, res.Schema.ForeignServers, res.Schema.ForeignTables)
 	}
 	if hasObject(res.Unsupported, catalog.KindTextSearch, "my_ts") {
@@ -101,6 +100,22 @@ func TestInspectReportsUnsupported(t *testing.T) {
 	if tb := res.Schema.Table(catalog.QualifiedName{Schema: "public", Name: "t"}); tb == nil || len(tb.Rules) != 1 || tb.Rules[0].Name != "t_ignore" ||
 		tb.Rules[0].Event != "DELETE" || !strings.Contains(tb.Rules[0].Definition, "DO INSTEAD NOTHING") {
 		t.Errorf("rules of public.t not modelled: %+v", tb)
+	}
+	for _, n := range []string{"tv_ignore", "mv_stats", "ft_stats"} {
+		for _, o := range res.Unsupported {
+			if o.Name == n {
+				t.Errorf("%s is modelled, yet reported unsupported: %+v", n, o)
+			}
+		}
+	}
+	if v := res.Schema.View(catalog.QualifiedName{Schema: "public", Name: "tv"}); v == nil || len(v.Rules) != 1 || v.Rules[0].Name != "tv_ignore" {
+		t.Errorf("rules of view public.tv not modelled: %+v", v)
+	}
+	if v := res.Schema.View(catalog.QualifiedName{Schema: "public", Name: "mv"}); v == nil || len(v.Statistics) != 1 || v.Statistics[0].Name != "mv_stats" {
+		t.Errorf("statistics of materialized view public.mv not modelled: %+v", v)
+	}
+	if f := res.Schema.ForeignTables; len(f) != 1 || len(f[0].Statistics) != 1 || f[0].Statistics[0].Name != "ft_stats" {
+		t.Errorf("statistics of foreign table public.ft not modelled: %+v", f)
 	}
 	if hasObject(res.Unsupported, catalog.KindStatistics, "t_stats") {
 		t.Errorf("statistics on a table are modelled, yet reported unsupported")

@@ -22,10 +22,14 @@ func LaterKinds() []ObjectKind {
 func Legacy(o Object) bool {
 	switch o.Kind {
 	case KindStatistics:
-		return o.Detail == "extended statistics"
+		// first "extended statistics" (all), then "extended statistics on
+		// s.mv" (those not on tables); now only statistics on a relation of
+		// a schema not included, or a relation not modelled, are reported
+		return o.Detail == "extended statistics" || (strings.HasPrefix(o.Detail, "extended statistics on ") &&
+			!strings.HasPrefix(o.Detail, "extended statistics on a relation "))
 	case KindRule:
-		// now only rules on views are reported: "rule on view s.v"
-		return strings.HasPrefix(o.Detail, "rule on ") && !strings.HasPrefix(o.Detail, "rule on view ")
+		// first "rule on s.t", then "rule on view s.v"; now none
+		return strings.HasPrefix(o.Detail, "rule on ")
 	case KindPublication, KindCast, KindForeignWrapper, KindForeignServer, KindOperatorFamily, KindOperatorClass:
 		return true // no longer reported at all
 	case KindForeignTable:
@@ -71,6 +75,20 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 			}
 			t.Statistics = nil
 		}
+		for i := range s.Views {
+			v := &s.Views[i]
+			for _, x := range v.Statistics {
+				out = append(out, Object{Kind: KindStatistics, Schema: x.Schema, Name: x.Name, Detail: "extended statistics on " + v.QualifiedName.String()})
+			}
+			v.Statistics = nil
+		}
+		for i := range s.ForeignTables {
+			f := &s.ForeignTables[i]
+			for _, x := range f.Statistics {
+				out = append(out, Object{Kind: KindStatistics, Schema: x.Schema, Name: x.Name, Detail: "extended statistics on " + f.QualifiedName.String()})
+			}
+			f.Statistics = nil
+		}
 	case KindRule:
 		for i := range s.Tables {
 			t := &s.Tables[i]
@@ -78,6 +96,13 @@ func (s *Schema) StripKind(k ObjectKind) []Object {
 				out = append(out, Object{Kind: KindRule, Schema: t.Schema, Name: r.Name, Detail: "rule on " + t.QualifiedName.String()})
 			}
 			t.Rules = nil
+		}
+		for i := range s.Views {
+			v := &s.Views[i]
+			for _, r := range v.Rules {
+				out = append(out, Object{Kind: KindRule, Schema: v.Schema, Name: r.Name, Detail: "rule on view " + v.QualifiedName.String()})
+			}
+			v.Rules = nil
 		}
 	case KindPublication:
 		for _, p := range s.Publications {

@@ -103,6 +103,16 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	if d := res.Schema.TextSearchDicts; len(d) != 1 || d[0].Options != "stopwords = 'english'" || d[0].Template != "pg_catalog.simple" || d[0].Comment == nil {
 		t.Errorf("text search dictionaries = %+v", d)
 	}
+	if v := res.Schema.View(catalog.QualifiedName{Schema: "app", Name: "mood_stats"}); v == nil || len(v.Statistics) != 1 || v.Statistics[0].Name != "mood_stats_dep" {
+		t.Errorf("materialized view statistics = %+v", v)
+	}
+	if v := res.Schema.View(catalog.QualifiedName{Schema: "app", Name: "account_count"}); v == nil || len(v.Rules) != 1 ||
+		v.Rules[0].Name != "account_count_no_delete" || v.Rules[0].Comment == nil || v.Rules[0].Event != "DELETE" {
+		t.Errorf("view rules = %+v", v)
+	}
+	if f := res.Schema.ForeignTables; len(f) != 1 || len(f[0].Statistics) != 1 || f[0].Statistics[0].Name != "remote_orders_mood" {
+		t.Errorf("foreign table statistics = %+v", f)
+	}
 	if c := res.Schema.OperatorClasses; len(c) != 1 || c[0].Name != "text_rev_ops" || c[0].Family != c[0].QualifiedName ||
 		len(c[0].Members) != 2 || c[0].Members[0].Object != "app.=~=(text,text)" || c[0].Members[1].Object != "app.text_rev_cmp(text,text)" ||
 		c[0].Comment == nil || len(c[0].DependsOn) < 3 {

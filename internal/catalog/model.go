@@ -500,9 +500,14 @@ type View struct {
 	SecurityInvoker bool     `json:"security_invoker,omitempty"`
 	Options         []string `json:"options,omitempty"` // all reloptions
 	// Indexes of a materialized view.
-	Indexes      []Index   `json:"indexes,omitempty"`
-	Triggers     []Trigger `json:"triggers,omitempty"`
-	AccessMethod string    `json:"access_method,omitempty"`
+	Indexes  []Index   `json:"indexes,omitempty"`
+	Triggers []Trigger `json:"triggers,omitempty"`
+	// Rules are the rewrite rules of a view other than its _RETURN rule
+	// (which is its definition).
+	Rules []Rule `json:"rules,omitempty"`
+	// Statistics are the extended statistics on a materialized view.
+	Statistics   []Statistics `json:"statistics,omitempty"`
+	AccessMethod string       `json:"access_method,omitempty"`
 	// WithNoData marks a materialized view that is not populated.
 	WithNoData bool        `json:"with_no_data,omitempty"`
 	Owner      string      `json:"owner,omitempty"`
@@ -616,7 +621,9 @@ type ForeignTable struct {
 	Server  string          `json:"server"`
 	Options []string        `json:"options,omitempty"`
 	Columns []ForeignColumn `json:"columns"`
-	Owner   string          `json:"owner,omitempty"`
+	// Statistics are the extended statistics on the foreign table.
+	Statistics []Statistics `json:"statistics,omitempty"`
+	Owner      string       `json:"owner,omitempty"`
 	ACL     []Grant         `json:"acl,omitempty"`
 	Comment *string         `json:"comment,omitempty"`
 }

@@ -45,6 +45,8 @@ func (s *Schema) Normalize() {
 		v := &s.Views[i]
 		normalizeIndexes(v.Indexes)
 		sort.Slice(v.Triggers, func(a, b int) bool { return v.Triggers[a].Name < v.Triggers[b].Name })
+		sortRules(v.Rules)
+		sortStatistics(v.Statistics)
 		sortGrants(v.ACL)
 		for c := range v.Columns {
 			sortGrants(v.Columns[c].ACL)
@@ -85,6 +87,7 @@ func (s *Schema) Normalize() {
 	sort.Slice(s.ForeignTables, func(i, j int) bool { return s.ForeignTables[i].QualifiedName.Less(s.ForeignTables[j].QualifiedName) })
 	for i := range s.ForeignTables {
 		sortGrants(s.ForeignTables[i].ACL)
+		sortStatistics(s.ForeignTables[i].Statistics)
 	}
 	sort.Slice(s.TextSearchDicts, func(i, j int) bool {
 		return s.TextSearchDicts[i].QualifiedName.Less(s.TextSearchDicts[j].QualifiedName)
@@ -146,17 +149,8 @@ func normalizeTable(t *Table) {
 	for p := range t.Policies {
 		sort.Strings(t.Policies[p].Roles)
 	}
-	sort.Slice(t.Rules, func(a, b int) bool { return t.Rules[a].Name < t.Rules[b].Name })
-	for r := range t.Rules {
-		t.Rules[r].DependsOn = sortRefs(t.Rules[r].DependsOn)
-	}
-	sort.Slice(t.Statistics, func(a, b int) bool {
-		x, y := t.Statistics[a], t.Statistics[b]
-		if x.Schema != y.Schema {
-			return x.Schema < y.Schema
-		}
-		return x.Name < y.Name
-	})
+	sortRules(t.Rules)
+	sortStatistics(t.Statistics)
 	sortGrants(t.ACL)
 	t.DependsOn = sortRefs(t.DependsOn)
 }
@@ -376,5 +370,22 @@ func sortOpMembers(m []OpMember) {
 			return a.Left < b.Left
 		}
 		return a.Right < b.Right
+	})
+}
+
+func sortRules(rs []Rule) {
+	sort.Slice(rs, func(a, b int) bool { return rs[a].Name < rs[b].Name })
+	for r := range rs {
+		rs[r].DependsOn = sortRefs(rs[r].DependsOn)
+	}
+}
+
+func sortStatistics(xs []Statistics) {
+	sort.Slice(xs, func(a, b int) bool {
+		x, y := xs[a], xs[b]
+		if x.Schema != y.Schema {
+			return x.Schema < y.Schema
+		}
+		return x.Name < y.Name
 	})
 }

@@ -232,6 +232,14 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		for j := range v.Triggers {
 			trigger(v.QualifiedName, v.Ref(), &v.Triggers[j])
 		}
+		for j := range v.Statistics {
+			x := &v.Statistics[j]
+			put(&obj{key: catalog.StatisticsNodeKey(x.Schema, x.Name), kind: kStatistics, stx: x, rel: v.QualifiedName, owner: vk})
+		}
+		for j := range v.Rules {
+			r := &v.Rules[j]
+			put(&obj{key: catalog.RuleNodeKey(v.Ref(), r.Name), kind: kRule, rule: r, rel: v.QualifiedName, owner: vk})
+		}
 		if privileges {
 			put(&obj{key: catalog.ACLNodeKey(vk), kind: kACL, owner: vk})
 			put(&obj{key: catalog.ColumnACLNodeKey(v.QualifiedName), kind: kACL, owner: vk})
@@ -253,6 +261,10 @@ func buildIndex(s *catalog.Schema, privileges bool) *index {
 		x := &s.ForeignTables[i]
 		k := x.Ref().Key()
 		put(&obj{key: k, kind: kForeignTable, ft: x})
+		for j := range x.Statistics {
+			st := &x.Statistics[j]
+			put(&obj{key: catalog.StatisticsNodeKey(st.Schema, st.Name), kind: kStatistics, stx: st, rel: x.QualifiedName, owner: k})
+		}
 		if privileges {
 			put(&obj{key: catalog.ACLNodeKey(k), kind: kACL, owner: k})
 		}

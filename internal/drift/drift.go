@@ -399,7 +399,11 @@ func claims(s *catalog.Schema) *claimSet {
 	for i := range s.ForeignTables {
 		x := &s.ForeignTables[i]
 		k := x.Ref().Key()
-		add(k, &owner{kind: string(catalog.KindForeignTable), schema: x.Schema, name: x.Name, keys: []string{k, catalog.ACLNodeKey(k)}, model: x})
+		keys := []string{k, catalog.ACLNodeKey(k)}
+		for _, st := range x.Statistics {
+			keys = append(keys, catalog.StatisticsNodeKey(st.Schema, st.Name))
+		}
+		add(k, &owner{kind: string(catalog.KindForeignTable), schema: x.Schema, name: x.Name, keys: keys, model: x})
 	}
 	for i := range s.TextSearchDicts {
 		x := &s.TextSearchDicts[i]
@@ -438,6 +442,12 @@ func claims(s *catalog.Schema) *claimSet {
 		keys = indexKeys(keys, v.Schema, v.Indexes)
 		for _, tr := range v.Triggers {
 			keys = append(keys, catalog.TriggerNodeKey(v.Ref(), tr.Name))
+		}
+		for _, x := range v.Statistics {
+			keys = append(keys, catalog.StatisticsNodeKey(x.Schema, x.Name))
+		}
+		for _, r := range v.Rules {
+			keys = append(keys, catalog.RuleNodeKey(v.Ref(), r.Name))
 		}
 		kind := "view"
 		if v.Materialized {

@@ -49,7 +49,7 @@ CREATE INDEX t_name_idx ON app.t (name);
 ALTER TABLE app.t CLUSTER ON t_pkey;
 CREATE TABLE app.child (id integer PRIMARY KEY, t_id integer REFERENCES app.t (id));
 CREATE VIEW app.v AS SELECT id, name FROM app.t;
-CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t;
+CREATE MATERIALIZED VIEW app.mv AS SELECT id, id * 2 AS id2 FROM app.t;
 CREATE FUNCTION app.f(x integer) RETURNS integer LANGUAGE sql AS 'SELECT x + 1';
 CREATE FUNCTION app.trg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
 CREATE TRIGGER trg_base BEFORE UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION app.trg();
@@ -72,5 +72,8 @@ CREATE FOREIGN TABLE app.remote (id integer, note text) SERVER drift_srv OPTIONS
 CREATE FUNCTION app.cmp_rev(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT bttextcmp(reverse($1), reverse($2))';
 CREATE OPERATOR CLASS app.rev_ops FOR TYPE text USING btree AS FUNCTION 1 app.cmp_rev(text, text);
 CREATE OPERATOR FAMILY app.hfam USING hash;
+CREATE RULE v_no_delete AS ON DELETE TO app.v DO INSTEAD NOTHING;
+CREATE STATISTICS app.mv_stats ON id, id2 FROM app.mv;
+CREATE STATISTICS app.remote_stats ON id, note FROM app.remote;
 INSERT INTO app.t (id, name, qty) SELECT i, 'n' || i, i FROM generate_series(1, 200) i;
 `

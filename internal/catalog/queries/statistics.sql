@@ -1,7 +1,6 @@
 -- name: statistics
--- Extended statistics objects on tables of the included schemas, extension
--- members excluded. Statistics on other relations (materialized views,
--- foreign tables) stay in the unsupported query.
+-- Extended statistics objects on tables, materialized views and foreign
+-- tables of the included schemas, extension members excluded.
 SELECT s.stxrelid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid) AS def,
        ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(s.stxkeys::pg_catalog.int2[]) WITH ORDINALITY k(num, ord)
                JOIN pg_catalog.pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.num
@@ -18,5 +17,5 @@ JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid
 LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = s.oid AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'm', 'f')
   AND {{notext "pg_statistic_ext" "s.oid"}}

@@ -50,9 +50,8 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
 
 -- name: rules
--- Rewrite rules (CREATE RULE) on tables of the included schemas; a view's
--- own _RETURN rule is its definition. Rules on views and materialized views
--- stay in the unsupported query.
+-- Rewrite rules (CREATE RULE) on tables and views of the included schemas;
+-- a view's own _RETURN rule is its definition.
 SELECT r.oid, r.ev_class, r.rulename::text,
        CASE r.ev_type WHEN '1' THEN 'SELECT' WHEN '2' THEN 'UPDATE' WHEN '3' THEN 'INSERT' WHEN '4' THEN 'DELETE' END AS event,
        pg_catalog.pg_get_ruledef(r.oid) AS def,
@@ -63,6 +62,6 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid = r.oid AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'v')
   AND r.rulename <> '_RETURN'
   AND {{notext "pg_class" "c.oid"}}

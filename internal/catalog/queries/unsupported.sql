@@ -8,14 +8,6 @@ FROM pg_catalog.pg_conversion c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND {{notext "pg_conversion" "c.oid"}}
 UNION ALL
--- rules on tables are modelled (Table.Rules); on views they are not (a detail
--- of another form than the one of versions that modelled no rule at all)
-SELECT 'rule', n.nspname, r.rulename, 'rule on view ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
-FROM pg_catalog.pg_rewrite r
-JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.oid = ANY($1::pg_catalog.oid[]) AND r.rulename <> '_RETURN' AND c.relkind NOT IN ('r', 'p') AND {{notext "pg_class" "c.oid"}}
-UNION ALL
 -- text search configurations and dictionaries are modelled; parsers and
 -- templates (C functions) are not
 SELECT 'text_search', n.nspname, x.prsname, 'text search parser'
@@ -41,12 +33,12 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND c.reltablespace <> 0 AND {{notext "pg_class" "c.oid"}}
 UNION ALL
-SELECT 'statistics', n.nspname, s.stxname, 'extended statistics on ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+SELECT 'statistics', n.nspname, s.stxname, 'extended statistics on a relation of another schema: ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname)
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
 JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
--- statistics on tables are modelled (Table.Statistics); on other relations they are not
-WHERE (n.oid = ANY($1::pg_catalog.oid[]) OR c.relnamespace = ANY($1::pg_catalog.oid[]))
-  AND NOT (c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p')) AND {{notext "pg_statistic_ext" "s.oid"}}
+-- statistics are modelled with their relation; one in an included schema on
+-- a relation of a schema not included is not
+WHERE n.oid = ANY($1::pg_catalog.oid[]) AND NOT (c.relnamespace = ANY($1::pg_catalog.oid[])) AND {{notext "pg_statistic_ext" "s.oid"}}
 UNION ALL
 SELECT 'language', '', l.lanname, 'procedural language'
 FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND {{notext "pg_language" "l.oid"}}

@@ -147,6 +147,9 @@ CREATE TRIGGER nested_insert INSTEAD OF INSERT ON app.nested FOR EACH ROW EXECUT
 CREATE MATERIALIZED VIEW app.mood_stats AS SELECT mood, count(*) AS n FROM app.account GROUP BY mood WITH NO DATA;
 CREATE UNIQUE INDEX mood_stats_mood ON app.mood_stats (mood);
 COMMENT ON MATERIALIZED VIEW app.mood_stats IS 'stats';
+CREATE STATISTICS app.mood_stats_dep (dependencies) ON mood, n FROM app.mood_stats;
+CREATE RULE account_count_no_delete AS ON DELETE TO app.account_count DO INSTEAD NOTHING;
+COMMENT ON RULE account_count_no_delete ON app.account_count IS 'counts stay';
 
 -- Event trigger.
 CREATE EVENT TRIGGER noop_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION app.noop_event();
@@ -181,6 +184,7 @@ CREATE FOREIGN TABLE app.remote_orders (
     mood app.mood
 ) SERVER warehouse OPTIONS (schema_name 'sales', table_name 'orders');
 COMMENT ON FOREIGN TABLE app.remote_orders IS 'read through the warehouse';
+CREATE STATISTICS app.remote_orders_mood ON mood, placed FROM app.remote_orders;
 COMMENT ON COLUMN app.remote_orders.note IS 'free text';
 
 -- Casts.
