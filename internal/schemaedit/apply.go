@@ -282,6 +282,8 @@ func (st *state) apply(i int, op Op) error {
 		return st.applyComment(i, op)
 	case SetUnlogged:
 		return st.setUnlogged(i, op)
+	case PartitionTable:
+		return st.partitionTable(i, op)
 	default:
 		return usererr.Invalid("op", "unknown operation %q", op.Op)
 	}

@@ -893,3 +893,56 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// partitionTable applies partition_table: a table created in the session
+// becomes partitioned by op.PartitionBy (nil: not partitioned again). Its
+// indexes follow (created ON ONLY the table), and its keys must include
+// the partition key columns. An existing table cannot be partitioned in
+// place: PostgreSQL needs a new table and the rows moved.
+func (st *state) partitionTable(i int, op Op) error {
+	t, err := st.table(op.Schema, op.Table)
+	if err != nil {
+		return err
+	}
+	if !st.createdInSession(t) {
+		return usererr.Invalid("partition_by", "table %s already exists: PostgreSQL cannot partition an existing table in place; create a new partitioned table and move the rows", t.QualifiedName.String())
+	}
+	next := *t
+	next.Kind, next.PartitionKey = catalog.TableRegular, ""
+	if op.PartitionBy != nil {
+		if t.Unlogged {
+			return usererr.Invalid("partition_by", "table %s is UNLOGGED: a partitioned table cannot be (make it logged first)", t.QualifiedName.String())
+		}
+		if err := setPartitioning(&next, op.PartitionBy); err != nil {
+			return err
+		}
+		for _, c := range t.Constraints {
+			if c.Type == catalog.ConstraintPrimaryKey || c.Type == catalog.ConstraintUnique {
+				what := map[catalog.ConstraintType]string{catalog.ConstraintPrimaryKey: "primary key", catalog.ConstraintUnique: "unique constraint"}[c.Type]
+				if err := checkPartitionKeyCovered(&next, what+" "+catalog.QuoteIdent(c.Name), "partition_by", c.Columns); err != nil {
+					return err
+				}
+			}
+		}
+		for _, x := range t.Indexes {
+			if !x.Unique || x.Constraint != "" {
+				continue
+			}
+			var cols []string
+			for _, k := range x.Keys {
+				cols = append(cols, k.Column)
+			}
+			if err := checkPartitionKeyCovered(&next, "unique index "+catalog.QuoteIdent(x.Name), "partition_by", cols); err != nil {
+				return err
+			}
+		}
+	}
+	t.Kind, t.PartitionKey = next.Kind, next.PartitionKey
+	for j := range t.Indexes {
+		x := &t.Indexes[j]
+		x.Partitioned = t.Kind == catalog.TablePartitioned
+		x.Definition = indexDef(t.QualifiedName, x)
+	}
+	st.mark(i, tableKey(t.Schema, t.Name), Changed)
+	return nil
+}

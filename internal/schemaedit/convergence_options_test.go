@@ -79,6 +79,11 @@ var optionCases = []optionCase{
 			PartitionBy: &schemaedit.PartitionSpec{Method: "hash", Columns: []string{"id", "b"}}},
 		{Op: schemaedit.AddConstraint, Schema: "public", Table: "by_hash", Constraint: &schemaedit.ConstraintSpec{Type: "unique", Columns: []string{"b", "id"}}}},
 		want: []string{"PARTITION BY HASH (id, b)", "PARTITION BY LIST (region)"}},
+	{name: "a table created in the session, then partitioned by hash (its index follows)", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateTable, Schema: "public", Table: "readings", Columns: []schemaedit.ColumnSpec{{Name: "sensor", Type: "int", NotNull: true}, {Name: "v", Type: "numeric"}}, PrimaryKey: []string{"sensor"}},
+		{Op: schemaedit.AddIndex, Schema: "public", Table: "readings", Index: &schemaedit.IndexSpec{Name: "readings_v", Columns: []string{"v"}}},
+		{Op: schemaedit.PartitionTable, Schema: "public", Table: "readings", PartitionBy: &schemaedit.PartitionSpec{Method: "hash", Columns: []string{"sensor"}}}},
+		want: []string{"PARTITION BY HASH (sensor)", "CREATE INDEX readings_v ON ONLY public.readings USING btree (v)"}},
 	{name: "UNLOGGED new table and an existing table set UNLOGGED", ops: []schemaedit.Op{
 		{Op: schemaedit.CreateTable, Schema: "public", Table: "scratch", Unlogged: true, Columns: []schemaedit.ColumnSpec{{Name: "id", Type: "bigint", Identity: "always"}, {Name: "v", Type: "text"}}, PrimaryKey: []string{"id"}},
 		{Op: schemaedit.SetUnlogged, Schema: "app", Table: "settings", Unlogged: true}},

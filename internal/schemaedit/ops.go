@@ -30,6 +30,9 @@ const (
 	// SetUnlogged makes an existing table UNLOGGED (unlogged true) or
 	// LOGGED again (false).
 	SetUnlogged OpKind = "set_unlogged"
+	// PartitionTable partitions a table created in the session by
+	// partition_by (none: not partitioned).
+	PartitionTable OpKind = "partition_table"
 )
 
 // Op is one staged edit. Schema and Table locate the object; Name is the
@@ -48,7 +51,7 @@ type Op struct {
 	// Columns of create_table; PrimaryKey its primary key columns.
 	Columns    []ColumnSpec `json:"columns,omitempty"`
 	PrimaryKey []string     `json:"primary_key,omitempty"`
-	// PartitionBy makes create_table's table partitioned.
+	// PartitionBy makes create_table's (or partition_table's) table partitioned.
 	PartitionBy *PartitionSpec `json:"partition_by,omitempty"`
 	// Unlogged creates an UNLOGGED table (create_table), or is what
 	// set_unlogged sets (false: LOGGED).

@@ -138,6 +138,11 @@ func TestOptionsRefused(t *testing.T) {
 			[]schemaedit.Op{{Op: schemaedit.CreateTable, Schema: "public", Table: "x", Columns: []schemaedit.ColumnSpec{{Name: "a", Type: "int", NotNull: true}, {Name: "b", Type: "int"}}, PrimaryKey: []string{"a"}, PartitionBy: &schemaedit.PartitionSpec{Method: "hash", Columns: []string{"b"}}}}},
 		{"unlogged partitioned table", "unlogged", "a partitioned table cannot be UNLOGGED",
 			[]schemaedit.Op{{Op: schemaedit.CreateTable, Schema: "public", Table: "x", Unlogged: true, Columns: []schemaedit.ColumnSpec{{Name: "a", Type: "int"}}, PartitionBy: &schemaedit.PartitionSpec{Method: "list", Columns: []string{"a"}}}}},
+		{"partition an existing table", "partition_by", "PostgreSQL cannot partition an existing table in place",
+			[]schemaedit.Op{{Op: schemaedit.PartitionTable, Schema: "public", Table: "t", PartitionBy: &schemaedit.PartitionSpec{Method: "hash", Columns: []string{"id"}}}}},
+		{"partition a new table whose key leaves the partition key out", "partition_by", "table public.x is partitioned by LIST (b): a primary key x_pkey on it must include the partition key column(s) b",
+			[]schemaedit.Op{{Op: schemaedit.CreateTable, Schema: "public", Table: "x", Columns: []schemaedit.ColumnSpec{{Name: "a", Type: "int"}, {Name: "b", Type: "int"}}, PrimaryKey: []string{"a"}},
+				{Op: schemaedit.PartitionTable, Schema: "public", Table: "x", PartitionBy: &schemaedit.PartitionSpec{Method: "list", Columns: []string{"b"}}}}},
 		{"set unlogged on a partitioned table", "unlogged", "table public.p is partitioned: a partitioned table is neither logged nor unlogged",
 			[]schemaedit.Op{{Op: schemaedit.SetUnlogged, Schema: "public", Table: "p", Unlogged: true}}},
 	}
@@ -245,5 +250,47 @@ func TestBuiltinOpClassesExist(t *testing.T) {
 				t.Errorf("%s operator class %s does not exist on the server", method, n)
 			}
 		}
+	}
+}
+
+// TestOptionsView: the editor's view carries the options the UI shows
+// (collation, UNLOGGED, partition key) and definitions with them.
+func TestOptionsView(t *testing.T) {
+	e := schemaedit.New(optionsBase())
+	for _, op := range []schemaedit.Op{
+		addCol("t", schemaedit.ColumnSpec{Name: "code", Type: "text", Collation: "C"}),
+		{Op: schemaedit.SetUnlogged, Schema: "public", Table: "u", Unlogged: true},
+		addIdx("t", schemaedit.IndexSpec{Name: "t_code", Keys: []schemaedit.IndexKeySpec{{Expression: "lower(code)", Order: "desc"}}, Include: []string{"a"}}),
+	} {
+		if err := e.Apply(op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tables := map[string]schemaedit.TableView{}
+	for _, tv := range e.View().Schemas[0].Tables {
+		tables[tv.Name] = tv
+	}
+	var coll, def string
+	for _, c := range tables["t"].Columns {
+		if c.Name == "code" {
+			coll = c.Collation
+		}
+	}
+	for _, x := range tables["t"].Indexes {
+		if x.Name == "t_code" {
+			def = x.Definition
+		}
+	}
+	if coll != `pg_catalog."C"` {
+		t.Errorf("collation %q", coll)
+	}
+	if def != "CREATE INDEX t_code ON public.t USING btree ((lower(code)) DESC) INCLUDE (a)" {
+		t.Errorf("definition %q", def)
+	}
+	if !tables["u"].Unlogged || tables["t"].Unlogged {
+		t.Errorf("unlogged: u %v, t %v", tables["u"].Unlogged, tables["t"].Unlogged)
+	}
+	if p := tables["p"]; !p.Partitioned || p.PartitionKey != "RANGE (at)" {
+		t.Errorf("partitioned %v key %q", p.Partitioned, p.PartitionKey)
 	}
 }

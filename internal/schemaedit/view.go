@@ -54,6 +54,10 @@ type TableView struct {
 	Constraints []ConstraintView `json:"constraints"`
 	// DroppedColumns are the columns dropped in the session, by name.
 	DroppedColumns []string `json:"droppedColumns"`
+	// PartitionKey is a partitioned table's key ("RANGE (at)").
+	PartitionKey string `json:"partitionKey"`
+	// Unlogged marks an UNLOGGED table.
+	Unlogged bool `json:"unlogged"`
 }
 
 // ColumnView is one column as the grid shows it.
@@ -70,6 +74,9 @@ type ColumnView struct {
 	PrimaryKey bool    `json:"primaryKey"`
 	// ForeignKey is true when the column is in a foreign key.
 	ForeignKey bool `json:"foreignKey"`
+	// Collation is the column's collation when not its type's default
+	// (schema-qualified: pg_catalog."C").
+	Collation string `json:"collation"`
 }
 
 // IndexView is one index (those enforcing a constraint included, with it named).
@@ -148,7 +155,7 @@ func (e *Editor) View() View {
 
 func (st *state) tableView(t *catalog.Table) TableView {
 	tv := TableView{Schema: t.Schema, Name: t.Name, Key: tableKey(t.Schema, t.Name), Comment: t.Comment,
-		Partitioned: t.Kind == catalog.TablePartitioned, Columns: []ColumnView{}, Indexes: []IndexView{}, Constraints: []ConstraintView{}, DroppedColumns: []string{}}
+		Partitioned: t.Kind == catalog.TablePartitioned, PartitionKey: t.PartitionKey, Unlogged: t.Unlogged, Columns: []ColumnView{}, Indexes: []IndexView{}, Constraints: []ConstraintView{}, DroppedColumns: []string{}}
 	tv.Mark = st.marks[tv.Key]
 	pk, fk := map[string]bool{}, map[string]bool{}
 	for _, c := range t.Constraints {
@@ -167,7 +174,7 @@ func (st *state) tableView(t *catalog.Table) TableView {
 		}
 		k := columnKey(t.Schema, t.Name, c.Name)
 		tv.Columns = append(tv.Columns, ColumnView{Name: c.Name, Key: k, Mark: st.marks[k], Type: c.Type, Default: c.Default, NotNull: c.NotNull,
-			Identity: c.Identity, Generated: c.Generated, Comment: c.Comment, PrimaryKey: pk[c.Name], ForeignKey: fk[c.Name]})
+			Identity: c.Identity, Generated: c.Generated, Collation: c.Collation, Comment: c.Comment, PrimaryKey: pk[c.Name], ForeignKey: fk[c.Name]})
 	}
 	for _, x := range t.Indexes {
 		k := indexKey(t.Schema, x.Name)

@@ -2474,6 +2474,7 @@ export namespace app {
 	export class TargetPreview {
 	    databaseId: string;
 	    databaseName: string;
+	    production: boolean;
 	    sql: string;
 	    statements: diff.Statement[];
 	    renames: diff.Rename[];
@@ -2491,6 +2492,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.databaseId = source["databaseId"];
 	        this.databaseName = source["databaseName"];
+	        this.production = source["production"];
 	        this.sql = source["sql"];
 	        this.statements = this.convertValues(source["statements"], diff.Statement);
 	        this.renames = this.convertValues(source["renames"], diff.Rename);
@@ -3751,6 +3753,7 @@ export namespace schemaedit {
 	    comment?: string;
 	    primaryKey: boolean;
 	    foreignKey: boolean;
+	    collation: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ColumnView(source);
@@ -3769,6 +3772,7 @@ export namespace schemaedit {
 	        this.comment = source["comment"];
 	        this.primaryKey = source["primaryKey"];
 	        this.foreignKey = source["foreignKey"];
+	        this.collation = source["collation"];
 	    }
 	}
 	export class ConstraintSpec {
@@ -4157,6 +4161,8 @@ export namespace schemaedit {
 	    indexes: IndexView[];
 	    constraints: ConstraintView[];
 	    droppedColumns: string[];
+	    partitionKey: string;
+	    unlogged: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new TableView(source);
@@ -4174,6 +4180,8 @@ export namespace schemaedit {
 	        this.indexes = this.convertValues(source["indexes"], IndexView);
 	        this.constraints = this.convertValues(source["constraints"], ConstraintView);
 	        this.droppedColumns = source["droppedColumns"];
+	        this.partitionKey = source["partitionKey"];
+	        this.unlogged = source["unlogged"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
