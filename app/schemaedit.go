@@ -211,16 +211,19 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 // why it has none: Error names the database and, when one was refused on
 // its model, the operation (ErrorOp, from 1).
 type TargetPreview struct {
-	DatabaseID   string               `json:"databaseId"`
-	DatabaseName string               `json:"databaseName"`
-	SQL          string               `json:"sql"`
-	Statements   []diff.Statement     `json:"statements"`
-	Renames      []diff.Rename        `json:"renames"`
-	Warnings     []string             `json:"warnings"`
-	Problems     []schemaedit.Problem `json:"problems"`
-	Error        string               `json:"error"`
-	ErrorOp      int                  `json:"errorOp"`
-	ErrorDetail  string               `json:"errorDetail"`
+	DatabaseID   string `json:"databaseId"`
+	DatabaseName string `json:"databaseName"`
+	// Production: the database's environment is protected (the UI then
+	// plans online unless the user chose otherwise).
+	Production  bool                 `json:"production"`
+	SQL         string               `json:"sql"`
+	Statements  []diff.Statement     `json:"statements"`
+	Renames     []diff.Rename        `json:"renames"`
+	Warnings    []string             `json:"warnings"`
+	Problems    []schemaedit.Problem `json:"problems"`
+	Error       string               `json:"error"`
+	ErrorOp     int                  `json:"errorOp"`
+	ErrorDetail string               `json:"errorDetail"`
 }
 
 // TargetsPreview is the session's edits previewed on several databases, one
@@ -247,6 +250,7 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 	s.mu.Unlock()
 	ctx, cancel := s.a.call(schemaSyncLimit)
 	defer cancel()
+	prod := map[string]bool{es.database.ID: es.prod}
 	model := func(ctx context.Context, id string) (schemaedit.Target, error) {
 		if id == es.database.ID {
 			return schemaedit.Target{DatabaseID: id, Database: es.database.Name, Schema: &base}, nil
@@ -254,6 +258,9 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 		db, err := s.a.ws.GetDatabase(ctx, id)
 		if err != nil {
 			return schemaedit.Target{}, err
+		}
+		if prod[id], err = s.production(ctx, db); err != nil {
+			return schemaedit.Target{Database: db.Name}, err
 		}
 		snap, err := s.latest(ctx, id)
 		if err != nil {
@@ -267,7 +274,7 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 	}
 	out := TargetsPreview{Online: online, OK: r.OK, Targets: make([]TargetPreview, 0, len(r.Targets))}
 	for _, t := range r.Targets {
-		tp := TargetPreview{DatabaseID: t.DatabaseID, DatabaseName: t.Database, SQL: t.SQL, Statements: []diff.Statement{},
+		tp := TargetPreview{DatabaseID: t.DatabaseID, DatabaseName: t.Database, Production: prod[t.DatabaseID], SQL: t.SQL, Statements: []diff.Statement{},
 			Renames: []diff.Rename{}, Warnings: []string{}, Problems: t.Problems}
 		if t.Report != nil {
 			if t.Report.Plan.Statements != nil {

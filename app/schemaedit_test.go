@@ -165,13 +165,14 @@ func viewTable(st EditorState, schema, name string) *schemaedit.TableView {
 // chosen database's own model (the session's own, the others' latest
 // snapshot, synced first when never synced): two databases whose models
 // differ get each their own migration, a database lacking the edited table
-// gets an error naming it and the operation; the per-database SQL creates
+// gets an error naming it and the operation; each says whether it is in
+// production; the per-database SQL creates
 // one issue with one task per database, each with its own statement.
 func TestSchemaEditTargets(t *testing.T) {
 	h := newApp(t, "", false)
 	const orders = `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(12,2), note text);`
 	aID, _ := schemaDB(t, h, orders)
-	bID, _ := schemaDB(t, h, orders+`COMMENT ON TABLE public.orders IS 'sales'; ALTER TABLE public.orders ADD COLUMN discount numeric;`)
+	bID, _ := registerDB(t, h, "prod", orders+`COMMENT ON TABLE public.orders IS 'sales'; ALTER TABLE public.orders ADD COLUMN discount numeric;`)
 	cID, _ := schemaDB(t, h, `CREATE TABLE public.other (id int);`)
 	h.app.emitHook = func(string, any) {}
 	svc := h.app.SchemaEdit()
@@ -195,6 +196,9 @@ func TestSchemaEditTargets(t *testing.T) {
 		t.Fatalf("preview of three targets = %+v", pv)
 	}
 	a, b, c := pv.Targets[0], pv.Targets[1], pv.Targets[2]
+	if a.Production || !b.Production || c.Production {
+		t.Fatalf("only the database in Prod is production: %+v", pv.Targets)
+	}
 	if a.DatabaseID != aID || a.Error != "" || !strings.Contains(a.SQL, "RENAME COLUMN note TO remark") || !strings.Contains(a.SQL, "COMMENT ON TABLE public.orders IS 'sales'") || len(a.Renames) != 1 {
 		t.Fatalf("first database: %+v", a)
 	}

@@ -10,6 +10,8 @@ import type { EditHazard, EditProblem, EditRename, EditStatement } from './schem
 export interface TargetPreview {
   databaseId: string
   databaseName: string
+  /** the database's environment is protected: planned online unless the user chose otherwise */
+  production: boolean
   sql: string
   statements: EditStatement[]
   renames: EditRename[]
@@ -42,6 +44,7 @@ export function targetsPreview(r: Raw): TargetsPreview {
     targets: arr<Raw>(r?.targets).map((t) => ({
       databaseId: s(t?.databaseId),
       databaseName: s(t?.databaseName),
+      production: !!t?.production,
       sql: s(t?.sql),
       statements: arr<Raw>(t?.statements).map((st) => ({
         sql: s(st?.sql),

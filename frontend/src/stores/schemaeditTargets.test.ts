@@ -41,10 +41,10 @@ describe('schema editor targets store', () => {
 
   it('normalises what Go sends: nil slices become arrays', () => {
     const r = planned(false)
-    expect(r.targets[0].renames).toEqual([])
-    expect(r.targets[0].problems).toEqual([])
-    expect(r.targets[1].statements).toEqual([])
-    expect(r.targets[1].errorOp).toBe(1)
+    expect(r.targets[0]!.renames).toEqual([])
+    expect(r.targets[0]!.problems).toEqual([])
+    expect(r.targets[1]!.statements).toEqual([])
+    expect(r.targets[1]!.errorOp).toBe(1)
   })
 
   it('is one target until several are set, without duplicates', () => {
@@ -99,5 +99,43 @@ describe('schema editor targets store', () => {
     t.setTargets(['a'])
     expect(await t.refresh()).toBeNull()
     expect(mocked.previewEditTargets).not.toHaveBeenCalled()
+  })
+})
+
+describe('schema editor targets store: Online with a production target', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    vi.resetAllMocks()
+    mocked.previewEdits.mockResolvedValue({ sql: '', statements: [], renames: [], warnings: [], online: false, problems: [] })
+  })
+
+  const withProd = (online: boolean): TargetsPreview =>
+    targetsPreview({ online, ok: true, targets: [
+      { databaseId: 'a', databaseName: 'shop_test', sql: 'x;\n', statements: [{ sql: 'x' }] },
+      { databaseId: 'b', databaseName: 'shop_prod', production: true, sql: 'y;\n', statements: [{ sql: 'y' }] },
+    ] })
+
+  it('turns Online on once for a production target and hands over the online plan', async () => {
+    const edit = useSchemaEditStore()
+    const t = useEditTargetsStore()
+    edit.state = state
+    t.setTargets(['a', 'b'])
+    mocked.previewEditTargets.mockImplementation(async (_s, _ids, online) => withProd(online))
+    const r = await t.refresh()
+    expect(edit.online).toBe(true)
+    expect(r?.online).toBe(true)
+    expect(mocked.previewEditTargets).toHaveBeenLastCalledWith('edit-1', ['a', 'b'], true)
+  })
+
+  it('keeps the choice the user made of Online', async () => {
+    const edit = useSchemaEditStore()
+    const t = useEditTargetsStore()
+    edit.state = state
+    t.setTargets(['a', 'b'])
+    mocked.previewEditTargets.mockImplementation(async (_s, _ids, online) => withProd(online))
+    await t.chooseOnline(false)
+    const r = await t.refresh()
+    expect(edit.online).toBe(false)
+    expect(r?.online).toBe(false)
   })
 })

@@ -8,7 +8,9 @@ import { useSchemaEditStore } from './schemaedit'
  * The schema editor's target databases, when Alter schema picked several: the session's edits
  * are planned on each database's own model (Go: SchemaEditService.PreviewTargets), one migration
  * per database or the reason it has none. The session's database comes first. While the
- * preview is shown, the plans follow the edits and the Online switch.
+ * preview is shown, the plans follow the edits and the Online switch. Online is turned on when
+ * a target is in production (as the editor does for a production database), unless the user
+ * set the switch.
  */
 export const useEditTargetsStore = defineStore('schemaeditTargets', () => {
   const edit = useSchemaEditStore()
@@ -19,6 +21,8 @@ export const useEditTargetsStore = defineStore('schemaeditTargets', () => {
   const error = ref<ApiError | null>(null)
   /** the database whose plan is shown */
   const active = ref('')
+  /** the user set the Online switch (or it was turned on for a production target) */
+  const onlineChosen = ref(false)
   let generation = 0
 
   const multi = computed(() => targets.value.length > 1)
@@ -39,6 +43,13 @@ export const useEditTargetsStore = defineStore('schemaeditTargets', () => {
     error.value = null
     loading.value = false
     active.value = next[0] ?? ''
+    onlineChosen.value = false
+  }
+
+  /** chooseOnline is the user's Online switch: kept for every target from then on. */
+  async function chooseOnline(v: boolean) {
+    onlineChosen.value = true
+    await edit.setOnline(v)
   }
 
   /** refresh plans the session's edits on every target; the answer, or null when it failed or went stale. */
@@ -53,6 +64,12 @@ export const useEditTargetsStore = defineStore('schemaeditTargets', () => {
       result.value = r
       error.value = null
       if (!r.targets.some((t) => t.databaseId === active.value)) active.value = r.targets[0]?.databaseId ?? ''
+      if (!onlineChosen.value && !edit.online && r.targets.some((t) => t.production)) {
+        // a production target: plan online, as the editor does for a production database
+        onlineChosen.value = true
+        await edit.setOnline(true)
+        return refresh()
+      }
       return r
     } catch (e) {
       if (mine === generation) error.value = api.toApiError(e)
@@ -76,5 +93,5 @@ export const useEditTargetsStore = defineStore('schemaeditTargets', () => {
     },
   )
 
-  return { targets, result, loading, error, active, multi, perDatabase, failed, setTargets, refresh }
+  return { targets, result, loading, error, active, onlineChosen, multi, perDatabase, failed, setTargets, chooseOnline, refresh }
 })
