@@ -29,6 +29,14 @@ export type EditOpKind =
   | 'drop_view'
   | 'add_enum_value'
   | 'rename_enum_value'
+  | 'create_view'
+  | 'alter_view'
+  | 'rename_view'
+  | 'create_sequence'
+  | 'alter_sequence'
+  | 'rename_sequence'
+  | 'drop_sequence'
+  | 'comment'
 
 export interface EditColumnSpec {
   name: string
@@ -69,6 +77,26 @@ export interface EditConstraintSpec {
   on_update?: string
 }
 
+/** The definition of create_view / alter_view: one query, checked by Go with PostgreSQL's grammar. */
+export interface EditViewSpec {
+  definition: string
+  materialized?: boolean
+}
+
+/** Sequence properties; values are strings (a JavaScript number cannot hold every bigint). Unset: default / unchanged. */
+export interface EditSequenceSpec {
+  data_type?: 'smallint' | 'integer' | 'bigint'
+  start?: string
+  increment?: string
+  min?: string
+  max?: string
+  cache?: string
+  cycle?: boolean
+}
+
+/** What the comment op comments on. */
+export type EditCommentKind = 'schema' | 'table' | 'column' | 'view' | 'materialized_view' | 'sequence' | 'index' | 'constraint' | 'type'
+
 /** One staged edit (see docs/schema-editor.md). */
 export interface EditOp {
   op: EditOpKind
@@ -85,6 +113,9 @@ export interface EditOp {
   set?: EditColumnChange
   index?: EditIndexSpec
   constraint?: EditConstraintSpec
+  view?: EditViewSpec
+  sequence?: EditSequenceSpec
+  kind?: EditCommentKind
 }
 
 export interface EditColumn {
@@ -110,6 +141,7 @@ export interface EditIndex {
   unique: boolean
   method: string
   constraint: string
+  comment?: string | null
 }
 
 export interface EditConstraint {
@@ -121,6 +153,7 @@ export interface EditConstraint {
   columns: string[]
   refTable: string
   refColumns: string[]
+  comment?: string | null
 }
 
 export interface EditTable {
@@ -136,6 +169,46 @@ export interface EditTable {
   droppedColumns: string[]
 }
 
+/** A view or materialized view of the edited model. */
+export interface EditView {
+  schema: string
+  name: string
+  key: string
+  mark: EditMark
+  materialized: boolean
+  definition: string
+  comment: string | null
+  columns: string[]
+}
+
+/** A stand-alone sequence; values are strings (bigints). */
+export interface EditSequence {
+  schema: string
+  name: string
+  key: string
+  mark: EditMark
+  dataType: string
+  start: string
+  increment: string
+  min: string
+  max: string
+  cache: string
+  cycle: boolean
+  comment: string | null
+  /** "table.column" when a column owns it */
+  ownedBy: string
+}
+
+/** An enum, domain or composite type of a schema. */
+export interface EditType {
+  name: string
+  key: string
+  mark: EditMark
+  kind: string
+  labels: string[]
+  comment: string | null
+}
+
 export interface EditSchema {
   name: string
   key: string
@@ -143,6 +216,13 @@ export interface EditSchema {
   tables: EditTable[]
   /** tables dropped in the session (restorable) */
   dropped: string[]
+  comment?: string | null
+  views?: EditView[]
+  sequences?: EditSequence[]
+  types?: EditType[]
+  /** views and sequences dropped in the session (undo brings them back) */
+  droppedViews?: string[]
+  droppedSequences?: string[]
 }
 
 export interface EditModel {
@@ -245,6 +325,7 @@ function table(t: Raw): EditTable {
       unique: !!x?.unique,
       method: s(x?.method),
       constraint: s(x?.constraint),
+      comment: ns(x?.comment),
     })),
     constraints: arr<Raw>(t?.constraints).map((c) => ({
       name: s(c?.name),
@@ -255,8 +336,51 @@ function table(t: Raw): EditTable {
       columns: arr<string>(c?.columns),
       refTable: s(c?.refTable),
       refColumns: arr<string>(c?.refColumns),
+      comment: ns(c?.comment),
     })),
     droppedColumns: arr<string>(t?.droppedColumns),
+  }
+}
+
+/** schemaObjects normalises a schema's comment, views, sequences, types and dropped views and sequences. */
+function schemaObjects(sc: Raw) {
+  return {
+    comment: ns(sc?.comment),
+    views: arr<Raw>(sc?.views).map((v) => ({
+      schema: s(v?.schema),
+      name: s(v?.name),
+      key: s(v?.key),
+      mark: s(v?.mark) as EditMark,
+      materialized: !!v?.materialized,
+      definition: s(v?.definition),
+      comment: ns(v?.comment),
+      columns: arr<string>(v?.columns),
+    })),
+    sequences: arr<Raw>(sc?.sequences).map((q) => ({
+      schema: s(q?.schema),
+      name: s(q?.name),
+      key: s(q?.key),
+      mark: s(q?.mark) as EditMark,
+      dataType: s(q?.dataType),
+      start: s(q?.start),
+      increment: s(q?.increment),
+      min: s(q?.min),
+      max: s(q?.max),
+      cache: s(q?.cache),
+      cycle: !!q?.cycle,
+      comment: ns(q?.comment),
+      ownedBy: s(q?.ownedBy),
+    })),
+    types: arr<Raw>(sc?.types).map((t) => ({
+      name: s(t?.name),
+      key: s(t?.key),
+      mark: s(t?.mark) as EditMark,
+      kind: s(t?.kind),
+      labels: arr<string>(t?.labels),
+      comment: ns(t?.comment),
+    })),
+    droppedViews: arr<string>(sc?.droppedViews),
+    droppedSequences: arr<string>(sc?.droppedSequences),
   }
 }
 
@@ -277,6 +401,7 @@ export function editorState(r: Raw): EditorState {
         mark: s(sc?.mark) as EditMark,
         tables: arr<Raw>(sc?.tables).map(table),
         dropped: arr<string>(sc?.dropped),
+        ...schemaObjects(sc),
       })),
       types: arr<string>(m.types),
       suggestions: arr<string>(m.suggestions),

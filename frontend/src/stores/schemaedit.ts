@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '../api'
 import type { ApiError, EditColumn, EditColumnChange, EditOp, EditorState, EditPreview, EditProblem, EditTable } from '../api'
+import { completionOf, type EditObjectRef, viewTemplate } from './schemaeditObjects'
 
 /** The grid's editable fields of a column. */
 export interface ColumnFields {
@@ -139,6 +140,7 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     previewShown.value = false
     previewError.value = null
     selected.value = ''
+    selectedObject.value = null
     error.value = null
     opening.value = false
     if (id) await api.closeSchemaEditor(id).catch(() => {})
@@ -190,6 +192,68 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
 
   function select(schema: string, name: string) {
     selected.value = tableId(schema, name)
+    selectedObject.value = null
+  }
+
+  // Views, sequences and schemas (schemaeditObjects.ts): the selected one replaces the table.
+  const selectedObject = ref<EditObjectRef | null>(null)
+  const schemaOf = (name: string) => (model.value?.schemas ?? []).find((s) => s.name === name) ?? null
+  const selectedView = computed(() => {
+    const o = selectedObject.value
+    return o?.kind === 'view' ? ((schemaOf(o.schema)?.views ?? []).find((v) => v.name === o.name) ?? null) : null
+  })
+  const selectedSequence = computed(() => {
+    const o = selectedObject.value
+    return o?.kind === 'sequence' ? ((schemaOf(o.schema)?.sequences ?? []).find((q) => q.name === o.name) ?? null) : null
+  })
+  const selectedSchema = computed(() => (selectedObject.value?.kind === 'schema' ? schemaOf(selectedObject.value.schema) : null))
+  /** completion is the edited model as the SQL editor's completion catalog (tables and views with their columns). */
+  const completion = computed(() => completionOf(model.value))
+
+  function selectObject(o: EditObjectRef) {
+    selected.value = ''
+    selectedObject.value = o
+  }
+
+  /** addView creates a view (or materialized view) `name` with a starter query and selects it. */
+  async function addView(schema: string, name: string, materialized = false, definition?: string): Promise<boolean> {
+    const n = name.trim()
+    const sc = schemaOf(schema)
+    const ok = await apply({ op: 'create_view', schema, name: n, view: { definition: definition ?? viewTemplate(sc), materialized } })
+    if (ok) selectObject({ kind: 'view', schema, name: n })
+    return ok
+  }
+
+  /** addSequence creates a sequence with PostgreSQL's defaults and selects it. */
+  async function addSequence(schema: string, name: string): Promise<boolean> {
+    const n = name.trim()
+    const ok = await apply({ op: 'create_sequence', schema, name: n })
+    if (ok) selectObject({ kind: 'sequence', schema, name: n })
+    return ok
+  }
+
+  /** renameObject renames the selected view or sequence and keeps it selected. */
+  async function renameObject(to: string): Promise<boolean> {
+    const o = selectedObject.value
+    const n = to.trim()
+    if (!o || (o.kind !== 'view' && o.kind !== 'sequence') || !n || n === o.name) return true
+    const ok = await apply({ op: o.kind === 'view' ? 'rename_view' : 'rename_sequence', schema: o.schema, name: o.name, to: n })
+    if (ok) selectObject({ ...o, name: n })
+    return ok
+  }
+
+  /** dropObject drops the selected view or sequence (undo brings it back). */
+  async function dropObject(): Promise<boolean> {
+    const o = selectedObject.value
+    if (!o || (o.kind !== 'view' && o.kind !== 'sequence')) return false
+    const ok = await apply({ op: o.kind === 'view' ? 'drop_view' : 'drop_sequence', schema: o.schema, name: o.name })
+    if (ok) selectedObject.value = null
+    return ok
+  }
+
+  /** comment sets ('' removes) the comment of any object through the generic comment op. */
+  function comment(target: Pick<EditOp, 'kind' | 'schema' | 'table' | 'name'>, text: string): Promise<boolean> {
+    return apply({ op: 'comment', ...target, comment: text === '' ? null : text })
   }
 
   /** addTable creates table `name` (default t1, t2, …) with a bigint id primary key and selects it. */
@@ -299,6 +363,17 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     redo,
     discard,
     select,
+    selectedObject,
+    selectedView,
+    selectedSequence,
+    selectedSchema,
+    completion,
+    selectObject,
+    addView,
+    addSequence,
+    renameObject,
+    dropObject,
+    comment,
     addTable,
     addColumn,
     editColumn,
