@@ -29,6 +29,8 @@ export type EditOpKind =
   | 'drop_view'
   | 'add_enum_value'
   | 'rename_enum_value'
+  | 'set_unlogged'
+  | 'partition_table'
   | 'create_view'
   | 'alter_view'
   | 'rename_view'
@@ -45,6 +47,10 @@ export interface EditColumnSpec {
   not_null?: boolean
   identity?: 'always' | 'by_default'
   comment?: string
+  /** expression of a GENERATED ALWAYS AS (…) STORED column */
+  generated?: string
+  /** "C", "POSIX", "en_US.utf8", a schema's own collation; unset: the type's default */
+  collation?: string
 }
 
 export interface EditColumnChange {
@@ -55,14 +61,38 @@ export interface EditColumnChange {
   identity?: 'always' | 'by_default' | 'none'
   comment?: string
   drop_comment?: boolean
+  /** '' back to the type's default (a type change) */
+  collation?: string
+  /** only for a column added in the session; '' removes it */
+  generated?: string
+}
+
+/** One index key: a column or an expression, with order, NULLS and operator class (btree for order). */
+export interface EditIndexKeySpec {
+  column?: string
+  expression?: string
+  order?: 'asc' | 'desc'
+  nulls?: 'first' | 'last'
+  opclass?: string
+}
+
+/** Partitioning of a new table. */
+export interface EditPartitionSpec {
+  method: 'range' | 'list' | 'hash'
+  columns: string[]
 }
 
 export interface EditIndexSpec {
   name?: string
-  columns: string[]
+  /** plain ascending columns, or keys (not both) */
+  columns?: string[]
+  keys?: EditIndexKeySpec[]
   unique?: boolean
   method?: string
   where?: string
+  include?: string[]
+  /** CREATE INDEX CONCURRENTLY on an existing table (unset: follows Online) */
+  concurrently?: boolean
 }
 
 export interface EditConstraintSpec {
@@ -75,6 +105,10 @@ export interface EditConstraintSpec {
   ref_columns?: string[]
   on_delete?: string
   on_update?: string
+  deferrable?: boolean
+  initially_deferred?: boolean
+  /** ADD … NOT VALID then VALIDATE CONSTRAINT (foreign key, check on an existing table; unset: follows Online) */
+  not_valid_first?: boolean
 }
 
 /** The definition of create_view / alter_view: one query, checked by Go with PostgreSQL's grammar. */
@@ -108,6 +142,9 @@ export interface EditOp {
   after?: string
   columns?: EditColumnSpec[]
   primary_key?: string[]
+  /** create_table: partitioned by; create_table / set_unlogged: UNLOGGED */
+  partition_by?: EditPartitionSpec
+  unlogged?: boolean
   comment?: string | null
   column?: EditColumnSpec
   set?: EditColumnChange
@@ -130,6 +167,8 @@ export interface EditColumn {
   comment: string | null
   primaryKey: boolean
   foreignKey: boolean
+  /** schema-qualified (pg_catalog."C"); '' the type's default */
+  collation?: string
 }
 
 export interface EditIndex {
@@ -167,6 +206,9 @@ export interface EditTable {
   indexes: EditIndex[]
   constraints: EditConstraint[]
   droppedColumns: string[]
+  /** a partitioned table's key ("RANGE (at)") */
+  partitionKey?: string
+  unlogged?: boolean
 }
 
 /** A view or materialized view of the edited model. */

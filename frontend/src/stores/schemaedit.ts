@@ -14,15 +14,34 @@ export interface ColumnFields {
   /** '' is no comment */
   comment: string
   primaryKey: boolean
+  /** '' is the type's default; shown bare ("C") */
+  collation?: string
+  /** '' is not generated */
+  generated?: string
+}
+
+/** collationLabel shows a stored collation (pg_catalog."C") as a user types it (C). */
+export function collationLabel(stored: string | undefined): string {
+  const bare = (stored ?? '').replace(/^pg_catalog\./, '')
+  return /^"[^"]*"$/.test(bare) ? bare.slice(1, -1).replace(/""/g, '"') : bare
 }
 
 export function columnFields(c: EditColumn): ColumnFields {
-  return { name: c.name, type: c.type, default: c.default ?? '', notNull: c.notNull, comment: c.comment ?? '', primaryKey: c.primaryKey }
+  return {
+    name: c.name,
+    type: c.type,
+    default: c.default ?? '',
+    notNull: c.notNull,
+    comment: c.comment ?? '',
+    primaryKey: c.primaryKey,
+    collation: collationLabel(c.collation),
+    generated: c.generated ?? '',
+  }
 }
 
 /**
  * columnOps turns one edit of a grid row into the editor's operations: a new name is a
- * rename_column (a rename, never drop-and-add), type, default, NOT NULL and comment one
+ * rename_column (a rename, never drop-and-add), type, default, NOT NULL, comment, collation and generated expression one
  * alter_column, and primary key membership a drop and re-add of the table's primary key.
  */
 export function columnOps(t: EditTable, before: EditColumn, after: ColumnFields): EditOp[] {
@@ -38,6 +57,10 @@ export function columnOps(t: EditTable, before: EditColumn, after: ColumnFields)
     else set.default = def
   }
   if (after.notNull !== before.notNull) set.not_null = after.notNull
+  const coll = (after.collation ?? '').trim()
+  if (after.collation !== undefined && coll !== collationLabel(before.collation)) set.collation = coll
+  const gen = (after.generated ?? '').trim()
+  if (after.generated !== undefined && gen !== (before.generated ?? '')) set.generated = gen
   if (after.comment !== (before.comment ?? '')) {
     if (after.comment === '') set.drop_comment = true
     else set.comment = after.comment
