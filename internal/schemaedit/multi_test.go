@@ -3,6 +3,8 @@ package schemaedit_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+	"github.com/tidemark-dev/tidemark/internal/testcorpus"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
@@ -216,3 +219,102 @@ func TestPlanDatabases(t *testing.T) {
 }
 
 func ptr(s catalog.Schema) *catalog.Schema { return &s }
+
+// TestRandomEditsOnTwoDatabases: a random edit sequence (renames included)
+// drawn on pagila is planned on pagila and on a pagila that has drifted (an
+// extra column, a table comment, an index fewer); each database gets its
+// own plan (the comment the drifted copy has is not set again), which
+// converges there to that database's own edited model (its extra column
+// kept) and leaves nothing for a second diff; an edit of the index the copy
+// lacks is that database's error, naming the operation.
+func TestRandomEditsOnTwoDatabases(t *testing.T) {
+	for _, seed := range []int64{1, 2, 7} {
+		t.Run(fmt.Sprintf("pagila/seed%d", seed), func(t *testing.T) { randomEditsOnTwo(t, seed) })
+	}
+}
+
+func randomEditsOnTwo(t *testing.T, seed int64) {
+	ctx := context.Background()
+	file := testcorpus.Path(t, "schemas", "pagila.sql")
+	a, b := pg.NewDB(t), pg.NewDB(t)
+	for _, u := range []string{a, b} {
+		if err := pg.Psql(u, file, nil); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+	}
+	ma := inspect(t, a)
+	e := schemaedit.New(&ma)
+	r := rand.New(rand.NewSource(seed))
+	applied := 0
+	for i := 0; applied < 10 && i < 100; i++ {
+		cur := e.Schema()
+		ops, ok := randomOp(r, &cur, i)
+		if !ok || e.Apply(ops[0]) != nil {
+			continue
+		}
+		applied++
+		for _, op := range ops[1:] {
+			if err := e.Apply(op); err != nil {
+				t.Fatalf("%s: %v", op.Op, err)
+			}
+		}
+	}
+	// and one edit the drifted copy already has (a comment on a table the
+	// edits did not rename): its plan must not repeat it
+	cur := e.Schema()
+	commented := ""
+	for _, name := range []string{"film", "language", "category", "store", "staff", "customer", "address"} {
+		if cur.Table(catalog.QualifiedName{Schema: "public", Name: name}) != nil {
+			commented = name
+			break
+		}
+	}
+	if commented == "" {
+		t.Fatal("every candidate table was renamed")
+	}
+	ops := append(e.Ops(), schemaedit.Op{Op: schemaedit.CommentTable, Schema: "public", Table: commented, Comment: str("kept")})
+	load(t, b, `ALTER TABLE public.actor ADD COLUMN nickname text;
+DROP INDEX public.idx_actor_last_name;
+COMMENT ON TABLE public.`+commented+` IS 'kept';`)
+	mb := inspect(t, b)
+	rep, err := schemaedit.PlanTargets(ctx, []schemaedit.Target{
+		{DatabaseID: "a", Database: "pagila", Schema: &ma}, {DatabaseID: "b", Database: "pagila_drifted", Schema: &mb},
+	}, ops, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tp := range rep.Targets {
+		url, model := []string{a, b}[i], []catalog.Schema{ma, mb}[i]
+		if tp.Error != nil {
+			// an op touching the dropped index cannot apply on the drifted copy: named
+			if i == 1 && tp.Error.Op > 0 && strings.HasPrefix(tp.Error.Message, "pagila_drifted: operation ") {
+				t.Logf("pagila_drifted: %s", tp.Error.Message)
+				continue
+			}
+			t.Fatalf("%s: %s\nops: %+v", tp.Database, tp.Error.Message, ops)
+		}
+		ed, err := schemaedit.Replay(&model, ops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := diff.Apply(ctx, pgtest.Conn(t, url), tp.Report.Plan); err != nil {
+			t.Fatalf("%s: apply: %v\n%s", tp.Database, err, tp.SQL)
+		}
+		got, edited := inspect(t, url), ed.Schema()
+		if g, w := shape(&got), shape(&edited); g != w {
+			t.Errorf("%s: the database differs from its edited model (- database, + edited):\n%s\n%s", tp.Database, lineDiff(g, w), tp.SQL)
+		}
+		again, err := diff.Diff(&got, &edited, diff.Options{NoPrivileges: true})
+		if err != nil || !again.Empty() {
+			t.Errorf("%s: second diff: %v\n%s", tp.Database, err, again.SQL())
+		}
+		t.Logf("%s: %d edits, %d statements", tp.Database, applied, len(tp.Report.Plan.Statements))
+	}
+	comment := "COMMENT ON TABLE public." + commented + " IS 'kept'"
+	if !strings.Contains(rep.Targets[0].SQL, comment) {
+		t.Errorf("pagila: the plan lacks %s:\n%s", comment, rep.Targets[0].SQL)
+	}
+	if rep.Targets[1].Error == nil && strings.Contains(rep.Targets[1].SQL, comment) {
+		t.Errorf("pagila_drifted already has the comment: its plan repeats it:\n%s", rep.Targets[1].SQL)
+	}
+}
