@@ -41,6 +41,10 @@ var objectCases = []editCase{
 	{name: "change a view's definition in place", ops: []schemaedit.Op{
 		{Op: schemaedit.AlterView, Schema: "public", Name: "big_orders", View: &schemaedit.ViewSpec{Definition: "SELECT id, customer_id, total, note FROM orders WHERE total > 500"}}},
 		want: []string{"CREATE OR REPLACE VIEW public.big_orders AS"}, noDrop: true},
+	{name: "a view losing a column is dropped and created, with the view over it", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateView, Schema: "public", Name: "top_orders", View: &schemaedit.ViewSpec{Definition: "SELECT b.id, b.total FROM big_orders b ORDER BY b.total DESC LIMIT 10"}},
+		{Op: schemaedit.AlterView, Schema: "public", Name: "big_orders", View: &schemaedit.ViewSpec{Definition: "SELECT o.id, o.total FROM public.orders o WHERE o.total > 100"}}},
+		want: []string{"DROP VIEW public.big_orders", "CREATE VIEW public.big_orders AS", "CREATE VIEW public.top_orders AS"}},
 	{name: "change a materialized view's query: drop and create", ops: []schemaedit.Op{
 		{Op: schemaedit.AlterView, Schema: "public", Name: "order_totals", View: &schemaedit.ViewSpec{Definition: "SELECT customer_id, sum(total) AS total, count(*) AS orders FROM orders GROUP BY customer_id"}}},
 		want: []string{"DROP MATERIALIZED VIEW public.order_totals", "CREATE MATERIALIZED VIEW public.order_totals AS"}},
