@@ -74,4 +74,25 @@ describe('SchemaEditorModal on several databases', () => {
     expect(used).toEqual([{ a: sqlA, b: sqlB }])
     w.unmount()
   })
+
+  it('keeps the tab shown when the plans are made again (Online turned on for a production database)', async () => {
+    mocked.previewEditTargets.mockImplementation(async (_s, _ids, online) => targetsPreview({ ok: true, online, targets: [
+      { databaseId: 'a', databaseName: 'shop_test', sql: sqlA, statements: [{ sql: sqlA }] },
+      { databaseId: 'b', databaseName: 'shop_prod', production: true, sql: online ? `SET lock_timeout = '3000ms';\n${sqlB}` : sqlB, statements: [{ sql: 'x' }, { sql: 'y' }] },
+    ] }))
+    const w = mountEditor(() => {})
+    await flushPromises()
+    q('[data-testid="schemaedit-preview-toggle"]')!.click()
+    await flushPromises()
+    expect(mocked.previewEditTargets).toHaveBeenLastCalledWith('edit-1', ['a', 'b'], true)
+    expect(q('[data-testid="schemaedit-online"]')?.classList.contains('n-switch--active')).toBe(true)
+    q('[data-testid="schemaedit-target-tab-shop_prod"]')!.click()
+    await flushPromises()
+    expect(q('[data-testid="schemaedit-target-sql-shop_prod"]')).not.toBeNull()
+    q('[data-testid="schemaedit-online"]')!.click()
+    await flushPromises()
+    expect(mocked.previewEditTargets).toHaveBeenLastCalledWith('edit-1', ['a', 'b'], false)
+    expect(q('[data-testid="schemaedit-target-sql-shop_prod"]')).not.toBeNull()
+    w.unmount()
+  })
 })
