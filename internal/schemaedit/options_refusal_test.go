@@ -294,3 +294,44 @@ func TestOptionsView(t *testing.T) {
 		t.Errorf("partitioned %v key %q", p.Partitioned, p.PartitionKey)
 	}
 }
+
+// TestDecodeOptionsOps: the options example of docs/cli.md decodes (no
+// unknown fields) into the specs, and a misspelt option is refused.
+func TestDecodeOptionsOps(t *testing.T) {
+	doc := `[{"op": "add_index", "schema": "public", "table": "customers", "index": {"name": "customers_name",
+     "keys": [{"expression": "lower(name)", "order": "desc", "nulls": "last", "opclass": "text_pattern_ops"}],
+     "include": ["id"], "where": "name IS NOT NULL", "concurrently": true}},
+   {"op": "add_constraint", "schema": "public", "table": "orders", "constraint": {"type": "foreign_key",
+     "columns": ["customer_id"], "ref_table": "customers", "deferrable": true, "initially_deferred": true,
+     "not_valid_first": true}},
+   {"op": "add_column", "schema": "public", "table": "orders", "column": {"name": "total_cents",
+     "type": "bigint", "generated": "(total * 100)::bigint"}},
+   {"op": "alter_column", "schema": "public", "table": "customers", "name": "code", "set": {"collation": "C"}},
+   {"op": "create_table", "schema": "public", "table": "events", "unlogged": false,
+     "columns": [{"name": "id", "type": "bigint", "not_null": true}, {"name": "at", "type": "date", "not_null": true}],
+     "primary_key": ["id", "at"], "partition_by": {"method": "range", "columns": ["at"]}},
+   {"op": "set_unlogged", "schema": "public", "table": "scratch", "unlogged": true}]`
+	ops, err := schemaedit.DecodeOps([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != 6 {
+		t.Fatalf("%d ops", len(ops))
+	}
+	x := ops[0].Index
+	if x.Keys[0] != (schemaedit.IndexKeySpec{Expression: "lower(name)", Order: "desc", Nulls: "last", OpClass: "text_pattern_ops"}) || x.Include[0] != "id" || x.Concurrently == nil || !*x.Concurrently {
+		t.Errorf("index %+v", x)
+	}
+	if c := ops[1].Constraint; !c.Deferrable || !c.InitiallyDeferred || c.NotValidFirst == nil || !*c.NotValidFirst {
+		t.Errorf("constraint %+v", c)
+	}
+	if ops[2].Column.Generated == "" || ops[3].Set.Collation == nil || *ops[3].Set.Collation != "C" {
+		t.Errorf("column options %+v %+v", ops[2].Column, ops[3].Set)
+	}
+	if p := ops[4].PartitionBy; p == nil || p.Method != "range" || p.Columns[0] != "at" || ops[5].Op != schemaedit.SetUnlogged || !ops[5].Unlogged {
+		t.Errorf("table options %+v %+v", ops[4], ops[5])
+	}
+	if _, err := schemaedit.DecodeOps([]byte(`[{"op": "add_index", "schema": "public", "table": "t", "index": {"columns": ["a"], "concurently": true}}]`)); err == nil || !strings.Contains(err.Error(), "concurently") {
+		t.Errorf("a misspelt option: %v", err)
+	}
+}
