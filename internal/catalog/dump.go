@@ -122,6 +122,9 @@ type dumper struct {
 	// table's partitions (in model order).
 	tables     map[QualifiedName]*Table
 	partitions map[QualifiedName][]*Table
+	// foreignParts lists the node keys of a partitioned table's foreign
+	// partitions (their node attaches them).
+	foreignParts map[QualifiedName][]string
 	// rec, when set, records adds instead of making nodes (see renderTables).
 	rec *[]addOp
 	// parallelFrom is the number of tables from which renderTables uses
@@ -136,12 +139,18 @@ const barrierKey = "~barrier"
 // newDumper prepares a dumper of s: its lookups built, no node made yet.
 func newDumper(s *Schema, opts DumpOptions, parallelFrom int) *dumper {
 	d := &dumper{parallelFrom: parallelFrom, s: s, opts: opts, priv: s.Privileges && !opts.NoPrivileges, nodes: map[string]*node{},
-		tables: make(map[QualifiedName]*Table, len(s.Tables)), partitions: map[QualifiedName][]*Table{}}
+		tables: make(map[QualifiedName]*Table, len(s.Tables)), partitions: map[QualifiedName][]*Table{},
+		foreignParts: map[QualifiedName][]string{}}
 	for i := range s.Tables {
 		t := &s.Tables[i]
 		d.tables[t.QualifiedName] = t
 		if t.PartitionOf != nil {
 			d.partitions[*t.PartitionOf] = append(d.partitions[*t.PartitionOf], t)
+		}
+	}
+	for i := range s.ForeignTables {
+		if t := &s.ForeignTables[i]; t.PartitionOf != nil {
+			d.foreignParts[*t.PartitionOf] = append(d.foreignParts[*t.PartitionOf], t.Ref().Key())
 		}
 	}
 	return d
@@ -713,6 +722,7 @@ func (d *dumper) table(t *Table) {
 		for _, o := range d.partitions[t.QualifiedName] {
 			attachKeys = append(attachKeys, "attach:"+o.Ref().Key())
 		}
+		attachKeys = append(attachKeys, d.foreignParts[t.QualifiedName]...)
 	}
 
 	for i := range t.Constraints {
@@ -865,8 +875,24 @@ func (d *dumper) index(table QualifiedName, tkey string, x *Index, attachKeys []
 	ikey := "index:" + QuoteQualified(table.Schema, x.Name)
 	qname := QuoteQualified(table.Schema, x.Name)
 	var st []string
+	var partIdx []string
 	if x.Constraint == "" {
-		st = append(st, Reloadable(x.Definition))
+		def := Reloadable(x.Definition)
+		if x.Partitioned && x.Valid && len(d.foreignParts[table]) > 0 {
+			// ON ONLY then ATTACH would leave it invalid for good: a foreign
+			// partition has no index to attach. Created on the whole tree
+			// after its partitions' indexes, it adopts those and skips the
+			// foreign partitions, as when it was first built.
+			def = strings.Replace(def, " ON ONLY ", " ON ", 1)
+			for _, p := range d.partitions[table] {
+				for _, px := range p.Indexes {
+					if px.ParentIndex != nil && *px.ParentIndex == (QualifiedName{Schema: table.Schema, Name: x.Name}) {
+						partIdx = append(partIdx, "index:"+QuoteQualified(p.Schema, px.Name))
+					}
+				}
+			}
+		}
+		st = append(st, def)
 		d.comment(&st, "INDEX "+qname, x.Comment)
 	} else if x.Comment != nil && !d.opts.NoComments {
 		st = append(st, "COMMENT ON INDEX "+qname+" IS "+QuoteLiteral(*x.Comment))
@@ -884,6 +910,7 @@ func (d *dumper) index(table QualifiedName, tkey string, x *Index, attachKeys []
 	}
 	deps := append([]string{tkey}, d.refKeys(x.DependsOn)...)
 	deps = append(deps, attachKeys...)
+	deps = append(deps, partIdx...)
 	if x.Constraint != "" {
 		ck := constraintKey(table, x.Constraint)
 		deps = append(deps, ck)
@@ -1178,12 +1205,29 @@ func (d *dumper) foreignTable(t *ForeignTable) {
 		deps = append(deps, ObjectRef{Kind: KindType, Schema: c.TypeRef.Schema, Name: c.TypeRef.Name}.Key())
 		d.comment(&after, "COLUMN "+name+"."+QuoteIdent(c.Name), c.Comment)
 	}
+	// Valid CHECK constraints inline (a partition's inherited ones too:
+	// ATTACH PARTITION requires them), NOT VALID ones added afterwards.
+	for _, c := range t.Checks {
+		def := "CONSTRAINT " + QuoteIdent(c.Name) + " " + c.Definition
+		if c.NotValid {
+			after = append(after, "ALTER FOREIGN TABLE "+name+" ADD "+def+" NOT VALID")
+		} else {
+			cols = append(cols, "    "+def)
+		}
+		d.comment(&after, "CONSTRAINT "+QuoteIdent(c.Name)+" ON "+name, c.Comment)
+	}
 	body := ""
 	if len(cols) > 0 {
 		body = "\n" + strings.Join(cols, ",\n") + "\n"
 	}
 	st := []string{"CREATE FOREIGN TABLE " + name + " (" + body + ") SERVER " + QuoteIdent(t.Server) + fdwOptions(t.Options)}
 	st = append(st, after...)
+	if t.PartitionOf != nil {
+		// Attached in its own node would not fit the diff's model of a
+		// foreign table (replaced whole): its statements attach it.
+		st = append(st, "ALTER TABLE ONLY "+t.PartitionOf.String()+" ATTACH PARTITION "+name+" "+t.PartitionBound)
+		deps = append(deps, ObjectRef{Kind: KindTable, Schema: t.PartitionOf.Schema, Name: t.PartitionOf.Name}.Key())
+	}
 	d.owner(&st, "FOREIGN TABLE "+name, t.Owner)
 	d.comment(&st, "FOREIGN TABLE "+name, t.Comment)
 	d.add(key, rankTable, st, deps...)

@@ -308,6 +308,7 @@ func inspect(ctx context.Context, q, origin Querier, opts Options) (*Result, err
 		{"foreign servers", in.foreignServers},
 		{"foreign tables", in.foreignTables},
 		{"foreign table columns", in.foreignColumns},
+		{"foreign table constraints", in.foreignChecks},
 		{"text search dictionaries", in.tsDictsQ},
 		{"text search configurations", in.tsConfigsQ},
 		{"text search mappings", in.tsConfigMaps},
@@ -1428,8 +1429,13 @@ func (in *inspector) foreignTables() error {
 		var t ForeignTable
 		var owner string
 		var acl []string
-		if err := r.Scan(&oid, &t.Schema, &t.Name, &t.Server, &t.Options, &owner, &acl, &t.Comment); err != nil {
+		var ps, pn, bound *string
+		if err := r.Scan(&oid, &t.Schema, &t.Name, &t.Server, &ps, &pn, &bound, &t.Options, &owner, &acl, &t.Comment); err != nil {
 			return err
+		}
+		if ps != nil && pn != nil {
+			t.PartitionOf = &QualifiedName{Schema: *ps, Name: *pn}
+			t.PartitionBound = deref(bound)
 		}
 		if len(t.Options) == 0 {
 			t.Options = nil
@@ -1462,6 +1468,22 @@ func (in *inspector) foreignColumns() error {
 		}
 		if i, ok := in.foreign[rel]; ok {
 			sch.ForeignTables[i].Columns = append(sch.ForeignTables[i].Columns, c)
+		}
+		return nil
+	}, in.nsp)
+}
+
+func (in *inspector) foreignChecks() error {
+	sch := &in.res.Schema
+	return in.each("foreign_checks", func(r rowScanner) error {
+		var rel uint32
+		var c ForeignCheck
+		if err := r.Scan(&rel, &c.Name, &c.Definition, &c.NotValid, &c.Inherited, &c.Comment); err != nil {
+			return err
+		}
+		c.Definition = strings.TrimSuffix(c.Definition, " NOT VALID")
+		if i, ok := in.foreign[rel]; ok {
+			sch.ForeignTables[i].Checks = append(sch.ForeignTables[i].Checks, c)
 		}
 		return nil
 	}, in.nsp)

@@ -59,8 +59,8 @@ func TestInspectReportsUnsupported(t *testing.T) {
 			t.Errorf("unsupported %s %q not reported; got %+v", w.kind, w.name, res.Unsupported)
 		}
 	}
-	if !hasObject(res.Unsupported, catalog.KindForeignTable, "ft_part") {
-		t.Errorf("a foreign table partition is not reported unsupported: %+v", res.Unsupported)
+	if hasObject(res.Unsupported, catalog.KindForeignTable, "ft_part") {
+		t.Errorf("foreign partitions are modelled, yet reported unsupported: %+v", res.Unsupported)
 	}
 	for _, k := range []catalog.ObjectKind{catalog.KindForeignWrapper, catalog.KindForeignServer} {
 		for _, o := range res.Unsupported {
@@ -72,7 +72,11 @@ func TestInspectReportsUnsupported(t *testing.T) {
 	if hasObject(res.Unsupported, catalog.KindForeignTable, "ft") {
 		t.Errorf("foreign tables are modelled, yet reported unsupported")
 	}
-	if len(res.Schema.ForeignWrappers) != 1 || len(res.Schema.ForeignServers) != 1 || len(res.Schema.ForeignTables) != 1 ||
+	if len(res.Schema.ForeignTables) != 2 || res.Schema.ForeignTables[1].Name != "ft_part" || res.Schema.ForeignTables[1].PartitionOf == nil ||
+		res.Schema.ForeignTables[1].PartitionOf.Name != "parted" || res.Schema.ForeignTables[1].PartitionBound != "FOR VALUES IN (1)" {
+		t.Errorf("foreign partition = %+v", res.Schema.ForeignTables)
+	}
+	if len(res.Schema.ForeignWrappers) != 1 || len(res.Schema.ForeignServers) != 1 ||
 		res.Schema.ForeignTables[0].Name != "ft" || res.Schema.ForeignTables[0].Server != "dummy_srv" || len(res.Schema.ForeignTables[0].Columns) != 2 {
 		t.Errorf("foreign objects = %+v %+v %+v", res.Schema.ForeignWrappers, res.Schema.ForeignServers, res.Schema.ForeignTables)
 	}
@@ -114,7 +118,7 @@ func TestInspectReportsUnsupported(t *testing.T) {
 	if v := res.Schema.View(catalog.QualifiedName{Schema: "public", Name: "mv"}); v == nil || len(v.Statistics) != 1 || v.Statistics[0].Name != "mv_stats" {
 		t.Errorf("statistics of materialized view public.mv not modelled: %+v", v)
 	}
-	if f := res.Schema.ForeignTables; len(f) != 1 || len(f[0].Statistics) != 1 || f[0].Statistics[0].Name != "ft_stats" {
+	if f := res.Schema.ForeignTables; len(f) != 2 || len(f[0].Statistics) != 1 || f[0].Statistics[0].Name != "ft_stats" {
 		t.Errorf("statistics of foreign table public.ft not modelled: %+v", f)
 	}
 	if hasObject(res.Unsupported, catalog.KindStatistics, "t_stats") {

@@ -33,8 +33,9 @@ func Legacy(o Object) bool {
 	case KindPublication, KindCast, KindForeignWrapper, KindForeignServer, KindOperatorFamily, KindOperatorClass:
 		return true // no longer reported at all
 	case KindForeignTable:
-		// now only partitions and inheritance children are reported
-		return o.Detail == "foreign table"
+		// first all ("foreign table"), then partitions and inheritance
+		// children; now only inheritance children are reported
+		return o.Detail == "foreign table" || o.Detail == "foreign table (a partition or inheritance child)"
 	case KindTextSearch:
 		// parsers and templates are still reported; configurations and
 		// dictionaries are modelled

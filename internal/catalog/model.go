@@ -615,12 +615,18 @@ type ForeignServer struct {
 // ForeignServerKey is the DumpNode key of server name.
 func ForeignServerKey(name string) string { return "foreign_server:" + QuoteIdent(name) }
 
-// ForeignTable is a foreign table (not a partition or inheritance child).
+// ForeignTable is a foreign table (a partition too; not an inheritance child).
 type ForeignTable struct {
 	QualifiedName
 	Server  string          `json:"server"`
 	Options []string        `json:"options,omitempty"`
 	Columns []ForeignColumn `json:"columns"`
+	// PartitionOf and PartitionBound ("FOR VALUES IN (1)") are set for a
+	// partition of a partitioned table.
+	PartitionOf    *QualifiedName `json:"partition_of,omitempty"`
+	PartitionBound string         `json:"partition_bound,omitempty"`
+	// Checks are its CHECK constraints, by name.
+	Checks []ForeignCheck `json:"checks,omitempty"`
 	// Statistics are the extended statistics on the foreign table.
 	Statistics []Statistics `json:"statistics,omitempty"`
 	Owner      string       `json:"owner,omitempty"`
@@ -631,6 +637,18 @@ type ForeignTable struct {
 // Ref is the foreign table's reference.
 func (t *ForeignTable) Ref() ObjectRef {
 	return ObjectRef{Kind: KindForeignTable, Schema: t.Schema, Name: t.Name}
+}
+
+// ForeignCheck is a CHECK constraint of a foreign table (PostgreSQL does
+// not enforce it; the planner trusts it).
+type ForeignCheck struct {
+	Name string `json:"name"`
+	// Definition is pg_get_constraintdef without " NOT VALID".
+	Definition string `json:"definition"`
+	NotValid   bool   `json:"not_valid,omitempty"`
+	// Inherited marks a partition's constraint that comes from its parent.
+	Inherited bool    `json:"inherited,omitempty"`
+	Comment   *string `json:"comment,omitempty"`
 }
 
 // ForeignColumn is a column of a foreign table.

@@ -88,6 +88,8 @@ func (s *Schema) Normalize() {
 	for i := range s.ForeignTables {
 		sortGrants(s.ForeignTables[i].ACL)
 		sortStatistics(s.ForeignTables[i].Statistics)
+		ck := s.ForeignTables[i].Checks
+		sort.Slice(ck, func(a, b int) bool { return ck[a].Name < ck[b].Name })
 	}
 	sort.Slice(s.TextSearchDicts, func(i, j int) bool {
 		return s.TextSearchDicts[i].QualifiedName.Less(s.TextSearchDicts[j].QualifiedName)

@@ -273,7 +273,7 @@ func stepOrder() []prefetchJob {
 		{"extensions", false}, {"collations", true}, {"types", true}, {"domain_constraints", true},
 		{"relations", true}, {"columns", true}, {"sequences", true}, {"constraints", true},
 		{"index_names", false}, {"index_attributes", true}, {"indexes", true}, {"triggers", true}, {"policies", true}, {"statistics", true}, {"rules", true}, {"functions", true}, {"operators", true},
-		{"event_triggers", false}, {"casts", false}, {"foreign_wrappers", false}, {"foreign_servers", false}, {"foreign_tables", true}, {"foreign_columns", true}, {"ts_dicts", true}, {"ts_configs", true}, {"ts_config_maps", true}, {"opfamilies", true}, {"opclasses", true}, {"opmembers", true}, {"publications", true}, {"publication_tables", true}, {"default_privileges", true}, {"depend", false}, {"unsupported", true},
+		{"event_triggers", false}, {"casts", false}, {"foreign_wrappers", false}, {"foreign_servers", false}, {"foreign_tables", true}, {"foreign_columns", true}, {"foreign_checks", true}, {"ts_dicts", true}, {"ts_configs", true}, {"ts_config_maps", true}, {"opfamilies", true}, {"opclasses", true}, {"opmembers", true}, {"publications", true}, {"publication_tables", true}, {"default_privileges", true}, {"depend", false}, {"unsupported", true},
 	}
 }
 

@@ -362,6 +362,19 @@ var convergenceGroups = []struct {
 			new: pubTables + "CREATE PUBLICATION p FOR TABLE t;\nCOMMENT ON PUBLICATION p IS 'to the warehouse';\nALTER PUBLICATION p OWNER TO " + testRole + ";"},
 		{name: "its table dropped", old: pubTables + "CREATE PUBLICATION p FOR TABLE t, u;", new: "CREATE TABLE u (a int PRIMARY KEY);\nCREATE PUBLICATION p FOR TABLE u;"},
 	}},
+	{"foreign partitions", []convergenceCase{
+		{name: "added to a tree with an index", old: ledger + "CREATE INDEX lr ON ledger (region);",
+			new:   ledger + "CREATE INDEX lr ON ledger (region);\n" + ledgerRemote,
+			order: []string{"CREATE FOREIGN TABLE public.ledger_remote", "ATTACH PARTITION public.ledger_remote FOR VALUES IN (2)"}, absent: []string{"DROP INDEX"}},
+		{name: "dropped", old: ledger + ledgerRemote, new: ledger, order: []string{"DROP FOREIGN TABLE public.ledger_remote"}},
+		{name: "bound changed", old: ledger + ledgerRemote, new: ledger + strings.Replace(ledgerRemote, "IN (2)", "IN (2, 3)", 1),
+			order: []string{"DROP FOREIGN TABLE public.ledger_remote", "FOR VALUES IN (2, 3)"}},
+		{name: "index added to the tree", old: ledger + ledgerRemote, new: ledger + ledgerRemote + "CREATE INDEX lr ON ledger (region);",
+			order: []string{"ledger_local_region_idx ON public.ledger_local", "CREATE INDEX lr ON public.ledger USING btree (region)"}},
+		{name: "check on a foreign table", old: fdwBase + "CREATE FOREIGN TABLE ft (a int) SERVER srv;",
+			new:   fdwBase + "CREATE FOREIGN TABLE ft (a int, CONSTRAINT a_pos CHECK (a > 0)) SERVER srv;\nALTER FOREIGN TABLE ft ADD CONSTRAINT a_small CHECK (a < 10) NOT VALID;",
+			order: []string{"CONSTRAINT a_pos CHECK ((a > 0))", "ADD CONSTRAINT a_small CHECK ((a < 10)) NOT VALID"}},
+	}},
 	{"view rules and statistics", []convergenceCase{
 		{name: "rule on a view added", old: ruleTables + "CREATE VIEW v AS SELECT a, b FROM t;",
 			new:   ruleTables + "CREATE VIEW v AS SELECT a, b FROM t;\nCREATE RULE v_ins AS ON INSERT TO v DO INSTEAD INSERT INTO t VALUES (new.a, new.b);",
@@ -420,6 +433,11 @@ const tsBase = "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple);\
 const castBase = "CREATE TYPE pair AS (a int, b text);\nCREATE FUNCTION int_to_pair(integer) RETURNS pair LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, NULL)::pair';\n"
 
 const pubTables = "CREATE TABLE t (a int PRIMARY KEY, b text, c text);\nCREATE TABLE u (a int PRIMARY KEY);\n"
+
+const ledger = fdwBase + "CREATE TABLE ledger (region int NOT NULL, amount numeric CHECK (amount <> 0)) PARTITION BY LIST (region);\n" +
+	"CREATE TABLE ledger_local PARTITION OF ledger FOR VALUES IN (1);\n"
+
+const ledgerRemote = "CREATE FOREIGN TABLE ledger_remote PARTITION OF ledger FOR VALUES IN (2) SERVER srv;\n"
 
 const ruleTables = "CREATE TABLE t (a int, b text);\nCREATE TABLE log (a int, at timestamptz DEFAULT now());\n"
 

@@ -440,6 +440,14 @@ func (p *planner) compare(k string, fo, to *obj) {
 		set(st)
 	case kSchema:
 		set(nil)
+	case kIndex:
+		// A partitioned index is dumped ON the whole tree instead of ON ONLY
+		// when the table has foreign partitions: the same index.
+		if equalStrings(fo.stmts, to.stmts) || equalStrings(wholeTree(fo.stmts), wholeTree(to.stmts)) {
+			set(nil)
+			return
+		}
+		replace("its definition changes")
 	default:
 		if equalStrings(fo.stmts, to.stmts) {
 			set(nil)
@@ -1107,4 +1115,14 @@ func (p *planner) edges() {
 	// creations that might collide with them by name (handled by the
 	// phase tie-break); late drops of removed types and routines come
 	// after every change that stops using them (handled by dropBefore).
+}
+
+// wholeTree renders a partitioned index's statements as created on the
+// whole partition tree (ON, not ON ONLY).
+func wholeTree(stmts []string) []string {
+	out := make([]string, len(stmts))
+	for i, s := range stmts {
+		out[i] = strings.Replace(s, " ON ONLY ", " ON ", 1)
+	}
+	return out
 }

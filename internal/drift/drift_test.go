@@ -209,6 +209,8 @@ func TestAlwaysDrift(t *testing.T) {
 		{"text search configuration added", "CREATE TEXT SEARCH CONFIGURATION app.fts2 (COPY = app.fts)", "text_search_configuration", "fts2", drift.Added, "", "", false},
 		{"text search dictionary options", "ALTER TEXT SEARCH DICTIONARY app.stop (accept = false)", "text_search_dictionary", "stop", drift.Altered, "options", drift.Altered, false},
 		{"text search dictionary dropped", "DROP TEXT SEARCH DICTIONARY app.stop", "text_search_dictionary", "stop", drift.Dropped, "", "", false},
+		{"foreign partition attached", "CREATE FOREIGN TABLE app.p_remote PARTITION OF app.p FOR VALUES FROM ('2030-01-01') TO ('2031-01-01') SERVER drift_srv", "foreign_table", "p_remote", drift.Added, "", "", false},
+		{"foreign table check added", "ALTER FOREIGN TABLE app.remote ADD CONSTRAINT remote_id CHECK (id > 0)", "foreign_table", "remote", drift.Altered, "", "", false},
 		{"view rule added", "CREATE RULE v_no_update AS ON UPDATE TO app.v DO INSTEAD NOTHING", "view", "v", drift.Altered, "", "", false},
 		{"view rule dropped", "DROP RULE v_no_delete ON app.v", "view", "v", drift.Altered, "", "", false},
 		{"materialized view statistics dropped", "DROP STATISTICS app.mv_stats", "materialized_view", "mv", drift.Altered, "", "", false},

@@ -26,9 +26,11 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE {{notext "pg_foreign_server" "s.oid"}}
 
 -- name: foreign_tables
--- Foreign tables of the included schemas that are neither partitions nor
--- inheritance children (those stay in the unsupported query).
+-- Foreign tables of the included schemas, partitions with their parent and
+-- bound; inheritance children stay in the unsupported query.
 SELECT c.oid, n.nspname::text, c.relname::text, s.srvname::text,
+       pn.nspname::text AS parent_schema, pc.relname::text AS parent,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
        ARRAY(SELECT pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value)
                FROM pg_catalog.pg_options_to_table(ft.ftoptions) o) AS options,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
@@ -38,10 +40,13 @@ FROM pg_catalog.pg_foreign_table ft
 JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
+LEFT JOIN pg_catalog.pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid
+LEFT JOIN pg_catalog.pg_class pc ON pc.oid = pi.inhparent
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = c.oid AND d.objsubid = 0
-WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND NOT c.relispartition
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
+WHERE c.relnamespace = ANY($1::pg_catalog.oid[])
+  AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))
   AND {{notext "pg_class" "c.oid"}}
 
 -- name: foreign_columns
@@ -68,3 +73,15 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
 WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
+
+-- name: foreign_checks
+-- CHECK constraints of foreign tables (a partition's inherited ones too:
+-- ATTACH PARTITION needs them on the partition), by table and name.
+SELECT co.conrelid, co.conname::text, pg_catalog.pg_get_constraintdef(co.oid) AS def, NOT co.convalidated,
+       co.coninhcount > 0 AND NOT co.conislocal AS inherited, d.description
+FROM pg_catalog.pg_constraint co
+JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objoid = co.oid AND d.objsubid = 0
+WHERE c.relkind = 'f' AND c.relnamespace = ANY($1::pg_catalog.oid[]) AND co.contype = 'c'
+ORDER BY co.conrelid, co.conname

@@ -18,12 +18,12 @@ SELECT 'text_search', n.nspname, x.tmplname, 'text search template'
 FROM pg_catalog.pg_ts_template x JOIN pg_catalog.pg_namespace n ON n.oid = x.tmplnamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[]) AND x.oid >= 16384 AND {{notext "pg_ts_template" "x.oid"}}
 UNION ALL
--- foreign tables are modelled (ForeignTables), except partitions and inheritance children
+-- foreign tables are modelled (ForeignTables, partitions too), except inheritance children
 SELECT CASE c.relkind WHEN 'f' THEN 'foreign_table' ELSE 'table' END, n.nspname, c.relname,
-       CASE WHEN c.relkind = 'f' THEN 'foreign table (a partition or inheritance child)' ELSE 'typed table (OF ' || pg_catalog.format_type(c.reloftype, NULL) || ')' END
+       CASE WHEN c.relkind = 'f' THEN 'foreign table (an inheritance child)' ELSE 'typed table (OF ' || pg_catalog.format_type(c.reloftype, NULL) || ')' END
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.oid = ANY($1::pg_catalog.oid[])
-  AND ((c.relkind = 'f' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))
+  AND ((c.relkind = 'f' AND NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))
        OR (c.relkind IN ('r', 'p') AND c.reloftype <> 0))
   AND {{notext "pg_class" "c.oid"}}
 UNION ALL
