@@ -24,6 +24,9 @@ type Editor struct {
 	ops  []Op
 	pos  int // ops[:pos] are applied; ops[pos:] can be redone
 	st   *state
+	// target, when set (a design, see NewDesign), is what Preview plans
+	// from instead of base.
+	target *catalog.Schema
 }
 
 // objID names an object of the original model by its current name.
@@ -187,10 +190,14 @@ func (e *Editor) Preview(opts diff.Options) (diff.Plan, error) {
 	if ps := e.Validate(); len(ps) > 0 {
 		return diff.Plan{}, problemsError(ps)
 	}
-	opts.Renames = append(e.Renames(), opts.Renames...)
+	from, renames := &e.base, e.Renames()
+	if e.target != nil {
+		from, renames = e.target, applicableRenames(e.target, renames)
+	}
+	opts.Renames = append(renames, opts.Renames...)
 	opts = e.withOnlineChoices(opts)
 	opts.NoPrivileges = true
-	return diff.Diff(&e.base, &e.st.cur, opts)
+	return diff.Diff(from, &e.st.cur, opts)
 }
 
 func problemsError(ps []Problem) error {

@@ -53,7 +53,7 @@ func (e *Editor) PreviewReport(opts diff.Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{Plan: plan, Renames: e.Renames(), Marks: e.Marks()}
+	r := Report{Plan: plan, Renames: e.PlannedRenames(), Marks: e.Marks()}
 	if r.Renames == nil {
 		r.Renames = []diff.Rename{}
 	}
