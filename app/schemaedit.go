@@ -26,14 +26,18 @@ const maxEditSessions = 8
 // EditorState is an editing session as the schema editor shows it: the
 // edited model with marks, and the validation problems of the edits.
 type EditorState struct {
-	SessionID    string               `json:"sessionId"`
-	DatabaseID   string               `json:"databaseId"`
-	DatabaseName string               `json:"databaseName"`
-	SnapshotID   string               `json:"snapshotId"`
-	TakenAt      string               `json:"takenAt"` // RFC3339, of the snapshot edited
-	Production   bool                 `json:"production"`
-	Model        schemaedit.View      `json:"model"`
-	Problems     []schemaedit.Problem `json:"problems"`
+	SessionID    string `json:"sessionId"`
+	DatabaseID   string `json:"databaseId"`
+	DatabaseName string `json:"databaseName"`
+	SnapshotID   string `json:"snapshotId"`
+	TakenAt      string `json:"takenAt"` // RFC3339, of the snapshot edited
+	Production   bool   `json:"production"`
+	// Design names the design the session edits (a file or a snapshot,
+	// previewed against the database's snapshot); "" when it edits the
+	// database's own model.
+	Design   string               `json:"design"`
+	Model    schemaedit.View      `json:"model"`
+	Problems []schemaedit.Problem `json:"problems"`
 }
 
 // EditPreview is the migration of an editing session: the statements with
@@ -62,6 +66,7 @@ type editSession struct {
 	database workspace.Database
 	snapshot workspace.SnapshotInfo
 	prod     bool
+	design   string // label of the design edited, "" for the database's own model
 	ed       *schemaedit.Editor
 }
 
@@ -96,6 +101,13 @@ func (s *SchemaEditService) Open(databaseID string) (EditorState, error) {
 		return EditorState{}, fail(err)
 	}
 	es := &editSession{database: db, snapshot: snap.Info, prod: prod, ed: schemaedit.New(&snap.Schema)}
+	s.register(es)
+	return s.state(es), nil
+}
+
+// register names a new session and keeps it, closing the oldest past
+// maxEditSessions.
+func (s *SchemaEditService) register(es *editSession) {
 	s.mu.Lock()
 	s.next++
 	es.id = "edit-" + strconv.Itoa(s.next)
@@ -109,7 +121,6 @@ func (s *SchemaEditService) Open(databaseID string) (EditorState, error) {
 		s.order = s.order[1:]
 	}
 	s.mu.Unlock()
-	return s.state(es), nil
 }
 
 // latest returns the database's latest snapshot, syncing it first (with
@@ -188,12 +199,14 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := EditPreview{Statements: []diff.Statement{}, Renames: []diff.Rename{}, Warnings: []string{}, Online: online, Problems: []schemaedit.Problem{}}
-	if ps := es.ed.Validate(); len(ps) > 0 {
-		out.Problems = ps
-		return out, nil
-	}
+	// PreviewReport validates first; the problems are listed only when it
+	// refused (validating once on the common path: a large model takes a while).
 	r, err := es.ed.PreviewReport(diff.Options{Online: online})
 	if err != nil {
+		if ps := es.ed.Validate(); len(ps) > 0 {
+			out.Problems = ps
+			return out, nil
+		}
 		return EditPreview{}, fail(err)
 	}
 	out.SQL, out.Renames = r.Plan.SQL(), r.Renames
@@ -394,5 +407,5 @@ func (s *SchemaEditService) state(es *editSession) EditorState {
 		ps = []schemaedit.Problem{}
 	}
 	return EditorState{SessionID: es.id, DatabaseID: es.database.ID, DatabaseName: es.database.Name, SnapshotID: es.snapshot.ID,
-		TakenAt: rfc3339(es.snapshot.TakenAt), Production: es.prod, Model: es.ed.View(), Problems: ps}
+		TakenAt: rfc3339(es.snapshot.TakenAt), Production: es.prod, Design: es.design, Model: es.ed.View(), Problems: ps}
 }

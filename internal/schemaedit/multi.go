@@ -170,6 +170,16 @@ func planTarget(t Target, ops []Op, opts diff.Options) TargetPlan {
 			return tp
 		}
 	}
+	// PreviewReport validates first; the problems are listed when it refuses.
+	rep, err := e.PreviewReport(opts)
+	if err == nil {
+		tp.Report = &rep
+		tp.SQL = rep.Plan.SQL()
+		if len(rep.Plan.Statements) == 0 {
+			tp.Error = &TargetError{Message: fmt.Sprintf("%s: the edits change nothing on this database", t.Database)}
+		}
+		return tp
+	}
 	if ps := e.Validate(); len(ps) > 0 {
 		tp.Problems = ps
 		first := ps[0]
@@ -193,17 +203,8 @@ func planTarget(t Target, ops []Op, opts diff.Options) TargetPlan {
 		tp.Error = te
 		return tp
 	}
-	rep, err := e.PreviewReport(opts)
-	if err != nil {
-		ue := usererr.From(err)
-		tp.Error = &TargetError{Message: fmt.Sprintf("%s: the migration cannot be planned: %s", t.Database, ue.Message), Detail: ue.Detail}
-		return tp
-	}
-	tp.Report = &rep
-	tp.SQL = rep.Plan.SQL()
-	if len(rep.Plan.Statements) == 0 {
-		tp.Error = &TargetError{Message: fmt.Sprintf("%s: the edits change nothing on this database", t.Database)}
-	}
+	ue := usererr.From(err)
+	tp.Error = &TargetError{Message: fmt.Sprintf("%s: the migration cannot be planned: %s", t.Database, ue.Message), Detail: ue.Detail}
 	return tp
 }
 
