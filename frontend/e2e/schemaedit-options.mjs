@@ -15,8 +15,10 @@ export async function schemaEditorOptions({ page, tid, shot, expectText, nav, wa
   await tid('alter-drawer').waitFor()
   await tid('alter-open-editor').click()
   await tid('schemaedit').waitFor({ timeout: 60_000 })
+  await tid('schemaedit-node-hr.employees').waitFor()
+  await shot('93a-schemaedit-options-open')
   await tid('schemaedit-node-hr.employees').click()
-  await tid('schemaedit-col-emp_no').waitFor()
+  await tid('schemaedit-col-first_name').waitFor()
 
   // an expression index with order, NULLS and an operator class, INCLUDE, built concurrently
   await tid('schemaedit-table-tabs').locator('.n-tabs-tab', { hasText: /^Indexes/ }).click()
@@ -35,6 +37,7 @@ export async function schemaEditorOptions({ page, tid, shot, expectText, nav, wa
   if (await concurrently.evaluate((e) => e.classList.contains('n-switch--active'))) throw new Error('Build concurrently is on for a test database before it is touched')
   await concurrently.click()
   await waitFor(async () => concurrently.evaluate((e) => e.classList.contains('n-switch--active')), 'Build concurrently switched on')
+  await page.waitForTimeout(400) // the switch's transition
   await shot('94-schemaedit-options-index-form')
   await tid('index-add').click()
   const idx = tid('schemaedit-index-employees_last_name_lower_idx')
@@ -44,7 +47,7 @@ export async function schemaEditorOptions({ page, tid, shot, expectText, nav, wa
 
   // a deferrable foreign key on hr.titles, added NOT VALID then validated
   await tid('schemaedit-node-hr.titles').click()
-  await tid('schemaedit-col-emp_no').waitFor()
+  await waitFor(async () => (await tid('schemaedit-table-name').locator('input').inputValue()) === 'titles', 'hr.titles selected')
   await tid('schemaedit-table-tabs').locator('.n-tabs-tab', { hasText: /^Constraints/ }).click()
   await tid('constraint-name').locator('input').fill('titles_emp_no_deferred_fkey')
   await chooseOption('constraint-columns', 'emp_no')
