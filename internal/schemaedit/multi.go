@@ -107,7 +107,7 @@ func PlanDatabases(ctx context.Context, databaseIDs []string, model ModelFunc, o
 		if e, ok := failed[i]; ok {
 			r.Targets[i] = TargetPlan{DatabaseID: t.DatabaseID, Database: t.Database, Problems: []Problem{}, Error: e}
 		} else {
-			r.Targets[i] = planTarget(t, ops, opts)
+			r.Targets[i] = planEditor(New(t.Schema), t, ops, opts)
 		}
 		if r.Targets[i].Error != nil {
 			r.OK = false
@@ -158,10 +158,10 @@ func checkIDs(ids []string) error {
 	return nil
 }
 
-// planTarget replays ops on one target's model and previews the result.
-func planTarget(t Target, ops []Op, opts diff.Options) TargetPlan {
+// planEditor replays ops in e, the editor of target t (over its model, or a
+// design planned against it), and previews the result as t's plan.
+func planEditor(e *Editor, t Target, ops []Op, opts diff.Options) TargetPlan {
 	tp := TargetPlan{DatabaseID: t.DatabaseID, Database: t.Database, Problems: []Problem{}}
-	e := New(t.Schema)
 	for i, op := range ops {
 		if err := e.Apply(op); err != nil {
 			ue := usererr.From(err)
