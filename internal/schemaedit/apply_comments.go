@@ -1,6 +1,7 @@
 package schemaedit
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
@@ -88,10 +89,52 @@ func (st *state) applyComment(i int, op Op) error {
 		}
 		ty.Comment = c
 		st.mark(i, typeKey(op.Schema, op.Name), Changed)
+	case "function":
+		f, err := st.function(q, op.Args)
+		if err != nil {
+			return err
+		}
+		f.Comment = c
+		st.mark(i, functionKey(f), Changed)
 	case "":
-		return usererr.Invalid("kind", "comment needs the kind of object (schema, table, column, view, materialized_view, sequence, index, constraint, type)")
+		return usererr.Invalid("kind", "comment needs the kind of object (schema, table, column, view, materialized_view, sequence, index, constraint, type, function)")
 	default:
-		return usererr.Invalid("kind", "cannot comment on a %q: the kinds are schema, table, column, view, materialized_view, sequence, index, constraint and type", op.Kind)
+		return usererr.Invalid("kind", "cannot comment on a %q: the kinds are schema, table, column, view, materialized_view, sequence, index, constraint, type and function", op.Kind)
 	}
 	return nil
+}
+
+func functionKey(f *catalog.Function) string {
+	return "function:" + f.QualifiedName.String() + "(" + f.Args + ")"
+}
+
+// function finds a function, procedure or aggregate by name and identity
+// arguments ("k text", as PostgreSQL prints them); without arguments, the
+// only one of that name.
+func (st *state) function(q catalog.QualifiedName, args string) (*catalog.Function, error) {
+	var named []*catalog.Function
+	for i := range st.cur.Functions {
+		f := &st.cur.Functions[i]
+		if f.QualifiedName != q {
+			continue
+		}
+		if args != "" && strings.Join(strings.Fields(f.Args), " ") == strings.Join(strings.Fields(args), " ") {
+			return f, nil
+		}
+		named = append(named, f)
+	}
+	switch {
+	case len(named) == 0:
+		return nil, usererr.Invalid("name", "there is no function %s", q.String())
+	case args == "" && len(named) == 1:
+		return named[0], nil
+	}
+	var sigs []string
+	for _, f := range named {
+		sigs = append(sigs, fmt.Sprintf("%s(%s)", q.String(), f.Args))
+	}
+	if args == "" {
+		return nil, usererr.Invalid("args", "there are %d functions %s: name the arguments (%s)", len(named), q.String(), strings.Join(sigs, ", "))
+	}
+	return nil, usererr.Invalid("args", "there is no function %s(%s): there is %s", q.String(), args, strings.Join(sigs, ", "))
 }

@@ -81,8 +81,10 @@ var objectCases = []editCase{
 		{Op: schemaedit.CommentOn, Kind: "table", Schema: "public", Table: "orders", Comment: str("orders placed")},
 		{Op: schemaedit.CommentOn, Kind: "column", Schema: "public", Table: "orders", Name: "note", Comment: str("free text")},
 		{Op: schemaedit.CommentOn, Kind: "view", Schema: "public", Name: "big_orders", Comment: str("over 100")},
+		{Op: schemaedit.CommentOn, Kind: "function", Schema: "app", Name: "get", Comment: str("a setting by key")},
+		{Op: schemaedit.CommentOn, Kind: "function", Schema: "app", Name: "get", Args: "k  text", Comment: str("a setting, by key")},
 		{Op: schemaedit.CommentTable, Schema: "public", Table: "customers", Comment: str("still works")}},
-		want: []string{"COMMENT ON SCHEMA app IS 'settings and config'"}, noDrop: true},
+		want: []string{"COMMENT ON SCHEMA app IS 'settings and config'", "COMMENT ON FUNCTION app.get(k text) IS 'a setting, by key'"}, noDrop: true},
 }
 
 // TestObjectEditConvergence: views, materialized views, sequences and
@@ -174,6 +176,9 @@ func objectShape(s *catalog.Schema, known *catalog.Schema) string {
 	for _, ty := range s.Types {
 		out = append(out, "type comment "+ty.QualifiedName.String()+" "+deref(ty.Comment))
 	}
+	for _, f := range s.Functions {
+		out = append(out, "function comment "+f.QualifiedName.String()+"("+f.Args+") "+deref(f.Comment))
+	}
 	for _, t := range s.Tables {
 		for _, x := range t.Indexes {
 			out = append(out, "index comment "+x.Name+" "+deref(x.Comment))
@@ -260,6 +265,9 @@ func objectModel() *catalog.Schema {
 		{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "mv"}, Materialized: true, Definition: " SELECT u.t_id\n   FROM public.u",
 			Columns: []catalog.ViewColumn{{Name: "t_id", Type: "integer"}}, DependsOn: []catalog.ObjectRef{{Kind: catalog.KindTable, Schema: "public", Name: "u"}}},
 	}
+	for _, args := range []string{"a integer", "a text"} {
+		s.Functions = append(s.Functions, catalog.Function{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "f"}, Kind: catalog.FunctionPlain, Args: args, Result: "integer", Language: "sql"})
+	}
 	s.Sequences = []catalog.Sequence{{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "s"}, DataType: "bigint", Start: 1, Increment: 1, Min: 1, Max: 9223372036854775807, Cache: 1}}
 	return s
 }
@@ -307,6 +315,9 @@ func TestObjectOpsRefused(t *testing.T) {
 		{"comment: missing constraint", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "t", Name: "nope"}, "table public.t has no constraint nope"},
 		{"comment: missing type", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "nope"}, "there is no enum, domain or composite type public.nope"},
 		{"comment: missing schema", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "schema", Name: "nope"}, "there is no schema nope"},
+		{"comment: missing function", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "nope"}, "there is no function public.nope"},
+		{"comment: overloaded function without args", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "f"}, "there are 2 functions public.f: name the arguments (public.f(a integer), public.f(a text))"},
+		{"comment: function with other args", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "f", Args: "a bigint"}, "there is no function public.f(a bigint): there is public.f(a integer), public.f(a text)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -407,6 +418,7 @@ func TestObjectView(t *testing.T) {
 		{Op: schemaedit.CommentOn, Kind: "index", Schema: "public", Name: "t_a", Comment: str("by a")},
 		{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "t", Name: "t_pkey", Comment: str("key")},
 		{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "mood", Comment: str("moods")},
+		{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "f", Args: "a text", Comment: str("the text one")},
 	} {
 		if err := e.Apply(op); err != nil {
 			t.Fatalf("%s: %v", op.Op, err)
@@ -430,6 +442,10 @@ func TestObjectView(t *testing.T) {
 	if len(sc.Types) != 1 || deref(sc.Types[0].Comment) != "moods" || sc.Types[0].Mark != schemaedit.Changed {
 		t.Errorf("types %+v", sc.Types)
 	}
+	if len(sc.Functions) != 2 || sc.Functions[1].Args != "a text" || deref(sc.Functions[1].Comment) != "the text one" ||
+		sc.Functions[1].Mark != schemaedit.Changed || sc.Functions[0].Mark != "" || sc.Functions[1].Key != "function:public.f(a text)" {
+		t.Errorf("functions %+v", sc.Functions)
+	}
 	tt := sc.Tables[0]
 	for _, x := range tt.Indexes {
 		if x.Name == "t_a" && deref(x.Comment) != "by a" {
@@ -442,7 +458,7 @@ func TestObjectView(t *testing.T) {
 		}
 	}
 	// Undone, the drop of mv leaves no dropped mark and mv is back.
-	for range 7 {
+	for range 8 {
 		e.Undo()
 	}
 	if v := e.View(); len(v.Schemas[0].DroppedViews) != 0 || len(v.Schemas[0].Views) != 3 {

@@ -68,6 +68,8 @@ type Op struct {
 	Sequence *SequenceSpec `json:"sequence,omitempty"`
 	// Kind is the kind of object a comment op comments on (apply_comments.go).
 	Kind string `json:"kind,omitempty"`
+	// Args are the identity arguments of the function a comment op comments on.
+	Args string `json:"args,omitempty"`
 }
 
 // ColumnSpec is a new column.

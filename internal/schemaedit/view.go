@@ -39,6 +39,7 @@ type SchemaView struct {
 	Types            []TypeView     `json:"types"`
 	DroppedViews     []string       `json:"droppedViews"`
 	DroppedSequences []string       `json:"droppedSequences"`
+	Functions        []FunctionView `json:"functions"`
 }
 
 // TableView is one table: its columns, indexes and constraints.

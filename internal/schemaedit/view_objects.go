@@ -49,6 +49,18 @@ type TypeView struct {
 	Comment *string  `json:"comment"`
 }
 
+// FunctionView is one function, procedure or aggregate (for its comment).
+type FunctionView struct {
+	Name string `json:"name"`
+	// Args are the identity arguments ("k text"), what tells overloads apart.
+	Args    string  `json:"args"`
+	Kind    string  `json:"kind"`
+	Result  string  `json:"result"`
+	Key     string  `json:"key"`
+	Mark    Mark    `json:"mark"`
+	Comment *string `json:"comment"`
+}
+
 // objectViews fills the schemas' comments, views, sequences and types,
 // the views and sequences dropped in the session, and the comments of
 // the tables' indexes and constraints.
@@ -59,7 +71,7 @@ func (st *state) objectViews(v *View, bySchema map[string]int) {
 		if n := s.Namespace(sc.Name); n != nil {
 			sc.Comment = n.Comment
 		}
-		sc.Views, sc.Sequences, sc.Types = []ViewView{}, []SequenceView{}, []TypeView{}
+		sc.Views, sc.Sequences, sc.Types, sc.Functions = []ViewView{}, []SequenceView{}, []TypeView{}, []FunctionView{}
 		sc.DroppedViews, sc.DroppedSequences = st.droppedOf("view", sc.Name), st.droppedOf("sequence", sc.Name)
 		for ti := range sc.Tables {
 			tv := &sc.Tables[ti]
@@ -115,8 +127,21 @@ func (st *state) objectViews(v *View, bySchema map[string]int) {
 		v.Schemas[i].Types = append(v.Schemas[i].Types, TypeView{Name: ty.Name, Key: k, Mark: st.marks[k], Kind: string(ty.Kind),
 			Labels: append([]string{}, ty.Labels...), Comment: ty.Comment})
 	}
+	for fi := range s.Functions {
+		f := &s.Functions[fi]
+		i, ok := bySchema[f.Schema]
+		if !ok {
+			continue
+		}
+		k := functionKey(f)
+		v.Schemas[i].Functions = append(v.Schemas[i].Functions, FunctionView{Name: f.Name, Args: f.Args, Kind: string(f.Kind), Result: f.Result,
+			Key: k, Mark: st.marks[k], Comment: f.Comment})
+	}
 	for i := range v.Schemas {
 		sc := &v.Schemas[i]
+		sort.Slice(sc.Functions, func(a, b int) bool {
+			return sc.Functions[a].Name < sc.Functions[b].Name || (sc.Functions[a].Name == sc.Functions[b].Name && sc.Functions[a].Args < sc.Functions[b].Args)
+		})
 		sort.Slice(sc.Views, func(a, b int) bool { return sc.Views[a].Name < sc.Views[b].Name })
 		sort.Slice(sc.Sequences, func(a, b int) bool { return sc.Sequences[a].Name < sc.Sequences[b].Name })
 		sort.Slice(sc.Types, func(a, b int) bool { return sc.Types[a].Name < sc.Types[b].Name })

@@ -129,7 +129,7 @@ export interface EditSequenceSpec {
 }
 
 /** What the comment op comments on. */
-export type EditCommentKind = 'schema' | 'table' | 'column' | 'view' | 'materialized_view' | 'sequence' | 'index' | 'constraint' | 'type'
+export type EditCommentKind = 'schema' | 'table' | 'column' | 'view' | 'materialized_view' | 'sequence' | 'index' | 'constraint' | 'type' | 'function'
 
 /** One staged edit (see docs/schema-editor.md). */
 export interface EditOp {
@@ -153,6 +153,8 @@ export interface EditOp {
   view?: EditViewSpec
   sequence?: EditSequenceSpec
   kind?: EditCommentKind
+  /** identity arguments of the function a comment op names ("k text") */
+  args?: string
 }
 
 export interface EditColumn {
@@ -251,6 +253,18 @@ export interface EditType {
   comment: string | null
 }
 
+/** A function, procedure or aggregate of a schema (for its comment). */
+export interface EditFunction {
+  name: string
+  /** identity arguments ("k text"): what tells overloads apart */
+  args: string
+  kind: string
+  result: string
+  key: string
+  mark: EditMark
+  comment: string | null
+}
+
 export interface EditSchema {
   name: string
   key: string
@@ -265,6 +279,7 @@ export interface EditSchema {
   /** views and sequences dropped in the session (undo brings them back) */
   droppedViews?: string[]
   droppedSequences?: string[]
+  functions?: EditFunction[]
 }
 
 export interface EditModel {
@@ -423,6 +438,15 @@ function schemaObjects(sc: Raw) {
     })),
     droppedViews: arr<string>(sc?.droppedViews),
     droppedSequences: arr<string>(sc?.droppedSequences),
+    functions: arr<Raw>(sc?.functions).map((f) => ({
+      name: s(f?.name),
+      args: s(f?.args),
+      kind: s(f?.kind),
+      result: s(f?.result),
+      key: s(f?.key),
+      mark: s(f?.mark) as EditMark,
+      comment: ns(f?.comment),
+    })),
   }
 }
 

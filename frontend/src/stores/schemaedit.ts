@@ -275,7 +275,7 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
   }
 
   /** comment sets ('' removes) the comment of any object through the generic comment op. */
-  function comment(target: Pick<EditOp, 'kind' | 'schema' | 'table' | 'name'>, text: string): Promise<boolean> {
+  function comment(target: Pick<EditOp, 'kind' | 'schema' | 'table' | 'name' | 'args'>, text: string): Promise<boolean> {
     return apply({ op: 'comment', ...target, comment: text === '' ? null : text })
   }
 

@@ -3839,6 +3839,30 @@ export namespace schemaedit {
 	}
 	export class IndexKeySpec {
 	    column?: string;
+	export class FunctionView {
+	    name: string;
+	    args: string;
+	    kind: string;
+	    result: string;
+	    key: string;
+	    mark: string;
+	    comment?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FunctionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.args = source["args"];
+	        this.kind = source["kind"];
+	        this.result = source["result"];
+	        this.key = source["key"];
+	        this.mark = source["mark"];
+	        this.comment = source["comment"];
+	    }
+	}
 	    expression?: string;
 	    order?: string;
 	    nulls?: string;
@@ -4003,6 +4027,7 @@ export namespace schemaedit {
 	    kind?: string;
 	
 	    static createFrom(source: any = {}) {
+	    args?: string;
 	        return new Op(source);
 	    }
 	
@@ -4029,6 +4054,7 @@ export namespace schemaedit {
 	        this.kind = source["kind"];
 	    }
 	
+	        this.args = source["args"];
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -4216,6 +4242,7 @@ export namespace schemaedit {
 	    droppedSequences: string[];
 	
 	    static createFrom(source: any = {}) {
+	    functions: FunctionView[];
 	        return new SchemaView(source);
 	    }
 	
@@ -4234,6 +4261,7 @@ export namespace schemaedit {
 	        this.droppedSequences = source["droppedSequences"];
 	    }
 	
+	        this.functions = this.convertValues(source["functions"], FunctionView);
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;

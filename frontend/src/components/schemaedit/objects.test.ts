@@ -170,10 +170,11 @@ describe('schema editor: views, sequences, comments', () => {
     w.unmount()
   })
 
-  it('the schema panel comments on the schema, its types, indexes and constraints', async () => {
+  it('the schema panel comments on the schema, its types, functions, indexes and constraints', async () => {
     const mood = { name: 'mood', key: 'type:public.mood', mark: '' as const, kind: 'enum', labels: ['ok', 'bad'], comment: null }
-    mocked.openSchemaEditor.mockResolvedValue(stateOf({ types: [mood] }))
-    mocked.applyEdit.mockResolvedValue(stateOf({ types: [{ ...mood, comment: 'how it went', mark: 'changed' }] }, 1))
+    const raise = { name: 'give_raise', args: 'p_emp_no integer', kind: 'function', result: 'void', key: 'function:public.give_raise(p_emp_no integer)', mark: '' as const, comment: null }
+    mocked.openSchemaEditor.mockResolvedValue(stateOf({ types: [mood], functions: [raise] }))
+    mocked.applyEdit.mockResolvedValue(stateOf({ types: [{ ...mood, comment: 'how it went', mark: 'changed' }], functions: [raise] }, 1))
     const w = mountEditor()
     await flushPromises()
     q('[data-testid="schemaedit-schema-open-public"]')!.click()
@@ -182,6 +183,9 @@ describe('schema editor: views, sequences, comments', () => {
     typeInto('schemaedit-type-comment-mood', 'how it went')
     await flushPromises()
     expect(mocked.applyEdit).toHaveBeenLastCalledWith('edit-1', { op: 'comment', kind: 'type', schema: 'public', name: 'mood', comment: 'how it went' })
+    typeInto('schemaedit-function-comment-give_raise(p_emp_no integer)', 'raises a salary')
+    await flushPromises()
+    expect(mocked.applyEdit).toHaveBeenLastCalledWith('edit-1', { op: 'comment', kind: 'function', schema: 'public', name: 'give_raise', args: 'p_emp_no integer', comment: 'raises a salary' })
     typeInto('schemaedit-schema-comment', 'the main schema')
     await flushPromises()
     expect(mocked.applyEdit).toHaveBeenLastCalledWith('edit-1', { op: 'comment', kind: 'schema', name: 'public', comment: 'the main schema' })
