@@ -123,7 +123,10 @@ func (st *state) createView(i int, op Op) error {
 		return err
 	}
 	if cols == nil {
-		return usererr.Invalid("definition", "the columns of * cannot be told from the model here: list the columns the view returns")
+		// A * over a subquery or function: the columns are left to the
+		// database (the next sync reads them); views over this one are
+		// then not checked column by column.
+		cols = []catalog.ViewColumn{}
 	}
 	v := catalog.View{QualifiedName: catalog.QualifiedName{Schema: op.Schema, Name: op.Name}, Materialized: op.View.Materialized,
 		Definition: def, Columns: cols, Comment: op.Comment, DependsOn: relationDeps(uses)}
