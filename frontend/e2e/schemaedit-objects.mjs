@@ -1,8 +1,10 @@
 // End-to-end scenario of the schema editor's views, sequences and comments: on the sample's
 // hr_test, Alter schema → Schema editor; + View in schema hr, a definition with a typo refused
 // with the parser's words, the fixed definition applied in CodeMirror (its columns shown), a
-// comment on the view; + Sequence with its increment changed; Preview DDL shows CREATE VIEW,
-// COMMENT ON VIEW and CREATE SEQUENCE. The session is left unsaved.
+// comment on the view; + Sequence with its increment changed; the sample's view renamed; a
+// comment on a constraint from the schema panel; Preview DDL shows CREATE VIEW, COMMENT ON VIEW,
+// CREATE SEQUENCE, ALTER VIEW … RENAME and COMMENT ON CONSTRAINT, and no DROP. The session is
+// left unsaved.
 
 /** typeDefinition replaces the view editor's CodeMirror text with sql, as a user types it. */
 async function typeDefinition(page, tid, sql) {
@@ -62,12 +64,31 @@ export async function schemaEditorObjects({ page, tid, shot, expectText, nav, wa
   await expectText(tid('schemaedit-op-count'), '5 edits', 'the sequence created and altered')
   await shot('97-schemaedit-sequence')
 
+  // an existing view renamed: a rename, never a drop
+  await tid('schemaedit-view-node-hr.current_dept_salaries').click()
+  await tid('schemaedit-view-editor').waitFor()
+  await tid('schemaedit-view-name').locator('input').fill('dept_salaries_now')
+  await tid('schemaedit-view-name').locator('input').press('Enter')
+  await expectText(tid('schemaedit-view-node-hr.dept_salaries_now'), 'changed', 'the renamed view marked changed')
+
+  // the schema panel: a comment on a constraint of hr.employees
+  await tid('schemaedit-schema-open-hr').click()
+  await tid('schemaedit-schema-panel').waitFor()
+  await tid('schemaedit-schema-panel').locator('.n-collapse-item__header', { hasText: /^\s*employees\s*$/ }).click()
+  await tid('schemaedit-constraint-comment-employees_pkey').locator('input').fill('one row per employee')
+  await tid('schemaedit-constraint-comment-employees_pkey').locator('input').press('Enter')
+  await expectText(tid('schemaedit-op-count'), '7 edits', 'the rename and the constraint comment staged')
+  await page.waitForTimeout(300)
+  await shot('97b-schemaedit-schema-panel')
+
   await tid('schemaedit-preview-toggle').click()
   const sql = tid('schemaedit-preview-sql')
   await expectText(sql, 'CREATE VIEW hr.employee_names AS', 'preview: CREATE VIEW')
   await expectText(sql, "COMMENT ON VIEW hr.employee_names IS 'who works here'", 'preview: COMMENT ON VIEW')
   await expectText(sql, 'CREATE SEQUENCE hr.ticket_no', 'preview: CREATE SEQUENCE')
   await expectText(sql, 'INCREMENT BY 5', 'preview: the increment')
+  await expectText(sql, 'ALTER VIEW hr.current_dept_salaries RENAME TO dept_salaries_now', 'preview: the view renamed')
+  await expectText(sql, "COMMENT ON CONSTRAINT employees_pkey ON hr.employees IS 'one row per employee'", 'preview: COMMENT ON CONSTRAINT')
   const text = (await sql.textContent()) ?? ''
   if (/\bDROP\b/.test(text)) throw new Error(`the preview of new objects drops something: ${text.slice(0, 400)}`)
   await page.waitForTimeout(300)
