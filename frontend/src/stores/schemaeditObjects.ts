@@ -11,8 +11,8 @@ export interface EditObjectRef {
 
 /**
  * completionOf turns the edited model into the SQL editor's completion catalog: every table and
- * view with its columns, so a view's definition completes what the edits made, not only what
- * the database had.
+ * view with its columns and the functions a query can call, so a view's definition completes
+ * what the edits made, not only what the database had.
  */
 export function completionOf(model: EditModel | null): CompletionCatalog {
   return {
@@ -26,7 +26,7 @@ export function completionOf(model: EditModel | null): CompletionCatalog {
           columns: v.columns.map((c) => ({ name: c, type: '' })),
         })),
       ],
-      functions: [],
+      functions: (s.functions ?? []).filter((f) => f.kind !== 'procedure').map((f) => ({ name: f.name, args: f.args, returns: f.result })),
     })),
   }
 }

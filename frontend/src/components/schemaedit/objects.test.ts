@@ -210,12 +210,19 @@ describe('schemaeditObjects helpers', () => {
   })
 
   it('completionOf lists tables and views with their columns; viewTemplate starts from the first table', () => {
-    const sc: EditSchema = { name: 'public', key: 'schema:public', mark: '', tables: [tbl], dropped: [], views: [view('v', { materialized: true })] }
+    const sc: EditSchema = {
+      name: 'public', key: 'schema:public', mark: '', tables: [tbl], dropped: [], views: [view('v', { materialized: true })],
+      functions: [
+        { name: 'tenure', args: 'p integer', kind: 'function', result: 'interval', key: 'function:public.tenure(p integer)', mark: '', comment: null },
+        { name: 'archive', args: '', kind: 'procedure', result: '', key: 'function:public.archive()', mark: '', comment: null },
+      ],
+    }
     const c = completionOf({ schemas: [sc], types: [], suggestions: [], canUndo: false, canRedo: false, ops: 0 })
     expect(c.schemas[0]!.tables.map((t) => [t.name, t.kind, t.columns.map((x) => x.name).join(',')])).toEqual([
       ['orders', 'table', 'id,total'],
       ['v', 'materialized view', 'id'],
     ])
+    expect(c.schemas[0]!.functions).toEqual([{ name: 'tenure', args: 'p integer', returns: 'interval' }])
     expect(viewTemplate(sc)).toBe('SELECT id, total\nFROM public.orders')
     expect(viewTemplate(null)).toBe('SELECT 1 AS one')
   })
