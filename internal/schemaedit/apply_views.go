@@ -270,8 +270,8 @@ func (st *state) touched(key string) bool {
 	return ok
 }
 
-// viewNames returns the views of the original model still in the edited
-// one by their current names, for the rename intents (see Editor.replay).
+// viewOrigins are the views of the original model by name, for the rename
+// intents (see Editor.replay).
 func viewOrigins(s *catalog.Schema) []objID {
 	var out []objID
 	for _, v := range s.Views {

@@ -342,7 +342,7 @@ func TestObjectOpsRefused(t *testing.T) {
 	}
 }
 
-// TestSequenceFromSession: a sequence a column default uses cannot be
+// TestDropSequenceInUse: a sequence a column default uses cannot be
 // dropped; one owned by a column neither.
 func TestDropSequenceInUse(t *testing.T) {
 	s := objectModel()
@@ -352,6 +352,12 @@ func TestDropSequenceInUse(t *testing.T) {
 	err := e.Apply(schemaedit.Op{Op: schemaedit.DropSequence, Schema: "public", Name: "s"})
 	if err == nil || !strings.Contains(err.Error(), "column a of public.t takes its default from sequence public.s: change that default first") {
 		t.Fatalf("got %v", err)
+	}
+	s = objectModel()
+	s.Sequences[0].OwnedBy = &catalog.ColumnRef{Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Column: "a"}
+	err = schemaedit.New(s).Apply(schemaedit.Op{Op: schemaedit.DropSequence, Schema: "public", Name: "s"})
+	if err == nil || !strings.Contains(err.Error(), "sequence public.s belongs to column a of public.t: drop the column (or its default) instead") {
+		t.Fatalf("owned: got %v", err)
 	}
 }
 
