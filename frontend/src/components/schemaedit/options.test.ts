@@ -135,6 +135,20 @@ describe('ConstraintPanel', () => {
     w.unmount()
   })
 
+  it('a table without a primary key gets a deferrable one, with no NOT VALID switch', async () => {
+    const w = await open(ConstraintPanel, [tbl('t', [col('id', { type: 'bigint', notNull: true })])])
+    select(w, 'constraint-kind', 'primary_key')
+    select(w, 'constraint-columns', ['id'])
+    await flushPromises()
+    expect(q('[data-testid="constraint-not-valid-first"]')).toBeNull()
+    q('[data-testid="constraint-deferrable"]')!.click()
+    await flushPromises()
+    q('[data-testid="constraint-add"]')!.click()
+    await flushPromises()
+    expect(lastOp()).toEqual({ op: 'add_constraint', schema: 'public', table: 't', constraint: { type: 'primary_key', name: undefined, columns: ['id'], deferrable: true } })
+    w.unmount()
+  })
+
   it('a check cannot be deferrable, and a new table has no NOT VALID switch', async () => {
     const w = await open(ConstraintPanel, [tbl('t1', [col('a')], { mark: 'created' })])
     select(w, 'constraint-kind', 'check')
