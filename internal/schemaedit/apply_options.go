@@ -192,7 +192,7 @@ func resolveCollation(s *catalog.Schema, typed string) (string, error) {
 		return "", nil
 	}
 	schema, name := "", unquote(t)
-	if i := qualifiedDot(t); i > 0 && !looksLikeLocale(t) {
+	if i := qualifiedDot(t); i > 0 && (s.Namespace(unquote(t[:i])) != nil || unquote(t[:i]) == "pg_catalog" || !looksLikeLocale(t)) {
 		schema, name = unquote(t[:i]), unquote(t[i+1:])
 	}
 	if schema == "" {
@@ -234,7 +234,8 @@ func qualifiedDot(t string) int {
 }
 
 // looksLikeLocale reports whether a name reads as an operating system
-// locale ("en_US.utf8"), whose dot is not a schema separator.
+// locale ("en_US.utf8"), whose dot is not a schema separator (unless what
+// comes before it is a schema of the model).
 func looksLikeLocale(t string) bool {
 	i := strings.LastIndex(t, ".")
 	if i < 0 {

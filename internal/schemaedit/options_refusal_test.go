@@ -335,3 +335,25 @@ func TestDecodeOptionsOps(t *testing.T) {
 		t.Errorf("a misspelt option: %v", err)
 	}
 }
+
+// TestResolveCollation: typed collations are stored as Inspect stores
+// them; a locale's dot is not a schema separator unless a schema of the
+// model comes before it.
+func TestResolveCollation(t *testing.T) {
+	s := optionsBase()
+	s.Namespaces = append(s.Namespaces, catalog.Namespace{Name: "my_app"})
+	s.Collations = append(s.Collations, catalog.Collation{QualifiedName: catalog.QualifiedName{Schema: "my_app", Name: "german"}}, catalog.Collation{QualifiedName: catalog.QualifiedName{Schema: "public", Name: "ci"}})
+	for typed, want := range map[string]string{
+		"": "", "default": "", "C": `pg_catalog."C"`, "c": `pg_catalog."C"`, `"POSIX"`: `pg_catalog."POSIX"`, "posix": `pg_catalog."POSIX"`,
+		"en_US.utf8": `pg_catalog."en_US.utf8"`, `pg_catalog."en_US.utf8"`: `pg_catalog."en_US.utf8"`, "my_app.german": "my_app.german",
+		"ci": "public.ci", "und-x-icu": `pg_catalog."und-x-icu"`,
+	} {
+		got, err := schemaedit.ResolveCollation(s, typed)
+		if err != nil || got != want {
+			t.Errorf("%q: got %q, %v; want %q", typed, got, err, want)
+		}
+	}
+	if _, err := schemaedit.ResolveCollation(s, "my_app.nope"); err == nil || !strings.Contains(err.Error(), "there is no collation my_app.nope") {
+		t.Errorf("unknown collation of a schema: %v", err)
+	}
+}
