@@ -188,12 +188,6 @@ CREATE STATISTICS app.remote_orders_mood ON mood, placed FROM app.remote_orders;
 ALTER FOREIGN TABLE app.remote_orders ADD CONSTRAINT remote_orders_id_pos CHECK (id > 0);
 ALTER FOREIGN TABLE app.remote_orders ADD CONSTRAINT remote_orders_note_len CHECK (length(note) < 500) NOT VALID;
 COMMENT ON CONSTRAINT remote_orders_id_pos ON app.remote_orders IS 'trusted by the planner';
--- A foreign partition (sharding through a wrapper), with the parent's CHECK.
-CREATE TABLE app.ledger (region int NOT NULL, amount numeric CHECK (amount <> 0), note text) PARTITION BY LIST (region);
-CREATE TABLE app.ledger_local PARTITION OF app.ledger FOR VALUES IN (1);
-CREATE FOREIGN TABLE app.ledger_remote PARTITION OF app.ledger FOR VALUES IN (2, 3) SERVER warehouse OPTIONS (table_name 'ledger');
-ALTER FOREIGN TABLE app.ledger_remote ALTER COLUMN note OPTIONS (ADD column_name 'memo');
-CREATE INDEX ledger_region ON app.ledger (region);
 COMMENT ON COLUMN app.remote_orders.note IS 'free text';
 
 -- Casts.
