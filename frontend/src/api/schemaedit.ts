@@ -308,6 +308,8 @@ export interface EditorState {
   /** RFC3339, of the snapshot edited */
   takenAt: string
   production: boolean
+  /** the design edited (a file or snapshot, previewed against the database's snapshot); '' or unset for the database's own model */
+  design?: string
   model: EditModel
   problems: EditProblem[]
 }
@@ -460,6 +462,7 @@ export function editorState(r: Raw): EditorState {
     snapshotId: s(r?.snapshotId),
     takenAt: s(r?.takenAt),
     production: !!r?.production,
+    design: s(r?.design),
     model: {
       schemas: arr<Raw>(m.schemas).map((sc) => ({
         name: s(sc?.name),
@@ -500,6 +503,20 @@ const raw = (v: unknown) => v as unknown as Raw
 /** openSchemaEditor starts a session over the database's latest snapshot (syncing it when never synced). */
 export async function openSchemaEditor(databaseId: string): Promise<EditorState> {
   return editorState(raw(await call(() => SchemaEditService.Open(databaseId))))
+}
+
+/** A design to open: a .sql or .json file, or a stored snapshot. */
+export type DesignSource = { kind: 'file'; path: string } | { kind: 'snapshot'; snapshotId: string }
+
+/** chooseDesignFile opens the native file dialog for a design (.sql or .json); '' when cancelled. */
+export function chooseDesignFile(): Promise<string> {
+  return call(() => SchemaEditService.ChooseDesignFile())
+}
+
+/** openDesign starts a session over a design for the database: edits go to the design, the preview plans from the database's snapshot to it. */
+export async function openDesign(databaseId: string, source: DesignSource): Promise<EditorState> {
+  const side = source.kind === 'file' ? { kind: 'file', path: source.path } : { kind: 'snapshot', snapshotId: source.snapshotId }
+  return editorState(raw(await call(() => SchemaEditService.OpenDesign(databaseId, side as never))))
 }
 
 /** applyEdit stages one operation; a refused one rejects with the message and field, changing nothing. */

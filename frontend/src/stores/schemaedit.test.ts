@@ -12,6 +12,8 @@ vi.mock('../api', async (importOriginal) => ({
   closeSchemaEditor: vi.fn(),
   chooseDesignPath: vi.fn(),
   saveDesign: vi.fn(),
+  chooseDesignFile: vi.fn(),
+  openDesign: vi.fn(),
 }))
 
 import * as api from '../api'
@@ -238,6 +240,32 @@ describe('useSchemaEditStore', () => {
     mocked.saveDesign.mockRejectedValueOnce(new ApiError({ message: 'cannot save the schema to /nope/hr.sql: no such file or directory', field: 'path' }))
     expect(await store.saveDesign()).toBe('')
     expect(store.error?.field).toBe('path')
+  })
+
+  it('opens a design for the same database in place of the session; a refused file keeps the session', async () => {
+    mocked.openSchemaEditor.mockResolvedValue(stateOf([]))
+    const store = useSchemaEditStore()
+    await store.open('d1')
+    mocked.chooseDesignFile.mockResolvedValueOnce('')
+    expect(await store.openDesign()).toBe('')
+    expect(mocked.openDesign).not.toHaveBeenCalled()
+    mocked.chooseDesignFile.mockResolvedValueOnce('/tmp/broken.sql')
+    mocked.openDesign.mockRejectedValueOnce(new ApiError({ message: 'broken.sql:2: ERROR: syntax error at or near "TABEL"', sqlstate: '42601', field: 'design' }))
+    expect(await store.openDesign()).toBe('')
+    expect(store.error?.sqlstate).toBe('42601')
+    expect(store.state?.sessionId).toBe('edit-1')
+    expect(mocked.closeSchemaEditor).not.toHaveBeenCalled()
+    expect(store.proposable).toBe(false)
+    mocked.chooseDesignFile.mockResolvedValueOnce('/tmp/hr-design.sql')
+    mocked.openDesign.mockResolvedValueOnce({ ...stateOf([tbl('t', [col('id')]), tbl('tags', [col('id')])]), sessionId: 'edit-2', design: 'hr-design.sql' })
+    expect(await store.openDesign()).toBe('hr-design.sql')
+    expect(mocked.openDesign).toHaveBeenLastCalledWith('d1', { kind: 'file', path: '/tmp/hr-design.sql' })
+    expect(mocked.closeSchemaEditor).toHaveBeenCalledWith('edit-1')
+    expect(store.state?.sessionId).toBe('edit-2')
+    expect(store.error).toBeNull()
+    // a design differs from the database before any edit: it can become an issue
+    expect(store.dirty).toBe(false)
+    expect(store.proposable).toBe(true)
   })
 
   it('a late open answer after close is dropped and its session closed', async () => {

@@ -130,6 +130,8 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
   const problems = computed(() => state.value?.problems ?? [])
   const typeOptions = computed(() => [...(model.value?.suggestions ?? []), ...(model.value?.types ?? [])])
   const dirty = computed(() => (model.value?.ops ?? 0) > 0)
+  /** proposable: the session can differ from the database (edits staged, or a design opened) */
+  const proposable = computed(() => dirty.value || !!state.value?.design)
 
   /** open starts an editing session on the database, selecting table focus (schema.table) when it exists, else the first table. */
   async function open(databaseId: string, focus?: string) {
@@ -339,6 +341,43 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     if (previewShown.value) await refreshPreview()
   }
 
+  /** openDesign asks for a design file (.sql or .json) and opens it for the session's database in place of the session; the file's name, or '' when cancelled or refused (error set, the session kept). */
+  async function openDesign(source?: api.DesignSource): Promise<string> {
+    const st = state.value
+    if (!st) return ''
+    let src = source
+    try {
+      if (!src) {
+        const path = await api.chooseDesignFile()
+        if (!path) return ''
+        src = { kind: 'file', path }
+      }
+      const mine = ++generation
+      opening.value = true
+      const next = await api.openDesign(st.databaseId, src)
+      if (mine !== generation) {
+        void api.closeSchemaEditor(next.sessionId).catch(() => {})
+        return ''
+      }
+      void api.closeSchemaEditor(st.sessionId).catch(() => {})
+      state.value = next
+      online.value = next.production
+      preview.value = null
+      previewError.value = null
+      selectedObject.value = null
+      const first = next.model.schemas.flatMap((s) => s.tables)[0]
+      selected.value = first ? tableId(first.schema, first.name) : ''
+      error.value = null
+      if (previewShown.value) void refreshPreview()
+      return next.design ?? ''
+    } catch (e) {
+      error.value = api.toApiError(e)
+      return ''
+    } finally {
+      opening.value = false
+    }
+  }
+
   /** saveDesign asks for a .sql file and writes the edited model to it; the path, or '' when cancelled or failed. */
   async function saveDesign(): Promise<string> {
     const st = state.value
@@ -378,6 +417,7 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     problems,
     typeOptions,
     dirty,
+    proposable,
     migration,
     open,
     close,
@@ -405,5 +445,6 @@ export const useSchemaEditStore = defineStore('schemaedit', () => {
     showPreview,
     setOnline,
     saveDesign,
+    openDesign,
   }
 })

@@ -986,6 +986,7 @@ export namespace app {
 	    snapshotId: string;
 	    takenAt: string;
 	    production: boolean;
+	    design: string;
 	    model: schemaedit.View;
 	    problems: schemaedit.Problem[];
 	
@@ -1001,6 +1002,7 @@ export namespace app {
 	        this.snapshotId = source["snapshotId"];
 	        this.takenAt = source["takenAt"];
 	        this.production = source["production"];
+	        this.design = source["design"];
 	        this.model = this.convertValues(source["model"], schemaedit.View);
 	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
 	    }
@@ -3837,8 +3839,6 @@ export namespace schemaedit {
 	        this.comment = source["comment"];
 	    }
 	}
-	export class IndexKeySpec {
-	    column?: string;
 	export class FunctionView {
 	    name: string;
 	    args: string;
@@ -3863,6 +3863,8 @@ export namespace schemaedit {
 	        this.comment = source["comment"];
 	    }
 	}
+	export class IndexKeySpec {
+	    column?: string;
 	    expression?: string;
 	    order?: string;
 	    nulls?: string;
@@ -4025,9 +4027,9 @@ export namespace schemaedit {
 	    view?: ViewSpec;
 	    sequence?: SequenceSpec;
 	    kind?: string;
+	    args?: string;
 	
 	    static createFrom(source: any = {}) {
-	    args?: string;
 	        return new Op(source);
 	    }
 	
@@ -4052,9 +4054,9 @@ export namespace schemaedit {
 	        this.view = this.convertValues(source["view"], ViewSpec);
 	        this.sequence = this.convertValues(source["sequence"], SequenceSpec);
 	        this.kind = source["kind"];
+	        this.args = source["args"];
 	    }
 	
-	        this.args = source["args"];
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -4240,9 +4242,9 @@ export namespace schemaedit {
 	    types: TypeView[];
 	    droppedViews: string[];
 	    droppedSequences: string[];
+	    functions: FunctionView[];
 	
 	    static createFrom(source: any = {}) {
-	    functions: FunctionView[];
 	        return new SchemaView(source);
 	    }
 	
@@ -4259,9 +4261,9 @@ export namespace schemaedit {
 	        this.types = this.convertValues(source["types"], TypeView);
 	        this.droppedViews = source["droppedViews"];
 	        this.droppedSequences = source["droppedSequences"];
+	        this.functions = this.convertValues(source["functions"], FunctionView);
 	    }
 	
-	        this.functions = this.convertValues(source["functions"], FunctionView);
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;

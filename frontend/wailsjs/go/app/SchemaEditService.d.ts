@@ -5,6 +5,8 @@ import {app} from '../models';
 
 export function Apply(arg1:string,arg2:schemaedit.Op):Promise<app.EditorState>;
 
+export function ChooseDesignFile():Promise<string>;
+
 export function ChooseSavePath(arg1:string):Promise<string>;
 
 export function Close(arg1:string):Promise<void>;
@@ -16,6 +18,8 @@ export function Diagram(arg1:string,arg2:Array<string>):Promise<app.SchemaDiagra
 export function Discard(arg1:string):Promise<app.EditorState>;
 
 export function Open(arg1:string):Promise<app.EditorState>;
+
+export function OpenDesign(arg1:string,arg2:app.CompareSide):Promise<app.EditorState>;
 
 export function Ops(arg1:string):Promise<Array<schemaedit.Op>>;
 

@@ -6,6 +6,10 @@ export function Apply(arg1, arg2) {
   return window['go']['app']['SchemaEditService']['Apply'](arg1, arg2);
 }
 
+export function ChooseDesignFile() {
+  return window['go']['app']['SchemaEditService']['ChooseDesignFile']();
+}
+
 export function ChooseSavePath(arg1) {
   return window['go']['app']['SchemaEditService']['ChooseSavePath'](arg1);
 }
@@ -28,6 +32,10 @@ export function Discard(arg1) {
 
 export function Open(arg1) {
   return window['go']['app']['SchemaEditService']['Open'](arg1);
+}
+
+export function OpenDesign(arg1, arg2) {
+  return window['go']['app']['SchemaEditService']['OpenDesign'](arg1, arg2);
 }
 
 export function Ops(arg1) {
