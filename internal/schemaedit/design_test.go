@@ -1,6 +1,7 @@
 package schemaedit_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -70,5 +71,43 @@ func TestDesignAgainstTarget(t *testing.T) {
 	// The target is never changed by the session.
 	if tg := e.Target(); tg.Table(catalog.QualifiedName{Schema: "public", Name: "t"}).Column("b") == nil {
 		t.Errorf("the session changed its target")
+	}
+}
+
+// A design planned on several databases gives each its own migration to
+// the same edited design; a rename is passed only where that database
+// holds the object; a database already equal to the design has an error
+// saying so.
+func TestPlanDesignTargets(t *testing.T) {
+	const design = "CREATE TABLE t (a int PRIMARY KEY, b text);\n"
+	a, b, du := pg.NewDB(t), pg.NewDB(t), pg.NewDB(t)
+	load(t, a, "CREATE TABLE t (a int PRIMARY KEY, b text);\n")
+	load(t, du, design)
+	am, bm, dm := inspect(t, a), inspect(t, b), inspect(t, du)
+	ops := []schemaedit.Op{{Op: schemaedit.RenameColumn, Schema: "public", Table: "t", Name: "b", To: "note"}}
+	r, err := schemaedit.PlanDesignTargets(context.Background(), []schemaedit.Target{{Database: "a", Schema: &am}, {Database: "b", Schema: &bm}}, &dm, ops, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK || len(r.Targets) != 2 {
+		t.Fatalf("report = %+v", r)
+	}
+	if sql := r.Targets[0].SQL; !strings.Contains(sql, "RENAME COLUMN b TO note") || strings.Contains(sql, "DROP") {
+		t.Errorf("a's plan:\n%s", sql)
+	}
+	if sql := r.Targets[1].SQL; !strings.Contains(sql, "CREATE TABLE public.t") || !strings.Contains(sql, "note text") || strings.Contains(sql, "RENAME") {
+		t.Errorf("b's plan:\n%s", sql)
+	}
+	for i, u := range []string{a, b} {
+		load(t, u, r.Targets[i].SQL)
+	}
+	if got := inspect(t, a); got.Table(catalog.QualifiedName{Schema: "public", Name: "t"}).Column("note") == nil {
+		t.Errorf("a after its plan lacks the renamed column")
+	}
+	// Now both equal the edited design: nothing to do is said per database.
+	am, bm = inspect(t, a), inspect(t, b)
+	r, err = schemaedit.PlanDesignTargets(context.Background(), []schemaedit.Target{{Database: "a", Schema: &am}, {Database: "b", Schema: &bm}}, &dm, ops, diff.Options{})
+	if err != nil || r.OK || r.Targets[0].Error == nil || !strings.Contains(r.Targets[0].Error.Message, "change nothing") {
+		t.Fatalf("again: %+v %v", r, err)
 	}
 }
