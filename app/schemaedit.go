@@ -251,22 +251,26 @@ type TargetsPreview struct {
 // PreviewTargets applies the session's edits to the model of each database
 // (the session's own database keeps the model being edited; the others use
 // their latest snapshot, synced first when never synced) and returns each
-// one's migration or its problem (schemaedit.PlanDatabases). Nothing is
-// created or applied.
+// one's migration or its problem (schemaedit.PlanDatabases). A design
+// session (OpenDesign) is the desired state of every database instead: each
+// gets the migration from its own model to the edited design
+// (schemaedit.PlanDesign). Nothing is created or applied.
 func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []string, online bool) (TargetsPreview, error) {
 	es, err := s.session(sessionID)
 	if err != nil {
 		return TargetsPreview{}, fail(err)
 	}
 	s.mu.Lock()
-	ops, base := es.ed.Ops(), es.ed.Base()
+	// own is the session database's model: the snapshot edited, or a
+	// design's target (the design itself is base)
+	ops, base, own, design := es.ed.Ops(), es.ed.Base(), es.ed.Target(), es.ed.Design()
 	s.mu.Unlock()
 	ctx, cancel := s.a.call(schemaSyncLimit)
 	defer cancel()
 	prod := map[string]bool{es.database.ID: es.prod}
 	model := func(ctx context.Context, id string) (schemaedit.Target, error) {
 		if id == es.database.ID {
-			return schemaedit.Target{DatabaseID: id, Database: es.database.Name, Schema: &base}, nil
+			return schemaedit.Target{DatabaseID: id, Database: es.database.Name, Schema: &own}, nil
 		}
 		db, err := s.a.ws.GetDatabase(ctx, id)
 		if err != nil {
@@ -281,7 +285,12 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 		}
 		return schemaedit.Target{DatabaseID: id, Database: db.Name, Schema: &snap.Schema}, nil
 	}
-	r, err := schemaedit.PlanDatabases(ctx, databaseIDs, model, ops, diff.Options{Online: online})
+	var r schemaedit.MultiReport
+	if design {
+		r, err = schemaedit.PlanDesign(ctx, databaseIDs, model, &base, ops, diff.Options{Online: online})
+	} else {
+		r, err = schemaedit.PlanDatabases(ctx, databaseIDs, model, ops, diff.Options{Online: online})
+	}
 	if err != nil {
 		return TargetsPreview{}, fail(err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,7 +168,8 @@ func viewTable(st EditorState, schema, name string) *schemaedit.TableView {
 // differ get each their own migration, a database lacking the edited table
 // gets an error naming it and the operation; each says whether it is in
 // production; the per-database SQL creates
-// one issue with one task per database, each with its own statement.
+// one issue with one task per database, each with its own statement. A
+// design session is planned on each database from its own model.
 func TestSchemaEditTargets(t *testing.T) {
 	h := newApp(t, "", false)
 	const orders = `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(12,2), note text);`
@@ -236,6 +238,40 @@ func TestSchemaEditTargets(t *testing.T) {
 	}
 	if _, err := svc.PreviewTargets(st.SessionID, nil, false); userErr(t, err).Field != "databases" {
 		t.Fatalf("no targets: %v", err)
+	}
+
+	// a design is the desired state of every target: each is planned from
+	// its own model to the edited design
+	snap, err := h.app.syncer.Latest(context.Background(), aID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := json.Marshal(snap.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "design.json")
+	if err := os.WriteFile(file, model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := svc.OpenDesign(aID, CompareSide{Kind: SideFile, Path: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds, err = svc.Apply(ds.SessionID, schemaedit.Op{Op: schemaedit.AddColumn, Schema: "public", Table: "orders",
+		Column: &schemaedit.ColumnSpec{Name: "placed_at", Type: "timestamptz"}}); err != nil {
+		t.Fatal(err)
+	}
+	dp, err := svc.PreviewTargets(ds.SessionID, []string{aID, bID}, false)
+	if err != nil || !dp.OK {
+		t.Fatalf("design on two targets: %+v, %v", dp, err)
+	}
+	da, db := dp.Targets[0], dp.Targets[1]
+	if !strings.Contains(da.SQL, "ADD COLUMN placed_at") || strings.Contains(da.SQL, "DROP") || len(da.Statements) != 1 {
+		t.Errorf("design on the database it came from: only the new column:\n%s", da.SQL)
+	}
+	if !strings.Contains(db.SQL, "ADD COLUMN placed_at") || !strings.Contains(db.SQL, "DROP COLUMN discount") || !strings.Contains(db.SQL, "COMMENT ON TABLE public.orders IS NULL") {
+		t.Errorf("design on the other database: its own differences go too:\n%s", db.SQL)
 	}
 }
 
