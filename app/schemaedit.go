@@ -13,6 +13,8 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
+	"github.com/tidemark-dev/tidemark/internal/livereview"
+	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
 	"github.com/tidemark-dev/tidemark/internal/schemasync"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
@@ -51,6 +53,8 @@ type EditPreview struct {
 	Warnings   []string             `json:"warnings"`
 	Online     bool                 `json:"online"`
 	Problems   []schemaedit.Problem `json:"problems"`
+	// Review is the migration's review under the environment's policy.
+	Review EditReview `json:"review"`
 }
 
 // SchemaEditChanged is the payload of the "schemaedit:changed" event, sent
@@ -68,6 +72,9 @@ type editSession struct {
 	prod     bool
 	design   string // label of the design edited, "" for the database's own model
 	ed       *schemaedit.Editor
+	// reviewCat is the review catalog of the model previews start from
+	// (built on the first review).
+	reviewCat *review.Catalog
 }
 
 // SchemaEditService binds the schema editor (internal/schemaedit): a
@@ -198,7 +205,8 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := EditPreview{Statements: []diff.Statement{}, Renames: []diff.Rename{}, Warnings: []string{}, Online: online, Problems: []schemaedit.Problem{}}
+	out := EditPreview{Statements: []diff.Statement{}, Renames: []diff.Rename{}, Warnings: []string{}, Online: online, Problems: []schemaedit.Problem{},
+		Review: EditReview{Advice: []Advice{}}}
 	// PreviewReport validates first; the problems are listed only when it
 	// refused (validating once on the common path: a large model takes a while).
 	r, err := es.ed.PreviewReport(diff.Options{Online: online})
@@ -216,6 +224,7 @@ func (s *SchemaEditService) Preview(sessionID string, online bool) (EditPreview,
 	if r.Plan.Warnings != nil {
 		out.Warnings = r.Plan.Warnings
 	}
+	out.Review = s.advise(es, out.SQL)
 	return out, nil
 }
 
@@ -237,6 +246,9 @@ type TargetPreview struct {
 	Error       string               `json:"error"`
 	ErrorOp     int                  `json:"errorOp"`
 	ErrorDetail string               `json:"errorDetail"`
+	// Review is the target's migration reviewed under its environment's
+	// policy, against its own model.
+	Review EditReview `json:"review"`
 }
 
 // TargetsPreview is the session's edits previewed on several databases, one
@@ -268,6 +280,13 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 	ctx, cancel := s.a.call(schemaSyncLimit)
 	defer cancel()
 	prod := map[string]bool{es.database.ID: es.prod}
+	// what each other target's review needs: its environment and model
+	type reviewed struct {
+		env     string
+		model   *catalog.Schema
+		version int
+	}
+	others := map[string]reviewed{}
 	model := func(ctx context.Context, id string) (schemaedit.Target, error) {
 		if id == es.database.ID {
 			return schemaedit.Target{DatabaseID: id, Database: es.database.Name, Schema: &own}, nil
@@ -283,6 +302,7 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 		if err != nil {
 			return schemaedit.Target{Database: db.Name}, err
 		}
+		others[id] = reviewed{env: db.EnvironmentID, model: &snap.Schema, version: snap.Info.ServerVersion}
 		return schemaedit.Target{DatabaseID: id, Database: db.Name, Schema: &snap.Schema}, nil
 	}
 	var r schemaedit.MultiReport
@@ -309,6 +329,22 @@ func (s *SchemaEditService) PreviewTargets(sessionID string, databaseIDs []strin
 		}
 		if t.Error != nil {
 			tp.Error, tp.ErrorOp, tp.ErrorDetail = t.Error.Message, t.Error.Op, t.Error.Detail
+		}
+		switch o, ok := others[t.DatabaseID]; {
+		case t.Error != nil:
+			tp.Review = EditReview{Advice: []Advice{}}
+		case t.DatabaseID == es.database.ID:
+			s.mu.Lock()
+			tp.Review = s.advise(es, tp.SQL)
+			s.mu.Unlock()
+		case ok:
+			var cat *review.Catalog
+			if o.env != "" {
+				cat = livereview.ModelCatalog(o.model)
+			}
+			tp.Review = s.adviseOn(o.env, t.Database, cat, o.version, tp.SQL)
+		default:
+			tp.Review = EditReview{Advice: []Advice{}}
 		}
 		out.Targets = append(out.Targets, tp)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/review"
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
@@ -23,7 +24,8 @@ func TestReviewModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := f.rev.ReviewModel(ctx, "ALTER TABLE nosuch ADD COLUMN x int;\nALTER TABLE orders ADD COLUMN y int;", "prod", &res.Schema, res.ServerVersion, "the snapshot of hr")
+	cat := livereview.ModelCatalog(&res.Schema)
+	out, err := f.rev.ReviewModel(ctx, "ALTER TABLE nosuch ADD COLUMN x int;\nALTER TABLE orders ADD COLUMN y int;", "prod", cat, res.ServerVersion, "the snapshot of hr")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +35,15 @@ func TestReviewModel(t *testing.T) {
 	if out.Target != "the snapshot of hr" || out.Policy.Name != review.TemplateDefault || len(out.Findings()) != len(out.Advice) {
 		t.Errorf("outcome target %q policy %q", out.Target, out.Policy.Name)
 	}
-	test, err := f.rev.ReviewModel(ctx, badScript, "test", &res.Schema, res.ServerVersion, "")
+	test, err := f.rev.ReviewModel(ctx, badScript, "test", cat, res.ServerVersion, "")
 	if err != nil || test.HasErrors() || test.Policy.Name != review.TemplateTest {
 		t.Errorf("test policy: %v %v", found(test), err)
 	}
-	bad, err := f.rev.ReviewModel(ctx, "CREATE TABLEX t();", "prod", &res.Schema, res.ServerVersion, "")
+	bad, err := f.rev.ReviewModel(ctx, "CREATE TABLEX t();", "prod", cat, res.ServerVersion, "")
 	if se, ok := err.(*sqlparse.SyntaxError); !ok || bad == nil || bad.Syntax != se || !strings.Contains(se.Message, "TABLEX") {
 		t.Errorf("syntax error: %v", err)
 	}
-	if _, err := f.rev.ReviewModel(ctx, "SELECT 1", "", &res.Schema, 0, ""); usererr.From(err).Field != "environmentId" {
+	if _, err := f.rev.ReviewModel(ctx, "SELECT 1", "", cat, 0, ""); usererr.From(err).Field != "environmentId" {
 		t.Errorf("no environment: %v", err)
 	}
 }
