@@ -4,6 +4,7 @@
 import * as SchemaEditService from '../../wailsjs/go/app/SchemaEditService'
 import { schemaedit } from '../../wailsjs/go/models'
 import { call } from './errors'
+import type { Advice } from './review'
 
 export type EditMark = 'created' | 'changed' | 'dropped' | ''
 
@@ -343,6 +344,21 @@ export interface EditPreview {
   online: boolean
   /** when set, there is no plan: fix these first */
   problems: EditProblem[]
+  /** the migration reviewed under the environment's policy, against the schema it starts from */
+  review?: EditReview
+}
+
+/** The review of a previewed migration: the advice, the policy applied, or why none ran. */
+export interface EditReview {
+  advice: Advice[]
+  policy: string
+  note: string
+}
+
+/** editReview normalises a review Go sent (nil slices as null). */
+export function editReview(r: unknown): EditReview {
+  const v = (r ?? {}) as Record<string, unknown>
+  return { advice: Array.isArray(v.advice) ? (v.advice as Advice[]) : [], policy: typeof v.policy === 'string' ? v.policy : '', note: typeof v.note === 'string' ? v.note : '' }
 }
 
 type Raw = Record<string, unknown> | null | undefined
@@ -495,6 +511,7 @@ function preview(p: Raw): EditPreview {
     warnings: arr<string>(p?.warnings),
     online: !!p?.online,
     problems: arr<EditProblem>(p?.problems),
+    review: editReview(p?.review),
   }
 }
 

@@ -4,7 +4,8 @@
 // database gets its own migration, or the reason it has none (naming the database and the op).
 import * as SchemaEditService from '../../wailsjs/go/app/SchemaEditService'
 import { call } from './errors'
-import type { EditHazard, EditProblem, EditRename, EditStatement } from './schemaedit'
+import { editReview } from './schemaedit'
+import type { EditHazard, EditProblem, EditRename, EditReview, EditStatement } from './schemaedit'
 
 /** The session's edits planned on one database. */
 export interface TargetPreview {
@@ -22,6 +23,8 @@ export interface TargetPreview {
   /** the operation refused on this database's model (from 1), 0 when none is at fault */
   errorOp: number
   errorDetail: string
+  /** this database's migration reviewed under its environment's policy */
+  review?: EditReview
 }
 
 /** The session's edits planned on several databases, in the order asked. */
@@ -58,6 +61,7 @@ export function targetsPreview(r: Raw): TargetsPreview {
       error: s(t?.error),
       errorOp: typeof t?.errorOp === 'number' ? t.errorOp : 0,
       errorDetail: s(t?.errorDetail),
+      review: editReview(t?.review),
     })),
   }
 }

@@ -939,26 +939,20 @@ export namespace app {
 	
 	
 	
-	export class EditPreview {
-	    sql: string;
-	    statements: diff.Statement[];
-	    renames: diff.Rename[];
-	    warnings: string[];
-	    online: boolean;
-	    problems: schemaedit.Problem[];
+	export class EditReview {
+	    advice: Advice[];
+	    policy: string;
+	    note: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new EditPreview(source);
+	        return new EditReview(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.sql = source["sql"];
-	        this.statements = this.convertValues(source["statements"], diff.Statement);
-	        this.renames = this.convertValues(source["renames"], diff.Rename);
-	        this.warnings = source["warnings"];
-	        this.online = source["online"];
-	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
+	        this.advice = this.convertValues(source["advice"], Advice);
+	        this.policy = source["policy"];
+	        this.note = source["note"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -979,6 +973,49 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class EditPreview {
+	    sql: string;
+	    statements: diff.Statement[];
+	    renames: diff.Rename[];
+	    warnings: string[];
+	    online: boolean;
+	    problems: schemaedit.Problem[];
+	    review: EditReview;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sql = source["sql"];
+	        this.statements = this.convertValues(source["statements"], diff.Statement);
+	        this.renames = this.convertValues(source["renames"], diff.Rename);
+	        this.warnings = source["warnings"];
+	        this.online = source["online"];
+	        this.problems = this.convertValues(source["problems"], schemaedit.Problem);
+	        this.review = this.convertValues(source["review"], EditReview);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class EditorState {
 	    sessionId: string;
 	    databaseId: string;
@@ -2485,6 +2522,7 @@ export namespace app {
 	    error: string;
 	    errorOp: number;
 	    errorDetail: string;
+	    review: EditReview;
 	
 	    static createFrom(source: any = {}) {
 	        return new TargetPreview(source);
@@ -2503,6 +2541,7 @@ export namespace app {
 	        this.error = source["error"];
 	        this.errorOp = source["errorOp"];
 	        this.errorDetail = source["errorDetail"];
+	        this.review = this.convertValues(source["review"], EditReview);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
