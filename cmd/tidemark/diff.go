@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -90,28 +91,7 @@ func runDiff(c *cobra.Command, g *globals, f *diffFlags) error {
 	ctx := c.Context()
 	stderr := c.ErrOrStderr()
 	var srv scratch.Server
-	cmp := &compare.Comparer{Scratch: func(ctx context.Context, needed bool) (scratch.Server, error) {
-		if f.scratch != "" {
-			srv = scratch.Server{URL: f.scratch, Name: "the --scratch server"}
-			return srv, nil
-		}
-		// The sample instance is the default scratch server: started when a
-		// FILE must be loaded, used for validation only when already running.
-		s, err := sampleScratch(ctx, g, needed, stderr)
-		switch {
-		case err == nil:
-			srv = s
-			fmt.Fprintln(stderr, "note: using the sample instance as the scratch server (--scratch URL chooses another)")
-		case needed:
-			return s, withExit(2, fmt.Errorf("a .sql FILE side is loaded into a scratch database, and the sample instance cannot be used: %w\n"+
-				"pass --scratch URL (a server where Tidemark may create and drop databases, e.g. a local PostgreSQL)", err))
-		case errors.Is(err, errSampleStopped):
-			err = errors.New("no scratch server: pass --scratch URL (or start the sample instance) to apply it to a scratch copy first")
-		default:
-			fmt.Fprintln(stderr, "note: the sample instance cannot validate the plan:", err)
-		}
-		return s, err
-	}}
+	cmp := &compare.Comparer{Scratch: cliScratch(g, f.scratch, stderr, &srv)}
 	res, err := cmp.Compare(ctx, compare.Request{From: from, To: to, Online: f.online, Privileges: !f.noPrivileges,
 		Schemas: f.schemas, ExcludeSchemas: f.exclude, NoValidate: f.noValidate}, nil)
 	if err != nil {
@@ -170,3 +150,30 @@ func printDiff(c *cobra.Command, f *diffFlags, res *compare.Result) error {
 }
 
 func oneLineDesc(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+// cliScratch is the scratch server of a command with a --scratch flag: that
+// URL, else the sample instance (started when a .sql FILE must be loaded,
+// used for validation only when already running). The server chosen is
+// kept in *chosen, for redacting errors.
+func cliScratch(g *globals, scratchURL string, stderr io.Writer, chosen *scratch.Server) compare.ScratchFunc {
+	return func(ctx context.Context, needed bool) (scratch.Server, error) {
+		if scratchURL != "" {
+			*chosen = scratch.Server{URL: scratchURL, Name: "the --scratch server"}
+			return *chosen, nil
+		}
+		s, err := sampleScratch(ctx, g, needed, stderr)
+		switch {
+		case err == nil:
+			*chosen = s
+			fmt.Fprintln(stderr, "note: using the sample instance as the scratch server (--scratch URL chooses another)")
+		case needed:
+			return s, withExit(2, fmt.Errorf("a .sql FILE is loaded into a scratch database, and the sample instance cannot be used: %w\n"+
+				"pass --scratch URL (a server where Tidemark may create and drop databases, e.g. a local PostgreSQL)", err))
+		case errors.Is(err, errSampleStopped):
+			err = errors.New("no scratch server: pass --scratch URL (or start the sample instance) to apply it to a scratch copy first")
+		default:
+			fmt.Fprintln(stderr, "note: the sample instance cannot validate the plan:", err)
+		}
+		return s, err
+	}
+}

@@ -11,9 +11,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/diff"
 	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
+	"github.com/tidemark-dev/tidemark/internal/scratch"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/workflow"
 	"github.com/tidemark-dev/tidemark/internal/workspace"
@@ -23,6 +25,8 @@ type schemaEditFlags struct {
 	urls        []string
 	databases   []string
 	ops         string
+	design      string
+	scratch     string
 	format      string
 	online      bool
 	createIssue bool
@@ -42,7 +46,7 @@ func newSchemaCmd(g *globals) *cobra.Command {
 func newSchemaEditCmd(g *globals) *cobra.Command {
 	f := &schemaEditFlags{}
 	c := &cobra.Command{
-		Use:   "edit (--url URL... | --database DB...) --ops FILE.json [--format sql|json] [--online] [--create-issue [--title T]]",
+		Use:   "edit (--url URL... | --database DB...) (--ops FILE.json | --design FILE [--ops FILE.json]) [--format sql|json] [--online] [--create-issue [--title T]]",
 		Short: "Apply edit operations to databases' schema models and print each migration",
 		Long: `Apply the edit operations of --ops (a JSON array, see docs/schema-editor.md) to a
 copy of each target database's model, validate the result and print the
@@ -53,6 +57,14 @@ renamed (ALTER ... RENAME), never dropped and created again. Nothing is applied.
 or ~/.pgpass, never in --url. --database (repeatable, or comma separated:
 INSTANCE/DATABASE, id or bare name) uses the workspace database's latest
 snapshot, synced first when it was never synced.
+
+--design FILE edits a design instead of each database's model: a .sql file
+(desired-state DDL, such as the desktop editor's Save .sql; loaded into a
+scratch database on the --scratch server or, without it, the sample instance)
+or a .json model (tidemark dump --format json). The --ops (optional then) are
+applied to the design, and each target gets the migration from its own model
+to the edited design; a rename is passed on only where that database holds
+the renamed object. A design PostgreSQL rejects exits 2 with its line.
 
 With one --url the output is as before (the plan, or the report in JSON).
 With several targets, or any --database, each target gets its own plan from
@@ -78,6 +90,8 @@ diff refused, nothing to change), a connection or inspection failure;
 	fl.StringArrayVar(&f.urls, "url", nil, "database URL, without the password (use PGPASSWORD or ~/.pgpass); repeat for several databases")
 	fl.StringArrayVar(&f.databases, "database", nil, "workspace database (INSTANCE/DATABASE, id or bare name; comma separated or repeated): edits its latest snapshot")
 	fl.StringVar(&f.ops, "ops", "", "JSON file of edit operations")
+	fl.StringVar(&f.design, "design", "", "a design to edit and plan towards: a .sql file (loaded on a scratch server) or a .json model")
+	fl.StringVar(&f.scratch, "scratch", "", "with a .sql --design: URL of a server where Tidemark may create scratch databases; default: the sample instance")
 	fl.StringVar(&f.format, "format", "sql", "output format: sql or json")
 	fl.BoolVar(&f.online, "online", false, "plan for a busy database (concurrent index builds, NOT VALID then VALIDATE, timeouts)")
 	fl.BoolVar(&f.createIssue, "create-issue", false, "with --database: create a schema change issue with one task per database, each with its own migration")
@@ -98,8 +112,10 @@ func runSchemaEdit(c *cobra.Command, g *globals, f *schemaEditFlags) error {
 		}
 	}
 	switch {
-	case f.ops == "" || (len(f.urls) == 0 && len(refs) == 0):
-		return withExit(2, fmt.Errorf("--url and --ops are required (or --database instead of --url)\nrun '%s --help' for usage", c.CommandPath()))
+	case (f.ops == "" && f.design == "") || (len(f.urls) == 0 && len(refs) == 0):
+		return withExit(2, fmt.Errorf("--url and --ops (or --design) are required (or --database instead of --url)\nrun '%s --help' for usage", c.CommandPath()))
+	case f.scratch != "" && f.design == "":
+		return withExit(2, errors.New("--scratch goes with a .sql --design"))
 	case len(f.urls) > 0 && len(refs) > 0:
 		return withExit(2, errors.New("give --url or --database, not both"))
 	case f.format != "sql" && f.format != "json":
@@ -109,26 +125,43 @@ func runSchemaEdit(c *cobra.Command, g *globals, f *schemaEditFlags) error {
 	case !f.createIssue && (f.project != "" || f.title != "" || f.description != "" || f.version != ""):
 		return withExit(2, errors.New("--project, --title, --description and --version go with --create-issue"))
 	}
-	data, err := os.ReadFile(f.ops)
-	if err != nil {
-		return withExit(2, fmt.Errorf("read --ops: %w", err))
+	var ops []schemaedit.Op
+	if f.ops != "" {
+		data, err := os.ReadFile(f.ops)
+		if err != nil {
+			return withExit(2, fmt.Errorf("read --ops: %w", err))
+		}
+		if ops, err = schemaedit.DecodeOps(data); err != nil {
+			return withExit(2, err)
+		}
 	}
-	ops, err := schemaedit.DecodeOps(data)
-	if err != nil {
-		return withExit(2, err)
+	ctx := c.Context()
+	var design *catalog.Schema
+	if f.design != "" {
+		d, err := loadDesign(ctx, g, f, c.ErrOrStderr())
+		if err != nil {
+			return err
+		}
+		design = d
 	}
 	opts := diff.Options{Online: f.online}
 	if len(refs) > 0 {
-		return schemaEditDatabases(c, g, f, refs, ops, opts)
+		return schemaEditDatabases(c, g, f, refs, design, ops, opts)
 	}
-	ctx := c.Context()
 	if len(f.urls) == 1 {
 		model, _, err := inspectURL(ctx, f.urls[0])
 		if err != nil {
 			return err
 		}
-		e, err := schemaedit.Replay(&model, ops)
-		if err != nil {
+		var e *schemaedit.Editor
+		if design != nil {
+			e = schemaedit.NewDesign(design, &model)
+			for i, op := range ops {
+				if err := e.Apply(op); err != nil {
+					return fmt.Errorf("operation %d (%s): %w", i+1, op.Op, err)
+				}
+			}
+		} else if e, err = schemaedit.Replay(&model, ops); err != nil {
 			return err
 		}
 		report, err := e.PreviewReport(opts)
@@ -149,11 +182,37 @@ func runSchemaEdit(c *cobra.Command, g *globals, f *schemaEditFlags) error {
 		}
 		targets = append(targets, schemaedit.Target{Database: name, Schema: &model})
 	}
-	r, err := schemaedit.PlanTargets(ctx, targets, ops, opts)
+	var r schemaedit.MultiReport
+	var err error
+	if design != nil {
+		r, err = schemaedit.PlanDesignTargets(ctx, targets, design, ops, opts)
+	} else {
+		r, err = schemaedit.PlanTargets(ctx, targets, ops, opts)
+	}
 	if err != nil {
 		return err
 	}
 	return printTargets(c.OutOrStdout(), f.format, r, nil, false)
+}
+
+// loadDesign reads --design: a .json model, or a .sql file loaded into a
+// scratch database (compare.Comparer.LoadSide, as tidemark diff loads a
+// FILE side). A file PostgreSQL rejects, or that cannot be read, exits 2.
+func loadDesign(ctx context.Context, g *globals, f *schemaEditFlags, stderr io.Writer) (*catalog.Schema, error) {
+	if _, err := os.Stat(f.design); err != nil {
+		return nil, withExit(2, fmt.Errorf("read --design: %w", err))
+	}
+	src := compare.SourceOf(f.design)
+	if src.Kind == compare.URL {
+		return nil, withExit(2, errors.New("--design is a .sql or .json file, not a database (use --url or --database for the targets)"))
+	}
+	var srv scratch.Server
+	cmp := &compare.Comparer{Scratch: cliScratch(g, f.scratch, stderr, &srv)}
+	side, err := cmp.LoadSide(ctx, "design", src, catalog.Options{NoPrivileges: true})
+	if err != nil {
+		return nil, redactScratch(srv, withExit(2, err))
+	}
+	return &side.Result.Schema, nil
 }
 
 // inspectURL reads the model of the database at url (privileges left out:
@@ -178,7 +237,7 @@ func inspectURL(ctx context.Context, url string) (catalog.Schema, string, error)
 // schemaEditDatabases plans the edits on workspace databases (their latest
 // snapshots) and, with --create-issue, creates the issue when every one
 // has a migration.
-func schemaEditDatabases(c *cobra.Command, g *globals, f *schemaEditFlags, refs []string, ops []schemaedit.Op, opts diff.Options) error {
+func schemaEditDatabases(c *cobra.Command, g *globals, f *schemaEditFlags, refs []string, design *catalog.Schema, ops []schemaedit.Op, opts diff.Options) error {
 	ctx := c.Context()
 	k, err := openCore(ctx, g)
 	if err != nil {
@@ -217,7 +276,12 @@ func schemaEditDatabases(c *cobra.Command, g *globals, f *schemaEditFlags, refs 
 		}
 		return schemaedit.Target{DatabaseID: id, Database: d.Name, Schema: &snap.Schema}, nil
 	}
-	r, err := schemaedit.PlanDatabases(ctx, ids, model, ops, opts)
+	var r schemaedit.MultiReport
+	if design != nil {
+		r, err = schemaedit.PlanDesign(ctx, ids, model, design, ops, opts)
+	} else {
+		r, err = schemaedit.PlanDatabases(ctx, ids, model, ops, opts)
+	}
 	if err != nil {
 		return err
 	}
