@@ -630,8 +630,8 @@ type ForeignTable struct {
 	// Statistics are the extended statistics on the foreign table.
 	Statistics []Statistics `json:"statistics,omitempty"`
 	Owner      string       `json:"owner,omitempty"`
-	ACL     []Grant         `json:"acl,omitempty"`
-	Comment *string         `json:"comment,omitempty"`
+	ACL        []Grant      `json:"acl,omitempty"`
+	Comment    *string      `json:"comment,omitempty"`
 }
 
 // Ref is the foreign table's reference.
