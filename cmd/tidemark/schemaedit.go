@@ -39,7 +39,7 @@ type schemaEditFlags struct {
 // newSchemaCmd builds `tidemark schema`, the schema editor's face.
 func newSchemaCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "schema", Short: "Edit a database's schema as a model and preview the migration"}
-	c.AddCommand(newSchemaEditCmd(g))
+	c.AddCommand(newSchemaEditCmd(g), newSchemaDiagramCmd(g))
 	return c
 }
 
