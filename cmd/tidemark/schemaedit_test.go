@@ -85,7 +85,7 @@ func TestSchemaEditCLI(t *testing.T) {
 		t.Errorf("malformed ops: exit %d, %q", code, errs)
 	}
 	_, errs, code = runCLI(t, "schema", "edit", "--url", url)
-	if code != 2 || !strings.Contains(errs, "--url and --ops are required") {
+	if code != 2 || !strings.Contains(errs, "--url and --ops (or --design) are required") {
 		t.Errorf("usage: exit %d, %q", code, errs)
 	}
 }
