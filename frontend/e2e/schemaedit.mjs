@@ -64,6 +64,8 @@ export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, 
   const text = (await sql.textContent()) ?? ''
   if (/\bDROP\b/.test(text)) throw new Error(`the preview of a rename drops something: ${text.slice(0, 400)}`)
   await expectText(tid('schemaedit-preview-renames'), 'cost_center → cost_centre', 'preview names the rename')
+  // the migration is reviewed under hr_test's environment policy, inline
+  await expectText(tid('schemaedit-preview-review'), 'policy', 'preview carries the review of its migration')
   await shot('91-schemaedit-preview')
 
   // Preview issue: the migration becomes the Alter schema issue's SQL
