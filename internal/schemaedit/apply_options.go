@@ -5,10 +5,10 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
@@ -53,10 +53,11 @@ func parseExpr(field, what, expr string) (*pg_query.Node, error) {
 // hasSubquery reports whether the tree holds a subquery.
 func hasSubquery(n *pg_query.Node) bool {
 	found := false
-	walkAll(n, func(m proto.Message) {
+	sqlparse.Walk(n, func(m proto.Message) bool {
 		if _, ok := m.(*pg_query.SubLink); ok {
 			found = true
 		}
+		return !found
 	})
 	return found
 }
@@ -66,45 +67,18 @@ func hasSubquery(n *pg_query.Node) bool {
 func exprColumns(n *pg_query.Node) []string {
 	var out []string
 	seen := map[string]bool{}
-	walkAll(n, func(m proto.Message) {
+	sqlparse.Walk(n, func(m proto.Message) bool {
 		ref, ok := m.(*pg_query.ColumnRef)
 		if !ok || len(ref.Fields) == 0 {
-			return
+			return true
 		}
-		s := ref.Fields[len(ref.Fields)-1].GetString_()
-		if s == nil || seen[s.Sval] {
-			return
+		if s := ref.Fields[len(ref.Fields)-1].GetString_(); s != nil && !seen[s.Sval] {
+			seen[s.Sval] = true
+			out = append(out, s.Sval)
 		}
-		seen[s.Sval] = true
-		out = append(out, s.Sval)
+		return true
 	})
 	return out
-}
-
-// walkAll calls fn for every message in the tree of msg.
-func walkAll(msg proto.Message, fn func(m proto.Message)) {
-	var visit func(m protoreflect.Message)
-	visit = func(m protoreflect.Message) {
-		if !m.IsValid() {
-			return
-		}
-		fn(m.Interface())
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := 0; i < l.Len(); i++ {
-					visit(l.Get(i).Message())
-				}
-				return true
-			}
-			visit(v.Message())
-			return true
-		})
-	}
-	visit(msg.ProtoReflect())
 }
 
 // checkExprColumns refuses an expression of table t that names a column t

@@ -9,9 +9,9 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
@@ -282,7 +282,7 @@ func (r *viewReader) query(sel *pg_query.SelectStmt, parent *queryScope) *queryS
 // exprs checks the column references under n; subqueries get their own
 // scope inside sc.
 func (r *viewReader) exprs(n *pg_query.Node, sc *queryScope, qualifiedOnly bool) {
-	walkNodes(n, func(m proto.Message) bool {
+	sqlparse.Walk(n, func(m proto.Message) bool {
 		switch x := m.(type) {
 		case *pg_query.SelectStmt:
 			r.query(x, sc)
@@ -341,35 +341,6 @@ func (r *viewReader) columnRef(c *pg_query.ColumnRef, sc *queryScope, qualifiedO
 			}
 		}
 	}
-}
-
-// walkNodes calls fn on every message under n (n included), descending
-// where fn returns true.
-func walkNodes(n proto.Message, fn func(m proto.Message) bool) {
-	var visit func(m protoreflect.Message)
-	visit = func(m protoreflect.Message) {
-		if !m.IsValid() {
-			return
-		}
-		if _, isNode := m.Interface().(*pg_query.Node); !isNode && !fn(m.Interface()) {
-			return
-		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := 0; i < l.Len(); i++ {
-					visit(l.Get(i).Message())
-				}
-				return true
-			}
-			visit(v.Message())
-			return true
-		})
-	}
-	visit(n.ProtoReflect())
 }
 
 // outputColumns names the columns a query returns as PostgreSQL names

@@ -101,42 +101,48 @@ func Objects(n *pg_query.Node) []Object {
 	}
 	// Relations named anywhere in the statement.
 	ctes := map[string]bool{}
-	walkAll(n, func(m proto.Message) {
+	Walk(n, func(m proto.Message) bool {
 		if c, ok := m.(*pg_query.CommonTableExpr); ok {
 			ctes[c.Ctename] = true
 		}
+		return true
 	})
-	walkAll(n, func(m proto.Message) {
+	Walk(n, func(m proto.Message) bool {
 		rv, ok := m.(*pg_query.RangeVar)
 		if !ok || rv.Relname == "" || rv.Schemaname == "" && ctes[rv.Relname] {
-			return
+			return true
 		}
-		typ := "table"
 		if v := n.GetViewStmt(); v != nil && v.View == rv {
-			return
+			return true
 		}
 		if q := n.GetCreateSeqStmt(); q != nil && q.Sequence == rv {
-			return
+			return true
 		}
 		if q := n.GetAlterSeqStmt(); q != nil && q.Sequence == rv {
-			return
+			return true
 		}
 		if r := n.GetRenameStmt(); r != nil && r.Relation == rv && r.RenameType == pg_query.ObjectType_OBJECT_INDEX {
-			return
+			return true
 		}
-		add(typ, rv.Schemaname, rv.Relname)
+		add("table", rv.Schemaname, rv.Relname)
+		return true
 	})
 	return out
 }
 
-// walkAll calls fn for every message in the tree of msg.
-func walkAll(msg proto.Message, fn func(m proto.Message)) {
+// Walk calls fn on every message of the parse tree under msg (msg
+// included), descending below a message only while fn returns true. The
+// *pg_query.Node wrappers of the tree's oneofs are passed through without a
+// call: fn sees the concrete nodes (SelectStmt, ColumnRef, ...).
+func Walk(msg proto.Message, fn func(m proto.Message) bool) {
 	var visit func(m protoreflect.Message)
 	visit = func(m protoreflect.Message) {
 		if !m.IsValid() {
 			return
 		}
-		fn(m.Interface())
+		if _, isNode := m.Interface().(*pg_query.Node); !isNode && !fn(m.Interface()) {
+			return
+		}
 		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
 				return true
