@@ -95,57 +95,9 @@ var objectCases = []editCase{
 // edited model, the edited model's DDL loaded equals the result, a second
 // diff is empty), and renames rename: those cases drop nothing.
 func TestObjectEditConvergence(t *testing.T) {
-	drop := regexp.MustCompile(`(^|\s)DROP\s`)
 	for _, c := range objectCases {
 		t.Run(c.name, func(t *testing.T) {
-			a := pg.NewDB(t)
-			load(t, a, objectBase)
-			base := inspect(t, a)
-			e := schemaedit.New(&base)
-			for i, op := range c.ops {
-				if err := e.Apply(op); err != nil {
-					t.Fatalf("op %d (%s): %v", i, op.Op, err)
-				}
-			}
-			plan, err := e.Preview(diff.Options{})
-			if err != nil {
-				t.Fatalf("preview: %v", err)
-			}
-			text := plan.SQL()
-			if testing.Verbose() {
-				t.Logf("plan:\n%s", text)
-			}
-			for _, s := range plan.Statements {
-				if c.noDrop && drop.MatchString(s.SQL) {
-					t.Errorf("the plan drops something: %s", s.SQL)
-				}
-			}
-			at := 0
-			for _, f := range c.want {
-				i := strings.Index(text[at:], f)
-				if i < 0 {
-					t.Fatalf("plan lacks %q (or out of order):\n%s", f, text)
-				}
-				at += i + len(f)
-			}
-			if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
-				t.Fatalf("apply: %v\n%s", err, text)
-			}
-			got := inspect(t, a)
-			edited := e.Schema()
-			if g, w := shape(&got)+"\n"+objectShape(&got, &edited), shape(&edited)+"\n"+objectShape(&edited, &edited); g != w {
-				t.Errorf("the database differs from the edited model (- database, + edited):\n%s\n%s", lineDiff(g, w), text)
-			}
-			b := pg.NewDB(t)
-			load(t, b, string(catalog.Dump(edited, catalog.DumpOptions{NoPrivileges: true})))
-			want := inspect(t, b)
-			if d := diff.Differences(&got, &want, true); len(d) > 0 {
-				t.Errorf("the database differs from the edited model's DDL loaded: %v", d)
-			}
-			again, err := diff.Diff(&got, &want, diff.Options{NoPrivileges: true})
-			if err != nil || !again.Empty() {
-				t.Errorf("second diff: %v\n%s", err, again.SQL())
-			}
+			checkConvergence(t, convergeCase{base: objectBase, ops: c.ops, want: c.want, noDrop: c.noDrop, extra: objectShape})
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package schemaedit_test
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/diff"
-	"github.com/tidemark-dev/tidemark/internal/pgtest"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
 )
 
@@ -99,54 +97,8 @@ var optionCases = []optionCase{
 func TestEditOptionsConvergence(t *testing.T) {
 	for _, c := range optionCases {
 		t.Run(c.name, func(t *testing.T) {
-			a := pg.NewDB(t)
-			load(t, a, editBase)
-			base := inspect(t, a)
-			e := schemaedit.New(&base)
-			for i, op := range c.ops {
-				if err := e.Apply(op); err != nil {
-					t.Fatalf("op %d (%s): %v", i, op.Op, err)
-				}
-			}
-			plan, err := e.Preview(c.opts)
-			if err != nil {
-				t.Fatalf("preview: %v", err)
-			}
-			sql := plan.SQL()
-			if testing.Verbose() {
-				t.Logf("plan:\n%s", sql)
-			}
-			at := 0
-			for _, f := range c.want {
-				i := strings.Index(sql[at:], f)
-				if i < 0 {
-					t.Fatalf("plan lacks %q (or out of order):\n%s", f, sql)
-				}
-				at += i + len(f)
-			}
-			for _, f := range c.absent {
-				if strings.Contains(sql, f) {
-					t.Errorf("plan holds %q:\n%s", f, sql)
-				}
-			}
-			if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
-				t.Fatalf("apply: %v\n%s", err, sql)
-			}
-			got := inspect(t, a)
-			edited := e.Schema()
-			if g, w := shape(&got)+"\n"+optionShape(&got), shape(&edited)+"\n"+optionShape(&edited); g != w {
-				t.Errorf("the database differs from the edited model (- database, + edited):\n%s\n%s", lineDiff(g, w), sql)
-			}
-			b := pg.NewDB(t)
-			load(t, b, string(catalog.Dump(edited, catalog.DumpOptions{NoPrivileges: true})))
-			want := inspect(t, b)
-			if d := diff.Differences(&got, &want, true); len(d) > 0 {
-				t.Errorf("the database differs from the edited model's DDL loaded: %v", d)
-			}
-			again, err := diff.Diff(&got, &want, diff.Options{NoPrivileges: true})
-			if err != nil || !again.Empty() {
-				t.Errorf("second diff: %v\n%s", err, again.SQL())
-			}
+			checkConvergence(t, convergeCase{base: editBase, ops: c.ops, opts: c.opts, want: c.want, absent: c.absent,
+				extra: func(s, _ *catalog.Schema) string { return optionShape(s) }})
 		})
 	}
 }

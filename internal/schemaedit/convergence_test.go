@@ -125,59 +125,90 @@ var editCases = []editCase{
 // model's own DDL loaded elsewhere); a second diff is empty. Renames are
 // renames: those cases drop nothing.
 func TestEditConvergence(t *testing.T) {
-	drop := regexp.MustCompile(`(^|\s)DROP\s`)
 	for _, c := range editCases {
 		t.Run(c.name, func(t *testing.T) {
-			a := pg.NewDB(t)
-			load(t, a, editBase)
-			base := inspect(t, a)
-			e := schemaedit.New(&base)
-			for i, op := range c.ops {
-				if err := e.Apply(op); err != nil {
-					t.Fatalf("op %d (%s): %v", i, op.Op, err)
-				}
-			}
-			plan, err := e.Preview(diff.Options{})
-			if err != nil {
-				t.Fatalf("preview: %v", err)
-			}
-			if testing.Verbose() {
-				t.Logf("plan:\n%s", plan.SQL())
-			}
-			var text strings.Builder
-			for _, s := range plan.Statements {
-				text.WriteString(s.SQL + "\n")
-				if c.noDrop && drop.MatchString(s.SQL) {
-					t.Errorf("the plan drops something: %s", s.SQL)
-				}
-			}
-			at := 0
-			for _, f := range c.want {
-				i := strings.Index(text.String()[at:], f)
-				if i < 0 {
-					t.Fatalf("plan lacks %q (or out of order):\n%s", f, plan.SQL())
-				}
-				at += i + len(f)
-			}
-			if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
-				t.Fatalf("apply: %v\n%s", err, plan.SQL())
-			}
-			got := inspect(t, a)
-			edited := e.Schema()
-			if g, w := shape(&got), shape(&edited); g != w {
-				t.Errorf("the database differs from the edited model (- database, + edited):\n%s\n%s", lineDiff(g, w), plan.SQL())
-			}
-			b := pg.NewDB(t)
-			load(t, b, string(catalog.Dump(edited, catalog.DumpOptions{NoPrivileges: true})))
-			want := inspect(t, b)
-			if d := diff.Differences(&got, &want, true); len(d) > 0 {
-				t.Errorf("the database differs from the edited model's DDL loaded: %v", d)
-			}
-			again, err := diff.Diff(&got, &want, diff.Options{NoPrivileges: true})
-			if err != nil || !again.Empty() {
-				t.Errorf("second diff: %v\n%s", err, again.SQL())
-			}
+			checkConvergence(t, convergeCase{base: editBase, ops: c.ops, want: c.want, noDrop: c.noDrop})
 		})
+	}
+}
+
+// convergeCase is one case of the convergence oracle.
+type convergeCase struct {
+	base string // SQL of the database the edits are made on
+	ops  []schemaedit.Op
+	opts diff.Options
+	// want are fragments the plan holds, in order; absent fragments it must
+	// not hold; noDrop: the plan drops nothing.
+	want, absent []string
+	noDrop       bool
+	// extra renders, beside shape, what the case's edits change of model s
+	// (edited is the edited model, which tells what s can be compared on).
+	extra func(s, edited *catalog.Schema) string
+}
+
+// checkConvergence applies c.ops to a database loaded with c.base,
+// applies the previewed plan to it, and requires the result to equal the
+// edited model (by shape and c.extra), to equal the edited model's own DDL
+// loaded elsewhere, and a second diff to be empty.
+func checkConvergence(t *testing.T, c convergeCase) {
+	t.Helper()
+	drop := regexp.MustCompile(`(^|\s)DROP\s`)
+	a := pg.NewDB(t)
+	load(t, a, c.base)
+	base := inspect(t, a)
+	e := schemaedit.New(&base)
+	for i, op := range c.ops {
+		if err := e.Apply(op); err != nil {
+			t.Fatalf("op %d (%s): %v", i, op.Op, err)
+		}
+	}
+	plan, err := e.Preview(c.opts)
+	if err != nil {
+		t.Fatalf("preview: %v", err)
+	}
+	text := plan.SQL()
+	if testing.Verbose() {
+		t.Logf("plan:\n%s", text)
+	}
+	for _, s := range plan.Statements {
+		if c.noDrop && drop.MatchString(s.SQL) {
+			t.Errorf("the plan drops something: %s", s.SQL)
+		}
+	}
+	at := 0
+	for _, f := range c.want {
+		i := strings.Index(text[at:], f)
+		if i < 0 {
+			t.Fatalf("plan lacks %q (or out of order):\n%s", f, text)
+		}
+		at += i + len(f)
+	}
+	for _, f := range c.absent {
+		if strings.Contains(text, f) {
+			t.Errorf("plan holds %q:\n%s", f, text)
+		}
+	}
+	if err := diff.Apply(context.Background(), pgtest.Conn(t, a), plan); err != nil {
+		t.Fatalf("apply: %v\n%s", err, text)
+	}
+	got := inspect(t, a)
+	edited := e.Schema()
+	g, w := shape(&got), shape(&edited)
+	if c.extra != nil {
+		g, w = g+"\n"+c.extra(&got, &edited), w+"\n"+c.extra(&edited, &edited)
+	}
+	if g != w {
+		t.Errorf("the database differs from the edited model (- database, + edited):\n%s\n%s", lineDiff(g, w), text)
+	}
+	b := pg.NewDB(t)
+	load(t, b, string(catalog.Dump(edited, catalog.DumpOptions{NoPrivileges: true})))
+	want := inspect(t, b)
+	if d := diff.Differences(&got, &want, true); len(d) > 0 {
+		t.Errorf("the database differs from the edited model's DDL loaded: %v", d)
+	}
+	again, err := diff.Diff(&got, &want, diff.Options{NoPrivileges: true})
+	if err != nil || !again.Empty() {
+		t.Errorf("second diff: %v\n%s", err, again.SQL())
 	}
 }
 
