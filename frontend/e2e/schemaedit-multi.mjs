@@ -3,22 +3,17 @@
 // note → Preview DDL shows one tab per database, each with its own CREATE TABLE → Preview issue
 // fills one SQL per database in Alter schema → the issue is created with two tasks, hr_test in
 // Test and hr_prod in Prod, each running its own migration.
+import { openAlterSchema, openSchemaEditor } from './steps.mjs'
 
 /** schemaEditorMulti runs once the sample instance is running (project HR: hr_test, hr_prod). */
 export async function schemaEditorMulti({ page, tid, shot, expectText, nav, waitFor }) {
-  await nav('databases')
-  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
-  await tid('database-view').waitFor()
-  await tid('database-alter').click()
-  await tid('alter-drawer').waitFor()
+  await openAlterSchema({ tid, nav }, 'hr_test')
   // hr_test is picked (the page's database); pick hr_prod too
   await tid('alter-db-hr_prod').click()
   await expectText(tid('alter-pipeline'), 'hr_prod', 'pipeline with hr_prod')
   await expectText(tid('alter-pipeline'), 'hr_test', 'pipeline with hr_test')
 
-  await tid('alter-open-editor').click()
-  await tid('schemaedit').waitFor({ timeout: 60_000 })
-  await tid('schemaedit-node-hr.employees').waitFor()
+  await openSchemaEditor({ tid }, 'schemaedit-node-hr.employees')
 
   // a new table hr.audit_log with a column note
   await tid('schemaedit-add-table-hr').click()

@@ -5,6 +5,7 @@
 // comment on a constraint from the schema panel; Preview DDL shows CREATE VIEW, COMMENT ON VIEW,
 // CREATE SEQUENCE, ALTER VIEW … RENAME and COMMENT ON CONSTRAINT, and no DROP. The session is
 // left unsaved.
+import { openAlterSchema, openSchemaEditor } from './steps.mjs'
 
 /** typeDefinition replaces the view editor's CodeMirror text with sql, as a user types it. */
 async function typeDefinition(page, tid, sql) {
@@ -16,14 +17,8 @@ async function typeDefinition(page, tid, sql) {
 
 /** schemaEditorObjects runs once the sample instance is running (project HR, database hr_test). */
 export async function schemaEditorObjects({ page, tid, shot, expectText, nav, waitFor }) {
-  await nav('databases')
-  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
-  await tid('database-view').waitFor()
-  await tid('database-alter').click()
-  await tid('alter-drawer').waitFor()
-  await tid('alter-open-editor').click()
-  await tid('schemaedit').waitFor({ timeout: 60_000 })
-  await tid('schemaedit-node-hr.employees').waitFor()
+  await openAlterSchema({ tid, nav }, 'hr_test')
+  await openSchemaEditor({ tid }, 'schemaedit-node-hr.employees')
 
   // + View: created with a starter query and opened in the view editor
   await tid('schemaedit-add-view-hr').click()

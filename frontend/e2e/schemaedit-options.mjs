@@ -5,17 +5,12 @@
 // initially deferred foreign key to hr.employees added NOT VALID then validated. Preview DDL
 // shows CREATE INDEX CONCURRENTLY with the keys and INCLUDE, the DEFERRABLE … NOT VALID
 // constraint and its VALIDATE; then the editor is closed without creating an issue.
+import { openAlterSchema, openSchemaEditor } from './steps.mjs'
 
 /** schemaEditorOptions runs once the sample instance is running (project HR, database hr_test). */
 export async function schemaEditorOptions({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
-  await nav('databases')
-  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
-  await tid('database-view').waitFor()
-  await tid('database-alter').click()
-  await tid('alter-drawer').waitFor()
-  await tid('alter-open-editor').click()
-  await tid('schemaedit').waitFor({ timeout: 60_000 })
-  await tid('schemaedit-node-hr.employees').waitFor()
+  await openAlterSchema({ tid, nav }, 'hr_test')
+  await openSchemaEditor({ tid }, 'schemaedit-node-hr.employees')
   await shot('93a-schemaedit-options-open')
   await tid('schemaedit-node-hr.employees').click()
   await tid('schemaedit-col-first_name').waitFor()

@@ -5,17 +5,12 @@
 // diagram: in a new editor session a table with a foreign key and an index shows as a new box
 // with a new edge, marked created; the database page's Diagram tab draws the snapshot, and a
 // double-click there opens the schema editor on that table.
+import { openAlterSchema, openSchemaEditor } from './steps.mjs'
 
 /** schemaEditor runs once the sample instance is running (project HR, database hr_test). */
 export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
-  await nav('databases')
-  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
-  await tid('database-view').waitFor()
-  await tid('database-alter').click()
-  await tid('alter-drawer').waitFor()
-  await tid('alter-open-editor').click()
-  await tid('schemaedit').waitFor({ timeout: 60_000 })
-  await tid('schemaedit-node-hr.employees').waitFor()
+  await openAlterSchema({ tid, nav }, 'hr_test')
+  await openSchemaEditor({ tid }, 'schemaedit-node-hr.employees')
 
   // a new table t1 in schema hr, selected at once, with its id key
   await tid('schemaedit-add-table-hr').click()
@@ -94,14 +89,8 @@ export async function schemaEditor({ page, tid, shot, expectText, nav, waitFor, 
 
 /** erDiagram: the editor's Diagram view follows a new foreign key and index; the database page draws its snapshot. */
 async function erDiagram({ page, tid, shot, expectText, nav, waitFor, chooseOption }) {
-  await nav('databases')
-  await tid('db-row-hr_test').locator('[data-testid="db-name"]').click()
-  await tid('database-view').waitFor()
-  await tid('database-alter').click()
-  await tid('alter-drawer').waitFor()
-  await tid('alter-open-editor').click()
-  await tid('schemaedit').waitFor({ timeout: 60_000 })
-  await tid('schemaedit-node-hr.employees').waitFor()
+  await openAlterSchema({ tid, nav }, 'hr_test')
+  await openSchemaEditor({ tid }, 'schemaedit-node-hr.employees')
 
   // the diagram of the model as it is: boxes and the sample's foreign keys
   await tid('schemaedit-view-diagram').click()

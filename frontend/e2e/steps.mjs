@@ -17,3 +17,21 @@ export async function rolloutTask({ tid, waitFor, expectText }, db, comment, lab
   await task.locator('[data-testid="task-rollout"]').click()
   await expectText(task.locator('[data-testid="task-status"]'), 'done', label)
 }
+
+/**
+ * openAlterSchema opens the database page of db and its Alter schema drawer (db alone picked).
+ */
+export async function openAlterSchema({ tid, nav }, db) {
+  await nav('databases')
+  await tid(`db-row-${db}`).locator('[data-testid="db-name"]').click()
+  await tid('database-view').waitFor()
+  await tid('database-alter').click()
+  await tid('alter-drawer').waitFor()
+}
+
+/** openSchemaEditor opens Alter schema's schema editor from the open drawer and waits for the tree (node). */
+export async function openSchemaEditor({ tid }, node) {
+  await tid('alter-open-editor').click()
+  await tid('schemaedit').waitFor({ timeout: 60_000 })
+  await tid(node).waitFor()
+}

@@ -151,6 +151,8 @@ func (st *state) apply(i int, op Op) error {
 		st.mark(i, tableKey(t.Schema, t.Name), Changed)
 	case AlterColumn:
 		return st.alterColumn(i, op)
+	case MoveColumn:
+		return st.moveColumn(i, op)
 	case AddIndex:
 		return st.addIndex(i, op)
 	case DropIndex:

@@ -57,6 +57,12 @@ type editCase struct {
 }
 
 var editCases = []editCase{
+	{name: "columns of a new table reordered", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateTable, Schema: "public", Table: "events", Columns: []schemaedit.ColumnSpec{{Name: "id", Type: "bigint"}, {Name: "at", Type: "timestamptz"}}, PrimaryKey: []string{"id"}},
+		{Op: schemaedit.AddColumn, Schema: "public", Table: "events", Column: &schemaedit.ColumnSpec{Name: "kind", Type: "text"}},
+		{Op: schemaedit.MoveColumn, Schema: "public", Table: "events", Name: "kind", After: "id"},
+		{Op: schemaedit.MoveColumn, Schema: "public", Table: "events", Name: "at"}},
+		want: []string{"CREATE TABLE public.events (\n    at timestamp with time zone,\n    id bigint NOT NULL,\n    kind text"}, noDrop: true},
 	{name: "tutorial: new table with a column", ops: []schemaedit.Op{
 		{Op: schemaedit.CreateTable, Schema: "public", Table: "t1", Columns: []schemaedit.ColumnSpec{{Name: "id", Type: "bigint", Identity: "always"}}, PrimaryKey: []string{"id"}},
 		{Op: schemaedit.AddColumn, Schema: "public", Table: "t1", Column: &schemaedit.ColumnSpec{Name: "name", Type: "varchar(100)", NotNull: true, Comment: str("display name")}}},

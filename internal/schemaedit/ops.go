@@ -46,7 +46,8 @@ type Op struct {
 	Name   string `json:"name,omitempty"`
 	To     string `json:"to,omitempty"`
 	Type   string `json:"type,omitempty"`
-	// After places a new enum value after this one (default: last).
+	// After places a new enum value after this one (default: last); for
+	// move_column it is the column the moved one goes after ("" = first).
 	After string `json:"after,omitempty"`
 	// Columns of create_table; PrimaryKey its primary key columns.
 	Columns    []ColumnSpec `json:"columns,omitempty"`

@@ -21,6 +21,7 @@ export type EditOpKind =
   | 'rename_column'
   | 'drop_column'
   | 'alter_column'
+  | 'move_column'
   | 'add_index'
   | 'rename_index'
   | 'drop_index'

@@ -23,4 +23,15 @@ describe('ColumnRow', () => {
     expect(w.emitted('commit')).toHaveLength(2)
     w.unmount()
   })
+
+  it('a column of a new table moves up and down; an existing table shows no move buttons', async () => {
+    const w = mount(ColumnRow, { props: { column, problems: [], typesList: 'types', isNew: true, movable: true, canUp: false, canDown: true }, attachTo: document.body })
+    expect(w.find('[data-testid="col-up"]').attributes('disabled')).toBeDefined()
+    await w.find('[data-testid="col-down"]').trigger('click')
+    expect(w.emitted('move')).toEqual([['down']])
+    w.unmount()
+    const old = mount(ColumnRow, { props: { column: { ...column, mark: '' }, problems: [], typesList: 'types' }, attachTo: document.body })
+    expect(old.find('[data-testid="col-up"]').exists()).toBe(false)
+    old.unmount()
+  })
 })
