@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
+	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/drift"
-	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
@@ -182,20 +182,12 @@ func (f *driftFlags) scratchServer(ctx context.Context, g *globals, stderr io.Wr
 }
 
 func (f *driftFlags) loadLive(ctx context.Context) (*catalog.Result, string, error) {
-	cfg, ci, err := pg.ParseConnString(f.url)
+	res, label, err := compare.InspectURL(ctx, f.url, catalog.Options{Schemas: f.schemas})
 	if err != nil {
-		return nil, "", withExit(2, fmt.Errorf("parse --url: %w", err))
+		// drift's exit 1 means drift: every failure to read the database is 2
+		return nil, "", withExit(2, err)
 	}
-	conn, err := pg.Connect(ctx, cfg)
-	if err != nil {
-		return nil, "", withExit(2, usererr.Wrap("connect to "+ci.URL()+": ", err))
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas})
-	if err != nil {
-		return nil, "", withExit(2, usererr.Wrap("inspect "+ci.URL()+": ", pg.Convert(err, ci)))
-	}
-	return res, ci.URL(), nil
+	return res, label, nil
 }
 
 // printDrift writes the text report.

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemark-dev/tidemark/internal/catalog"
-	"github.com/tidemark-dev/tidemark/internal/pg"
+	"github.com/tidemark-dev/tidemark/internal/compare"
 )
 
 type dumpFlags struct {
@@ -63,25 +63,16 @@ func runDump(c *cobra.Command, f *dumpFlags) error {
 	if f.format != "sql" && f.format != "json" {
 		return withExit(2, fmt.Errorf("--format must be sql or json, not %q", f.format))
 	}
-	cfg, ci, err := pg.ParseConnString(f.url)
-	if err != nil {
-		return withExit(2, fmt.Errorf("parse --url: %w", err)) // pgconn redacts the password
-	}
 	// A dump is one short burst of allocation: collect garbage less often
 	// (but stay under a soft memory ceiling) instead of spending CPU on it.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(256 << 20)
 	ctx := c.Context()
-	conn, err := pg.Connect(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", ci.URL(), err)
-	}
-	defer conn.Close(ctx)
 	// The SQL form needs no fingerprint; the JSON one carries it.
-	res, err := catalog.Inspect(ctx, conn, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges,
+	res, _, err := compare.InspectURL(ctx, f.url, catalog.Options{Schemas: f.schemas, ExcludeSchemas: f.exclude, NoPrivileges: f.noPrivileges,
 		NoFingerprint: f.format != "json", IncludeTidemark: f.withTidemark})
 	if err != nil {
-		return fmt.Errorf("dump %s: %w", ci.URL(), pg.Convert(err, ci))
+		return urlExit(err)
 	}
 	stderr := c.ErrOrStderr()
 	for _, s := range res.Skipped {

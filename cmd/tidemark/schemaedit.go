@@ -13,7 +13,6 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/catalog"
 	"github.com/tidemark-dev/tidemark/internal/compare"
 	"github.com/tidemark-dev/tidemark/internal/diff"
-	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/schemaedit"
 	"github.com/tidemark-dev/tidemark/internal/scratch"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
@@ -218,20 +217,21 @@ func loadDesign(ctx context.Context, g *globals, f *schemaEditFlags, stderr io.W
 // inspectURL reads the model of the database at url (privileges left out:
 // the editor does not edit them) and names it as its URL without password.
 func inspectURL(ctx context.Context, url string) (catalog.Schema, string, error) {
-	cfg, ci, err := pg.ParseConnString(url)
+	res, label, err := compare.InspectURL(ctx, url, catalog.Options{NoPrivileges: true, NoFingerprint: true})
 	if err != nil {
-		return catalog.Schema{}, "", withExit(2, fmt.Errorf("parse --url: %w", err))
+		return catalog.Schema{}, "", urlExit(err)
 	}
-	conn, err := pg.Connect(ctx, cfg)
-	if err != nil {
-		return catalog.Schema{}, "", fmt.Errorf("connect to %s: %w", ci.URL(), err)
+	return res.Schema, label, nil
+}
+
+// urlExit gives a --url that does not parse exit code 2 (a usage error);
+// other errors keep theirs.
+func urlExit(err error) error {
+	var ue *usererr.Error
+	if errors.As(err, &ue) && ue.Field == "url" {
+		return withExit(2, fmt.Errorf("--url: %w", err))
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	res, err := catalog.Inspect(ctx, conn, catalog.Options{NoPrivileges: true, NoFingerprint: true})
-	if err != nil {
-		return catalog.Schema{}, "", fmt.Errorf("inspect %s: %w", ci.URL(), err)
-	}
-	return res.Schema, ci.URL(), nil
+	return err
 }
 
 // schemaEditDatabases plans the edits on workspace databases (their latest

@@ -366,20 +366,34 @@ func loadModel(name, path string) (Side, error) {
 }
 
 func loadURL(ctx context.Context, u string, iopts catalog.Options) (Side, error) {
+	res, label, err := InspectURL(ctx, u, iopts)
+	if err != nil {
+		return Side{}, err
+	}
+	return Side{Label: label, Result: res}, nil
+}
+
+// InspectURL connects to the database at u (a URL or key=value string, the
+// password from PGPASSWORD or ~/.pgpass), inspects it and closes the
+// connection: the one way every face reads a database given by URL. The
+// label is the URL without its password. A URL that does not parse is a
+// *usererr.Error with Field "url"; connection and inspection errors say
+// which and carry the SQLSTATE.
+func InspectURL(ctx context.Context, u string, iopts catalog.Options) (*catalog.Result, string, error) {
 	cfg, ci, err := pg.ParseConnString(u)
 	if err != nil {
-		return Side{}, &usererr.Error{Message: "parse URL: " + err.Error(), Field: "url", Err: err} // pgconn redacts the password
+		return nil, "", &usererr.Error{Message: "parse URL: " + err.Error(), Field: "url", Err: err} // pgconn redacts the password
 	}
 	conn, err := pg.Connect(ctx, cfg)
 	if err != nil {
-		return Side{}, usererr.Wrap("connect to "+ci.URL()+": ", err)
+		return nil, "", usererr.Wrap("connect to "+ci.URL()+": ", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	res, err := catalog.Inspect(ctx, conn, iopts)
 	if err != nil {
-		return Side{}, usererr.Wrap("inspect "+ci.URL()+": ", pg.Convert(err, ci))
+		return nil, "", usererr.Wrap("inspect "+ci.URL()+": ", pg.Convert(err, ci))
 	}
-	return Side{Label: ci.URL(), Result: res}, nil
+	return res, ci.URL(), nil
 }
 
 func loadFile(ctx context.Context, name string, s Source, iopts catalog.Options, srv scratch.Server, srvErr error) (Side, error) {
