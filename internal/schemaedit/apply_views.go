@@ -24,9 +24,81 @@ const (
 // PostgreSQL's grammar and read against the model (the relations and
 // columns it names must exist).
 type ViewSpec struct {
+	// Definition is the query; alter_view keeps the current one when it is
+	// empty and an option is set.
 	Definition string `json:"definition"`
 	// Materialized makes create_view create a materialized view (WITH DATA).
 	Materialized bool `json:"materialized,omitempty"`
+	// Options of a view (nil: unchanged; on create_view: none):
+	// CheckOption is "local", "cascaded" or "" (no WITH CHECK OPTION);
+	// SecurityBarrier and SecurityInvoker are the view options.
+	CheckOption     *string `json:"check_option,omitempty"`
+	SecurityBarrier *bool   `json:"security_barrier,omitempty"`
+	SecurityInvoker *bool   `json:"security_invoker,omitempty"`
+	// WithNoData leaves a materialized view unpopulated (WITH NO DATA);
+	// changing it on an existing one re-creates it.
+	WithNoData *bool `json:"with_no_data,omitempty"`
+}
+
+// hasOptions reports whether the spec sets any option.
+func (v *ViewSpec) hasOptions() bool {
+	return v.CheckOption != nil || v.SecurityBarrier != nil || v.SecurityInvoker != nil || v.WithNoData != nil
+}
+
+// setViewOptions applies spec's options to v (its reloptions rebuilt, the
+// others kept): WITH CHECK OPTION and the security options are for views,
+// WITH NO DATA for materialized views.
+func setViewOptions(v *catalog.View, spec *ViewSpec) error {
+	word := "a view"
+	if v.Materialized {
+		word = "a materialized view"
+	}
+	if v.Materialized && (spec.CheckOption != nil || spec.SecurityBarrier != nil || spec.SecurityInvoker != nil) {
+		return usererr.Invalid("view", "%s has no WITH CHECK OPTION, security_barrier or security_invoker: those are options of views", word)
+	}
+	if !v.Materialized && spec.WithNoData != nil {
+		return usererr.Invalid("with_no_data", "WITH NO DATA is for materialized views: %s holds no rows of its own", word)
+	}
+	if c := spec.CheckOption; c != nil {
+		switch *c {
+		case "", "local", "cascaded":
+			v.CheckOption = *c
+		default:
+			return usererr.Invalid("check_option", "the check option is local, cascaded or none, not %q", *c)
+		}
+	}
+	if spec.SecurityBarrier != nil {
+		v.SecurityBarrier = *spec.SecurityBarrier
+	}
+	if spec.SecurityInvoker != nil {
+		v.SecurityInvoker = *spec.SecurityInvoker
+	}
+	if spec.WithNoData != nil {
+		v.WithNoData = *spec.WithNoData
+	}
+	if v.Materialized {
+		return nil
+	}
+	var opts []string
+	for _, o := range v.Options {
+		switch k, _, _ := strings.Cut(o, "="); k {
+		case "check_option", "security_barrier", "security_invoker":
+		default:
+			opts = append(opts, o)
+		}
+	}
+	if v.CheckOption != "" {
+		opts = append(opts, "check_option="+v.CheckOption)
+	}
+	if v.SecurityBarrier {
+		opts = append(opts, "security_barrier=true")
+	}
+	if v.SecurityInvoker {
+		opts = append(opts, "security_invoker=true")
+	}
+	sort.Strings(opts)
+	v.Options = opts
+	return nil
 }
 
 func viewKey(schema, name string) string { return "view:" + catalog.QuoteQualified(schema, name) }
@@ -130,6 +202,9 @@ func (st *state) createView(i int, op Op) error {
 	}
 	v := catalog.View{QualifiedName: catalog.QualifiedName{Schema: op.Schema, Name: op.Name}, Materialized: op.View.Materialized,
 		Definition: def, Columns: cols, Comment: op.Comment, DependsOn: relationDeps(uses)}
+	if err := setViewOptions(&v, op.View); err != nil {
+		return err
+	}
 	s.Views = append(s.Views, v)
 	sort.SliceStable(s.Views, func(a, b int) bool { return s.Views[a].QualifiedName.Less(s.Views[b].QualifiedName) })
 	st.mark(i, viewKey(op.Schema, op.Name), Created)
@@ -143,7 +218,18 @@ func (st *state) alterView(i int, op Op) error {
 		return usererr.Invalid("name", "there is no view %s", q.String())
 	}
 	if op.View == nil {
-		return usererr.Invalid("view", "alter_view needs the new definition (view.definition)")
+		return usererr.Invalid("view", "alter_view needs the new definition (view.definition) or an option")
+	}
+	if strings.TrimSpace(op.View.Definition) == "" && op.View.hasOptions() {
+		// only options: the query stays
+		c := *v
+		c.Options = append([]string(nil), v.Options...)
+		if err := setViewOptions(&c, op.View); err != nil {
+			return err
+		}
+		*v = c
+		st.mark(i, viewKey(op.Schema, op.Name), Changed)
+		return nil
 	}
 	def, cols, uses, err := st.checkedView(op.View.Definition)
 	if err != nil {
@@ -171,6 +257,12 @@ func (st *state) alterView(i int, op Op) error {
 			deps = append(deps, d) // functions, types: kept
 		}
 	}
+	c := *v
+	c.Options = append([]string(nil), v.Options...)
+	if err := setViewOptions(&c, op.View); err != nil {
+		return err
+	}
+	*v = c
 	v.Definition, v.Columns, v.DependsOn = def, next, append(deps, relationDeps(uses)...)
 	st.mark(i, viewKey(op.Schema, op.Name), Changed)
 	return nil

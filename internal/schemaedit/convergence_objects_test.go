@@ -31,6 +31,16 @@ COMMENT ON SEQUENCE counter IS 'old comment';
 func seqv(n int64) *schemaedit.SeqValue { v := schemaedit.SeqValue(n); return &v }
 
 var objectCases = []editCase{
+	{name: "view options: check option and security barrier, then changed in place", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateView, Schema: "public", Name: "big", View: &schemaedit.ViewSpec{Definition: "SELECT id, total FROM orders WHERE total > 100",
+			CheckOption: str("local"), SecurityBarrier: boolp(true)}},
+		{Op: schemaedit.AlterView, Schema: "public", Name: "big_orders", View: &schemaedit.ViewSpec{CheckOption: str("cascaded"), SecurityInvoker: boolp(true)}}},
+		want: []string{"CREATE OR REPLACE VIEW public.big_orders WITH (check_option=cascaded, security_invoker=true) AS",
+			"CREATE VIEW public.big WITH (check_option=local, security_barrier=true) AS"}, noDrop: true},
+	{name: "a materialized view created WITH NO DATA", ops: []schemaedit.Op{
+		{Op: schemaedit.CreateView, Schema: "public", Name: "totals_later", View: &schemaedit.ViewSpec{Materialized: true,
+			Definition: "SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id", WithNoData: boolp(true)}}},
+		want: []string{"CREATE MATERIALIZED VIEW public.totals_later AS", "WITH NO DATA"}, noDrop: true},
 	{name: "create a view with a comment", ops: []schemaedit.Op{
 		{Op: schemaedit.CreateView, Schema: "public", Name: "active_customers", View: &schemaedit.ViewSpec{Definition: "SELECT id, name\nFROM customers\nWHERE email IS NOT NULL;"}},
 		{Op: schemaedit.CommentOn, Kind: "view", Schema: "public", Name: "active_customers", Comment: str("customers we can write to")}},
@@ -273,6 +283,14 @@ func TestObjectOpsRefused(t *testing.T) {
 		{"comment: missing index", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "index", Schema: "public", Name: "nope"}, "there is no index public.nope"},
 		{"comment: missing constraint", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "constraint", Schema: "public", Table: "t", Name: "nope"}, "table public.t has no constraint nope"},
 		{"comment: missing type", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "type", Schema: "public", Name: "nope"}, "there is no enum, domain or composite type public.nope"},
+		{"view: unknown check option", schemaedit.Op{Op: schemaedit.AlterView, Schema: "public", Name: "tv", View: &schemaedit.ViewSpec{CheckOption: str("strict")}},
+			`the check option is local, cascaded or none, not "strict"`},
+		{"view: WITH NO DATA on a view", schemaedit.Op{Op: schemaedit.AlterView, Schema: "public", Name: "tv", View: &schemaedit.ViewSpec{WithNoData: boolp(true)}},
+			"WITH NO DATA is for materialized views"},
+		{"materialized view: a check option", schemaedit.Op{Op: schemaedit.AlterView, Schema: "public", Name: "mv", View: &schemaedit.ViewSpec{CheckOption: str("local")}},
+			"a materialized view has no WITH CHECK OPTION"},
+		{"view: neither definition nor option", schemaedit.Op{Op: schemaedit.AlterView, Schema: "public", Name: "tv", View: &schemaedit.ViewSpec{}},
+			"the view's definition"},
 		{"comment: missing schema", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "schema", Name: "nope"}, "there is no schema nope"},
 		{"comment: missing function", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "nope"}, "there is no function public.nope"},
 		{"comment: overloaded function without args", schemaedit.Op{Op: schemaedit.CommentOn, Kind: "function", Schema: "public", Name: "f"}, "there are 2 functions public.f: name the arguments (public.f(a integer), public.f(a text))"},
@@ -588,3 +606,5 @@ func drawObjectOp(r *rand.Rand, s *catalog.Schema, i int) (schemaedit.Op, bool) 
 			Sequence: &schemaedit.SequenceSpec{Start: seqv(int64(i + 1)), Increment: seqv(int64(r.Intn(5) + 1))}}, true
 	}
 }
+
+func boolp(b bool) *bool { return &b }

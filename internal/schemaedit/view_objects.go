@@ -18,6 +18,12 @@ type ViewView struct {
 	Comment      *string `json:"comment"`
 	// Columns are the view's output columns, by name.
 	Columns []string `json:"columns"`
+	// CheckOption ("local", "cascaded", ""), SecurityBarrier and
+	// SecurityInvoker are a view's options; WithNoData a materialized view's.
+	CheckOption     string `json:"checkOption"`
+	SecurityBarrier bool   `json:"securityBarrier"`
+	SecurityInvoker bool   `json:"securityInvoker"`
+	WithNoData      bool   `json:"withNoData"`
 }
 
 // SequenceView is one stand-alone sequence. Its values are strings: a
@@ -102,7 +108,8 @@ func (st *state) objectViews(v *View, bySchema map[string]int) {
 			cols = append(cols, c.Name)
 		}
 		v.Schemas[i].Views = append(v.Schemas[i].Views, ViewView{Schema: x.Schema, Name: x.Name, Key: k, Mark: st.marks[k],
-			Materialized: x.Materialized, Definition: x.Definition, Comment: x.Comment, Columns: cols})
+			Materialized: x.Materialized, Definition: x.Definition, Comment: x.Comment, Columns: cols,
+			CheckOption: x.CheckOption, SecurityBarrier: x.SecurityBarrier, SecurityInvoker: x.SecurityInvoker, WithNoData: x.WithNoData})
 	}
 	num := func(n int64) string { return strconv.FormatInt(n, 10) }
 	for _, q := range s.Sequences {

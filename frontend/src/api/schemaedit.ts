@@ -115,8 +115,15 @@ export interface EditConstraintSpec {
 
 /** The definition of create_view / alter_view: one query, checked by Go with PostgreSQL's grammar. */
 export interface EditViewSpec {
+  /** alter_view keeps the current query when it is empty and an option is set */
   definition: string
   materialized?: boolean
+  /** a view's options (unset: unchanged); '' is no WITH CHECK OPTION */
+  check_option?: '' | 'local' | 'cascaded'
+  security_barrier?: boolean
+  security_invoker?: boolean
+  /** a materialized view's WITH NO DATA (changing it re-creates the view) */
+  with_no_data?: boolean
 }
 
 /** Sequence properties; values are strings (a JavaScript number cannot hold every bigint). Unset: default / unchanged. */
@@ -225,6 +232,11 @@ export interface EditView {
   definition: string
   comment: string | null
   columns: string[]
+  /** a view's options; withNoData a materialized view's */
+  checkOption?: '' | 'local' | 'cascaded'
+  securityBarrier?: boolean
+  securityInvoker?: boolean
+  withNoData?: boolean
 }
 
 /** A stand-alone sequence; values are strings (bigints). */
@@ -431,6 +443,10 @@ function schemaObjects(sc: Raw) {
       definition: s(v?.definition),
       comment: ns(v?.comment),
       columns: arr<string>(v?.columns),
+      checkOption: (s(v?.checkOption) || '') as '' | 'local' | 'cascaded',
+      securityBarrier: !!v?.securityBarrier,
+      securityInvoker: !!v?.securityInvoker,
+      withNoData: !!v?.withNoData,
     })),
     sequences: arr<Raw>(sc?.sequences).map((q) => ({
       schema: s(q?.schema),

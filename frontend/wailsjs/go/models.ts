@@ -4021,6 +4021,10 @@ export namespace schemaedit {
 	export class ViewSpec {
 	    definition: string;
 	    materialized?: boolean;
+	    check_option?: string;
+	    security_barrier?: boolean;
+	    security_invoker?: boolean;
+	    with_no_data?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ViewSpec(source);
@@ -4030,6 +4034,10 @@ export namespace schemaedit {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.definition = source["definition"];
 	        this.materialized = source["materialized"];
+	        this.check_option = source["check_option"];
+	        this.security_barrier = source["security_barrier"];
+	        this.security_invoker = source["security_invoker"];
+	        this.with_no_data = source["with_no_data"];
 	    }
 	}
 	export class PartitionSpec {
@@ -4200,6 +4208,10 @@ export namespace schemaedit {
 	    definition: string;
 	    comment?: string;
 	    columns: string[];
+	    checkOption: string;
+	    securityBarrier: boolean;
+	    securityInvoker: boolean;
+	    withNoData: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ViewView(source);
@@ -4215,6 +4227,10 @@ export namespace schemaedit {
 	        this.definition = source["definition"];
 	        this.comment = source["comment"];
 	        this.columns = source["columns"];
+	        this.checkOption = source["checkOption"];
+	        this.securityBarrier = source["securityBarrier"];
+	        this.securityInvoker = source["securityInvoker"];
+	        this.withNoData = source["withNoData"];
 	    }
 	}
 	export class TableView {

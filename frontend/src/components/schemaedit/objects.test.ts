@@ -114,6 +114,24 @@ describe('schema editor: views, sequences, comments', () => {
     w.unmount()
   })
 
+  it('a view option is staged alone (the query stays); a materialized view offers WITH NO DATA only', async () => {
+    mocked.openSchemaEditor.mockResolvedValue(stateOf({ views: [view('big'), view('totals', { materialized: true })] }))
+    mocked.applyEdit.mockResolvedValue(stateOf({ views: [view('big', { securityBarrier: true, mark: 'changed' }), view('totals', { materialized: true })] }, 1))
+    const w = mountEditor()
+    await flushPromises()
+    q('[data-testid="schemaedit-view-node-public.big"]')!.click()
+    await flushPromises()
+    q('[data-testid="schemaedit-view-security-barrier"]')!.click()
+    await flushPromises()
+    expect(mocked.applyEdit).toHaveBeenCalledWith('edit-1', { op: 'alter_view', schema: 'public', name: 'big', view: { definition: '', security_barrier: true } })
+    expect(q('[data-testid="schemaedit-view-no-data"]')).toBeNull()
+    q('[data-testid="schemaedit-view-node-public.totals"]')!.click()
+    await flushPromises()
+    expect(q('[data-testid="schemaedit-view-security-barrier"]')).toBeNull()
+    expect(q('[data-testid="schemaedit-view-no-data"]')).not.toBeNull()
+    w.unmount()
+  })
+
   it('+ View creates a view with a starter query and opens it; its comment is a comment op', async () => {
     mocked.openSchemaEditor.mockResolvedValue(stateOf({}))
     mocked.applyEdit.mockResolvedValueOnce(stateOf({ views: [view('v1', { mark: 'created', definition: 'SELECT id, total\nFROM public.orders' })] }, 1))
