@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -8,9 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tidemark-dev/tidemark/internal/pg"
 	"github.com/tidemark-dev/tidemark/internal/query"
-	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 )
 
@@ -101,13 +100,11 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 		}
 		text = string(b)
 	}
-	cfg, _, err := pg.ParseConnString(f.url)
-	if err != nil {
-		return withExit(2, &usererr.Error{Message: "invalid --url: " + err.Error(), Field: "url", Err: err})
-	}
 	ctx := c.Context()
-	s, err := query.Open(ctx, cfg, query.Options{Admin: f.admin, Timeout: f.timeout})
-	if err != nil {
+	s, err := query.OpenURL(ctx, f.url, query.Options{Admin: f.admin, Timeout: f.timeout})
+	if ue := (*usererr.Error)(nil); errors.As(err, &ue) && ue.Field == "url" {
+		return withExit(2, err)
+	} else if err != nil {
 		return err
 	}
 	defer s.Close(ctx)
@@ -127,7 +124,7 @@ func runQuery(c *cobra.Command, f *queryFlags) error {
 		book = query.NewXLSXBook(out)
 		defer book.Abort()
 	}
-	results, err := s.Run(ctx, text, query.RunOptions{Limit: f.limit, Sink: func(int, sqlparse.Statement) query.Sink {
+	results, err := s.Run(ctx, text, query.RunOptions{Limit: f.limit, Sink: func(int, query.Statement) query.Sink {
 		if book != nil {
 			return book.Sheet("")
 		}

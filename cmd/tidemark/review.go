@@ -13,7 +13,6 @@ import (
 
 	"github.com/tidemark-dev/tidemark/internal/livereview"
 	"github.com/tidemark-dev/tidemark/internal/review"
-	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 	"github.com/tidemark-dev/tidemark/internal/usererr"
 	"github.com/tidemark-dev/tidemark/internal/version"
 )
@@ -155,7 +154,7 @@ func runReview(c *cobra.Command, f *reviewFlags, files []string) error {
 		}
 		opts.File = file
 		res, err := reg.Review(ctx, src, opts)
-		var se *sqlparse.SyntaxError
+		var se *review.SyntaxError
 		switch {
 		case errors.As(err, &se):
 			syntaxFailed = true
@@ -241,7 +240,7 @@ func runReviewFix(c *cobra.Command, f *reviewFlags, reg *review.Registry, pol *r
 		}
 		opts.File = file
 		rep, err := reg.FixScript(ctx, src, opts, 0)
-		var se *sqlparse.SyntaxError
+		var se *review.SyntaxError
 		switch {
 		case errors.As(err, &se):
 			return withExit(2, fmt.Errorf("%s:%d:%d: %s; nothing was fixed", file, se.Line, se.Column, se.Message))

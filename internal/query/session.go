@@ -116,6 +116,20 @@ type Session struct {
 }
 
 // Open connects with cfg (from internal/pg) in the mode opts names.
+// Statement is one statement of a script Run runs (the Sink's argument).
+type Statement = sqlparse.Statement
+
+// OpenURL opens a session on the database at u (a URL or key=value string,
+// the password from PGPASSWORD or ~/.pgpass), as Open does. A URL that does
+// not parse is a *usererr.Error with Field "url".
+func OpenURL(ctx context.Context, u string, opts Options) (*Session, error) {
+	cfg, _, err := pg.ParseConnString(u)
+	if err != nil {
+		return nil, &usererr.Error{Message: "invalid --url: " + err.Error(), Field: "url", Err: err} // pgconn redacts the password
+	}
+	return Open(ctx, cfg, opts)
+}
+
 func Open(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, error) {
 	c := cfg.Copy()
 	if c.RuntimeParams == nil {

@@ -14,6 +14,10 @@ import (
 	"github.com/tidemark-dev/tidemark/internal/sqlparse"
 )
 
+// SyntaxError is the parser's error for SQL that does not parse, with its
+// line and column: what Review and FixScript return for such a script.
+type SyntaxError = sqlparse.SyntaxError
+
 // Advice is one finding of a review.
 type Advice struct {
 	Rule    string `json:"rule"`
@@ -168,7 +172,7 @@ func (c *ctx) regexp(pattern string) (*regexp.Regexp, error) {
 }
 
 // Review checks src (a SQL script) against the policy. A script the parser
-// rejects returns a *sqlparse.SyntaxError. The script is parsed in chunks
+// rejects returns a *sqlparse.SyntaxError (SyntaxError). The script is parsed in chunks
 // and each parse tree is released once reviewed, so Result.Statements carry
 // no Node.
 func (r *Registry) Review(gctx context.Context, src string, o Options) (*Result, error) {
