@@ -71,6 +71,25 @@ type ModelFunc func(ctx context.Context, databaseID string) (Target, error)
 // its error; the others are still planned. The error is for a cancelled
 // context or an empty or repeated list only.
 func PlanDatabases(ctx context.Context, databaseIDs []string, model ModelFunc, ops []Op, opts diff.Options) (MultiReport, error) {
+	return planDatabases(ctx, databaseIDs, model, nil, ops, opts)
+}
+
+// PlanDesign previews a design on several databases: ops are applied to
+// the design (see NewDesign), and each database gets the migration from its
+// own model (read with model) to the edited design, with the session's
+// renames where that model holds the renamed object. The errors are as
+// PlanDatabases's.
+func PlanDesign(ctx context.Context, databaseIDs []string, model ModelFunc, design *catalog.Schema, ops []Op, opts diff.Options) (MultiReport, error) {
+	if design == nil {
+		return MultiReport{}, fmt.Errorf("plan a design on databases: no design")
+	}
+	return planDatabases(ctx, databaseIDs, model, design, ops, opts)
+}
+
+// planDatabases reads each database's model and plans ops there: in a
+// session over that model, or with design set in a design session against
+// it.
+func planDatabases(ctx context.Context, databaseIDs []string, model ModelFunc, design *catalog.Schema, ops []Op, opts diff.Options) (MultiReport, error) {
 	if err := checkIDs(databaseIDs); err != nil {
 		return MultiReport{}, err
 	}
@@ -107,7 +126,11 @@ func PlanDatabases(ctx context.Context, databaseIDs []string, model ModelFunc, o
 		if e, ok := failed[i]; ok {
 			r.Targets[i] = TargetPlan{DatabaseID: t.DatabaseID, Database: t.Database, Problems: []Problem{}, Error: e}
 		} else {
-			r.Targets[i] = planEditor(New(t.Schema), t, ops, opts)
+			e := New(t.Schema)
+			if design != nil {
+				e = NewDesign(design, t.Schema)
+			}
+			r.Targets[i] = planEditor(e, t, ops, opts)
 		}
 		if r.Targets[i].Error != nil {
 			r.OK = false
@@ -124,6 +147,21 @@ func PlanDatabases(ctx context.Context, databaseIDs []string, model ModelFunc, o
 // the other targets are planned all the same. Nothing is applied. The error
 // is for a cancelled context or an empty list only.
 func PlanTargets(ctx context.Context, targets []Target, ops []Op, opts diff.Options) (MultiReport, error) {
+	return planTargets(ctx, targets, nil, ops, opts)
+}
+
+// PlanDesignTargets is PlanDesign over targets given with their models
+// (databases given by URL).
+func PlanDesignTargets(ctx context.Context, targets []Target, design *catalog.Schema, ops []Op, opts diff.Options) (MultiReport, error) {
+	if design == nil {
+		return MultiReport{}, fmt.Errorf("plan a design on databases: no design")
+	}
+	return planTargets(ctx, targets, design, ops, opts)
+}
+
+// planTargets keys targets by id (by position when they have none) and
+// plans them with planDatabases.
+func planTargets(ctx context.Context, targets []Target, design *catalog.Schema, ops []Op, opts diff.Options) (MultiReport, error) {
 	ids := make([]string, len(targets))
 	byID := map[string]Target{}
 	for i, t := range targets {
@@ -137,7 +175,7 @@ func PlanTargets(ctx context.Context, targets []Target, ops []Op, opts diff.Opti
 		}
 		byID[ids[i]] = t
 	}
-	r, err := PlanDatabases(ctx, ids, func(_ context.Context, id string) (Target, error) { return byID[id], nil }, ops, opts)
+	r, err := planDatabases(ctx, ids, func(_ context.Context, id string) (Target, error) { return byID[id], nil }, design, ops, opts)
 	for i := range r.Targets {
 		r.Targets[i].DatabaseID = targets[i].DatabaseID
 	}
